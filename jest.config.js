@@ -1,0 +1,12 @@
+/** Type-checking happens once in `npm run typecheck`; jest only transforms (swc), which keeps it fast. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // jose ships ESM only: let swc turn it into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  snapshotSerializers: [],
+  testTimeout: 30000,
+};

@@ -1,0 +1,194 @@
+/**
+ * Every default of the fleet spec, in one place. `resolveFleetSpec` turns a (validated) spec into a
+ * `ResolvedFleetSpec` in which nothing optional is left but what is truly absent (auth, priority routes).
+ */
+import type {
+  ApiKeyAuthSpec,
+  FleetSpec,
+  GatewaySpec,
+  JwtAuthSpec,
+  McpProtocolVersion,
+  ObservabilitySpec,
+  PoolSpec,
+  PriorityRouteSpec,
+  RateSpec,
+  SessionStoreSpec,
+  ToolScopeSpec,
+  WindowLimitSpec,
+} from './types';
+
+export const DEFAULTS = {
+  mcpPath: '/mcp',
+  healthPath: '/health',
+  pool: {
+    port: 8080,
+    mcpPath: '/mcp',
+    healthPath: '/health',
+    cpu: 512,
+    memoryMiB: 1024,
+    minTasks: 2,
+    maxTasks: 10,
+    /** The field's rule of thumb: leaves headroom for bursts while tasks start. */
+    cpuTargetPercent: 70,
+    requestsPerTargetPerMinute: 1000,
+    sessionMode: 'stateless',
+    protocolVersion: '2026-07-28',
+    deregistrationDelaySeconds: 60,
+    stopTimeoutSeconds: 90,
+  },
+  /** ECS caps the container stop timeout at 120 s on Fargate. */
+  maxStopTimeoutSeconds: 120,
+  jwt: { principalClaim: 'sub', verifyAtLoadBalancer: true },
+  apiKeyHeader: 'x-api-key',
+  agentHeader: 'x-mcp-agent-id',
+  wafWindow: { requests: 3000, windowSeconds: 300 },
+  sessionStore: {
+    engine: 'valkey',
+    deployment: 'replication-group',
+    nodeType: 'cache.t4g.small',
+    replicas: 1,
+    sessionTtlSeconds: 3600,
+  },
+  gateway: {
+    memoryMiB: 1024,
+    timeoutSeconds: 30,
+    backendTimeoutMs: 25_000,
+    discoveryTtlSeconds: 60,
+    collisionPrefix: '{pool}__',
+    breakerFailureThreshold: 5,
+    breakerResetMs: 30_000,
+    maxBodyBytes: 1_000_000,
+  },
+  observability: {
+    p99LatencyMs: 5000,
+    serverErrorRatePercent: 5,
+    toolErrorRatePercent: 10,
+    unhealthyHosts: 1,
+    cacheMemoryPercent: 80,
+    logRetentionDays: 30,
+  },
+} as const;
+
+export interface ResolvedPoolSpec extends Required<Omit<PoolSpec, 'priorityRoute' | 'protocolVersion' | 'tools'>> {
+  readonly tools: readonly string[];
+  readonly protocolVersion: McpProtocolVersion;
+  readonly priorityRoute?: PriorityRouteSpec;
+}
+
+export interface ResolvedAuthSpec {
+  readonly jwt?: Required<JwtAuthSpec>;
+  readonly apiKeys?: Required<ApiKeyAuthSpec>;
+  readonly toolScopes: readonly ToolScopeSpec[];
+  readonly allowedOrigins: readonly string[];
+}
+
+export interface ResolvedRateLimitSpec {
+  readonly perIp: Required<WindowLimitSpec>;
+  readonly perAgent: {
+    readonly header: string;
+    readonly toolCalls?: Required<RateSpec>;
+    readonly waf: Required<WindowLimitSpec>;
+  };
+  readonly perTool: {
+    readonly toolCalls?: Required<RateSpec>;
+    readonly waf?: Required<WindowLimitSpec>;
+  };
+}
+
+export interface ResolvedFleetSpec {
+  readonly name: string;
+  readonly mcpPath: string;
+  readonly healthPath: string;
+  readonly pools: readonly ResolvedPoolSpec[];
+  readonly auth: ResolvedAuthSpec;
+  readonly rateLimits: ResolvedRateLimitSpec;
+  readonly sessionStore: Required<SessionStoreSpec>;
+  readonly gateway: Required<GatewaySpec>;
+  readonly observability: Required<ObservabilitySpec>;
+}
+
+function resolveWindow(limit: WindowLimitSpec | undefined): Required<WindowLimitSpec> | undefined {
+  return limit && { requests: limit.requests, windowSeconds: limit.windowSeconds ?? DEFAULTS.wafWindow.windowSeconds };
+}
+
+function resolveRate(rate: RateSpec | undefined): Required<RateSpec> | undefined {
+  return rate && { perSecond: rate.perSecond, burst: rate.burst ?? rate.perSecond * 2 };
+}
+
+export function resolvePoolSpec(pool: PoolSpec): ResolvedPoolSpec {
+  const d = DEFAULTS.pool;
+  const protocolVersion = pool.protocolVersion ?? d.protocolVersion;
+  return {
+    name: pool.name,
+    image: pool.image,
+    tools: [...pool.tools],
+    port: pool.port ?? d.port,
+    mcpPath: pool.mcpPath ?? d.mcpPath,
+    healthPath: pool.healthPath ?? d.healthPath,
+    cpu: pool.cpu ?? d.cpu,
+    memoryMiB: pool.memoryMiB ?? d.memoryMiB,
+    minTasks: pool.minTasks ?? d.minTasks,
+    maxTasks: pool.maxTasks ?? Math.max(d.maxTasks, pool.minTasks ?? 0),
+    cpuTargetPercent: pool.cpuTargetPercent ?? d.cpuTargetPercent,
+    requestsPerTargetPerMinute: pool.requestsPerTargetPerMinute ?? d.requestsPerTargetPerMinute,
+    sessionMode: pool.sessionMode ?? d.sessionMode,
+    protocolVersion,
+    directRouting: pool.directRouting ?? protocolVersion === '2026-07-28',
+    ...(pool.priorityRoute ? { priorityRoute: { header: pool.priorityRoute.header.toLowerCase(), value: pool.priorityRoute.value } } : {}),
+    deregistrationDelaySeconds: pool.deregistrationDelaySeconds ?? d.deregistrationDelaySeconds,
+    stopTimeoutSeconds: pool.stopTimeoutSeconds ?? d.stopTimeoutSeconds,
+    environment: { ...(pool.environment ?? {}) },
+  };
+}
+
+/** Fills in every default. Call it on a spec that passed `validateFleetSpec`. */
+export function resolveFleetSpec(spec: FleetSpec): ResolvedFleetSpec {
+  const auth = spec.auth ?? {};
+  const limits = spec.rateLimits ?? {};
+  const jwt = auth.jwt;
+  return {
+    name: spec.name,
+    mcpPath: spec.mcpPath ?? DEFAULTS.mcpPath,
+    healthPath: spec.healthPath ?? DEFAULTS.healthPath,
+    pools: spec.pools.map(resolvePoolSpec),
+    auth: {
+      ...(jwt
+        ? {
+            jwt: {
+              issuer: jwt.issuer,
+              audience: [...jwt.audience],
+              jwksUri: jwt.jwksUri ?? `${jwt.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
+              principalClaim: jwt.principalClaim ?? DEFAULTS.jwt.principalClaim,
+              verifyAtLoadBalancer: jwt.verifyAtLoadBalancer ?? DEFAULTS.jwt.verifyAtLoadBalancer,
+            },
+          }
+        : {}),
+      ...(auth.apiKeys
+        ? { apiKeys: { secretName: auth.apiKeys.secretName, header: (auth.apiKeys.header ?? DEFAULTS.apiKeyHeader).toLowerCase() } }
+        : {}),
+      toolScopes: (auth.toolScopes ?? []).map((s) => ({ tools: s.tools, scopes: [...s.scopes] })),
+      allowedOrigins: [...(auth.allowedOrigins ?? [])],
+    },
+    rateLimits: {
+      perIp: resolveWindow(limits.perIp) ?? { ...DEFAULTS.wafWindow },
+      perAgent: {
+        header: (limits.perAgent?.header ?? DEFAULTS.agentHeader).toLowerCase(),
+        ...(limits.perAgent?.toolCalls ? { toolCalls: resolveRate(limits.perAgent.toolCalls) } : {}),
+        waf: resolveWindow(limits.perAgent?.waf) ?? { ...DEFAULTS.wafWindow },
+      },
+      perTool: {
+        ...(limits.perTool?.toolCalls ? { toolCalls: resolveRate(limits.perTool.toolCalls) } : {}),
+        ...(limits.perTool?.waf ? { waf: resolveWindow(limits.perTool.waf) } : {}),
+      },
+    },
+    sessionStore: { ...DEFAULTS.sessionStore, ...definedOnly(spec.sessionStore) },
+    gateway: { ...DEFAULTS.gateway, ...definedOnly(spec.gateway) },
+    observability: { ...DEFAULTS.observability, ...definedOnly(spec.observability) },
+  };
+}
+
+/** Drops keys whose value is `undefined`, so that spreading never overwrites a default with nothing. */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

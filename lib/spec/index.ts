@@ -1,0 +1,5 @@
+export * from './types';
+export * from './defaults';
+export * from './patterns';
+export * from './validate';
+export * from './ownership';

@@ -1,0 +1,301 @@
+/**
+ * The fleet spec: one plain, JSON-serializable description of an MCP fleet. CDK, Pulumi, the gateway
+ * and the CLI all read it. Nothing here is cloud-specific; defaults live in `defaults.ts`.
+ */
+
+/** MCP protocol revisions the fleet knows about, newest first. */
+export const MCP_PROTOCOL_VERSIONS = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26'] as const;
+export type McpProtocolVersion = (typeof MCP_PROTOCOL_VERSIONS)[number];
+
+/** How a pool's servers keep state between requests. */
+export type SessionMode = 'stateless' | 'stateful';
+
+/** Routes requests that carry `header: value` to a dedicated pool (e.g. `x-mcp-priority: high`). */
+export interface PriorityRouteSpec {
+  /** Request header name, lower case. */
+  readonly header: string;
+  /** Exact header value that selects the pool. */
+  readonly value: string;
+}
+
+/** One ECS service of MCP servers that owns a set of tools. */
+export interface PoolSpec {
+  /** Pool name: lower-case letters, digits and dashes, at most 20 characters. */
+  readonly name: string;
+  /** Container image (registry/repository:tag or @digest). */
+  readonly image: string;
+  /**
+   * Tool name patterns the pool owns, such as `github_*`. `*` matches any run of characters and `?`
+   * one character. Patterns of different owning pools must not overlap.
+   */
+  readonly tools: readonly string[];
+  /**
+   * Port the MCP server listens on inside the container.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * HTTP path of the MCP endpoint inside the container.
+   * @default '/mcp'
+   */
+  readonly mcpPath?: string;
+  /**
+   * Deep health check path (should exercise the MCP server, e.g. run an MCP ping).
+   * @default '/health'
+   */
+  readonly healthPath?: string;
+  /**
+   * Fargate CPU units (256, 512, 1024, 2048, 4096, 8192 or 16384).
+   * @default 512
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB; must be a valid Fargate pairing with `cpu`.
+   * @default 1024
+   */
+  readonly memoryMiB?: number;
+  /**
+   * Fewest running tasks.
+   * @default 2
+   */
+  readonly minTasks?: number;
+  /**
+   * Most running tasks.
+   * @default 10
+   */
+  readonly maxTasks?: number;
+  /**
+   * Average CPU utilization the service scales to keep.
+   * @default 70
+   */
+  readonly cpuTargetPercent?: number;
+  /**
+   * ALB requests per target per minute the service scales to keep.
+   * @default 1000
+   */
+  readonly requestsPerTargetPerMinute?: number;
+  /**
+   * Whether servers keep MCP sessions in memory (stateful) or answer any request anywhere.
+   * Stateful pools get load balancer stickiness and gateway session pinning.
+   * @default 'stateless'
+   */
+  readonly sessionMode?: SessionMode;
+  /**
+   * Newest MCP revision the pool's servers speak. Only `2026-07-28` pools can be reached straight
+   * from the load balancer by the `Mcp-Method`/`Mcp-Name` headers; older pools go through the gateway.
+   * @default '2026-07-28'
+   */
+  readonly protocolVersion?: McpProtocolVersion;
+  /**
+   * Let the load balancer route 2026-07-28 `tools/call` requests for this pool's tools straight to
+   * the pool (skipping the gateway). The pool then receives the caller's bearer token, so enable it
+   * only for pools you trust with it; the ALB verifies the JWT first when `auth.jwt.verifyAtLoadBalancer`.
+   * @default true for 2026-07-28 pools, false otherwise
+   */
+  readonly directRouting?: boolean;
+  /**
+   * Makes this a dedicated pool for requests carrying this header. A priority pool serves the tools
+   * of its `tools` patterns for those callers only and may overlap with owning pools.
+   * @default - not a priority pool
+   */
+  readonly priorityRoute?: PriorityRouteSpec;
+  /**
+   * Seconds the load balancer lets in-flight requests and SSE streams finish on a draining task.
+   * @default 60
+   */
+  readonly deregistrationDelaySeconds?: number;
+  /**
+   * Seconds ECS waits after SIGTERM before SIGKILL. Must be ≥ the deregistration delay and ≤ 120.
+   * @default 90
+   */
+  readonly stopTimeoutSeconds?: number;
+  /**
+   * Plain (non-secret) environment variables for the container.
+   * @default {}
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** JWT bearer authentication. */
+export interface JwtAuthSpec {
+  /** Token issuer (`iss`), an https URL. */
+  readonly issuer: string;
+  /** Accepted audiences (`aud`). */
+  readonly audience: readonly string[];
+  /**
+   * JWKS URL.
+   * @default `${issuer}/.well-known/jwks.json`
+   */
+  readonly jwksUri?: string;
+  /**
+   * Claim that names the principal.
+   * @default 'sub'
+   */
+  readonly principalClaim?: string;
+  /**
+   * Also verify the JWT at the load balancer for requests it routes straight to pools.
+   * @default true
+   */
+  readonly verifyAtLoadBalancer?: boolean;
+}
+
+/** API keys, kept hashed in a secret the gateway reads at start. */
+export interface ApiKeyAuthSpec {
+  /**
+   * Name of the secret (AWS Secrets Manager) holding `{"keys":[{"id","sha256","principal","scopes"}]}`.
+   */
+  readonly secretName: string;
+  /**
+   * Request header that carries the key.
+   * @default 'x-api-key'
+   */
+  readonly header?: string;
+}
+
+/** Scopes required to call the tools that match a pattern. */
+export interface ToolScopeSpec {
+  /** Tool name pattern (`*` and `?` wildcards). */
+  readonly tools: string;
+  /** Every one of these scopes is required. */
+  readonly scopes: readonly string[];
+}
+
+export interface AuthSpec {
+  /** @default - no JWT authentication */
+  readonly jwt?: JwtAuthSpec;
+  /** @default - no API keys */
+  readonly apiKeys?: ApiKeyAuthSpec;
+  /** Required scopes per tool pattern; the first matching entry wins. @default [] */
+  readonly toolScopes?: readonly ToolScopeSpec[];
+  /**
+   * Browser origins allowed to call the MCP endpoint; requests with another `Origin` get 403.
+   * @default [] (requests without an Origin header are allowed, browsers are not)
+   */
+  readonly allowedOrigins?: readonly string[];
+}
+
+/** A request budget per key over a WAF evaluation window. */
+export interface WindowLimitSpec {
+  /** Requests allowed per window (WAF minimum is 10). */
+  readonly requests: number;
+  /**
+   * Window length (WAF supports 60, 120, 300 and 600).
+   * @default 300
+   */
+  readonly windowSeconds?: 60 | 120 | 300 | 600;
+}
+
+/** A token bucket enforced by the gateway across all instances. */
+export interface RateSpec {
+  /** Sustained calls per second. */
+  readonly perSecond: number;
+  /**
+   * Bucket size: calls allowed in a burst.
+   * @default 2 × perSecond
+   */
+  readonly burst?: number;
+}
+
+export interface RateLimitSpec {
+  /**
+   * WAF rate rule per client IP.
+   * @default { requests: 3000, windowSeconds: 300 }
+   */
+  readonly perIp?: WindowLimitSpec;
+  /**
+   * Limits per agent. The agent is the authenticated principal in the gateway and the `header`
+   * value at the WAF.
+   * @default - WAF rule on x-mcp-agent-id with 3000 per 300 s, no gateway bucket
+   */
+  readonly perAgent?: {
+    /** @default 'x-mcp-agent-id' */
+    readonly header?: string;
+    /** Gateway token bucket for `tools/call` (e.g. `{ perSecond: 10 }`). @default - none */
+    readonly toolCalls?: RateSpec;
+    /** WAF rate rule keyed on the header. @default { requests: 3000, windowSeconds: 300 } */
+    readonly waf?: WindowLimitSpec;
+  };
+  /**
+   * Limits per tool (across all callers).
+   * @default - none
+   */
+  readonly perTool?: {
+    /** Gateway token bucket per tool. @default - none */
+    readonly toolCalls?: RateSpec;
+    /** WAF rate rule keyed on the `Mcp-Name` header. @default - none */
+    readonly waf?: WindowLimitSpec;
+  };
+}
+
+export interface SessionStoreSpec {
+  /** @default 'valkey' */
+  readonly engine?: 'valkey' | 'redis';
+  /** Provisioned replication group, or ElastiCache Serverless. @default 'replication-group' */
+  readonly deployment?: 'replication-group' | 'serverless';
+  /** @default 'cache.t4g.small' */
+  readonly nodeType?: string;
+  /** Read replicas per shard (≥1 for Multi-AZ failover). @default 1 */
+  readonly replicas?: number;
+  /** Idle seconds after which a gateway session expires (refreshed on use). @default 3600 */
+  readonly sessionTtlSeconds?: number;
+}
+
+export interface GatewaySpec {
+  /** Lambda memory. @default 1024 */
+  readonly memoryMiB?: number;
+  /** Lambda timeout; must exceed `backendTimeoutMs`. @default 30 */
+  readonly timeoutSeconds?: number;
+  /** Per-request timeout towards a pool. @default 25000 */
+  readonly backendTimeoutMs?: number;
+  /** How long a pool's discovered tool list is cached. @default 60 */
+  readonly discoveryTtlSeconds?: number;
+  /**
+   * Prefix for a tool name that a later pool exposes although an earlier pool already owns it;
+   * `{pool}` is replaced by the pool name.
+   * @default '{pool}__'
+   */
+  readonly collisionPrefix?: string;
+  /** Consecutive failures that open a pool's circuit. @default 5 */
+  readonly breakerFailureThreshold?: number;
+  /** Milliseconds an open circuit waits before a half-open probe. @default 30000 */
+  readonly breakerResetMs?: number;
+  /** Largest accepted request body. @default 1000000 (the ALB→Lambda limit is 1 MB) */
+  readonly maxBodyBytes?: number;
+}
+
+export interface ObservabilitySpec {
+  /** p99 target response time alarm threshold. @default 5000 */
+  readonly p99LatencyMs?: number;
+  /** 5xx share of requests that alarms. @default 5 */
+  readonly serverErrorRatePercent?: number;
+  /** Per-tool error share that alarms. @default 10 */
+  readonly toolErrorRatePercent?: number;
+  /** Unhealthy hosts per pool that alarm. @default 1 */
+  readonly unhealthyHosts?: number;
+  /** Cache memory use that alarms. @default 80 */
+  readonly cacheMemoryPercent?: number;
+  /** Days logs are kept. @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+/** The whole fleet. */
+export interface FleetSpec {
+  /** Fleet name: lower-case letters, digits and dashes, at most 24 characters. */
+  readonly name: string;
+  /** The pools, at least one. */
+  readonly pools: readonly PoolSpec[];
+  /** Public path of the MCP endpoint. @default '/mcp' */
+  readonly mcpPath?: string;
+  /** Public path of the gateway's deep health check. @default '/health' */
+  readonly healthPath?: string;
+  /** @default - no authentication (local use only) */
+  readonly auth?: AuthSpec;
+  /** @default - defaults of `RateLimitSpec` */
+  readonly rateLimits?: RateLimitSpec;
+  /** @default - defaults of `SessionStoreSpec` */
+  readonly sessionStore?: SessionStoreSpec;
+  /** @default - defaults of `GatewaySpec` */
+  readonly gateway?: GatewaySpec;
+  /** @default - defaults of `ObservabilitySpec` */
+  readonly observability?: ObservabilitySpec;
+}

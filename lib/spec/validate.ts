@@ -1,0 +1,258 @@
+/**
+ * Synchronous validation of a fleet spec. It reports every problem with its path
+ * (`pools[2].tools[0]: ...`), never just the first, so a user fixes a spec in one pass.
+ * Structure is checked with zod (mini build: the gateway bundles this file); cross-field rules follow.
+ */
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+import { DEFAULTS, resolveFleetSpec, type ResolvedFleetSpec } from './defaults';
+import { TOOL_PATTERN_RE, patternsOverlap } from './patterns';
+import { MCP_PROTOCOL_VERSIONS, type FleetSpec, type PoolSpec } from './types';
+
+z.config(en());
+
+/** One thing wrong with a spec, and where. */
+export interface SpecProblem {
+  /** Where, in the spec's own terms: `pools[2].tools[0]`; empty for the spec as a whole. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown by `parseFleetSpec`; lists every problem, each on its own line. */
+export class FleetSpecError extends Error {
+  public readonly problems: readonly SpecProblem[];
+  constructor(problems: readonly SpecProblem[], where?: string) {
+    const lines = problems.map((p) => `  - ${p.path || '(spec)'}: ${p.message}`).join('\n');
+    super(`${where ? `${where}: ` : ''}invalid fleet spec (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines}`);
+    this.name = 'FleetSpecError';
+    this.problems = problems;
+  }
+}
+
+const NAME_RE = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
+const HEADER_RE = /^[a-z0-9!#$%&'*+.^_`|~-]+$/i;
+/** Headers a priority route or agent header must not reuse: the protocol's own and hop-by-hop ones. */
+const RESERVED_HEADERS = new Set(['mcp-method', 'mcp-name', 'mcp-session-id', 'mcp-protocol-version', 'authorization', 'host', 'content-type', 'content-length', 'accept', 'connection']);
+/** Fargate CPU units → allowed memory (MiB). */
+const FARGATE_MEMORY: Readonly<Record<number, (m: number) => boolean>> = {
+  256: (m) => [512, 1024, 2048].includes(m),
+  512: (m) => m >= 1024 && m <= 4096 && m % 1024 === 0,
+  1024: (m) => m >= 2048 && m <= 8192 && m % 1024 === 0,
+  2048: (m) => m >= 4096 && m <= 16384 && m % 1024 === 0,
+  4096: (m) => m >= 8192 && m <= 30720 && m % 1024 === 0,
+  8192: (m) => m >= 16384 && m <= 61440 && m % 4096 === 0,
+  16384: (m) => m >= 32768 && m <= 122880 && m % 8192 === 0,
+};
+/** The ALB→Lambda request limit. */
+const LAMBDA_BODY_LIMIT = 1_000_000;
+
+const int = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
+const name = (max: number) => z.string().check(z.maxLength(max), z.regex(NAME_RE, 'must be lower-case letters, digits and dashes, starting with a letter and not ending with a dash'));
+const path = z.string().check(z.regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be an absolute URL path such as /mcp'));
+const header = z.string().check(z.minLength(1), z.maxLength(64), z.regex(HEADER_RE, 'must be a valid HTTP header name'));
+const toolPattern = z.string().check(z.regex(TOOL_PATTERN_RE, 'must be 1-128 of A-Z a-z 0-9 _ . - plus the wildcards * and ?'));
+const httpsUrl = z.string().check(z.regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL'));
+const windowLimit = z.strictObject({
+  requests: int(10, 2_000_000_000),
+  windowSeconds: z.optional(z.union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)])),
+});
+const rate = z.strictObject({ perSecond: z.number().check(z.gt(0), z.lte(1_000_000)), burst: z.optional(int(1, 10_000_000)) });
+
+const poolSchema = z.strictObject({
+  name: name(20),
+  image: z.string().check(z.minLength(1), z.regex(/^\S+$/, 'must be a container image reference without spaces')),
+  tools: z.array(toolPattern).check(z.minLength(1)),
+  port: z.optional(int(1, 65535)),
+  mcpPath: z.optional(path),
+  healthPath: z.optional(path),
+  cpu: z.optional(z.union(Object.keys(FARGATE_MEMORY).map((c) => z.literal(Number(c))))),
+  memoryMiB: z.optional(int(512, 122880)),
+  minTasks: z.optional(int(0, 1000)),
+  maxTasks: z.optional(int(1, 1000)),
+  cpuTargetPercent: z.optional(int(10, 95)),
+  requestsPerTargetPerMinute: z.optional(int(1, 1_000_000)),
+  sessionMode: z.optional(z.enum(['stateless', 'stateful'])),
+  protocolVersion: z.optional(z.enum(MCP_PROTOCOL_VERSIONS)),
+  directRouting: z.optional(z.boolean()),
+  priorityRoute: z.optional(z.strictObject({ header, value: z.string().check(z.minLength(1), z.maxLength(128)) })),
+  deregistrationDelaySeconds: z.optional(int(0, 3600)),
+  stopTimeoutSeconds: z.optional(int(2, 3600)),
+  environment: z.optional(z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')), z.string())),
+});
+
+const fleetSchema = z.strictObject({
+  name: name(24),
+  pools: z.array(poolSchema).check(z.minLength(1)),
+  mcpPath: z.optional(path),
+  healthPath: z.optional(path),
+  auth: z.optional(
+    z.strictObject({
+      jwt: z.optional(
+        z.strictObject({
+          issuer: httpsUrl,
+          audience: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+          jwksUri: z.optional(httpsUrl),
+          principalClaim: z.optional(z.string().check(z.minLength(1))),
+          verifyAtLoadBalancer: z.optional(z.boolean()),
+        }),
+      ),
+      apiKeys: z.optional(z.strictObject({ secretName: z.string().check(z.regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')), header: z.optional(header) })),
+      toolScopes: z.optional(z.array(z.strictObject({ tools: toolPattern, scopes: z.array(z.string().check(z.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an OAuth scope token'))).check(z.minLength(1)) }))),
+      allowedOrigins: z.optional(z.array(z.string().check(z.regex(/^https?:\/\/[^\s/]+$/, 'must be an origin such as https://app.example.com')))),
+    }),
+  ),
+  rateLimits: z.optional(
+    z.strictObject({
+      perIp: z.optional(windowLimit),
+      perAgent: z.optional(z.strictObject({ header: z.optional(header), toolCalls: z.optional(rate), waf: z.optional(windowLimit) })),
+      perTool: z.optional(z.strictObject({ toolCalls: z.optional(rate), waf: z.optional(windowLimit) })),
+    }),
+  ),
+  sessionStore: z.optional(
+    z.strictObject({
+      engine: z.optional(z.enum(['valkey', 'redis'])),
+      deployment: z.optional(z.enum(['replication-group', 'serverless'])),
+      nodeType: z.optional(z.string().check(z.regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as cache.t4g.small'))),
+      replicas: z.optional(int(1, 5)),
+      sessionTtlSeconds: z.optional(int(60, 7 * 24 * 3600)),
+    }),
+  ),
+  gateway: z.optional(
+    z.strictObject({
+      memoryMiB: z.optional(int(128, 10240)),
+      timeoutSeconds: z.optional(int(1, 900)),
+      backendTimeoutMs: z.optional(int(100, 900_000)),
+      discoveryTtlSeconds: z.optional(int(0, 86400)),
+      collisionPrefix: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.{}-]{1,40}$/, 'must be tool-name characters, optionally with {pool}'))),
+      breakerFailureThreshold: z.optional(int(1, 1000)),
+      breakerResetMs: z.optional(int(100, 3_600_000)),
+      maxBodyBytes: z.optional(int(1024, 100_000_000)),
+    }),
+  ),
+  observability: z.optional(
+    z.strictObject({
+      p99LatencyMs: z.optional(int(1, 900_000)),
+      serverErrorRatePercent: z.optional(z.number().check(z.gt(0), z.lte(100))),
+      toolErrorRatePercent: z.optional(z.number().check(z.gt(0), z.lte(100))),
+      unhealthyHosts: z.optional(int(1, 1000)),
+      cacheMemoryPercent: z.optional(z.number().check(z.gt(0), z.lte(100))),
+      logRetentionDays: z.optional(z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)))),
+    }),
+  ),
+});
+
+/** `['pools', 2, 'tools', 0]` → `pools[2].tools[0]`. */
+export function formatSpecPath(segments: ReadonlyArray<PropertyKey>): string {
+  return segments.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${String(s)}` : String(s)), '');
+}
+
+function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const add = (p: string, message: string) => problems.push({ path: p, message });
+  const seenNames = new Map<string, number>();
+  const owners: Array<{ pool: PoolSpec; index: number }> = [];
+  const priorityKeys = new Map<string, number>();
+
+  spec.pools.forEach((pool, i) => {
+    const at = `pools[${i}]`;
+    const first = seenNames.get(pool.name);
+    if (first !== undefined) add(`${at}.name`, `duplicate pool name "${pool.name}" (also pools[${first}])`);
+    else seenNames.set(pool.name, i);
+
+    const cpu = pool.cpu ?? DEFAULTS.pool.cpu;
+    const memory = pool.memoryMiB ?? DEFAULTS.pool.memoryMiB;
+    if (FARGATE_MEMORY[cpu] && !FARGATE_MEMORY[cpu](memory)) add(`${at}.memoryMiB`, `${memory} MiB is not a valid Fargate memory size for ${cpu} CPU units`);
+
+    const minTasks = pool.minTasks ?? DEFAULTS.pool.minTasks;
+    if (pool.maxTasks !== undefined && pool.maxTasks < minTasks) add(`${at}.maxTasks`, `maxTasks (${pool.maxTasks}) is below minTasks (${minTasks})`);
+
+    const dereg = pool.deregistrationDelaySeconds ?? DEFAULTS.pool.deregistrationDelaySeconds;
+    const stop = pool.stopTimeoutSeconds ?? DEFAULTS.pool.stopTimeoutSeconds;
+    if (stop > DEFAULTS.maxStopTimeoutSeconds) add(`${at}.stopTimeoutSeconds`, `${stop} s exceeds the Fargate maximum container stop timeout of ${DEFAULTS.maxStopTimeoutSeconds} s`);
+    if (dereg > stop) add(`${at}.deregistrationDelaySeconds`, `deregistration delay (${dereg} s) must not exceed the container stop timeout (${stop} s), or ECS kills tasks while the load balancer still drains their SSE streams`);
+
+    const healthPath = pool.healthPath ?? DEFAULTS.pool.healthPath;
+    if (healthPath === (pool.mcpPath ?? DEFAULTS.pool.mcpPath)) add(`${at}.healthPath`, 'must differ from the pool mcpPath');
+
+    const version = pool.protocolVersion ?? DEFAULTS.pool.protocolVersion;
+    if (pool.directRouting && version !== '2026-07-28') add(`${at}.directRouting`, `direct load balancer routing needs a pool that speaks 2026-07-28 (this pool speaks ${version})`);
+
+    const seenPatterns = new Set<string>();
+    pool.tools.forEach((t, j) => {
+      if (seenPatterns.has(t)) add(`${at}.tools[${j}]`, `duplicate pattern "${t}"`);
+      seenPatterns.add(t);
+    });
+
+    if (pool.priorityRoute) {
+      const h = pool.priorityRoute.header.toLowerCase();
+      if (RESERVED_HEADERS.has(h)) add(`${at}.priorityRoute.header`, `"${h}" is reserved by HTTP or MCP and cannot select a pool`);
+      const key = `${h}\u0000${pool.priorityRoute.value}`;
+      const other = priorityKeys.get(key);
+      if (other !== undefined) add(`${at}.priorityRoute`, `pools[${other}] already routes ${h}: ${pool.priorityRoute.value}`);
+      else priorityKeys.set(key, i);
+    } else {
+      owners.push({ pool, index: i });
+    }
+  });
+
+  if (owners.length === 0) add('pools', 'at least one pool must own tools (every pool has a priorityRoute)');
+
+  // Patterns are compared ignoring case: the ALB matches header values case-insensitively.
+  for (let a = 0; a < owners.length; a++) {
+    for (let b = a + 1; b < owners.length; b++) {
+      const pa = owners[a]!;
+      const pb = owners[b]!;
+      pb.pool.tools.forEach((tb, jb) => {
+        const hit = pa.pool.tools.find((ta) => patternsOverlap(ta, tb, true));
+        if (hit !== undefined) {
+          add(`pools[${pb.index}].tools[${jb}]`, `"${tb}" overlaps "${hit}" of pool "${pa.pool.name}" (pools[${pa.index}]); every tool must have exactly one owning pool`);
+        }
+      });
+    }
+  }
+
+  const mcpPath = spec.mcpPath ?? DEFAULTS.mcpPath;
+  if ((spec.healthPath ?? DEFAULTS.healthPath) === mcpPath) add('healthPath', 'must differ from mcpPath');
+
+  const agentHeader = spec.rateLimits?.perAgent?.header?.toLowerCase();
+  if (agentHeader && RESERVED_HEADERS.has(agentHeader)) add('rateLimits.perAgent.header', `"${agentHeader}" is reserved by HTTP or MCP`);
+  for (const key of ['perAgent', 'perTool'] as const) {
+    const r = spec.rateLimits?.[key]?.toolCalls;
+    if (r?.burst !== undefined && r.burst < r.perSecond) add(`rateLimits.${key}.toolCalls.burst`, `burst (${r.burst}) must be at least perSecond (${r.perSecond})`);
+  }
+
+  const gw = spec.gateway ?? {};
+  const timeoutMs = (gw.timeoutSeconds ?? DEFAULTS.gateway.timeoutSeconds) * 1000;
+  const backendMs = gw.backendTimeoutMs ?? DEFAULTS.gateway.backendTimeoutMs;
+  if (backendMs >= timeoutMs) add('gateway.backendTimeoutMs', `must be below the gateway timeout (${timeoutMs} ms) so a slow pool gets a JSON-RPC error, not a killed invocation`);
+  if ((gw.maxBodyBytes ?? maxBodyDefault) > LAMBDA_BODY_LIMIT) add('gateway.maxBodyBytes', `must not exceed ${LAMBDA_BODY_LIMIT} bytes, the ALB→Lambda request limit`);
+
+  if (spec.auth?.toolScopes?.length && !spec.auth.jwt && !spec.auth.apiKeys) {
+    add('auth.toolScopes', 'tool scopes need auth.jwt or auth.apiKeys to say who the caller is');
+  }
+
+  if (spec.sessionStore?.deployment === 'serverless' && (spec.sessionStore.nodeType !== undefined || spec.sessionStore.replicas !== undefined)) {
+    add('sessionStore', 'nodeType and replicas apply to replication groups only, not to ElastiCache Serverless');
+  }
+  return problems;
+}
+
+/** Every problem of `input` as a fleet spec; an empty array means the spec is valid. */
+export function validateFleetSpec(input: unknown): SpecProblem[] {
+  const parsed = fleetSchema.safeParse(input);
+  if (!parsed.success) {
+    return parsed.error.issues.map((issue) => ({ path: formatSpecPath(issue.path), message: issue.message }));
+  }
+  return crossFieldProblems(input as FleetSpec, DEFAULTS.gateway.maxBodyBytes);
+}
+
+/**
+ * Validates and resolves a spec in one step.
+ * @param where names the caller in the error (a construct path, a file name).
+ * @throws FleetSpecError listing every problem.
+ */
+export function parseFleetSpec(input: unknown, where?: string): ResolvedFleetSpec {
+  const problems = validateFleetSpec(input);
+  if (problems.length > 0) throw new FleetSpecError(problems, where);
+  return resolveFleetSpec(input as FleetSpec);
+}
