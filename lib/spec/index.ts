@@ -3,3 +3,4 @@ export * from './defaults';
 export * from './patterns';
 export * from './validate';
 export * from './ownership';
+export * from './gateway-env';

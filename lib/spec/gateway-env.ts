@@ -1,0 +1,25 @@
+/**
+ * The environment contract between the IaC (which sets it on the gateway Lambda) and the gateway
+ * (which reads it at cold start). Names only: values are derived by `lib/plan`.
+ */
+export const GATEWAY_ENV = {
+  /** The fleet spec as JSON (validated again by the gateway at start). */
+  spec: 'MCP_FLEET_SPEC',
+  /** JSON object: pool name → base URL of the pool's MCP endpoint inside the VPC. */
+  poolUrls: 'MCP_FLEET_POOL_URLS',
+  /** The region (or other isolation unit) this gateway serves; part of session ids and store keys. */
+  region: 'MCP_FLEET_REGION',
+  /** `rediss://host:port` (or `redis://` locally) of the session store; absent = in-memory store. */
+  redisUrl: 'MCP_FLEET_REDIS_URL',
+  /** ARN of the Secrets Manager secret holding the session store AUTH token. */
+  redisAuthSecretArn: 'MCP_FLEET_REDIS_AUTH_SECRET_ARN',
+  /** ARN of the secret holding the HMAC key that signs the caller identity sent to pools. */
+  identitySecretArn: 'MCP_FLEET_IDENTITY_SECRET_ARN',
+  /** ARN of the secret holding hashed API keys (from `auth.apiKeys.secretName`). */
+  apiKeysSecretArn: 'MCP_FLEET_API_KEYS_SECRET_ARN',
+  /** Public base URL of the fleet (for RFC 9728 metadata), e.g. `https://mcp.example.com`. */
+  publicUrl: 'MCP_FLEET_PUBLIC_URL',
+} as const;
+
+/** Header that carries the gateway-signed caller identity to pools (a short-lived HS256 JWT). */
+export const IDENTITY_HEADER = 'x-mcp-fleet-identity';
