@@ -1,0 +1,7 @@
+export * from './breaker';
+export * from './timeout';
+export * from './retry';
+export * from './token-bucket';
+export * from './memory-rate-limiter';
+export * from './redis-rate-limiter';
+export * from './rate-limit-policy';

@@ -1,0 +1,56 @@
+/**
+ * Token buckets in this process's memory: right for one `mcp-fleet gateway` process or tests. A fleet
+ * of gateway instances needs the shared `RedisRateLimiter`, or each instance grants the full rate.
+ */
+import type { RateDecision, RateLimiter } from '../ports';
+import { assertBucketLimits, msUntilFull, takeToken, type BucketState } from './token-bucket';
+
+export interface MemoryRateLimiterOptions {
+  /**
+   * Clock in epoch milliseconds; tests inject their own.
+   * @default Date.now
+   */
+  readonly now?: () => number;
+  /**
+   * Number of buckets above which full (idle) buckets are forgotten, which bounds memory when
+   * callers or tools come and go.
+   * @default 10000
+   */
+  readonly sweepAbove?: number;
+}
+
+interface StoredBucket extends BucketState {
+  /** Epoch ms at which the bucket is full again and may be forgotten. */
+  readonly fullAt: number;
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly buckets = new Map<string, StoredBucket>();
+  private readonly now: () => number;
+  private readonly sweepAbove: number;
+
+  constructor(options: MemoryRateLimiterOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.sweepAbove = options.sweepAbove ?? 10_000;
+  }
+
+  async take(key: string, perSecond: number, burst: number): Promise<RateDecision> {
+    assertBucketLimits(key, perSecond, burst);
+    const now = this.now();
+    if (this.buckets.size > this.sweepAbove) this.sweep(now);
+    const { state, decision } = takeToken(this.buckets.get(key), now, perSecond, burst);
+    this.buckets.set(key, { ...state, fullAt: state.at + msUntilFull(state.tokens, perSecond, burst) });
+    return decision;
+  }
+
+  /** Number of buckets held (for tests and diagnostics). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private sweep(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.fullAt <= now) this.buckets.delete(key);
+    }
+  }
+}

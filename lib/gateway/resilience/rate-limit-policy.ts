@@ -1,0 +1,59 @@
+/**
+ * The gateway's rate limits for `tools/call`, from the spec: one bucket per agent (the authenticated
+ * principal) and one per tool (across all callers). A denial is a 429 with `Retry-After`.
+ */
+import type { ResolvedFleetSpec } from '../../spec';
+import { GatewayError } from '../errors';
+import type { Principal, RateLimiter } from '../ports';
+
+/** JSON-RPC server error for a refused call (the HTTP 429 is what clients act on). */
+const RATE_LIMITED_CODE = -32000;
+
+export class RateLimitPolicy {
+  private readonly perAgent: ResolvedFleetSpec['rateLimits']['perAgent']['toolCalls'];
+  private readonly perTool: ResolvedFleetSpec['rateLimits']['perTool']['toolCalls'];
+  /** Buckets are per fleet, so fleets may share one store. */
+  private readonly keyPrefix: string;
+
+  constructor(
+    spec: Pick<ResolvedFleetSpec, 'name' | 'rateLimits'>,
+    private readonly limiter: RateLimiter,
+  ) {
+    this.perAgent = spec.rateLimits.perAgent.toolCalls;
+    this.perTool = spec.rateLimits.perTool.toolCalls;
+    this.keyPrefix = `${spec.name}:`;
+  }
+
+  /** Whether the spec sets any gateway bucket (the core can skip the call otherwise). */
+  get enabled(): boolean {
+    return this.perAgent !== undefined || this.perTool !== undefined;
+  }
+
+  /**
+   * Takes the agent's token, then the tool's. Throws 429 when either bucket is empty. The agent's
+   * bucket goes first so that an agent over its own limit does not drain the tool's bucket that all
+   * callers share; a call refused by the tool's bucket still counts against the agent.
+   * Anonymous callers (a fleet without auth) share the single agent id `anonymous`.
+   */
+  async checkToolCall(principal: Principal, tool: string): Promise<void> {
+    if (this.perAgent) {
+      const decision = await this.limiter.take(`${this.keyPrefix}agent:${principal.id}`, this.perAgent.perSecond, this.perAgent.burst);
+      if (!decision.allowed) {
+        throw tooManyRequests(`agent "${principal.id}" exceeded ${this.perAgent.perSecond} tools/call per second (burst ${this.perAgent.burst})`, decision.retryAfterMs, { agent: principal.id });
+      }
+    }
+    if (this.perTool) {
+      const decision = await this.limiter.take(`${this.keyPrefix}tool:${tool}`, this.perTool.perSecond, this.perTool.burst);
+      if (!decision.allowed) {
+        throw tooManyRequests(`tool "${tool}" exceeded ${this.perTool.perSecond} calls per second (burst ${this.perTool.burst})`, decision.retryAfterMs, { tool });
+      }
+    }
+  }
+}
+
+function tooManyRequests(what: string, retryAfterMs: number, data: Record<string, string>): GatewayError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GatewayError(429, RATE_LIMITED_CODE, `Rate limit exceeded: ${what}; retry in ${seconds} s`, { 'retry-after': String(seconds) }, {
+    data: { ...data, retryAfterSeconds: seconds },
+  });
+}
