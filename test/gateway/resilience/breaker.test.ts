@@ -40,7 +40,7 @@ describe('CircuitBreaker', () => {
 
     const call = jest.fn(ok);
     clock.advance(2_500);
-    const refusal = await breaker.execute(call).catch((e: unknown) => e as GatewayError);
+    const refusal = (await breaker.execute(call).catch((e: unknown) => e)) as GatewayError;
     expect(call).not.toHaveBeenCalled();
     expect(refusal).toBeInstanceOf(GatewayError);
     expect(refusal.status).toBe(503);
