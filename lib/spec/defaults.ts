@@ -69,8 +69,9 @@ export const DEFAULTS = {
   },
 } as const;
 
-export interface ResolvedPoolSpec extends Required<Omit<PoolSpec, 'priorityRoute' | 'protocolVersion' | 'tools'>> {
+export interface ResolvedPoolSpec extends Required<Omit<PoolSpec, 'priorityRoute' | 'protocolVersion' | 'tools' | 'connectionsPerTask'>> {
   readonly tools: readonly string[];
+  readonly connectionsPerTask?: number;
   readonly protocolVersion: McpProtocolVersion;
   readonly priorityRoute?: PriorityRouteSpec;
 }
@@ -131,6 +132,7 @@ export function resolvePoolSpec(pool: PoolSpec): ResolvedPoolSpec {
     maxTasks: pool.maxTasks ?? Math.max(d.maxTasks, pool.minTasks ?? 0),
     cpuTargetPercent: pool.cpuTargetPercent ?? d.cpuTargetPercent,
     requestsPerTargetPerMinute: pool.requestsPerTargetPerMinute ?? d.requestsPerTargetPerMinute,
+    ...(pool.connectionsPerTask !== undefined ? { connectionsPerTask: pool.connectionsPerTask } : {}),
     sessionMode: pool.sessionMode ?? d.sessionMode,
     protocolVersion,
     directRouting: pool.directRouting ?? protocolVersion === '2026-07-28',

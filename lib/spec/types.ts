@@ -75,6 +75,13 @@ export interface PoolSpec {
    */
   readonly requestsPerTargetPerMinute?: number;
   /**
+   * Open connections per running task the service scales to keep (target tracking on the per-task
+   * average of a connection gauge). Useful for pools whose clients hold SSE streams open: such pools
+   * run out of sockets or memory long before CPU or request counts move.
+   * @default - no connection-based scaling
+   */
+  readonly connectionsPerTask?: number;
+  /**
    * Whether servers keep MCP sessions in memory (stateful) or answer any request anywhere.
    * Stateful pools get load balancer stickiness and gateway session pinning.
    * @default 'stateless'

@@ -71,6 +71,7 @@ const poolSchema = z.strictObject({
   maxTasks: z.optional(int(1, 1000)),
   cpuTargetPercent: z.optional(int(10, 95)),
   requestsPerTargetPerMinute: z.optional(int(1, 1_000_000)),
+  connectionsPerTask: z.optional(int(1, 100_000)),
   sessionMode: z.optional(z.enum(['stateless', 'stateful'])),
   protocolVersion: z.optional(z.enum(MCP_PROTOCOL_VERSIONS)),
   directRouting: z.optional(z.boolean()),
