@@ -1,0 +1,161 @@
+/**
+ * The metric vocabulary of fleet monitoring: which CloudWatch metric, of which resource, with which
+ * statistic. Plain data; `constructs/` and `pulumi/` map each `MetricSource` to the dimensions of a
+ * concrete resource (a load balancer's full name, a service's cluster and name, ...).
+ */
+
+/** Statistics the monitoring plan uses. */
+export type MetricStatistic = 'Sum' | 'Average' | 'Minimum' | 'Maximum' | 'p50' | 'p95' | 'p99';
+
+/** The resource a metric describes. Renderers turn it into CloudWatch dimensions. */
+export type MetricSource =
+  /** The fleet's load balancer as a whole (`LoadBalancer`). */
+  | { readonly resource: 'loadBalancer' }
+  /** A pool's target group (`LoadBalancer` + `TargetGroup`). */
+  | { readonly resource: 'poolTargetGroup'; readonly pool: string }
+  /** The gateway Lambda's target group (`LoadBalancer` + `TargetGroup`). */
+  | { readonly resource: 'gatewayTargetGroup' }
+  /** A pool's ECS service (`ClusterName` + `ServiceName`). */
+  | { readonly resource: 'poolService'; readonly pool: string }
+  /** The gateway Lambda function (`FunctionName`). */
+  | { readonly resource: 'gatewayFunction' }
+  /** Gateway EMF metrics of one pool (`fleet` + `pool`). */
+  | { readonly resource: 'gatewayPool'; readonly pool: string }
+  /** Gateway EMF metrics of one tool (`fleet` + `tool`). */
+  | { readonly resource: 'gatewayTool'; readonly tool: string }
+  /** One node of a provisioned session store, by position (`CacheClusterId`). */
+  | { readonly resource: 'cacheNode'; readonly node: number }
+  /** An ElastiCache Serverless session store (`clusterId`). */
+  | { readonly resource: 'serverlessCache' }
+  /** The WAF web ACL on the load balancer (`WebACL` + `Region` + `Rule`=ALL). */
+  | { readonly resource: 'webAcl' };
+
+/** One metric of one resource. */
+export interface MetricQuery {
+  readonly kind: 'metric';
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly source: MetricSource;
+  readonly statistic: MetricStatistic;
+  /** Legend label. */
+  readonly label: string;
+}
+
+/** A metric math expression over named metrics (ids start with a lower-case letter). */
+export interface MathQuery {
+  readonly kind: 'math';
+  readonly expression: string;
+  readonly using: Readonly<Record<string, MetricQuery>>;
+  readonly label: string;
+}
+
+/**
+ * A CloudWatch `SEARCH` expression: one series per matching dimension value, so tools that appear
+ * after deployment show up without a redeploy. Dashboards only: alarms cannot evaluate SEARCH.
+ */
+export interface SearchQuery {
+  readonly kind: 'search';
+  readonly expression: string;
+  /** Legend label; empty lets CloudWatch name each series by its dimension value. */
+  readonly label: string;
+}
+
+export type DashboardQuery = MetricQuery | MathQuery | SearchQuery;
+export type AlarmQuery = MetricQuery | MathQuery;
+
+/** Namespaces and metric names of the AWS services a fleet is built from. */
+export const AWS_METRICS = {
+  alb: {
+    namespace: 'AWS/ApplicationELB',
+    requestCount: 'RequestCount',
+    targetResponseTime: 'TargetResponseTime',
+    target4xx: 'HTTPCode_Target_4XX_Count',
+    target5xx: 'HTTPCode_Target_5XX_Count',
+    elb5xx: 'HTTPCode_ELB_5XX_Count',
+    activeConnections: 'ActiveConnectionCount',
+    newConnections: 'NewConnectionCount',
+    healthyHosts: 'HealthyHostCount',
+    unhealthyHosts: 'UnHealthyHostCount',
+  },
+  containerInsights: {
+    namespace: 'ECS/ContainerInsights',
+    cpuUtilized: 'CpuUtilized',
+    cpuReserved: 'CpuReserved',
+    memoryUtilized: 'MemoryUtilized',
+    memoryReserved: 'MemoryReserved',
+    runningTasks: 'RunningTaskCount',
+    desiredTasks: 'DesiredTaskCount',
+  },
+  lambda: {
+    namespace: 'AWS/Lambda',
+    invocations: 'Invocations',
+    errors: 'Errors',
+    throttles: 'Throttles',
+    duration: 'Duration',
+    concurrentExecutions: 'ConcurrentExecutions',
+  },
+  elasticache: {
+    namespace: 'AWS/ElastiCache',
+    engineCpu: 'EngineCPUUtilization',
+    memoryPercent: 'DatabaseMemoryUsagePercentage',
+    evictions: 'Evictions',
+    connections: 'CurrConnections',
+    /** Serverless only. */
+    bytesUsed: 'BytesUsedForCache',
+    /** Serverless only. */
+    processingUnits: 'ElastiCacheProcessingUnits',
+  },
+  waf: {
+    namespace: 'AWS/WAFV2',
+    blocked: 'BlockedRequests',
+    allowed: 'AllowedRequests',
+    /** The `Rule` dimension value that aggregates every rule of a web ACL. */
+    allRules: 'ALL',
+  },
+} as const;
+
+/**
+ * The gateway's embedded-metric-format (EMF) metrics: namespace, dimension sets and names. Per-tool
+ * series carry `fleet` + `tool`, per-pool series `fleet` + `pool`.
+ */
+export const GATEWAY_METRICS = {
+  namespace: 'McpFleet',
+  fleetDimension: 'fleet',
+  toolDimension: 'tool',
+  poolDimension: 'pool',
+  toolCalls: 'ToolCalls',
+  toolErrors: 'ToolErrors',
+  toolLatency: 'ToolLatency',
+} as const;
+
+export function metric(namespace: string, metricName: string, source: MetricSource, statistic: MetricStatistic, label: string): MetricQuery {
+  return { kind: 'metric', namespace, metricName, source, statistic, label };
+}
+
+/**
+ * `100 * part / total` in percent, 0 while `total` is below `minimumSamples` per period: a rate over
+ * two requests says nothing, and an alarm on it would page on a single failure at night.
+ */
+export function percentOf(part: readonly MetricQuery[], total: MetricQuery, minimumSamples: number, label: string): MathQuery {
+  const using: Record<string, MetricQuery> = { total };
+  part.forEach((q, i) => {
+    using[`part${i}`] = q;
+  });
+  const numerator = part.map((_, i) => `FILL(part${i}, 0)`).join(' + ');
+  return {
+    kind: 'math',
+    expression: `IF(FILL(total, 0) >= ${minimumSamples}, 100 * (${numerator}) / total, 0)`,
+    using,
+    label,
+  };
+}
+
+/** `SEARCH` over one gateway EMF metric, one series per tool of the fleet. */
+export function gatewayToolSearch(fleet: string, metricName: string, statistic: MetricStatistic, periodSeconds: number): SearchQuery {
+  const g = GATEWAY_METRICS;
+  return {
+    kind: 'search',
+    expression: `SEARCH('{${g.namespace},${g.fleetDimension},${g.toolDimension}} ${g.fleetDimension}="${fleet}" MetricName="${metricName}"', '${statistic}', ${periodSeconds})`,
+    label: '',
+  };
+}
