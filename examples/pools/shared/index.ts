@@ -1,0 +1,4 @@
+export * from './pool-server';
+export * from './probes';
+export * from './run-main';
+export * from './json-body';

@@ -1,0 +1,156 @@
+/**
+ * The HTTP shell every example pool shares: the MCP endpoint, a deep `/health` that runs a real MCP
+ * probe against the pool's own endpoint, and a graceful drain (stop accepting, let in-flight calls
+ * finish, then close sessions and connections), which is what ECS needs between SIGTERM and SIGKILL.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What a pool plugs into the shell. */
+export interface McpEndpoint {
+  /** Pool name, reported by `/health`. */
+  readonly name: string;
+  /** Serves one request to the MCP path. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Runs a real MCP exchange (ping, or `server/discover` for 2026-07-28) against `url`; throws when it fails. */
+  probe(url: string, signal: AbortSignal): Promise<void>;
+  /** Ends what outlives single requests (sessions, standing SSE streams), after in-flight calls finished. */
+  close(): Promise<void>;
+}
+
+/** Where and how a pool listens. */
+export interface PoolListenOptions {
+  /**
+   * TCP port; 0 picks a free one.
+   * @default 0
+   */
+  readonly port?: number;
+  /**
+   * Interface to bind. Containers need `0.0.0.0`; the loopback default keeps local runs private.
+   * @default '127.0.0.1'
+   */
+  readonly host?: string;
+  /**
+   * How long `close()` waits for in-flight requests before it cuts the remaining connections.
+   * @default 30000
+   */
+  readonly drainTimeoutMs?: number;
+}
+
+/** A running pool. */
+export interface PoolHandle {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:41234/mcp`. */
+  readonly url: string;
+  /** The deep health check, e.g. `http://127.0.0.1:41234/health`. */
+  readonly healthUrl: string;
+  /** Stops accepting, waits for in-flight calls (up to the drain timeout), then closes everything. */
+  close(): Promise<void>;
+}
+
+export const MCP_PATH = '/mcp';
+export const HEALTH_PATH = '/health';
+const PROBE_TIMEOUT_MS = 5000;
+const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+/** Answers with a JSON-RPC error that has no request id (the request was refused before dispatch). */
+export function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { jsonrpc: '2.0', id: null, error: { code, message } }, headers);
+}
+
+/** `http://host:port`, with IPv6 hosts bracketed. */
+function baseUrl(address: AddressInfo, requestedHost: string): string {
+  const host = requestedHost === '0.0.0.0' || requestedHost === '::' ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+/** Starts the HTTP shell around `endpoint`. */
+export async function servePool(endpoint: McpEndpoint, options: PoolListenOptions = {}): Promise<PoolHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  let draining = false;
+  let closing: Promise<void> | undefined;
+  /** Requests that must finish before the pool stops; standing GET streams are not among them. */
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  let url = '';
+
+  const finished = () => {
+    inFlight--;
+    if (inFlight === 0) idle?.();
+  };
+
+  async function health(res: ServerResponse): Promise<void> {
+    if (draining) return sendJson(res, 503, { status: 'draining', pool: endpoint.name });
+    const started = performance.now();
+    try {
+      await endpoint.probe(url, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+      sendJson(res, 200, { status: 'ok', pool: endpoint.name, probeMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      sendJson(res, 503, { status: 'unhealthy', pool: endpoint.name, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === HEALTH_PATH && req.method === 'GET') return health(res);
+    if (path !== MCP_PATH) return sendJson(res, 404, { error: `not found: ${path}; the MCP endpoint is ${MCP_PATH}` });
+    if (draining) {
+      // Keep-alive connections may still carry a request after SIGTERM: refuse it so the client retries elsewhere.
+      return sendJsonRpcError(res, 503, -32000, `pool ${endpoint.name} is shutting down`, { connection: 'close', 'retry-after': '1' });
+    }
+    await endpoint.handle(req, res);
+  }
+
+  const server = createServer((req, res) => {
+    const counted = req.method !== 'GET';
+    if (counted) {
+      inFlight++;
+      res.once('close', finished);
+    }
+    if (draining) res.shouldKeepAlive = false;
+    route(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJsonRpcError(res, 500, -32603, error instanceof Error ? error.message : String(error));
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const base = baseUrl(server.address() as AddressInfo, host);
+  url = `${base}${MCP_PATH}`;
+
+  async function drain(): Promise<void> {
+    draining = true;
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, drainTimeoutMs);
+        idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    await endpoint.close();
+    server.closeAllConnections();
+    await stopped;
+  }
+
+  return {
+    url,
+    healthUrl: `${base}${HEALTH_PATH}`,
+    close: () => (closing ??= drain()),
+  };
+}
