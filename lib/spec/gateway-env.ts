@@ -23,3 +23,22 @@ export const GATEWAY_ENV = {
 
 /** Header that carries the gateway-signed caller identity to pools (a short-lived HS256 JWT). */
 export const IDENTITY_HEADER = 'x-mcp-fleet-identity';
+
+/**
+ * The environment contract between the IaC and each pool's container (set by `lib/plan`). Pool
+ * servers that verify `IDENTITY_HEADER` read the HMAC key from `identityKey`.
+ */
+export const POOL_ENV = {
+  /** The fleet name. */
+  fleet: 'MCP_FLEET_NAME',
+  /** The pool's name (also its Cloud Map service name). */
+  pool: 'MCP_FLEET_POOL',
+  /** Port the server must listen on. */
+  port: 'PORT',
+  /** HTTP path of the MCP endpoint the server must serve. */
+  mcpPath: 'MCP_FLEET_MCP_PATH',
+  /** HTTP path of the deep health check the server must serve. */
+  healthPath: 'MCP_FLEET_HEALTH_PATH',
+  /** HMAC key (from a Secrets Manager secret, injected as an ECS secret) that signs `IDENTITY_HEADER`. */
+  identityKey: 'MCP_FLEET_IDENTITY_KEY',
+} as const;

@@ -1,0 +1,61 @@
+/** The whole plan of a fleet: every setting the CDK and Pulumi renderings need, as plain JSON data. */
+import { parseFleetSpec, type FleetSpec, type ResolvedFleetSpec } from '../spec';
+import { planFirewall, type FirewallPlan } from './firewall';
+import { planGateway, type GatewayPlan } from './gateway';
+import { planListener, type ListenerPlan } from './listener-rules';
+import { planLoadBalancer, planNetwork, type LoadBalancerPlan, type NetworkPlan } from './load-balancer';
+import { fleetNames, type FleetNames } from './names';
+import { planPool, type PoolPlan } from './pools';
+import { planIngress, type IngressRulePlan } from './security';
+import { planSessionStore, type SessionStorePlan } from './session-store';
+
+export interface FleetPlan {
+  readonly fleet: string;
+  readonly mcpPath: string;
+  readonly healthPath: string;
+  readonly names: FleetNames;
+  readonly network: NetworkPlan;
+  readonly loadBalancer: LoadBalancerPlan;
+  readonly listener: ListenerPlan;
+  readonly pools: readonly PoolPlan[];
+  readonly gateway: GatewayPlan;
+  readonly firewall: FirewallPlan;
+  readonly sessionStore: SessionStorePlan;
+  readonly ingress: readonly IngressRulePlan[];
+  /** Days every log group keeps its events. */
+  readonly logRetentionDays: number;
+}
+
+/**
+ * Plans a fleet from a spec that has already been validated and resolved (`parseFleetSpec`).
+ * @param where names the caller in errors.
+ */
+export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, where?: string): FleetPlan {
+  const pools = spec.pools.map((pool) => planPool(spec, pool));
+  const sessionStore = planSessionStore(spec);
+  const loadBalancer = planLoadBalancer(spec);
+  return {
+    fleet: spec.name,
+    mcpPath: spec.mcpPath,
+    healthPath: spec.healthPath,
+    names: fleetNames(spec.name),
+    network: planNetwork(spec),
+    loadBalancer,
+    listener: planListener(spec, where),
+    pools,
+    gateway: planGateway(input, spec, Object.fromEntries(pools.map((p) => [p.name, p.url])), sessionStore.port),
+    firewall: planFirewall(spec),
+    sessionStore,
+    ingress: planIngress(spec, { https: loadBalancer.httpsPort, httpRedirect: loadBalancer.httpRedirectPort, sessionStore: sessionStore.port }),
+    logRetentionDays: spec.observability.logRetentionDays,
+  };
+}
+
+/**
+ * Validates `input` and plans the fleet.
+ * @param where names the caller in errors (a construct path, a Pulumi resource name).
+ * @throws FleetSpecError listing every problem of the spec; FleetPlanError when a cloud limit is hit.
+ */
+export function planFleet(input: FleetSpec, where?: string): FleetPlan {
+  return planResolvedFleet(input, parseFleetSpec(input, where), where);
+}

@@ -1,0 +1,90 @@
+/**
+ * The gateway Lambda: size, runtime, its environment (the `GATEWAY_ENV` contract) and its ALB target
+ * group. Values only a rendering knows (region, cache endpoint, secret ARNs) are named inputs that
+ * each rendering fills with its own tokens or outputs through `renderGatewayEnvironment`.
+ */
+import { GATEWAY_ENV, type FleetSpec, type ResolvedFleetSpec } from '../spec';
+import type { HealthCheckPlan } from './pools';
+import { fleetNames } from './names';
+
+/** Values of the gateway environment that come from the rendering, not the spec. */
+export type GatewayEnvInput = 'region' | 'sessionStoreHost' | 'sessionStoreAuthSecretArn' | 'identitySecretArn' | 'apiKeysSecretArn' | 'publicUrl';
+
+/** Inputs that are secret ARNs: the gateway may read exactly these secrets. */
+const SECRET_INPUTS: ReadonlySet<GatewayEnvInput> = new Set(['sessionStoreAuthSecretArn', 'identitySecretArn', 'apiKeysSecretArn']);
+
+/** One environment variable: a literal, or an input wrapped in a fixed prefix and suffix. */
+export type GatewayEnvEntry =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly input: GatewayEnvInput; readonly prefix: string; readonly suffix: string };
+
+export interface GatewayTargetGroupPlan {
+  readonly name: string;
+  readonly targetType: 'lambda';
+  /** The gateway reads repeated headers (e.g. several `Accept` values) and query parameters. */
+  readonly multiValueHeadersEnabled: true;
+  readonly healthCheck: HealthCheckPlan;
+}
+
+export interface GatewayPlan {
+  readonly functionName: string;
+  readonly runtime: 'nodejs22.x';
+  readonly architecture: 'arm64';
+  readonly memoryMiB: number;
+  readonly timeoutSeconds: number;
+  readonly environment: readonly GatewayEnvEntry[];
+  /** Inputs the environment needs; the rendering must supply each one. */
+  readonly inputs: readonly GatewayEnvInput[];
+  /** Secrets the function may read (`secretsmanager:GetSecretValue`), by input name. */
+  readonly secretInputs: readonly GatewayEnvInput[];
+  readonly targetGroup: GatewayTargetGroupPlan;
+}
+
+/**
+ * The Lambda health check invokes the function, so it runs rarely; the timeout stays well under the
+ * interval and the deep check (session store + pools) answers quickly.
+ */
+const GATEWAY_HEALTH_CHECK = { intervalSeconds: 60, timeoutSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' } as const;
+
+/**
+ * @param input the spec as the user wrote it (sent to the gateway, which validates and resolves it
+ *   again at cold start: the resolved form would freeze today's defaults into the environment).
+ * @param poolUrls pool name → URL, from the pool plans.
+ * @param sessionStorePort port of the session store endpoint.
+ */
+export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls: Readonly<Record<string, string>>, sessionStorePort: number): GatewayPlan {
+  const names = fleetNames(spec.name);
+  const fromInput = (name: string, source: GatewayEnvInput, prefix = '', suffix = ''): GatewayEnvEntry => ({ name, input: source, prefix, suffix });
+  const environment: GatewayEnvEntry[] = [
+    { name: GATEWAY_ENV.spec, value: JSON.stringify(input) },
+    { name: GATEWAY_ENV.poolUrls, value: JSON.stringify(poolUrls) },
+    fromInput(GATEWAY_ENV.region, 'region'),
+    fromInput(GATEWAY_ENV.redisUrl, 'sessionStoreHost', 'rediss://', `:${sessionStorePort}`),
+    fromInput(GATEWAY_ENV.redisAuthSecretArn, 'sessionStoreAuthSecretArn'),
+    fromInput(GATEWAY_ENV.identitySecretArn, 'identitySecretArn'),
+    ...(spec.auth.apiKeys ? [fromInput(GATEWAY_ENV.apiKeysSecretArn, 'apiKeysSecretArn')] : []),
+    fromInput(GATEWAY_ENV.publicUrl, 'publicUrl'),
+  ];
+  const inputs = environment.flatMap((e) => ('input' in e ? [e.input] : []));
+  return {
+    functionName: names.gatewayFunction,
+    runtime: 'nodejs22.x',
+    architecture: 'arm64',
+    memoryMiB: spec.gateway.memoryMiB,
+    timeoutSeconds: spec.gateway.timeoutSeconds,
+    environment,
+    inputs,
+    secretInputs: inputs.filter((i) => SECRET_INPUTS.has(i)),
+    targetGroup: { name: names.gatewayTargetGroup, targetType: 'lambda', multiValueHeadersEnabled: true, healthCheck: { path: spec.healthPath, ...GATEWAY_HEALTH_CHECK } },
+  };
+}
+
+/**
+ * The gateway environment as a plain record. Works with CDK tokens (they are strings) and inside a
+ * Pulumi `apply`. Throws when an input the plan needs is missing.
+ */
+export function renderGatewayEnvironment(plan: GatewayPlan, values: Partial<Readonly<Record<GatewayEnvInput, string>>>, where?: string): Record<string, string> {
+  const missing = plan.inputs.filter((i) => values[i] === undefined);
+  if (missing.length > 0) throw new Error(`${where ? `${where}: ` : ''}the gateway environment needs ${missing.join(', ')}`);
+  return Object.fromEntries(plan.environment.map((e) => [e.name, 'input' in e ? `${e.prefix}${values[e.input]}${e.suffix}` : e.value]));
+}

@@ -1,0 +1,186 @@
+/**
+ * HTTPS listener rules, in evaluation order:
+ *   (b) priority pools: `tools/call` of the pool's tools from callers sending the priority header;
+ *   (a) owning pools: 2026-07-28 `tools/call` routed by `Mcp-Method` / `Mcp-Name` (optionally JWT-verified);
+ *   (c) everything else on the MCP path, plus the RFC 9728 metadata paths, to the gateway;
+ *   (d) the health path to the gateway.
+ * Everything else gets a 404 from the default action. Priority requests the ALB cannot route (other
+ * methods, older protocol revisions) reach the gateway, which routes them to the priority pool too.
+ *
+ * Priorities are fixed blocks per pool index, so adding a pattern to one pool never renumbers the
+ * rules of another (CloudFormation fails when two rules briefly want the same priority).
+ */
+import { type ResolvedFleetSpec, type ResolvedPoolSpec } from '../spec';
+import { jwtVerificationFor, planDirectAuth, requiredScopesFor, type DirectAuthPlan, type JwtVerificationPlan } from './direct-auth';
+import { FleetPlanError } from './errors';
+
+/** ALB limits on listener rules. */
+export const ALB_RULE_LIMITS = {
+  /** Match values across all conditions of one rule. */
+  valuesPerRule: 5,
+  /** Match values in one condition. */
+  valuesPerCondition: 3,
+  /** Rules per listener, default rule excluded. */
+  rulesPerListener: 100,
+  maxPriority: 50_000,
+} as const;
+
+/** First priority of each rule group; pools get blocks of `POOL_BLOCK` inside theirs. */
+export const RULE_PRIORITY = {
+  priorityPools: 1_000,
+  directPools: 10_000,
+  gateway: 45_000,
+  health: 45_100,
+} as const;
+export const POOL_BLOCK = 100;
+
+/** MCP 2026-07-28 request headers the ALB routes on. */
+export const MCP_METHOD_HEADER = 'Mcp-Method';
+export const MCP_NAME_HEADER = 'Mcp-Name';
+/** RFC 9728 protected resource metadata, served by the gateway. */
+export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+
+export type RuleCondition =
+  | { readonly field: 'path-pattern'; readonly values: readonly string[] }
+  | { readonly field: 'http-header'; readonly header: string; readonly values: readonly string[] };
+
+export type RuleTarget = { readonly kind: 'pool'; readonly pool: string } | { readonly kind: 'gateway' };
+
+export interface ListenerRulePlan {
+  /** Stable identifier, usable as a construct id / resource name suffix (`direct-github-0`). */
+  readonly id: string;
+  readonly kind: 'priority' | 'direct' | 'gateway' | 'health';
+  readonly priority: number;
+  /** All must match. */
+  readonly conditions: readonly RuleCondition[];
+  /** Verify the caller's JWT before forwarding. @default - no verification */
+  readonly jwt?: JwtVerificationPlan;
+  readonly target: RuleTarget;
+}
+
+/** How one pool is reached from the load balancer. */
+export interface PoolRoutingPlan {
+  readonly pool: string;
+  /** Whether any rule sends requests straight to the pool. */
+  readonly direct: boolean;
+  /** Patterns the ALB routes straight to the pool. */
+  readonly directPatterns: readonly string[];
+  /** Patterns the pool owns that only the gateway routes, each with the reason. */
+  readonly viaGateway: ReadonlyArray<{ readonly pattern: string; readonly reason: string }>;
+}
+
+export interface ListenerPlan {
+  readonly rules: readonly ListenerRulePlan[];
+  readonly routing: readonly PoolRoutingPlan[];
+  readonly directAuth: DirectAuthPlan;
+  /** Answer of the default action (no rule matched). */
+  readonly defaultResponse: { readonly statusCode: 404; readonly contentType: 'application/json'; readonly body: string };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Patterns of `pool` grouped by the scopes their direct rule must require, in spec order. */
+function groupByScopes(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, viaGateway: Array<{ pattern: string; reason: string }>) {
+  const groups = new Map<string, { scopes: readonly string[]; patterns: string[] }>();
+  for (const pattern of pool.tools) {
+    const required = requiredScopesFor(pattern, spec.auth.toolScopes);
+    if ('unresolvable' in required) {
+      viaGateway.push({ pattern, reason: required.unresolvable });
+      continue;
+    }
+    const key = required.scopes.join(' ');
+    const group = groups.get(key) ?? { scopes: required.scopes, patterns: [] };
+    group.patterns.push(pattern);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function poolRules(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, auth: DirectAuthPlan, firstPriority: number, routing: PoolRoutingPlan[], where: string | undefined): ListenerRulePlan[] {
+  const viaGateway: Array<{ pattern: string; reason: string }> = [];
+  const notDirect = (reason: string) => {
+    routing.push({ pool: pool.name, direct: false, directPatterns: [], viaGateway: pool.tools.map((pattern) => ({ pattern, reason })) });
+    return [];
+  };
+  if (!pool.directRouting) return notDirect(`pool "${pool.name}" has directRouting off (it speaks ${pool.protocolVersion})`);
+  if (!auth.allowed) return notDirect(auth.reason!);
+
+  const kind = pool.priorityRoute ? 'priority' : 'direct';
+  const fixed: RuleCondition[] = [
+    { field: 'path-pattern', values: [spec.mcpPath] },
+    ...(pool.priorityRoute ? [{ field: 'http-header' as const, header: pool.priorityRoute.header, values: [pool.priorityRoute.value] }] : []),
+    { field: 'http-header', header: MCP_METHOD_HEADER, values: ['tools/call'] },
+    ...(auth.requireBearerHeader ? [{ field: 'http-header' as const, header: 'Authorization', values: ['Bearer *'] }] : []),
+  ];
+  const chunkSize = Math.min(ALB_RULE_LIMITS.valuesPerCondition, ALB_RULE_LIMITS.valuesPerRule - fixed.length);
+  const rules: ListenerRulePlan[] = [];
+  for (const group of groupByScopes(spec, pool, viaGateway)) {
+    for (const names of chunk(group.patterns, chunkSize)) {
+      const index = rules.length;
+      if (index >= POOL_BLOCK) throw new FleetPlanError(`pool "${pool.name}" needs more than ${POOL_BLOCK} listener rules`, where);
+      rules.push({
+        id: `${kind}-${pool.name}-${index}`,
+        kind,
+        priority: firstPriority + index,
+        conditions: [...fixed, { field: 'http-header', header: MCP_NAME_HEADER, values: names }],
+        ...(auth.verifyJwt ? { jwt: jwtVerificationFor(spec, group.scopes) } : {}),
+        target: { kind: 'pool', pool: pool.name },
+      });
+    }
+  }
+  const directPatterns = rules.flatMap((r) => r.conditions.at(-1)!.values);
+  routing.push({ pool: pool.name, direct: rules.length > 0, directPatterns, viaGateway });
+  return rules;
+}
+
+/**
+ * Listener rules, per-pool routing and the default response for a fleet.
+ * @param where names the caller in errors.
+ */
+export function planListener(spec: ResolvedFleetSpec, where?: string): ListenerPlan {
+  const auth = planDirectAuth(spec);
+  const routing: PoolRoutingPlan[] = [];
+  const priority: ListenerRulePlan[] = [];
+  const direct: ListenerRulePlan[] = [];
+  spec.pools.forEach((pool, index) => {
+    if (pool.priorityRoute) priority.push(...poolRules(spec, pool, auth, RULE_PRIORITY.priorityPools + index * POOL_BLOCK, routing, where));
+    else direct.push(...poolRules(spec, pool, auth, RULE_PRIORITY.directPools + index * POOL_BLOCK, routing, where));
+  });
+  const last = (rules: ListenerRulePlan[]) => rules.at(-1)?.priority ?? 0;
+  if (last(priority) >= RULE_PRIORITY.directPools || last(direct) >= RULE_PRIORITY.gateway) {
+    throw new FleetPlanError(`${spec.pools.length} pools exceed the listener rule priority blocks`, where);
+  }
+
+  const gateway: ListenerRulePlan = {
+    id: 'gateway',
+    kind: 'gateway',
+    priority: RULE_PRIORITY.gateway,
+    conditions: [{ field: 'path-pattern', values: [spec.mcpPath, PROTECTED_RESOURCE_METADATA_PATH, `${PROTECTED_RESOURCE_METADATA_PATH}${spec.mcpPath}`] }],
+    target: { kind: 'gateway' },
+  };
+  const health: ListenerRulePlan = {
+    id: 'health',
+    kind: 'health',
+    priority: RULE_PRIORITY.health,
+    conditions: [{ field: 'path-pattern', values: [spec.healthPath] }],
+    target: { kind: 'gateway' },
+  };
+  const rules = [...priority, ...direct, gateway, health];
+  if (rules.length > ALB_RULE_LIMITS.rulesPerListener) {
+    throw new FleetPlanError(`the fleet needs ${rules.length} listener rules; an ALB listener allows ${ALB_RULE_LIMITS.rulesPerListener}. Merge tool patterns (e.g. github_* instead of many github_x names)`, where);
+  }
+  return {
+    rules,
+    routing,
+    directAuth: auth,
+    defaultResponse: {
+      statusCode: 404,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: 'not_found', message: `The MCP endpoint is ${spec.mcpPath}` }),
+    },
+  };
+}

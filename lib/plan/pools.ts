@@ -1,0 +1,150 @@
+/**
+ * Per pool: the ECS service, its container, its ALB target group, its scaling policy and its Cloud Map
+ * registration. The gateway resolves `<pool>.<fleet>.mcp.internal` to task IPs (A records, awsvpc) and
+ * pins stateful backend sessions to one task IP, so every pool registers in Cloud Map.
+ */
+import { POOL_ENV, type ResolvedFleetSpec, type ResolvedPoolSpec } from '../spec';
+import { poolNames, type PoolNames } from './names';
+
+/** User the container runs as (uid:gid); numeric, so images need no matching /etc/passwd entry. */
+export const POOL_CONTAINER_USER = '1000:1000';
+
+export interface PoolContainerPlan {
+  readonly image: string;
+  readonly port: number;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  /** Seconds between SIGTERM and SIGKILL. */
+  readonly stopTimeoutSeconds: number;
+  /** Non-root uid:gid. */
+  readonly user: string;
+  readonly readonlyRootFilesystem: true;
+  /** Writable scratch volumes (the root filesystem is read-only). */
+  readonly scratchVolumes: ReadonlyArray<{ readonly name: string; readonly containerPath: string }>;
+  /** Plain environment: the spec's `environment` plus the `POOL_ENV` contract (which wins). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Environment variables filled from secrets by the orchestrator. */
+  readonly secrets: ReadonlyArray<{ readonly name: string; readonly source: 'identitySecret' }>;
+}
+
+export interface HealthCheckPlan {
+  readonly path: string;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  /** HTTP codes that count as healthy. */
+  readonly matcher: string;
+}
+
+export interface PoolTargetGroupPlan {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: 'HTTP';
+  readonly targetType: 'ip';
+  /** New requests go to the task with the fewest in flight: tool calls vary widely in duration. */
+  readonly algorithm: 'least_outstanding_requests';
+  readonly deregistrationDelaySeconds: number;
+  readonly healthCheck: HealthCheckPlan;
+  /** Load balancer cookie stickiness, for stateful pools only. @default - none */
+  readonly stickiness?: { readonly type: 'lb_cookie'; readonly durationSeconds: number };
+}
+
+export interface PoolScalingPlan {
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly cpuTargetPercent: number;
+  /** Target of `ALBRequestCountPerTarget` (requests per target per minute). */
+  readonly requestsPerTarget: number;
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+}
+
+export interface PoolServicePlan {
+  readonly desiredCount: number;
+  readonly minHealthyPercent: number;
+  readonly maxHealthyPercent: number;
+  readonly circuitBreaker: { readonly enable: true; readonly rollback: true };
+  /** Seconds ECS ignores failing load balancer health checks of a new task. */
+  readonly healthCheckGracePeriodSeconds: number;
+  readonly assignPublicIp: false;
+}
+
+export interface PoolPlan {
+  readonly name: string;
+  readonly names: PoolNames;
+  /** URL the gateway calls: `http://<pool dns>:<port><mcpPath>`. */
+  readonly url: string;
+  readonly stateful: boolean;
+  readonly mcpPath: string;
+  readonly container: PoolContainerPlan;
+  readonly targetGroup: PoolTargetGroupPlan;
+  readonly scaling: PoolScalingPlan;
+  readonly service: PoolServicePlan;
+  /** Cloud Map A records (awsvpc tasks have their own IPs). */
+  readonly discovery: { readonly serviceName: string; readonly dnsRecordType: 'A'; readonly dnsTtlSeconds: number };
+}
+
+/** Health check cadence: a failing task leaves rotation in about 3 × 15 s. */
+const POOL_HEALTH_CHECK = { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' } as const;
+/** Scale out quickly, scale in slowly: SSE streams and sessions make tasks costly to drain. */
+const COOLDOWNS = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } as const;
+/** Short TTL: the gateway re-resolves often enough to notice tasks that come and go. */
+const DNS_TTL_SECONDS = 10;
+
+export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec): PoolPlan {
+  const names = poolNames(spec.name, pool.name);
+  const stateful = pool.sessionMode === 'stateful';
+  return {
+    name: pool.name,
+    names,
+    url: `http://${names.dnsName}:${pool.port}${pool.mcpPath}`,
+    stateful,
+    mcpPath: pool.mcpPath,
+    container: {
+      image: pool.image,
+      port: pool.port,
+      cpu: pool.cpu,
+      memoryMiB: pool.memoryMiB,
+      stopTimeoutSeconds: pool.stopTimeoutSeconds,
+      user: POOL_CONTAINER_USER,
+      readonlyRootFilesystem: true,
+      scratchVolumes: [{ name: 'tmp', containerPath: '/tmp' }],
+      environment: {
+        ...pool.environment,
+        [POOL_ENV.fleet]: spec.name,
+        [POOL_ENV.pool]: pool.name,
+        [POOL_ENV.port]: String(pool.port),
+        [POOL_ENV.mcpPath]: pool.mcpPath,
+        [POOL_ENV.healthPath]: pool.healthPath,
+      },
+      secrets: [{ name: POOL_ENV.identityKey, source: 'identitySecret' }],
+    },
+    targetGroup: {
+      name: names.targetGroup,
+      port: pool.port,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      algorithm: 'least_outstanding_requests',
+      deregistrationDelaySeconds: pool.deregistrationDelaySeconds,
+      healthCheck: { path: pool.healthPath, ...POOL_HEALTH_CHECK },
+      ...(stateful ? { stickiness: { type: 'lb_cookie' as const, durationSeconds: spec.sessionStore.sessionTtlSeconds } } : {}),
+    },
+    scaling: {
+      minCapacity: pool.minTasks,
+      maxCapacity: pool.maxTasks,
+      cpuTargetPercent: pool.cpuTargetPercent,
+      requestsPerTarget: pool.requestsPerTargetPerMinute,
+      ...COOLDOWNS,
+    },
+    service: {
+      desiredCount: pool.minTasks,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds: 60,
+      assignPublicIp: false,
+    },
+    discovery: { serviceName: names.discoveryService, dnsRecordType: 'A', dnsTtlSeconds: DNS_TTL_SECONDS },
+  };
+}

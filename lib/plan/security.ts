@@ -1,0 +1,32 @@
+/**
+ * Who may talk to whom, as ingress rules between security groups. Only the load balancer faces the
+ * internet; pools admit the load balancer (direct routes, health checks) and the gateway; the session
+ * store admits only the gateway. Renderings create exactly these rules and nothing wider.
+ */
+import type { ResolvedFleetSpec } from '../spec';
+
+/** A security group of the fleet, or the internet (`0.0.0.0/0` and `::/0`). */
+export type TrafficPeer = { readonly kind: 'internet' } | { readonly kind: 'loadBalancer' } | { readonly kind: 'gateway' } | { readonly kind: 'pool'; readonly pool: string } | { readonly kind: 'sessionStore' };
+
+export interface IngressRulePlan {
+  readonly from: TrafficPeer;
+  readonly to: TrafficPeer;
+  readonly port: number;
+  readonly description: string;
+}
+
+export function planIngress(spec: ResolvedFleetSpec, ports: { readonly https: number; readonly httpRedirect: number; readonly sessionStore: number }): IngressRulePlan[] {
+  const rules: IngressRulePlan[] = [
+    { from: { kind: 'internet' }, to: { kind: 'loadBalancer' }, port: ports.https, description: 'HTTPS from MCP clients' },
+    { from: { kind: 'internet' }, to: { kind: 'loadBalancer' }, port: ports.httpRedirect, description: 'HTTP, redirected to HTTPS' },
+  ];
+  for (const pool of spec.pools) {
+    const to = { kind: 'pool', pool: pool.name } as const;
+    rules.push(
+      { from: { kind: 'loadBalancer' }, to, port: pool.port, description: `load balancer to pool ${pool.name} (direct routes, health checks)` },
+      { from: { kind: 'gateway' }, to, port: pool.port, description: `gateway to pool ${pool.name}` },
+    );
+  }
+  rules.push({ from: { kind: 'gateway' }, to: { kind: 'sessionStore' }, port: ports.sessionStore, description: 'gateway to the session store' });
+  return rules;
+}

@@ -1,0 +1,120 @@
+import { ALB_RULE_LIMITS, FleetPlanError, planListener, PROTECTED_RESOURCE_METADATA_PATH, type ListenerRulePlan } from '../../lib/plan';
+import { resolveFleetSpec, type FleetSpec, type PoolSpec } from '../../lib/spec';
+import { threePoolSpec } from '../fixtures/specs';
+
+const fleet = (pools: PoolSpec[], rest: Partial<FleetSpec> = {}) => resolveFleetSpec({ name: 'f', pools, ...rest });
+const header = (rule: ListenerRulePlan, name: string) => rule.conditions.find((c) => c.field === 'http-header' && c.header === name)?.values;
+const valueCount = (rule: ListenerRulePlan) => rule.conditions.reduce((n, c) => n + c.values.length, 0);
+
+describe('planListener', () => {
+  describe('GIVEN the three-pool fleet (JWT verified at the ALB, github scopes)', () => {
+    const plan = planListener(resolveFleetSpec(threePoolSpec));
+
+    test('THEN the 2026-07-28 pools get direct rules, the 2025 pool only gateway routes', () => {
+      expect(plan.rules.map((r) => [r.id, r.priority])).toEqual([
+        ['direct-github-0', 10_000],
+        ['direct-images-0', 10_200],
+        ['gateway', 45_000],
+        ['health', 45_100],
+      ]);
+      expect(plan.routing.find((r) => r.pool === 'slack')).toEqual({
+        pool: 'slack',
+        direct: false,
+        directPatterns: [],
+        viaGateway: [{ pattern: 'slack_*', reason: expect.stringContaining('directRouting off') }],
+      });
+    });
+
+    test('THEN a direct rule matches the MCP path, tools/call and the pool patterns, behind JWT verification with the scopes', () => {
+      const github = plan.rules[0]!;
+      expect(github.conditions).toEqual([
+        { field: 'path-pattern', values: ['/mcp'] },
+        { field: 'http-header', header: 'Mcp-Method', values: ['tools/call'] },
+        { field: 'http-header', header: 'Mcp-Name', values: ['github_*'] },
+      ]);
+      expect(github.target).toEqual({ kind: 'pool', pool: 'github' });
+      expect(github.jwt?.additionalClaims).toEqual([
+        { name: 'aud', format: 'single-string', values: ['mcp-fleet'] },
+        { name: 'scope', format: 'space-separated-values', values: ['github:read'] },
+      ]);
+      expect(plan.rules[1]!.jwt?.additionalClaims).toEqual([{ name: 'aud', format: 'single-string', values: ['mcp-fleet'] }]);
+    });
+
+    test('THEN the gateway gets the MCP path and the RFC 9728 paths, and the health path', () => {
+      expect(plan.rules.at(-2)!.conditions).toEqual([{ field: 'path-pattern', values: ['/mcp', PROTECTED_RESOURCE_METADATA_PATH, `${PROTECTED_RESOURCE_METADATA_PATH}/mcp`] }]);
+      expect(plan.rules.at(-1)!).toMatchObject({ conditions: [{ field: 'path-pattern', values: ['/health'] }], target: { kind: 'gateway' } });
+      expect(plan.defaultResponse.statusCode).toBe(404);
+    });
+  });
+
+  test('GIVEN a pool with seven patterns WHEN planned THEN they are chunked three per rule within the ALB value limits', () => {
+    const tools = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'];
+    const plan = planListener(fleet([{ name: 'p', image: 'i', tools }]));
+    const direct = plan.rules.filter((r) => r.kind === 'direct');
+    expect(direct.map((r) => header(r, 'Mcp-Name'))).toEqual([['a1', 'a2', 'a3'], ['a4', 'a5', 'a6'], ['a7']]);
+    expect(direct.map((r) => r.priority)).toEqual([10_000, 10_001, 10_002]);
+    for (const rule of plan.rules) {
+      expect(valueCount(rule)).toBeLessThanOrEqual(ALB_RULE_LIMITS.valuesPerRule);
+      for (const c of rule.conditions) expect(c.values.length).toBeLessThanOrEqual(ALB_RULE_LIMITS.valuesPerCondition);
+    }
+  });
+
+  test('GIVEN a priority pool WHEN planned THEN its rules come first and also match the priority header', () => {
+    const plan = planListener(
+      fleet([
+        { name: 'main', image: 'i', tools: ['x_*'] },
+        { name: 'fast', image: 'i', tools: ['x_*', 'y_*', 'z_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } },
+      ]),
+    );
+    expect(plan.rules.map((r) => [r.id, r.priority])).toEqual([
+      ['priority-fast-0', 1_100],
+      ['priority-fast-1', 1_101],
+      ['direct-main-0', 10_000],
+      ['gateway', 45_000],
+      ['health', 45_100],
+    ]);
+    expect(header(plan.rules[0]!, 'x-mcp-priority')).toEqual(['high']);
+    expect(header(plan.rules[0]!, 'Mcp-Name')).toEqual(['x_*', 'y_*']);
+    expect(valueCount(plan.rules[0]!)).toBe(5);
+  });
+
+  test('GIVEN JWT and API keys WHEN planned THEN direct rules also require a bearer Authorization header', () => {
+    const plan = planListener(fleet([{ name: 'p', image: 'i', tools: ['a', 'b'] }], { auth: { jwt: { issuer: 'https://idp.example.com', audience: ['m'] }, apiKeys: { secretName: 'k' } } }));
+    const direct = plan.rules.filter((r) => r.kind === 'direct');
+    expect(direct.map((r) => header(r, 'Mcp-Name'))).toEqual([['a', 'b']]);
+    expect(header(direct[0]!, 'Authorization')).toEqual(['Bearer *']);
+  });
+
+  test('GIVEN patterns needing different scopes WHEN planned THEN each rule carries one scope set, and undecidable patterns go via the gateway', () => {
+    const plan = planListener(
+      fleet([{ name: 'p', image: 'i', tools: ['gh_read_*', 'gh_write_*', 'gh_list', 'other_*'] }], {
+        auth: {
+          jwt: { issuer: 'https://idp.example.com', audience: ['m'] },
+          toolScopes: [
+            { tools: 'gh_write_*', scopes: ['gh:write'] },
+            { tools: 'gh_*', scopes: ['gh:read'] },
+            { tools: 'other_admin', scopes: ['admin'] },
+          ],
+        },
+      }),
+    );
+    const direct = plan.rules.filter((r) => r.kind === 'direct');
+    expect(direct.map((r) => [header(r, 'Mcp-Name'), r.jwt?.additionalClaims.find((c) => c.name === 'scope')?.values])).toEqual([
+      [['gh_read_*', 'gh_list'], ['gh:read']],
+      [['gh_write_*'], ['gh:write']],
+    ]);
+    expect(plan.routing[0]!.viaGateway).toEqual([{ pattern: 'other_*', reason: expect.stringContaining('other_admin') }]);
+  });
+
+  test('GIVEN API keys only WHEN planned THEN no direct rules exist and the reason is recorded per pattern', () => {
+    const plan = planListener(fleet([{ name: 'p', image: 'i', tools: ['a'] }], { auth: { apiKeys: { secretName: 'k' } } }));
+    expect(plan.rules.map((r) => r.kind)).toEqual(['gateway', 'health']);
+    expect(plan.routing[0]!.viaGateway[0]!.reason).toMatch(/API keys/);
+  });
+
+  test('GIVEN more patterns than a listener has rules WHEN planned THEN a FleetPlanError names the caller and the limit', () => {
+    const pools = Array.from({ length: 4 }, (_, p) => ({ name: `p${p}`, image: 'i', tools: Array.from({ length: 80 }, (_, t) => `p${p}_t${t}`) }));
+    expect(() => planListener(fleet(pools), 'Stack/Fleet')).toThrow(FleetPlanError);
+    expect(() => planListener(fleet(pools), 'Stack/Fleet')).toThrow(/^Stack\/Fleet: the fleet needs 110 listener rules; an ALB listener allows 100/);
+  });
+});
