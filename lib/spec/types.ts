@@ -26,9 +26,18 @@ export interface PoolSpec {
   readonly image: string;
   /**
    * Tool name patterns the pool owns, such as `github_*`. `*` matches any run of characters and `?`
-   * one character. Patterns of different owning pools must not overlap.
+   * one character. Patterns of different owning pools must not overlap. Empty only for a
+   * `discoveryOnly` pool.
    */
   readonly tools: readonly string[];
+  /**
+   * The pool's tools are whatever its `tools/list` returns: the gateway routes them by discovery (a
+   * name another pool already exposes gets the collision prefix) and the load balancer never routes
+   * to the pool directly. Such a pool has no tool patterns (`tools: []`). `mcp-fleet gateway --pool
+   * NAME=URL` without a spec file builds these.
+   * @default false
+   */
+  readonly discoveryOnly?: boolean;
   /**
    * Port the MCP server listens on inside the container.
    * @default 8080
@@ -97,7 +106,7 @@ export interface PoolSpec {
    * Let the load balancer route 2026-07-28 `tools/call` requests for this pool's tools straight to
    * the pool (skipping the gateway). The pool then receives the caller's bearer token, so enable it
    * only for pools you trust with it; the ALB verifies the JWT first when `auth.jwt.verifyAtLoadBalancer`.
-   * @default true for 2026-07-28 pools, false otherwise
+   * @default true for 2026-07-28 pools that are not `discoveryOnly`, false otherwise
    */
   readonly directRouting?: boolean;
   /**

@@ -61,7 +61,8 @@ const rate = z.strictObject({ perSecond: z.number().check(z.gt(0), z.lte(1_000_0
 const poolSchema = z.strictObject({
   name: name(20),
   image: z.string().check(z.minLength(1), z.regex(/^\S+$/, 'must be a container image reference without spaces')),
-  tools: z.array(toolPattern).check(z.minLength(1)),
+  tools: z.array(toolPattern),
+  discoveryOnly: z.optional(z.boolean()),
   port: z.optional(int(1, 65535)),
   mcpPath: z.optional(path),
   healthPath: z.optional(path),
@@ -79,7 +80,13 @@ const poolSchema = z.strictObject({
   deregistrationDelaySeconds: z.optional(int(0, 3600)),
   stopTimeoutSeconds: z.optional(int(2, 3600)),
   environment: z.optional(z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')), z.string())),
-});
+}).check(
+  // Here rather than among the cross-field rules, so a missing pattern is reported with every other structural problem.
+  z.superRefine((pool, ctx) => {
+    if (pool.discoveryOnly && pool.tools.length > 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a discoveryOnly pool takes its tools from discovery: leave tools empty' });
+    if (!pool.discoveryOnly && pool.tools.length === 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'must list at least one tool pattern (or set discoveryOnly: true)' });
+  }),
+);
 
 const fleetSchema = z.strictObject({
   name: name(24),
@@ -177,6 +184,8 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
 
     const version = pool.protocolVersion ?? DEFAULTS.pool.protocolVersion;
     if (pool.directRouting && version !== '2026-07-28') add(`${at}.directRouting`, `direct load balancer routing needs a pool that speaks 2026-07-28 (this pool speaks ${version})`);
+    if (pool.discoveryOnly && pool.directRouting) add(`${at}.directRouting`, 'a discoveryOnly pool has no tool names for the load balancer to route on');
+    if (pool.discoveryOnly && pool.priorityRoute) add(`${at}.priorityRoute`, 'a priority pool needs tool patterns, so it cannot be discoveryOnly');
 
     const seenPatterns = new Set<string>();
     pool.tools.forEach((t, j) => {
