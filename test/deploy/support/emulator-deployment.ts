@@ -1,0 +1,149 @@
+/**
+ * One emulated AWS account for a test file: a private moto server, the account fixtures a
+ * deployment refers to, `cdk bootstrap` and `cdk deploy` with the pinned CLI, and cleanup.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCdk, type CdkRun } from './cdk-cli';
+import { DeployFailure, describeDeployFailure } from './deploy-diagnostics';
+import {
+  EMULATOR_ACCOUNT,
+  EMULATOR_REGION,
+  emulatorClientConfig,
+  emulatorProcessEnv,
+  type EmulatorClientConfig,
+} from './emulator-environment';
+import { MotoServer } from './moto-server';
+import {
+  listDeployedResources,
+  readSynthesizedTemplate,
+  type DeployedResource,
+  type SynthesizedTemplate,
+} from './stack-inventory';
+
+/** The stack the bootstrap creates. */
+const BOOTSTRAP_STACK = 'CDKToolkit';
+
+/** Options for {@link EmulatorDeployment.deploy}. */
+export interface DeployOptions {
+  /** The stack to deploy (its CloudFormation name). */
+  readonly stackName: string;
+  /** Directory holding the `cdk.json` to use; the CLI runs there. */
+  readonly projectDir: string;
+  /**
+   * The app command, instead of the one in `cdk.json`.
+   * @default the `app` of `projectDir/cdk.json`
+   */
+  readonly app?: string;
+  /**
+   * Context values passed with `-c key=value`.
+   * @default {}
+   */
+  readonly context?: Readonly<Record<string, string>>;
+  /**
+   * Time limit of the `cdk deploy` run.
+   * @default 300_000 ms
+   */
+  readonly timeoutMs?: number;
+}
+
+/** A stack that deployed, with both views of it. */
+export interface DeployedStack {
+  readonly stackName: string;
+  /** The template the CLI synthesized and deployed. */
+  readonly template: SynthesizedTemplate;
+  /** What CloudFormation reports as created, by logical id. */
+  readonly resources: ReadonlyMap<string, DeployedResource>;
+  /** The `cdk deploy` run (output, duration). */
+  readonly run: CdkRun;
+}
+
+export class EmulatorDeployment {
+  /** Starts the emulator and makes a scratch directory for cloud assemblies. */
+  public static async start(): Promise<EmulatorDeployment> {
+    const scratchDir = await mkdtemp(path.join(tmpdir(), 'mcp-fleet-deploy-'));
+    try {
+      return new EmulatorDeployment(await MotoServer.start(), scratchDir);
+    } catch (error) {
+      await rm(scratchDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** The account the emulator answers for. */
+  public readonly account = EMULATOR_ACCOUNT;
+  /** The region everything is deployed to. */
+  public readonly region = EMULATOR_REGION;
+  /** Configuration for SDK clients that talk to this emulator. */
+  public readonly clientConfig: EmulatorClientConfig;
+  private readonly processEnv: NodeJS.ProcessEnv;
+
+  private constructor(
+    /** The moto server behind this account. */
+    public readonly moto: MotoServer,
+    private readonly scratchDir: string,
+  ) {
+    this.clientConfig = emulatorClientConfig(moto.endpoint);
+    this.processEnv = emulatorProcessEnv(moto.endpoint, scratchDir);
+  }
+
+  /**
+   * `cdk bootstrap aws://<account>/<region>`: the staging bucket, publishing roles and the
+   * bootstrap version parameter that `cdk deploy` checks.
+   * @param projectDir where the CLI runs (its `cdk.json` settings apply).
+   */
+  public async bootstrap(projectDir: string): Promise<CdkRun> {
+    const run = await runCdk(['bootstrap', `aws://${this.account}/${this.region}`], {
+      cwd: projectDir,
+      env: this.processEnv,
+      timeoutMs: 120_000,
+    });
+    if (run.exitCode !== 0) {
+      throw await describeDeployFailure(this.clientConfig, BOOTSTRAP_STACK, run, this.moto.log);
+    }
+    return run;
+  }
+
+  /**
+   * `cdk deploy <stack>` with context lookups disabled (the examples must synthesize from what is
+   * committed) and the cloud assembly written to the scratch directory, away from the project's
+   * `cdk.out`. Throws a {@link DeployFailure} that says why when the deployment fails.
+   */
+  public async deploy(options: DeployOptions): Promise<DeployedStack> {
+    const assemblyDir = path.join(this.scratchDir, `cdk.out.${options.stackName}`);
+    const contextArgs = Object.entries(options.context ?? {}).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+    const run = await runCdk(
+      [
+        'deploy',
+        options.stackName,
+        ...(options.app ? ['--app', options.app] : []),
+        ...contextArgs,
+        '--output',
+        assemblyDir,
+        '--require-approval',
+        'never',
+        '--no-lookups',
+        '--progress',
+        'events',
+      ],
+      { cwd: options.projectDir, env: this.processEnv, timeoutMs: options.timeoutMs },
+    );
+    if (run.exitCode !== 0) {
+      throw await describeDeployFailure(this.clientConfig, options.stackName, run, this.moto.log);
+    }
+    return {
+      stackName: options.stackName,
+      template: readSynthesizedTemplate(assemblyDir, options.stackName),
+      resources: await listDeployedResources(this.clientConfig, options.stackName),
+      run,
+    };
+  }
+
+  /** Stops the emulator and removes the scratch directory. Safe to call after a failed start step. */
+  public async stop(): Promise<void> {
+    await this.moto.stop();
+    await rm(this.scratchDir, { recursive: true, force: true });
+  }
+}
+
