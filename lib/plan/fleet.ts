@@ -31,7 +31,8 @@ export interface FleetPlan {
  * @param where names the caller in errors.
  */
 export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, where?: string): FleetPlan {
-  const pools = spec.pools.map((pool) => planPool(spec, pool));
+  const listener = planListener(spec, where);
+  const pools = spec.pools.map((pool) => planPool(spec, pool, listener.routing.some((r) => r.pool === pool.name && r.direct)));
   const sessionStore = planSessionStore(spec);
   const loadBalancer = planLoadBalancer(spec);
   return {
@@ -41,7 +42,7 @@ export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, whe
     names: fleetNames(spec.name),
     network: planNetwork(spec),
     loadBalancer,
-    listener: planListener(spec, where),
+    listener,
     pools,
     gateway: planGateway(input, spec, Object.fromEntries(pools.map((p) => [p.name, p.url])), sessionStore.port),
     firewall: planFirewall(spec),

@@ -3,7 +3,10 @@
  *   (b) priority pools: `tools/call` of the pool's tools from callers sending the priority header;
  *   (a) owning pools: 2026-07-28 `tools/call` routed by `Mcp-Method` / `Mcp-Name` (optionally JWT-verified);
  *   (c) everything else on the MCP path, plus the RFC 9728 metadata paths, to the gateway;
- *   (d) the health path to the gateway.
+ *   (d) the health path to the gateway;
+ *   (e) pools without direct rules: one rule that matches no client (source IP 127.0.0.1/32), only so
+ *       that the pool's target group is attached to the load balancer, which runs its deep health
+ *       check (ECS replaces tasks that fail it) and which ECS requires before it registers tasks.
  * Everything else gets a 404 from the default action. Priority requests the ALB cannot route (other
  * methods, older protocol revisions) reach the gateway, which routes them to the priority pool too.
  *
@@ -31,25 +34,32 @@ export const RULE_PRIORITY = {
   directPools: 10_000,
   gateway: 45_000,
   health: 45_100,
+  attach: 49_000,
 } as const;
 export const POOL_BLOCK = 100;
 
 /** MCP 2026-07-28 request headers the ALB routes on. */
 export const MCP_METHOD_HEADER = 'Mcp-Method';
 export const MCP_NAME_HEADER = 'Mcp-Name';
+/**
+ * Source of the attachment rules: no request over the internet can come from the loopback address,
+ * so these rules never match (the ALB evaluates `source-ip` on the TCP peer, not X-Forwarded-For).
+ */
+export const UNREACHABLE_SOURCE_CIDR = '127.0.0.1/32';
 /** RFC 9728 protected resource metadata, served by the gateway. */
 export const PROTECTED_RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
 
 export type RuleCondition =
   | { readonly field: 'path-pattern'; readonly values: readonly string[] }
-  | { readonly field: 'http-header'; readonly header: string; readonly values: readonly string[] };
+  | { readonly field: 'http-header'; readonly header: string; readonly values: readonly string[] }
+  | { readonly field: 'source-ip'; readonly values: readonly string[] };
 
 export type RuleTarget = { readonly kind: 'pool'; readonly pool: string } | { readonly kind: 'gateway' };
 
 export interface ListenerRulePlan {
   /** Stable identifier, usable as a construct id / resource name suffix (`direct-github-0`). */
   readonly id: string;
-  readonly kind: 'priority' | 'direct' | 'gateway' | 'health';
+  readonly kind: 'priority' | 'direct' | 'gateway' | 'health' | 'attach';
   readonly priority: number;
   /** All must match. */
   readonly conditions: readonly RuleCondition[];
@@ -151,7 +161,7 @@ export function planListener(spec: ResolvedFleetSpec, where?: string): ListenerP
     else direct.push(...poolRules(spec, pool, auth, RULE_PRIORITY.directPools + index * POOL_BLOCK, routing, where));
   });
   const last = (rules: ListenerRulePlan[]) => rules.at(-1)?.priority ?? 0;
-  if (last(priority) >= RULE_PRIORITY.directPools || last(direct) >= RULE_PRIORITY.gateway) {
+  if (last(priority) >= RULE_PRIORITY.directPools || last(direct) >= RULE_PRIORITY.gateway || RULE_PRIORITY.attach + spec.pools.length > ALB_RULE_LIMITS.maxPriority) {
     throw new FleetPlanError(`${spec.pools.length} pools exceed the listener rule priority blocks`, where);
   }
 
@@ -169,7 +179,16 @@ export function planListener(spec: ResolvedFleetSpec, where?: string): ListenerP
     conditions: [{ field: 'path-pattern', values: [spec.healthPath] }],
     target: { kind: 'gateway' },
   };
-  const rules = [...priority, ...direct, gateway, health];
+  const attach = routing
+    .filter((r) => !r.direct)
+    .map((r): ListenerRulePlan => ({
+      id: `attach-${r.pool}`,
+      kind: 'attach',
+      priority: RULE_PRIORITY.attach + spec.pools.findIndex((p) => p.name === r.pool),
+      conditions: [{ field: 'source-ip', values: [UNREACHABLE_SOURCE_CIDR] }],
+      target: { kind: 'pool', pool: r.pool },
+    }));
+  const rules = [...priority, ...direct, gateway, health, ...attach];
   if (rules.length > ALB_RULE_LIMITS.rulesPerListener) {
     throw new FleetPlanError(`the fleet needs ${rules.length} listener rules; an ALB listener allows ${ALB_RULE_LIMITS.rulesPerListener}. Merge tool patterns (e.g. github_* instead of many github_x names)`, where);
   }

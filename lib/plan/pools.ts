@@ -54,8 +54,12 @@ export interface PoolScalingPlan {
   readonly minCapacity: number;
   readonly maxCapacity: number;
   readonly cpuTargetPercent: number;
-  /** Target of `ALBRequestCountPerTarget` (requests per target per minute). */
-  readonly requestsPerTarget: number;
+  /**
+   * Target of `ALBRequestCountPerTarget` (requests per target per minute); only for pools the load
+   * balancer routes to (gateway traffic does not pass the ALB, so the metric would read zero).
+   * @default - no request-count scaling
+   */
+  readonly requestsPerTarget?: number;
   readonly scaleInCooldownSeconds: number;
   readonly scaleOutCooldownSeconds: number;
 }
@@ -92,7 +96,10 @@ const COOLDOWNS = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } a
 /** Short TTL: the gateway re-resolves often enough to notice tasks that come and go. */
 const DNS_TTL_SECONDS = 10;
 
-export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec): PoolPlan {
+/**
+ * @param directlyRouted whether listener rules send client requests straight to the pool.
+ */
+export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, directlyRouted: boolean): PoolPlan {
   const names = poolNames(spec.name, pool.name);
   const stateful = pool.sessionMode === 'stateful';
   return {
@@ -134,7 +141,7 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec): PoolP
       minCapacity: pool.minTasks,
       maxCapacity: pool.maxTasks,
       cpuTargetPercent: pool.cpuTargetPercent,
-      requestsPerTarget: pool.requestsPerTargetPerMinute,
+      ...(directlyRouted ? { requestsPerTarget: pool.requestsPerTargetPerMinute } : {}),
       ...COOLDOWNS,
     },
     service: {

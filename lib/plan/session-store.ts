@@ -14,6 +14,12 @@ export const SESSION_STORE_ENGINE_VERSIONS = {
 } as const;
 
 export const SESSION_STORE_PORT = 6379;
+/**
+ * No snapshots: sessions expire within `sessionTtlSeconds` and rate-limit buckets within seconds;
+ * after a loss clients re-initialize (404 on an unknown session), so a restore would only revive
+ * stale state.
+ */
+export const SNAPSHOT_RETENTION_DAYS = 0;
 
 /** ElastiCache AUTH tokens: 16 to 128 characters, few punctuation marks allowed, so none are used. */
 export const AUTH_TOKEN_LENGTH = 64;
@@ -71,7 +77,7 @@ export function planSessionStore(spec: ResolvedFleetSpec): SessionStorePlan {
       atRestEncryption: true,
       authentication: 'default-user-password',
       userGroupId: names.sessionStoreUserGroup,
-      snapshotRetentionDays: 1,
+      snapshotRetentionDays: SNAPSHOT_RETENTION_DAYS,
       authToken,
     };
   }
@@ -90,7 +96,7 @@ export function planSessionStore(spec: ResolvedFleetSpec): SessionStorePlan {
     atRestEncryption: true,
     port: SESSION_STORE_PORT,
     authentication: 'auth-token',
-    snapshotRetentionDays: 1,
+    snapshotRetentionDays: SNAPSHOT_RETENTION_DAYS,
     authToken,
   };
 }

@@ -16,7 +16,9 @@ describe('planListener', () => {
         ['direct-images-0', 10_200],
         ['gateway', 45_000],
         ['health', 45_100],
+        ['attach-slack', 49_001],
       ]);
+      expect(plan.rules.at(-1)).toEqual({ id: 'attach-slack', kind: 'attach', priority: 49_001, conditions: [{ field: 'source-ip', values: ['127.0.0.1/32'] }], target: { kind: 'pool', pool: 'slack' } });
       expect(plan.routing.find((r) => r.pool === 'slack')).toEqual({
         pool: 'slack',
         direct: false,
@@ -41,8 +43,8 @@ describe('planListener', () => {
     });
 
     test('THEN the gateway gets the MCP path and the RFC 9728 paths, and the health path', () => {
-      expect(plan.rules.at(-2)!.conditions).toEqual([{ field: 'path-pattern', values: ['/mcp', PROTECTED_RESOURCE_METADATA_PATH, `${PROTECTED_RESOURCE_METADATA_PATH}/mcp`] }]);
-      expect(plan.rules.at(-1)!).toMatchObject({ conditions: [{ field: 'path-pattern', values: ['/health'] }], target: { kind: 'gateway' } });
+      expect(plan.rules.find((r) => r.kind === 'gateway')!.conditions).toEqual([{ field: 'path-pattern', values: ['/mcp', PROTECTED_RESOURCE_METADATA_PATH, `${PROTECTED_RESOURCE_METADATA_PATH}/mcp`] }]);
+      expect(plan.rules.find((r) => r.kind === 'health')).toMatchObject({ conditions: [{ field: 'path-pattern', values: ['/health'] }], target: { kind: 'gateway' } });
       expect(plan.defaultResponse.statusCode).toBe(404);
     });
   });
@@ -108,7 +110,7 @@ describe('planListener', () => {
 
   test('GIVEN API keys only WHEN planned THEN no direct rules exist and the reason is recorded per pattern', () => {
     const plan = planListener(fleet([{ name: 'p', image: 'i', tools: ['a'] }], { auth: { apiKeys: { secretName: 'k' } } }));
-    expect(plan.rules.map((r) => r.kind)).toEqual(['gateway', 'health']);
+    expect(plan.rules.map((r) => r.kind)).toEqual(['gateway', 'health', 'attach']);
     expect(plan.routing[0]!.viaGateway[0]!.reason).toMatch(/API keys/);
   });
 

@@ -4,7 +4,7 @@ import { threePoolSpec } from '../fixtures/specs';
 
 describe('planPool', () => {
   const spec = resolveFleetSpec({ ...threePoolSpec, sessionStore: { sessionTtlSeconds: 1800 } });
-  const [github, slack, images] = spec.pools.map((p) => planPool(spec, p));
+  const [github, slack, images] = spec.pools.map((p) => planPool(spec, p, p.name !== 'slack'));
 
   test('GIVEN a pool WHEN planned THEN the gateway reaches it by its Cloud Map name, port and MCP path', () => {
     expect(github!.url).toBe('http://github.agents.mcp.internal:8080/mcp');
@@ -26,7 +26,7 @@ describe('planPool', () => {
 
   test('GIVEN user environment that collides with the contract WHEN planned THEN the contract wins', () => {
     const s = resolveFleetSpec({ name: 'f', pools: [{ name: 'p', image: 'i', tools: ['a'], environment: { PORT: '1', LOG_LEVEL: 'debug' } }] });
-    expect(planPool(s, s.pools[0]!).container.environment).toMatchObject({ PORT: '8080', LOG_LEVEL: 'debug' });
+    expect(planPool(s, s.pools[0]!, true).container.environment).toMatchObject({ PORT: '8080', LOG_LEVEL: 'debug' });
   });
 
   test('GIVEN a stateless and a stateful pool WHEN planned THEN only the stateful one gets cookie stickiness for the session TTL', () => {
@@ -46,6 +46,11 @@ describe('planPool', () => {
   test('GIVEN the image pool WHEN planned THEN scaling and service settings come from its spec', () => {
     expect(images!.scaling).toEqual({ minCapacity: 1, maxCapacity: 20, cpuTargetPercent: 60, requestsPerTarget: 1000, scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 });
     expect(images!.container).toMatchObject({ cpu: 2048, memoryMiB: 4096 });
+  });
+
+  test('GIVEN a pool only the gateway reaches WHEN planned THEN it does not scale on ALB requests (the metric would read zero)', () => {
+    expect(slack!.scaling.requestsPerTarget).toBeUndefined();
+    expect(slack!.scaling.cpuTargetPercent).toBe(70);
     expect(images!.service).toEqual({ desiredCount: 1, minHealthyPercent: 100, maxHealthyPercent: 200, circuitBreaker: { enable: true, rollback: true }, healthCheckGracePeriodSeconds: 60, assignPublicIp: false });
   });
 });

@@ -19,7 +19,7 @@ describe('planSessionStore', () => {
       atRestEncryption: true,
       port: 6379,
       authentication: 'auth-token',
-      snapshotRetentionDays: 1,
+      snapshotRetentionDays: 0,
       authToken: { length: 64, excludePunctuation: true },
     });
   });
