@@ -180,8 +180,23 @@ function cacheNodes(count: number, metricName: string, statistic: MetricQuery['s
   return Array.from({ length: count }, (_, node) => metric(CACHE.namespace, metricName, { resource: 'cacheNode', node }, statistic, `node ${node + 1}`));
 }
 
+/**
+ * Appends `_<n>` to every id of the n-th math query of a chart: CloudWatch needs ids unique across
+ * all series of one chart, and several series reuse one formula (`100 * used / reserved`).
+ */
+function uniqueIds(queries: readonly DashboardQuery[], offset: number): DashboardQuery[] {
+  return queries.map((q, i) => {
+    if (q.kind !== 'math') return q;
+    const suffix = `_${offset + i}`;
+    const ids = Object.keys(q.using);
+    const expression = ids.length === 0 ? q.expression : q.expression.replace(new RegExp(`\\b(${ids.join('|')})\\b`, 'g'), `$1${suffix}`);
+    return { ...q, expression, using: Object.fromEntries(Object.entries(q.using).map(([id, m]) => [`${id}${suffix}`, m])) };
+  });
+}
+
 function graph(title: string, left: readonly DashboardQuery[], width: number, extra: Partial<Extract<WidgetPlan, { kind: 'graph' }>> = {}): WidgetPlan {
-  return { kind: 'graph', title, left, width, height: HEIGHT, ...extra };
+  const right = extra.right ? { right: uniqueIds(extra.right, left.length) } : {};
+  return { kind: 'graph', title, width, height: HEIGHT, ...extra, left: uniqueIds(left, 0), ...right };
 }
 
 /** Splits widgets into rows of at most 24 columns, keeping their order. */

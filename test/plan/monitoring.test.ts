@@ -112,7 +112,15 @@ describe('planMonitoring: dashboard', () => {
       ]),
     );
     expect(graph('5xx per target group').left.map((q) => q.label)).toEqual(['github', 'slack', 'images', 'gateway 5xx']);
-    expect(graph('ECS CPU per pool (%)').left[0]).toMatchObject({ kind: 'math', expression: '100 * used / reserved', using: { used: { namespace: 'ECS/ContainerInsights', metricName: 'CpuUtilized' } } });
+    expect(graph('ECS CPU per pool (%)').left[1]).toMatchObject({ kind: 'math', expression: '100 * used_1 / reserved_1', using: { used_1: { namespace: 'ECS/ContainerInsights', metricName: 'CpuUtilized' } } });
+  });
+
+  test('GIVEN several math series in one chart WHEN planned THEN their metric ids are unique', () => {
+    for (const chart of graphs(full.dashboard.rows)) {
+      const ids = [...chart.left, ...(chart.right ?? [])].flatMap((q) => (q.kind === 'math' ? Object.keys(q.using) : []));
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    expect(graph('Tool error rate per pool (%)').left[2]).toMatchObject({ expression: 'IF(FILL(total_2, 0) >= 20, 100 * (FILL(part0_2, 0)) / total_2, 0)' });
   });
 
   test('GIVEN no optional parts WHEN planned THEN no Lambda, cache or WAF charts appear', () => {

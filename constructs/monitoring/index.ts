@@ -1,0 +1,3 @@
+export * from './monitoring';
+export * from './connection-scaling';
+export { loadBalancerFullNameFromArn, targetGroupFullNameFromArn } from './render';

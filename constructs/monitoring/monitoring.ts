@@ -1,0 +1,167 @@
+import { Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
+import { MONITORING_PERIOD_SECONDS, planMonitoring, type MonitoringPlanOptions } from '../../lib/plan/monitoring';
+import { COMPARISON, MISSING_DATA, QueryRenderer, loadBalancerFullNameFromArn, targetGroupFullNameFromArn } from './render';
+
+/** One pool's load balancer target group and ECS service. */
+export interface McpFleetMonitoringPool {
+  /** Pool name, as in the spec. */
+  readonly name: string;
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+  /** The pool's service; its cluster must have Container Insights on for the CPU, memory and task charts. */
+  readonly service: ecs.IBaseService;
+}
+
+/** Where the session store's metrics come from. */
+export type McpSessionStoreMetricsSource =
+  /**
+   * A single-shard replication group; its nodes are `<id>-001`, `<id>-002`, ...
+   * `nodeCount` defaults to 1 + `spec.sessionStore.replicas`.
+   */
+  | { readonly replicationGroupId: string; readonly nodeCount?: number }
+  /** The cache cluster ids of the nodes, for any other layout. */
+  | { readonly cacheClusterIds: readonly string[] }
+  /** An ElastiCache Serverless cache (no memory alarm: it grows on its own). */
+  | { readonly serverlessCacheName: string };
+
+export interface McpFleetMonitoringProps {
+  /** The fleet spec; alarm thresholds come from `observability`. Validated again here. */
+  readonly spec: FleetSpec;
+  /** The fleet's public load balancer. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** Every pool of the spec, each exactly once. */
+  readonly pools: readonly McpFleetMonitoringPool[];
+  /** @default - no gateway Lambda chart */
+  readonly gatewayFunction?: lambda.IFunction;
+  /** @default - the gateway is not part of the per-target-group 4xx/5xx charts */
+  readonly gatewayTargetGroup?: elbv2.IApplicationTargetGroup;
+  /** @default - no session store charts or memory alarm */
+  readonly sessionStore?: McpSessionStoreMetricsSource;
+  /**
+   * Metric name of the WAF web ACL (its `VisibilityConfig.MetricName`, the `WebACL` dimension).
+   * @default - no WAF chart
+   */
+  readonly webAclMetricName?: string;
+  /**
+   * Topic notified when an alarm fires and when it recovers.
+   * @default - alarms without actions (visible on the dashboard)
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Tools to chart and alarm on by name. Per-tool charts exist without this (CloudWatch SEARCH finds
+   * every tool, also ones added later), but SEARCH cannot be alarmed on: without names the tool
+   * error-rate alarms are per pool, from the gateway's `fleet`+`pool` metrics.
+   * @default []
+   */
+  readonly toolNames?: readonly string[];
+  /**
+   * @default `mcp-fleet-<fleet>-<region>` (dashboard names are account-wide, so the region is in it)
+   */
+  readonly dashboardName?: string;
+}
+
+/**
+ * One CloudWatch dashboard and the alarms of one fleet in one region: load balancer traffic, latency,
+ * errors and connections, pool health and resources, gateway metrics per tool, session store and WAF.
+ * The content comes from `planMonitoring`; this construct only binds it to the fleet's resources.
+ */
+export class McpFleetMonitoring extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** Every alarm, in plan order. */
+  public readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: McpFleetMonitoringProps) {
+    super(scope, id);
+    const spec = parseFleetSpec(props.spec, this.node.path);
+    const where = `${this.node.path}: `;
+
+    const specPools = spec.pools.map((p) => p.name);
+    const given = props.pools.map((p) => p.name);
+    const missing = specPools.filter((p) => !given.includes(p));
+    const unknown = given.filter((p, i) => !specPools.includes(p) || given.indexOf(p) !== i);
+    if (missing.length > 0 || unknown.length > 0) {
+      throw new Error(
+        `${where}pools must name every pool of the spec once` +
+          (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') +
+          (unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''),
+      );
+    }
+
+    const cacheNodeIds = resolveCacheNodeIds(props.sessionStore, 1 + spec.sessionStore.replicas);
+    const region = Stack.of(this).region;
+    const options: MonitoringPlanOptions = {
+      region,
+      gatewayFunction: props.gatewayFunction !== undefined,
+      gatewayTargetGroup: props.gatewayTargetGroup !== undefined,
+      webAcl: props.webAclMetricName !== undefined,
+      ...(props.sessionStore
+        ? { sessionStore: 'serverlessCacheName' in props.sessionStore ? { kind: 'serverless' as const } : { kind: 'nodes' as const, count: cacheNodeIds.length } }
+        : {}),
+      ...(props.toolNames ? { toolNames: props.toolNames } : {}),
+    };
+    let plan;
+    try {
+      plan = planMonitoring(spec, options);
+    } catch (error) {
+      throw new Error(`${where}${(error as Error).message}`, { cause: error });
+    }
+
+    const render = new QueryRenderer(
+      {
+        fleet: spec.name,
+        region,
+        loadBalancerFullName: loadBalancerFullNameFromArn(props.loadBalancer.loadBalancerArn),
+        poolTargetGroupFullNames: new Map(props.pools.map((p) => [p.name, targetGroupFullNameFromArn(p.targetGroup.targetGroupArn)])),
+        ...(props.gatewayTargetGroup ? { gatewayTargetGroupFullName: targetGroupFullNameFromArn(props.gatewayTargetGroup.targetGroupArn) } : {}),
+        poolServices: new Map(props.pools.map((p) => [p.name, { clusterName: p.service.cluster.clusterName, serviceName: p.service.serviceName }])),
+        ...(props.gatewayFunction ? { gatewayFunctionName: props.gatewayFunction.functionName } : {}),
+        cacheNodeIds,
+        ...(props.sessionStore && 'serverlessCacheName' in props.sessionStore ? { serverlessCacheName: props.sessionStore.serverlessCacheName } : {}),
+        ...(props.webAclMetricName !== undefined ? { webAclMetricName: props.webAclMetricName } : {}),
+      },
+      MONITORING_PERIOD_SECONDS,
+    );
+
+    const alarmAction = props.alarmTopic && new actions.SnsAction(props.alarmTopic);
+    this.alarms = plan.alarms.map((a) => {
+      const alarm = new cloudwatch.Alarm(this, a.id, {
+        alarmName: a.alarmName,
+        alarmDescription: a.description,
+        metric: render.alarmQuery(a.query),
+        threshold: a.threshold,
+        comparisonOperator: COMPARISON[a.comparison],
+        evaluationPeriods: a.evaluationPeriods,
+        datapointsToAlarm: a.datapointsToAlarm,
+        treatMissingData: MISSING_DATA[a.treatMissingData],
+      });
+      if (alarmAction) {
+        alarm.addAlarmAction(alarmAction);
+        alarm.addOkAction(alarmAction);
+      }
+      return alarm;
+    });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? plan.dashboard.dashboardName,
+      widgets: plan.dashboard.rows.map((row) => row.map((w) => render.widget(w, this.alarms))),
+    });
+  }
+}
+
+/** Node ids of a single-shard replication group: `<id>-001` … */
+export function replicationGroupNodeIds(replicationGroupId: string, nodeCount: number): string[] {
+  return Array.from({ length: nodeCount }, (_, i) => `${replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
+}
+
+function resolveCacheNodeIds(source: McpSessionStoreMetricsSource | undefined, defaultNodeCount: number): string[] {
+  if (!source || 'serverlessCacheName' in source) return [];
+  if ('cacheClusterIds' in source) return [...source.cacheClusterIds];
+  return replicationGroupNodeIds(source.replicationGroupId, source.nodeCount ?? defaultNodeCount);
+}
