@@ -60,6 +60,8 @@ export interface FleetNames {
   readonly sessionStore: string;
   /** ElastiCache user group id (serverless RBAC). */
   readonly sessionStoreUserGroup: string;
+  /** ElastiCache user id of the group's `default` user (serverless RBAC). */
+  readonly sessionStoreDefaultUser: string;
 }
 
 /** Every physical name that belongs to one pool. */
@@ -83,6 +85,7 @@ export function fleetNames(fleet: string): FleetNames {
     wafLogGroup: boundedName(`aws-waf-logs-${fleet}`, NAME_LIMITS.logGroup),
     sessionStore: boundedName(`${fleet}-sessions`, NAME_LIMITS.elastiCacheId),
     sessionStoreUserGroup: boundedName(`${fleet}-sessions-users`, NAME_LIMITS.elastiCacheId),
+    sessionStoreDefaultUser: boundedName(`${fleet}-sessions-default`, NAME_LIMITS.elastiCacheId),
   };
 }
 

@@ -53,6 +53,8 @@ export interface ServerlessCachePlan {
   readonly atRestEncryption: true;
   readonly authentication: 'default-user-password';
   readonly userGroupId: string;
+  /** User id of the group's `default` user, whose password is the generated one. */
+  readonly defaultUserId: string;
   readonly snapshotRetentionDays: number;
 }
 
@@ -77,6 +79,7 @@ export function planSessionStore(spec: ResolvedFleetSpec): SessionStorePlan {
       atRestEncryption: true,
       authentication: 'default-user-password',
       userGroupId: names.sessionStoreUserGroup,
+      defaultUserId: names.sessionStoreDefaultUser,
       snapshotRetentionDays: SNAPSHOT_RETENTION_DAYS,
       authToken,
     };
