@@ -1,0 +1,93 @@
+/**
+ * McpFirewall: the WAF web ACL on the load balancer — AWS managed rule groups and the spec's rate
+ * rules (per IP, per agent header, optionally per tool via `Mcp-Name`) answering 429 with a JSON-RPC
+ * body — plus its association and logging with the `Authorization` header redacted.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { planFleet, RATE_LIMITED_BODY_KEY, type FirewallRulePlan } from '../lib/plan';
+import type { FleetSpec } from '../lib/spec';
+
+type WebAclRule = aws.types.input.wafv2.WebAclRule;
+
+export interface McpFirewallArgs {
+  /** The fleet spec (validated when the component is constructed). */
+  readonly spec: FleetSpec;
+  /** ARN of the load balancer to protect. */
+  readonly loadBalancerArn: pulumi.Input<string>;
+}
+
+const TYPE = 'mcp-fleet:index:McpFirewall';
+
+function visibility(metricName: string) {
+  return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
+}
+
+function webAclRule(rule: FirewallRulePlan): WebAclRule {
+  if (rule.kind === 'managed') {
+    return {
+      name: rule.name,
+      priority: rule.priority,
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: rule.vendor,
+          name: rule.groupName,
+          ruleActionOverrides: rule.overrides.map((o) => ({ name: o.name, actionToUse: { count: {} } })),
+        },
+      },
+      visibilityConfig: visibility(rule.metricName),
+    };
+  }
+  const keyed =
+    rule.key.type === 'ip'
+      ? { aggregateKeyType: 'IP' }
+      : { aggregateKeyType: 'CUSTOM_KEYS', customKeys: [{ header: { name: rule.key.header, textTransformations: [{ priority: 0, type: 'NONE' }] } }] };
+  return {
+    name: rule.name,
+    priority: rule.priority,
+    action: { block: { customResponse: { responseCode: rule.responseCode, customResponseBodyKey: RATE_LIMITED_BODY_KEY } } },
+    statement: { rateBasedStatement: { limit: rule.limit, evaluationWindowSec: rule.windowSeconds, ...keyed } },
+    visibilityConfig: visibility(rule.metricName),
+  };
+}
+
+export class McpFirewall extends pulumi.ComponentResource {
+  public readonly webAcl: aws.wafv2.WebAcl;
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+
+  constructor(name: string, args: McpFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    const fleet = planFleet(args.spec, `McpFirewall ${name}`);
+    const plan = fleet.firewall;
+    const parent = { parent: this };
+
+    this.webAcl = new aws.wafv2.WebAcl(
+      `${name}-acl`,
+      {
+        name: plan.name,
+        scope: plan.scope,
+        defaultAction: { [plan.defaultAction]: {} },
+        visibilityConfig: visibility(plan.metricName),
+        customResponseBodies: Object.entries(plan.responseBodies).map(([key, body]) => ({ key, contentType: body.contentType, content: body.content })),
+        rules: plan.rules.map(webAclRule),
+      },
+      parent,
+    );
+    new aws.wafv2.WebAclAssociation(`${name}-association`, { resourceArn: args.loadBalancerArn, webAclArn: this.webAcl.arn }, parent);
+
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: plan.logGroupName, retentionInDays: fleet.logRetentionDays }, parent);
+    new aws.wafv2.WebAclLoggingConfiguration(
+      `${name}-logging`,
+      {
+        resourceArn: this.webAcl.arn,
+        logDestinationConfigs: [this.logGroup.arn],
+        // Bearer tokens must not land in logs.
+        redactedFields: [{ singleHeader: { name: 'authorization' } }],
+      },
+      parent,
+    );
+
+    this.registerOutputs({ webAclArn: this.webAcl.arn, logGroupName: this.logGroup.name });
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * McpFleet: a whole MCP fleet from one spec — network, load balancer, session store, gateway, one
+ * tool pool per spec pool and the firewall — wired together by the plan's ingress rules.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { planFleet, type FleetPlan, type TrafficPeer } from '../lib/plan';
+import type { FleetSpec } from '../lib/spec';
+import { McpFirewall } from './firewall';
+import { McpGateway } from './gateway';
+import { McpLoadBalancer } from './load-balancer';
+import { McpNetwork, type McpVpcInput } from './network';
+import { allowTcp, type SecurityGroupEnd } from './security';
+import { McpSessionStore } from './session-store';
+import { McpToolPool } from './tool-pool';
+
+export interface McpFleetArgs {
+  /** The fleet spec; validated synchronously, every problem listed with its path. */
+  readonly spec: FleetSpec;
+  /** ARN of the ACM certificate for the HTTPS listener. */
+  readonly certificateArn: pulumi.Input<string>;
+  /**
+   * Deploy into this VPC.
+   * @default - a new VPC with public and private subnets in two zones, NAT gateways and flow logs
+   */
+  readonly vpc?: McpVpcInput;
+  /**
+   * Domain name clients use (covered by the certificate); the gateway advertises `https://<domainName>`.
+   * @default - the load balancer's DNS name
+   */
+  readonly domainName?: pulumi.Input<string>;
+}
+
+const TYPE = 'mcp-fleet:index:McpFleet';
+
+export class McpFleet extends pulumi.ComponentResource {
+  /** Everything the spec implies, as plain data. */
+  public readonly plan: FleetPlan;
+  public readonly network: McpNetwork;
+  public readonly loadBalancer: McpLoadBalancer;
+  public readonly sessionStore: McpSessionStore;
+  public readonly gateway: McpGateway;
+  /** Pools by name, in spec order. */
+  public readonly pools: Readonly<Record<string, McpToolPool>>;
+  public readonly firewall: McpFirewall;
+  /** `https://<domain>` + the MCP path: what agents connect to. */
+  public readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: McpFleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    // Synchronous: a bad spec fails here, with every problem, before any resource is registered.
+    this.plan = planFleet(args.spec, `McpFleet ${name}`);
+    const { spec } = args;
+    const parent = { parent: this };
+
+    this.network = new McpNetwork(`${name}-network`, { spec, ...(args.vpc ? { vpc: args.vpc } : {}) }, parent);
+    const { vpcId, publicSubnetIds, privateSubnetIds } = this.network;
+    this.loadBalancer = new McpLoadBalancer(`${name}-lb`, { spec, certificateArn: args.certificateArn, vpcId, publicSubnetIds }, parent);
+    const host = args.domainName ?? this.loadBalancer.loadBalancer.dnsName;
+    const publicUrl = pulumi.interpolate`https://${host}`;
+
+    this.sessionStore = new McpSessionStore(`${name}-sessions`, { spec, vpcId, privateSubnetIds }, parent);
+    this.gateway = new McpGateway(
+      `${name}-gateway`,
+      {
+        spec,
+        vpcId,
+        privateSubnetIds,
+        listenerArn: this.loadBalancer.httpsListener.arn,
+        sessionStoreHost: this.sessionStore.host,
+        sessionStoreAuthSecretArn: this.sessionStore.authSecret.arn,
+        publicUrl,
+      },
+      parent,
+    );
+
+    const pools: Record<string, McpToolPool> = {};
+    for (const pool of this.plan.pools) {
+      pools[pool.name] = new McpToolPool(
+        `${name}-pool-${pool.name}`,
+        {
+          spec,
+          pool: pool.name,
+          vpcId,
+          privateSubnetIds,
+          clusterArn: this.network.cluster.arn,
+          clusterName: this.network.cluster.name,
+          namespaceId: this.network.namespace.id,
+          listenerArn: this.loadBalancer.httpsListener.arn,
+          loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
+          identitySecretArn: this.gateway.identitySecret.arn,
+        },
+        parent,
+      );
+    }
+    this.pools = pools;
+    this.connect(name);
+
+    this.firewall = new McpFirewall(`${name}-waf`, { spec, loadBalancerArn: this.loadBalancer.loadBalancer.arn }, parent);
+    this.url = pulumi.interpolate`${publicUrl}${this.plan.mcpPath}`;
+
+    this.registerOutputs({
+      url: this.url,
+      loadBalancerDnsName: this.loadBalancer.loadBalancer.dnsName,
+      gatewayFunctionArn: this.gateway.function.arn,
+      sessionStoreHost: this.sessionStore.host,
+      webAclArn: this.firewall.webAcl.arn,
+      clusterName: this.network.cluster.name,
+    });
+  }
+
+  /** The plan's ingress rules between fleet security groups (internet rules belong to the load balancer). */
+  private connect(name: string): void {
+    const peer = (p: TrafficPeer): SecurityGroupEnd | undefined => {
+      switch (p.kind) {
+        case 'internet':
+          return undefined;
+        case 'loadBalancer':
+          return this.loadBalancer.peer;
+        case 'gateway':
+          return this.gateway.peer;
+        case 'sessionStore':
+          return this.sessionStore.peer;
+        case 'pool':
+          return this.pools[p.pool]!.peer;
+      }
+    };
+    const label = (p: TrafficPeer) => (p.kind === 'pool' ? `pool-${p.pool}` : p.kind);
+    for (const rule of this.plan.ingress) {
+      const from = peer(rule.from);
+      const to = peer(rule.to);
+      if (!from || !to) continue;
+      allowTcp(`${name}-${label(rule.from)}-to-${label(rule.to)}-${rule.port}`, from, to, rule.port, rule.description);
+    }
+  }
+}

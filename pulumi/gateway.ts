@@ -1,0 +1,162 @@
+/**
+ * McpGateway: the gateway Lambda, deployed from the same esbuild bundle as the CDK construct
+ * (`GATEWAY_BUNDLE_DIR`), in the VPC, with its environment from the plan, its ALB target group and
+ * listener rules (MCP path, protected resource metadata, health), the identity-signing secret, and a
+ * role that may read exactly the secrets the plan names.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../lib/gateway-bundle';
+import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan } from '../lib/plan';
+import type { FleetSpec } from '../lib/spec';
+import { assumeRolePolicy, logStreamsArn, policyDocument } from './iam';
+import { createListenerRules } from './listener-rules';
+import { generatedSecret } from './secrets';
+import { allowHttpsToInternet, emptySecurityGroup, type SecurityGroupEnd } from './security';
+
+/** Length of the generated HMAC key that signs the caller identity sent to pools. */
+const IDENTITY_KEY_LENGTH = 64;
+
+export interface McpGatewayArgs {
+  /** The fleet spec (validated when the component is constructed). */
+  readonly spec: FleetSpec;
+  readonly vpcId: pulumi.Input<string>;
+  /** Private subnets (with NAT) for the function. */
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** HTTPS listener that receives the gateway's rules. */
+  readonly listenerArn: pulumi.Input<string>;
+  /** Host name of the session store (TLS). */
+  readonly sessionStoreHost: pulumi.Input<string>;
+  /** Secret holding the session store password. */
+  readonly sessionStoreAuthSecretArn: pulumi.Input<string>;
+  /** Public base URL of the fleet, e.g. `https://mcp.example.com` (RFC 9728 metadata). */
+  readonly publicUrl: pulumi.Input<string>;
+  /**
+   * Version of the generated identity-signing key; raise it to rotate the key.
+   * @default 1
+   */
+  readonly identityKeyVersion?: number;
+}
+
+const TYPE = 'mcp-fleet:index:McpGateway';
+
+export class McpGateway extends pulumi.ComponentResource {
+  public readonly plan: GatewayPlan;
+  public readonly securityGroup: aws.ec2.SecurityGroup;
+  /** HMAC key the gateway signs caller identities with; pools read it to verify them. */
+  public readonly identitySecret: aws.secretsmanager.Secret;
+  public readonly role: aws.iam.Role;
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+  public readonly function: aws.lambda.Function;
+  public readonly targetGroup: aws.lb.TargetGroup;
+  public readonly listenerRules: aws.lb.ListenerRule[];
+  /** The gateway's security group as a peer for `allowTcp`. */
+  public readonly peer: SecurityGroupEnd;
+
+  constructor(name: string, args: McpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    const where = `McpGateway ${name}`;
+    const fleet = planFleet(args.spec, where);
+    const plan = fleet.gateway;
+    this.plan = plan;
+    const bundleDir = assertGatewayBundle(where);
+    const parent = { parent: this };
+
+    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: gateway`, args.vpcId, this);
+    this.peer = { owner: this, securityGroupId: this.securityGroup.id };
+    allowHttpsToInternet(`${name}-https-out`, this.peer, 'gateway to AWS APIs (Secrets Manager) and the JWKS endpoint');
+
+    this.identitySecret = generatedSecret(
+      `${name}-identity`,
+      { description: `MCP fleet ${fleet.fleet}: key that signs caller identities for pools`, length: IDENTITY_KEY_LENGTH, excludePunctuation: true, version: args.identityKeyVersion ?? 1 },
+      this,
+    ).secret;
+
+    const region = aws.getRegionOutput({}, parent).region;
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const apiKeys = fleet.gateway.inputs.includes('apiKeysSecretArn') ? args.spec.auth?.apiKeys?.secretName : undefined;
+    // Referenced by name: the environment holds the partial ARN, IAM matches the random suffix.
+    const apiKeysSecretArn = apiKeys ? pulumi.interpolate`arn:${partition}:secretsmanager:${region}:${identity.accountId}:secret:${apiKeys}` : undefined;
+    const inputs: Partial<Record<GatewayEnvInput, pulumi.Input<string>>> = {
+      region,
+      sessionStoreHost: args.sessionStoreHost,
+      sessionStoreAuthSecretArn: args.sessionStoreAuthSecretArn,
+      identitySecretArn: this.identitySecret.arn,
+      publicUrl: args.publicUrl,
+      ...(apiKeysSecretArn ? { apiKeysSecretArn } : {}),
+    };
+
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/lambda/${plan.functionName}`, retentionInDays: fleet.logRetentionDays }, parent);
+    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com') }, parent);
+    // ENI management for a function in a VPC: the AWS managed policy is the documented minimum.
+    new aws.iam.RolePolicyAttachment(
+      `${name}-vpc-access`,
+      { role: this.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
+      parent,
+    );
+    const secretArns = plan.secretInputs.map((input) => (input === 'apiKeysSecretArn' ? pulumi.interpolate`${inputs[input]!}-??????` : pulumi.output(inputs[input]!)));
+    new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: this.role.id,
+        policy: policyDocument([
+          { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
+          { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns },
+        ]),
+      },
+      parent,
+    );
+
+    const environment = pulumi
+      .all(inputs as Record<string, pulumi.Input<string>>)
+      .apply((values) => renderGatewayEnvironment(plan, values as Partial<Record<GatewayEnvInput, string>>, where));
+    this.function = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        name: plan.functionName,
+        runtime: plan.runtime,
+        architectures: [plan.architecture],
+        handler: GATEWAY_BUNDLE_HANDLER,
+        code: new pulumi.asset.FileArchive(bundleDir),
+        role: this.role.arn,
+        memorySize: plan.memoryMiB,
+        timeout: plan.timeoutSeconds,
+        environment: { variables: environment },
+        vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [this.securityGroup.id] },
+        loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      },
+      parent,
+    );
+
+    const tg = plan.targetGroup;
+    this.targetGroup = new aws.lb.TargetGroup(
+      `${name}-tg`,
+      {
+        name: tg.name,
+        targetType: tg.targetType,
+        lambdaMultiValueHeadersEnabled: tg.multiValueHeadersEnabled,
+        healthCheck: {
+          enabled: true,
+          path: tg.healthCheck.path,
+          interval: tg.healthCheck.intervalSeconds,
+          timeout: tg.healthCheck.timeoutSeconds,
+          healthyThreshold: tg.healthCheck.healthyThreshold,
+          unhealthyThreshold: tg.healthCheck.unhealthyThreshold,
+          matcher: tg.healthCheck.matcher,
+        },
+      },
+      parent,
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-alb-invoke`,
+      { action: 'lambda:InvokeFunction', function: this.function.name, principal: 'elasticloadbalancing.amazonaws.com', sourceArn: this.targetGroup.arn },
+      parent,
+    );
+    new aws.lb.TargetGroupAttachment(`${name}-target`, { targetGroupArn: this.targetGroup.arn, targetId: this.function.arn }, { parent: this, dependsOn: [permission] });
+    const rules = fleet.listener.rules.filter((r) => r.target.kind === 'gateway');
+    this.listenerRules = createListenerRules(name, rules, args.listenerArn, this.targetGroup.arn, this);
+
+    this.registerOutputs({ functionArn: this.function.arn, targetGroupArn: this.targetGroup.arn, identitySecretArn: this.identitySecret.arn });
+  }
+}

@@ -1,0 +1,9 @@
+/** `mcp-fleet/pulumi`: the fleet as Pulumi components, translated from the same plan as the CDK constructs. */
+export * from './fleet';
+export * from './network';
+export * from './load-balancer';
+export * from './tool-pool';
+export * from './session-store';
+export * from './gateway';
+export * from './firewall';
+export { allowTcp, type SecurityGroupEnd } from './security';

@@ -1,0 +1,259 @@
+/**
+ * McpToolPool: one pool of MCP servers — a Fargate service (non-root, read-only root filesystem,
+ * circuit breaker with rollback) behind a least-outstanding-requests target group with a deep health
+ * check and validated draining, its listener rules, its Cloud Map registration (the gateway resolves
+ * tasks by DNS) and target-tracking autoscaling on CPU and on requests per target.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { planFleet, type ListenerRulePlan, type PoolPlan } from '../lib/plan';
+import type { FleetSpec } from '../lib/spec';
+import { assumeRolePolicy, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
+import { createListenerRules } from './listener-rules';
+import { allowHttpsToInternet, emptySecurityGroup, type SecurityGroupEnd } from './security';
+
+export interface McpToolPoolArgs {
+  /** The fleet spec (validated when the component is constructed). */
+  readonly spec: FleetSpec;
+  /** Name of the pool in `spec.pools`. */
+  readonly pool: string;
+  readonly vpcId: pulumi.Input<string>;
+  /** Private subnets (with NAT) for the tasks. */
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  readonly clusterArn: pulumi.Input<string>;
+  readonly clusterName: pulumi.Input<string>;
+  /** Cloud Map private DNS namespace the tasks register in. */
+  readonly namespaceId: pulumi.Input<string>;
+  /** HTTPS listener that receives the pool's direct-routing rules. */
+  readonly listenerArn: pulumi.Input<string>;
+  /** `arnSuffix` of the load balancer, for the requests-per-target scaling metric of directly routed pools. */
+  readonly loadBalancerArnSuffix: pulumi.Input<string>;
+  /** Secret holding the key that verifies the gateway-signed caller identity (injected as a container secret). */
+  readonly identitySecretArn: pulumi.Input<string>;
+  /**
+   * The region of the log group, for the awslogs driver.
+   * @default - the provider's region
+   */
+  readonly region?: pulumi.Input<string>;
+}
+
+const TYPE = 'mcp-fleet:index:McpToolPool';
+const SCALABLE_DIMENSION = 'ecs:service:DesiredCount';
+
+/** Private ECR image (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`) → its repository ARN. */
+function ecrRepositoryArn(image: string): string | undefined {
+  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(image);
+  if (!match) return undefined;
+  const [, account, region, repository] = match;
+  return `arn:${region!.startsWith('cn-') ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repository}`;
+}
+
+export class McpToolPool extends pulumi.ComponentResource {
+  /** The pool's plan (names, container, target group, scaling). */
+  public readonly plan: PoolPlan;
+  public readonly securityGroup: aws.ec2.SecurityGroup;
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+  public readonly executionRole: aws.iam.Role;
+  /** Role of the running servers; attach the policies your tools need. */
+  public readonly taskRole: aws.iam.Role;
+  public readonly taskDefinition: aws.ecs.TaskDefinition;
+  public readonly targetGroup: aws.lb.TargetGroup;
+  public readonly listenerRules: aws.lb.ListenerRule[];
+  public readonly discoveryService: aws.servicediscovery.Service;
+  public readonly service: aws.ecs.Service;
+  public readonly scalableTarget: aws.appautoscaling.Target;
+  public readonly cpuScaling: aws.appautoscaling.Policy;
+  /** Scaling on ALB requests per target. @default - undefined for pools only the gateway reaches (the metric would read zero) */
+  public readonly requestScaling?: aws.appautoscaling.Policy;
+  /** The pool's security group as a peer for `allowTcp`. */
+  public readonly peer: SecurityGroupEnd;
+
+  constructor(name: string, args: McpToolPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    const where = `McpToolPool ${name}`;
+    const fleet = planFleet(args.spec, where);
+    const plan = fleet.pools.find((p) => p.name === args.pool);
+    if (!plan) throw new Error(`${where}: the spec has no pool "${args.pool}" (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
+    this.plan = plan;
+    const rules: ListenerRulePlan[] = fleet.listener.rules.filter((r) => r.target.kind === 'pool' && r.target.pool === plan.name);
+    const parent = { parent: this };
+    const region = args.region ?? aws.getRegionOutput({}, parent).region;
+
+    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: pool ${plan.name}`, args.vpcId, this);
+    this.peer = { owner: this, securityGroupId: this.securityGroup.id };
+    allowHttpsToInternet(`${name}-https-out`, this.peer, `pool ${plan.name} to AWS APIs, image registries and its tools' upstream APIs`);
+
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: fleet.logRetentionDays }, parent);
+    this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
+    new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(plan, args.identitySecretArn)) }, parent);
+    this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
+    this.taskDefinition = this.createTaskDefinition(name, fleet.fleet, plan, args.identitySecretArn, region);
+
+    const tg = plan.targetGroup;
+    this.targetGroup = new aws.lb.TargetGroup(
+      `${name}-tg`,
+      {
+        name: tg.name,
+        vpcId: args.vpcId,
+        port: tg.port,
+        protocol: tg.protocol,
+        targetType: tg.targetType,
+        loadBalancingAlgorithmType: tg.algorithm,
+        deregistrationDelay: tg.deregistrationDelaySeconds,
+        healthCheck: {
+          enabled: true,
+          path: tg.healthCheck.path,
+          protocol: 'HTTP',
+          interval: tg.healthCheck.intervalSeconds,
+          timeout: tg.healthCheck.timeoutSeconds,
+          healthyThreshold: tg.healthCheck.healthyThreshold,
+          unhealthyThreshold: tg.healthCheck.unhealthyThreshold,
+          matcher: tg.healthCheck.matcher,
+        },
+        stickiness: tg.stickiness ? { enabled: true, type: tg.stickiness.type, cookieDuration: tg.stickiness.durationSeconds } : { enabled: false, type: 'lb_cookie' },
+      },
+      parent,
+    );
+    this.listenerRules = createListenerRules(name, rules, args.listenerArn, this.targetGroup.arn, this);
+
+    this.discoveryService = new aws.servicediscovery.Service(
+      `${name}-discovery`,
+      {
+        name: plan.discovery.serviceName,
+        dnsConfig: {
+          namespaceId: args.namespaceId,
+          routingPolicy: 'MULTIVALUE',
+          dnsRecords: [{ type: plan.discovery.dnsRecordType, ttl: plan.discovery.dnsTtlSeconds }],
+        },
+        forceDestroy: true,
+      },
+      parent,
+    );
+
+    const svc = plan.service;
+    this.service = new aws.ecs.Service(
+      `${name}-service`,
+      {
+        name: plan.name,
+        cluster: args.clusterArn,
+        taskDefinition: this.taskDefinition.arn,
+        launchType: 'FARGATE',
+        platformVersion: 'LATEST',
+        desiredCount: svc.desiredCount,
+        deploymentMinimumHealthyPercent: svc.minHealthyPercent,
+        deploymentMaximumPercent: svc.maxHealthyPercent,
+        deploymentCircuitBreaker: { enable: svc.circuitBreaker.enable, rollback: svc.circuitBreaker.rollback },
+        healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds,
+        networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: svc.assignPublicIp },
+        loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: plan.name, containerPort: plan.container.port }],
+        serviceRegistries: { registryArn: this.discoveryService.arn },
+        propagateTags: 'SERVICE',
+        enableEcsManagedTags: true,
+      },
+      // ECS rejects a target group no listener uses; autoscaling owns the task count after creation.
+      { parent: this, dependsOn: this.listenerRules, ignoreChanges: ['desiredCount'] },
+    );
+
+    const sc = plan.scaling;
+    this.scalableTarget = new aws.appautoscaling.Target(
+      `${name}-scaling`,
+      {
+        serviceNamespace: 'ecs',
+        scalableDimension: SCALABLE_DIMENSION,
+        resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`,
+        minCapacity: sc.minCapacity,
+        maxCapacity: sc.maxCapacity,
+      },
+      parent,
+    );
+    const trackingPolicy = (suffix: string, config: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration) =>
+      new aws.appautoscaling.Policy(
+        `${name}-${suffix}`,
+        {
+          policyType: 'TargetTrackingScaling',
+          serviceNamespace: this.scalableTarget.serviceNamespace,
+          scalableDimension: this.scalableTarget.scalableDimension,
+          resourceId: this.scalableTarget.resourceId,
+          targetTrackingScalingPolicyConfiguration: { ...config, scaleInCooldown: sc.scaleInCooldownSeconds, scaleOutCooldown: sc.scaleOutCooldownSeconds },
+        },
+        parent,
+      );
+    this.cpuScaling = trackingPolicy('cpu-scaling', {
+      targetValue: sc.cpuTargetPercent,
+      predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+    });
+    if (sc.requestsPerTarget !== undefined) {
+      this.requestScaling = trackingPolicy('request-scaling', {
+        targetValue: sc.requestsPerTarget,
+        predefinedMetricSpecification: {
+          predefinedMetricType: 'ALBRequestCountPerTarget',
+          resourceLabel: pulumi.interpolate`${args.loadBalancerArnSuffix}/${this.targetGroup.arnSuffix}`,
+        },
+      });
+    }
+
+    this.registerOutputs({
+      serviceName: this.service.name,
+      targetGroupArn: this.targetGroup.arn,
+      securityGroupId: this.securityGroup.id,
+      url: plan.url,
+    });
+  }
+
+  /** What ECS needs to start a task: write its logs, read the identity secret, pull from a private ECR repository. */
+  private executionStatements(plan: PoolPlan, identitySecretArn: pulumi.Input<string>): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+      { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
+      { Sid: 'ReadIdentitySecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [identitySecretArn] },
+    ];
+    const repository = ecrRepositoryArn(plan.container.image);
+    if (repository) {
+      // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+      statements.push(
+        { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+        { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: [repository] },
+      );
+    }
+    return statements;
+  }
+
+  private createTaskDefinition(name: string, fleetName: string, plan: PoolPlan, identitySecretArn: pulumi.Input<string>, region: pulumi.Input<string>): aws.ecs.TaskDefinition {
+    const c = plan.container;
+    const containerDefinitions = pulumi.jsonStringify([
+      {
+        name: plan.name,
+        image: c.image,
+        essential: true,
+        user: c.user,
+        readonlyRootFilesystem: c.readonlyRootFilesystem,
+        portMappings: [{ containerPort: c.port, protocol: 'tcp' }],
+        stopTimeout: c.stopTimeoutSeconds,
+        environment: Object.entries(c.environment)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([envName, value]) => ({ name: envName, value })),
+        secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: identitySecretArn })),
+        mountPoints: c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })),
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': plan.name },
+        },
+      },
+    ]);
+    return new aws.ecs.TaskDefinition(
+      `${name}-task`,
+      {
+        family: `${fleetName}-${plan.name}`,
+        cpu: String(c.cpu),
+        memory: String(c.memoryMiB),
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        runtimePlatform: { operatingSystemFamily: 'LINUX' },
+        executionRoleArn: this.executionRole.arn,
+        taskRoleArn: this.taskRole.arn,
+        volumes: c.scratchVolumes.map((v) => ({ name: v.name })),
+        containerDefinitions,
+      },
+      { parent: this },
+    );
+  }
+}
