@@ -1,0 +1,94 @@
+/** Serves a `Gateway` with `node:http` (the `mcp-fleet gateway` and `dev` commands, tests, benchmarks). */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from '../gateway';
+import type { GatewayRequest, HeaderMap } from '../http';
+import { errorResponse } from '../protocol/jsonrpc';
+import { GatewayError } from '../errors';
+
+export interface GatewayServerOptions {
+  /** Port to listen on; 0 picks a free one. */
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+}
+
+export interface GatewayServer {
+  /** Base URL, e.g. `http://127.0.0.1:PORT` (the MCP endpoint is at the spec's `mcpPath`). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startGatewayServer(gateway: Gateway, options: GatewayServerOptions): Promise<GatewayServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    serve(gateway, req, res).catch((error: unknown) => {
+      // handle() never throws; this is a broken socket. Answer if still possible.
+      if (!res.headersSent) send(res, errorResponse(error));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const limit = gateway.maxBodyBytes;
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return refuseOversize(req, res, limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return refuseOversize(req, res, limit);
+    chunks.push(chunk);
+  }
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const request: GatewayRequest = {
+    method: (req.method ?? 'GET').toUpperCase(),
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? '' : url.slice(q + 1),
+    headers: flatten(req.headers),
+    body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+    ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
+  };
+  send(res, await gateway.handle(request));
+}
+
+/** 413 without reading the rest of the body; the connection is closed so the unread bytes go too. */
+function refuseOversize(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  const response = errorResponse(new GatewayError(413, -32600, `Payload Too Large: the body exceeds ${limit} bytes (gateway.maxBodyBytes)`));
+  res.shouldKeepAlive = false;
+  send(res, { ...response, headers: { ...response.headers, connection: 'close' } });
+  req.pause();
+}
+
+function send(res: ServerResponse, response: { status: number; headers: HeaderMap; body: string }): void {
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+  res.end(response.body);
+}
+
+function flatten(headers: IncomingMessage['headers']): HeaderMap {
+  const out: HeaderMap = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}

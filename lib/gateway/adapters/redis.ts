@@ -1,0 +1,42 @@
+/**
+ * The one place that creates Redis/Valkey clients (session store, rate limiter). ElastiCache with
+ * in-transit encryption is `rediss://` plus an AUTH token; locally it is plain `redis://`.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface RedisClientOptions {
+  /** AUTH token (ElastiCache), used when the URL has no password. @default - the URL's password, if any */
+  readonly authToken?: string;
+  /** Force TLS even for a `redis://` URL. @default true for `rediss://` URLs */
+  readonly tls?: boolean;
+  /**
+   * Milliseconds to wait for a connection or a command before failing (fail fast: a request must not
+   * hang on a dead store).
+   * @default 2000
+   */
+  readonly timeoutMs?: number;
+}
+
+export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new Error(`Session store URL must start with redis:// or rediss:// (got ${parsed.protocol}//)`);
+  }
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const tls = options.tls ?? parsed.protocol === 'rediss:';
+  const redisOptions: RedisOptions = {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : options.authToken ? { password: options.authToken } : {}),
+    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
+    ...(tls ? { tls: { servername: parsed.hostname } } : {}),
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    // Commands fail at once while disconnected instead of queueing behind a dead connection.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: false,
+  };
+  return new Redis(redisOptions);
+}

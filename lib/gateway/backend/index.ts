@@ -1,0 +1,3 @@
+export * from './transport';
+export * from './response';
+export * from './pool-caller';

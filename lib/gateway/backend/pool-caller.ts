@@ -1,0 +1,339 @@
+/**
+ * Sends one JSON-RPC message to a pool in the pool's own era, holding the backend sessions that
+ * stateful 2025-era pools need.
+ *
+ * Backend sessions and task pinning. A stateful pool keeps a session in one task's memory, so the
+ * gateway resolves the pool's DNS name (Cloud Map: one address per task), opens the session on one
+ * address and records that address as the session's `affinity`; every later request of the session
+ * goes to that address. When the task is gone — the connection is refused, or the pool answers 404
+ * for the session id — the backend session is forgotten and:
+ * - idempotent methods (lists, reads, ping, completion) re-open a session on a live task and are
+ *   sent again: the caller sees a normal answer;
+ * - `tools/call` is not re-sent, because the state the caller built up in the old session is gone and
+ *   running the tool in a fresh session could give a silently different answer. The caller gets
+ *   `POOL_ERROR.sessionLost`; the 2025-era layer turns it into 404 so the client re-initializes, and a
+ *   2026 caller gets the JSON-RPC error (its next call opens a fresh backend session).
+ */
+import { randomInt } from 'node:crypto';
+import type { ResolvedPoolSpec } from '../../spec/defaults';
+import { GatewayError } from '../errors';
+import type { CircuitBreakerRegistry } from '../resilience/breaker';
+import type { HeaderMap } from '../http';
+import type { BackendSessionRecord, GatewaySessionRecord, SessionStore } from '../ports';
+import { toLegacyParams, toModernParams, type Envelope } from '../protocol/envelope';
+import { isRecord, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc';
+import { HEADER, LATEST_LEGACY_VERSION, META, MODERN_VERSION, NAME_HEADER_SOURCE, isModernVersion } from '../protocol/versions';
+import { POOL_ERROR, resultIn } from './response';
+import { BackendError, type BackendHttpResponse, type BackendTransport } from './transport';
+
+/** On whose behalf a backend session is held. */
+export type BackendOwner =
+  /** A 2025-era client session minted by the gateway (the record is updated in place when sessions open). */
+  | { readonly kind: 'session'; readonly sessionId: string; readonly session: { -readonly [K in keyof GatewaySessionRecord]: GatewaySessionRecord[K] } }
+  /** A stateless 2026 caller, by principal. */
+  | { readonly kind: 'principal'; readonly principal: string; readonly envelope: Envelope }
+  /** The gateway itself (discovery). */
+  | { readonly kind: 'gateway' };
+
+export interface PoolCall {
+  readonly owner: BackendOwner;
+  /** Whether the method may be sent again after a failure (never `tools/call`). */
+  readonly idempotent: boolean;
+  readonly requestId: string;
+  /** Signed caller identity for the pool (`IDENTITY_HEADER`), when configured. */
+  readonly identity?: { readonly header: string; readonly value: string };
+}
+
+export interface PoolTarget {
+  readonly pool: ResolvedPoolSpec;
+  readonly url: URL;
+}
+
+export interface PoolCallerOptions {
+  readonly transport: BackendTransport;
+  readonly store: SessionStore;
+  readonly timeoutMs: number;
+  readonly sessionTtlSeconds: number;
+  /** Per-pool circuit breakers. @default - none */
+  readonly breakers?: CircuitBreakerRegistry;
+  /** Sent as `clientInfo` when the gateway opens sessions on its own behalf. */
+  readonly gatewayInfo: { readonly name: string; readonly version: string };
+}
+
+const GATEWAY_ENVELOPE_CAPABILITIES = {};
+
+export class PoolCaller {
+  /** Backend sessions the gateway holds for itself (discovery), per pool; not shared across instances. */
+  private readonly ownSessions = new Map<string, BackendSessionRecord>();
+  /** Opens in flight, so that concurrent requests of one owner share one backend session. */
+  private readonly opening = new Map<string, Promise<BackendSessionRecord>>();
+  /** Capabilities stateful pools announced when the gateway last opened a session with them. */
+  private readonly capabilities = new Map<string, Record<string, unknown>>();
+
+  constructor(private readonly options: PoolCallerOptions) {}
+
+  /** Whether requests to this pool need a backend session. */
+  static isStateful(pool: ResolvedPoolSpec): boolean {
+    return pool.sessionMode === 'stateful' && !isModernVersion(pool.protocolVersion);
+  }
+
+  /**
+   * Sends `message` (in the caller's form) to the pool in the pool's era and returns the raw answer.
+   * With `rawBody`, that exact text is sent (the caller checked that it already suits the pool).
+   * Runs under the pool's circuit breaker: transport failures and 5xx answers count against the pool.
+   */
+  async send(target: PoolTarget, message: JsonRpcRequest | JsonRpcNotification, call: PoolCall, rawBody?: string): Promise<BackendHttpResponse> {
+    const breaker = this.options.breakers?.get(target.pool.name);
+    if (!breaker) return this.sendUnguarded(target, message, call, rawBody);
+    breaker.acquire();
+    try {
+      const reply = await this.sendUnguarded(target, message, call, rawBody);
+      if (reply.status >= 500) breaker.recordFailure();
+      else breaker.recordSuccess();
+      return reply;
+    } catch (error) {
+      if (error instanceof GatewayError && (error.status === 502 || error.status === 504)) breaker.recordFailure();
+      else breaker.recordSuccess();
+      throw error;
+    }
+  }
+
+  private async sendUnguarded(target: PoolTarget, message: JsonRpcRequest | JsonRpcNotification, call: PoolCall, rawBody?: string): Promise<BackendHttpResponse> {
+    const body = rawBody ?? JSON.stringify(this.adapt(target.pool, message, call.owner));
+    if (!PoolCaller.isStateful(target.pool)) {
+      return this.withRetry(call.idempotent, () => this.post(target, body, message, call, undefined));
+    }
+    let backend = await this.backendFor(target, call);
+    let reply: BackendHttpResponse | undefined;
+    try {
+      reply = await this.post(target, body, message, call, backend);
+      if (reply.status !== 404) return reply;
+    } catch (error) {
+      const gone = error instanceof BackendError && (error.failure === 'not-delivered' || (call.idempotent && error.failure === 'connection-lost'));
+      if (!gone) throw this.translate(target.pool, error);
+    }
+    await this.forget(target.pool, call.owner);
+    if (!call.idempotent) {
+      throw new GatewayError(
+        404,
+        POOL_ERROR.sessionLost,
+        `Backend session lost: the task of pool "${target.pool.name}" that held this session is gone (${reply ? `HTTP ${reply.status}` : 'unreachable'}); the call was not run`,
+        {},
+        { data: { pool: target.pool.name } },
+      );
+    }
+    backend = await this.backendFor(target, call);
+    try {
+      return await this.post(target, body, message, call, backend);
+    } catch (error) {
+      throw this.translate(target.pool, error);
+    }
+  }
+
+  /**
+   * A pool's capabilities: from `request` (`server/discover` or a stateless `initialize`), or for a
+   * stateful pool from the `initialize` of the gateway's own backend session.
+   */
+  async describe(target: PoolTarget, request: JsonRpcRequest, requestId: string): Promise<Record<string, unknown>> {
+    const call: PoolCall = { owner: { kind: 'gateway' }, idempotent: true, requestId };
+    if (PoolCaller.isStateful(target.pool)) {
+      await this.backendFor(target, call);
+      return this.capabilities.get(target.pool.name) ?? {};
+    }
+    const result = resultIn(await this.send(target, request, call), request.id, target.pool.name);
+    return isRecord(result.capabilities) ? result.capabilities : {};
+  }
+
+  /** Ends the backend sessions of a 2025-era client session (best effort: pools expire them anyway). */
+  async endSessions(targets: readonly PoolTarget[], owner: Extract<BackendOwner, { kind: 'session' }>, requestId: string): Promise<void> {
+    await Promise.allSettled(
+      targets
+        .filter((t) => owner.session.backends[t.pool.name] !== undefined)
+        .map((t) => {
+          const backend = owner.session.backends[t.pool.name]!;
+          return this.options.transport.send({
+            method: 'DELETE',
+            url: t.url,
+            ...(backend.affinity ? { address: backend.affinity } : {}),
+            headers: { [HEADER.sessionId]: backend.sessionId, [HEADER.protocolVersion]: backend.protocolVersion, [HEADER.requestId]: requestId },
+            timeoutMs: this.options.timeoutMs,
+          });
+        }),
+    );
+  }
+
+  /** The message as the pool's era expects it. */
+  private adapt(pool: ResolvedPoolSpec, message: JsonRpcRequest | JsonRpcNotification, owner: BackendOwner): JsonRpcRequest | JsonRpcNotification {
+    if (isModernVersion(pool.protocolVersion)) {
+      const params = message.params as Record<string, unknown> | undefined;
+      const meta = params?._meta as Record<string, unknown> | undefined;
+      if (meta && typeof meta[META.protocolVersion] === 'string') return message;
+      return { ...message, params: toModernParams(params, envelopeFor(owner)) };
+    }
+    const params = toLegacyParams(message.params);
+    return params === message.params ? message : { ...message, ...(params ? { params } : {}) };
+  }
+
+  private async post(
+    target: PoolTarget,
+    body: string,
+    message: JsonRpcRequest | JsonRpcNotification,
+    call: PoolCall,
+    backend: BackendSessionRecord | undefined,
+  ): Promise<BackendHttpResponse> {
+    const modern = isModernVersion(target.pool.protocolVersion);
+    const headers: HeaderMap = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      [HEADER.protocolVersion]: backend?.protocolVersion ?? (modern ? MODERN_VERSION : target.pool.protocolVersion),
+      [HEADER.requestId]: call.requestId,
+    };
+    if (backend) headers[HEADER.sessionId] = backend.sessionId;
+    if (call.identity) headers[call.identity.header] = call.identity.value;
+    if (modern) {
+      headers[HEADER.method] = message.method;
+      const field = NAME_HEADER_SOURCE[message.method];
+      const name = field ? message.params?.[field] : undefined;
+      if (typeof name === 'string') headers[HEADER.name] = encodeHeaderValue(name);
+    }
+    return this.options.transport.send({
+      method: 'POST',
+      url: target.url,
+      ...(backend?.affinity ? { address: backend.affinity } : {}),
+      headers,
+      body,
+      timeoutMs: this.options.timeoutMs,
+    });
+  }
+
+  private async withRetry(idempotent: boolean, attempt: () => Promise<BackendHttpResponse>): Promise<BackendHttpResponse> {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(idempotent && error instanceof BackendError && error.failure !== 'timeout')) throw this.translate(undefined, error);
+      try {
+        return await attempt();
+      } catch (second) {
+        throw this.translate(undefined, second);
+      }
+    }
+  }
+
+  /** A `BackendError` as the gateway error the client sees. */
+  private translate(pool: ResolvedPoolSpec | undefined, error: unknown): unknown {
+    if (!(error instanceof BackendError)) return error;
+    const where = pool ? `Pool "${pool.name}"` : 'Pool';
+    if (error.failure === 'timeout') {
+      return new GatewayError(504, POOL_ERROR.timeout, `${where} timed out: ${error.message}`, {}, { cause: error });
+    }
+    return new GatewayError(502, POOL_ERROR.unavailable, `${where} unavailable: ${error.message}`, {}, { cause: error });
+  }
+
+  private key(pool: string, owner: BackendOwner): string {
+    return owner.kind === 'session' ? `s\0${owner.sessionId}\0${pool}` : owner.kind === 'principal' ? `p\0${owner.principal}\0${pool}` : `g\0${pool}`;
+  }
+
+  private async backendFor(target: PoolTarget, call: PoolCall): Promise<BackendSessionRecord> {
+    const { owner } = call;
+    const pool = target.pool.name;
+    const known =
+      owner.kind === 'session'
+        ? owner.session.backends[pool]
+        : owner.kind === 'principal'
+          ? await this.options.store.getPrincipalBackend(owner.principal, pool)
+          : this.ownSessions.get(pool);
+    if (known) return known;
+    const key = this.key(pool, owner);
+    let pending = this.opening.get(key);
+    if (!pending) {
+      pending = this.open(target, call).finally(() => this.opening.delete(key));
+      this.opening.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** `initialize` + `notifications/initialized` on one task of the pool, then remember the session. */
+  private async open(target: PoolTarget, call: PoolCall): Promise<BackendSessionRecord> {
+    const { owner } = call;
+    const addresses = await this.options.transport.resolve(target.url.hostname).catch((cause: Error) => {
+      throw new GatewayError(502, POOL_ERROR.unavailable, `Pool "${target.pool.name}" cannot be resolved: ${cause.message}`, {}, { cause });
+    });
+    const address = addresses[addresses.length === 1 ? 0 : randomInt(addresses.length)];
+    const envelope = envelopeFor(owner);
+    const wanted = owner.kind === 'session' ? owner.session.protocolVersion : LATEST_LEGACY_VERSION;
+    const protocolVersion = wanted > target.pool.protocolVersion ? target.pool.protocolVersion : wanted;
+    const initialize: JsonRpcRequest = {
+      jsonrpc: '2.0',
+      id: 'mcp-fleet-initialize',
+      method: 'initialize',
+      params: {
+        protocolVersion,
+        capabilities: envelope.clientCapabilities ?? {},
+        clientInfo: envelope.clientInfo ?? this.options.gatewayInfo,
+      },
+    };
+    const send = (headers: HeaderMap, body: unknown) =>
+      this.options.transport
+        .send({
+          method: 'POST',
+          url: target.url,
+          ...(address ? { address } : {}),
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', [HEADER.requestId]: call.requestId, ...headers },
+          body: JSON.stringify(body),
+          timeoutMs: this.options.timeoutMs,
+        })
+        .catch((error: unknown) => {
+          throw this.translate(target.pool, error);
+        });
+    const reply = await send({}, initialize);
+    const result = resultIn(reply, initialize.id, target.pool.name);
+    const sessionId = reply.headers[HEADER.sessionId];
+    if (!sessionId) {
+      throw new GatewayError(502, POOL_ERROR.unavailable, `Pool "${target.pool.name}" is declared stateful but its initialize answer has no Mcp-Session-Id`);
+    }
+    if (isRecord(result.capabilities)) this.capabilities.set(target.pool.name, result.capabilities);
+    const negotiated = typeof result.protocolVersion === 'string' ? result.protocolVersion : protocolVersion;
+    const record: BackendSessionRecord = { sessionId, protocolVersion: negotiated, ...(address ? { affinity: address } : {}) };
+    const ack = await send({ [HEADER.sessionId]: sessionId, [HEADER.protocolVersion]: negotiated }, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    if (ack.status >= 400) {
+      throw new GatewayError(502, POOL_ERROR.unavailable, `Pool "${target.pool.name}" refused notifications/initialized with HTTP ${ack.status}`);
+    }
+    await this.remember(target.pool.name, owner, record);
+    return record;
+  }
+
+  private async remember(pool: string, owner: BackendOwner, record: BackendSessionRecord | undefined): Promise<void> {
+    const ttl = this.options.sessionTtlSeconds;
+    if (owner.kind === 'session') {
+      const backends = { ...owner.session.backends };
+      if (record) backends[pool] = record;
+      else delete backends[pool];
+      owner.session.backends = backends;
+      await this.options.store.putBackendSession(owner.sessionId, pool, record, ttl);
+    } else if (owner.kind === 'principal') {
+      await this.options.store.putPrincipalBackend(owner.principal, pool, record, ttl);
+    } else if (record) {
+      this.ownSessions.set(pool, record);
+    } else {
+      this.ownSessions.delete(pool);
+    }
+  }
+
+  private forget(pool: ResolvedPoolSpec, owner: BackendOwner): Promise<void> {
+    return this.remember(pool.name, owner, undefined);
+  }
+}
+
+/** The envelope a request on behalf of `owner` carries to a 2026 pool (or the basis of `initialize` for a 2025 one). */
+function envelopeFor(owner: BackendOwner): Envelope {
+  if (owner.kind === 'principal') return owner.envelope;
+  if (owner.kind === 'session') {
+    return { protocolVersion: MODERN_VERSION, clientInfo: owner.session.clientInfo, clientCapabilities: owner.session.clientCapabilities ?? {} };
+  }
+  return { protocolVersion: MODERN_VERSION, clientCapabilities: GATEWAY_ENVELOPE_CAPABILITIES };
+}
+
+/** SEP-2243: header values that are not printable ASCII travel Base64-encoded in a sentinel. */
+export function encodeHeaderValue(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) && value.trim() === value ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}

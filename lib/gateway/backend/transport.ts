@@ -1,0 +1,54 @@
+/**
+ * The port through which the gateway reaches pools: one buffered HTTP exchange, optionally pinned to
+ * one task address. `adapters/node-backend.ts` implements it with keep-alive `node:http` agents.
+ */
+import type { HeaderMap } from '../http';
+
+export interface BackendHttpRequest {
+  readonly method: 'POST' | 'DELETE' | 'GET';
+  /** The pool endpoint. */
+  readonly url: URL;
+  /**
+   * Connect to this address instead of resolving `url`'s host (the `Host` header and TLS server name
+   * stay those of `url`): how a backend session stays pinned to the task that created it.
+   */
+  readonly address?: string;
+  readonly headers: HeaderMap;
+  readonly body?: string;
+  readonly timeoutMs: number;
+}
+
+export interface BackendHttpResponse {
+  readonly status: number;
+  /** Lower-case names. */
+  readonly headers: HeaderMap;
+  readonly body: string;
+}
+
+/** Why an exchange with a pool failed. */
+export type BackendFailure =
+  /** Nothing reached the pool (connection refused, unreachable, DNS): safe to resend anywhere. */
+  | 'not-delivered'
+  /** The connection broke after the request was written: the pool may have acted on it. */
+  | 'connection-lost'
+  /** No answer within the timeout: the pool may still act on it. */
+  | 'timeout';
+
+export class BackendError extends Error {
+  constructor(
+    public readonly failure: BackendFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BackendError';
+  }
+}
+
+export interface BackendTransport {
+  /** One exchange; rejects with `BackendError` when no HTTP answer arrived. */
+  send(request: BackendHttpRequest): Promise<BackendHttpResponse>;
+  /** Every address `host` resolves to now (Cloud Map gives one per healthy task). */
+  resolve(host: string): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,221 @@
+/**
+ * MCP methods, era-neutral: each JSON-RPC message of a request is answered here — aggregated lists,
+ * `server/discover`, `ping`, and the routed methods (`tools/call`, `prompts/get`, `resources/read`,
+ * `completion/complete`) sent to the owning pool.
+ */
+import type { ResolvedFleetSpec } from '../spec/defaults';
+import { priorityPoolFor } from '../spec/ownership';
+import { matchesAnyPattern } from '../spec/patterns';
+import { ownerOfTool } from '../spec/ownership';
+import { GatewayError } from './errors';
+import type { GatewayRequest, GatewayResponse } from './http';
+import type { Principal } from './ports';
+import type { BackendOwner, PoolCall, PoolCaller, PoolTarget } from './backend/pool-caller';
+import { isSse, responseIn } from './backend/response';
+import { toLegacyResult, toModernResult } from './protocol/envelope';
+import { RPC, isRecord, resultMessage, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse } from './protocol/jsonrpc';
+import { parseSse, writeSse } from './protocol/sse';
+import { SUPPORTED_VERSIONS, isModernVersion } from './protocol/versions';
+import { isIdempotentMethod } from './resilience/retry';
+import type { RateLimitPolicy } from './resilience/rate-limit-policy';
+import type { Catalog, ListKind } from './routing/catalog';
+
+/** Everything known about the caller of one HTTP request. */
+export interface RequestContext {
+  readonly request: GatewayRequest;
+  readonly requestId: string;
+  readonly principal: Principal;
+  /** The caller's era and protocol version (2025: the session's negotiated one). */
+  readonly modern: boolean;
+  /** Whose backend sessions stateful pools use. */
+  readonly owner: BackendOwner;
+  /** Signed identity for pools, when configured. */
+  readonly identity?: { readonly header: string; readonly value: string };
+}
+
+/** The answer to one message: a JSON-RPC response, or the pool's HTTP answer passed through as is. */
+export type Reply = { readonly kind: 'message'; readonly message: JsonRpcResponse } | { readonly kind: 'relay'; readonly response: GatewayResponse };
+
+export interface DispatcherOptions {
+  readonly spec: ResolvedFleetSpec;
+  readonly catalog: Catalog;
+  readonly caller: PoolCaller;
+  /** Every pool (owning and priority) by name. */
+  readonly targets: ReadonlyMap<string, PoolTarget>;
+  readonly serverInfo: { readonly name: string; readonly version: string };
+  /** @default - no gateway rate limits */
+  readonly rateLimits?: RateLimitPolicy;
+  /** Throws 403 when the principal may not call the tool. @default - every tool allowed */
+  readonly authorizeTool?: (principal: Principal, tool: string) => void;
+}
+
+/** Result fields that name the list of each aggregated method. */
+const LIST_METHODS: Readonly<Record<string, ListKind>> = {
+  'tools/list': 'tools',
+  'prompts/list': 'prompts',
+  'resources/list': 'resources',
+  'resources/templates/list': 'resourceTemplates',
+};
+
+export class Dispatcher {
+  /** Ids the gateway puts on requests sent over backend sessions that several callers share. */
+  private nextWireId = 0;
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Answers one JSON-RPC request. Throws `GatewayError` for errors the caller turns into answers. */
+  async request(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+    const kind = LIST_METHODS[message.method];
+    if (kind) return this.list(message, kind, ctx);
+    switch (message.method) {
+      case 'ping':
+        return this.reply(message.id, {}, ctx);
+      case 'server/discover':
+        if (!ctx.modern) throw methodNotFound(message.method);
+        return this.reply(message.id, await this.discover(ctx), ctx);
+      case 'tools/call':
+        return this.callTool(message, ctx);
+      case 'prompts/get':
+        return this.routed(message, ctx, await this.byName('prompts', message, ctx));
+      case 'resources/read':
+        return this.routed(message, ctx, await this.byUri(stringParam(message, 'uri'), ctx));
+      case 'completion/complete':
+        return this.complete(message, ctx);
+      default:
+        throw methodNotFound(message.method);
+    }
+  }
+
+  /** What `initialize` and `server/discover` advertise: the union of the pools' capabilities. */
+  capabilities(requestId: string): Promise<Record<string, unknown>> {
+    return this.options.catalog.serverCapabilities(requestId);
+  }
+
+  private async discover(ctx: RequestContext): Promise<Record<string, unknown>> {
+    return {
+      supportedVersions: [...SUPPORTED_VERSIONS],
+      capabilities: await this.capabilities(ctx.requestId),
+      cacheScope: 'public',
+      _meta: { 'io.modelcontextprotocol/serverInfo': this.options.serverInfo },
+    };
+  }
+
+  private async list(message: JsonRpcRequest, kind: ListKind, ctx: RequestContext): Promise<Reply> {
+    // The gateway returns whole lists and never hands out cursors, so any cursor is not one of ours.
+    if (message.params?.cursor !== undefined) {
+      throw new GatewayError(200, RPC.invalidParams, `Invalid params: unknown cursor ${JSON.stringify(message.params.cursor)} (the gateway returns complete lists)`);
+    }
+    const items = await this.options.catalog.list(kind, ctx.requestId);
+    return this.reply(message.id, { [kind]: items }, ctx, message.method);
+  }
+
+  private async callTool(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+    const name = stringParam(message, 'name');
+    const route = await this.routeTool(name, ctx);
+    this.options.authorizeTool?.(ctx.principal, name);
+    if (this.options.rateLimits?.enabled) await this.options.rateLimits.checkToolCall(ctx.principal, name);
+    return this.routed(message, ctx, route);
+  }
+
+  /** Tool → pool: priority header, then discovered names, then spec patterns, then fresh discovery. */
+  private async routeTool(name: string, ctx: RequestContext): Promise<{ target: PoolTarget; original: string }> {
+    const { spec, catalog, targets } = this.options;
+    const priority = priorityPoolFor(spec, ctx.request.headers);
+    if (priority && matchesAnyPattern(name, priority.tools)) return { target: targets.get(priority.name)!, original: name };
+    const known = catalog.lookup('tools', name);
+    if (known) return known;
+    const owner = ownerOfTool(spec, name);
+    if (owner) return { target: targets.get(owner.name)!, original: name };
+    const discovered = await catalog.resolve('tools', name, ctx.requestId);
+    if (discovered) return discovered;
+    throw new GatewayError(200, RPC.invalidParams, `Unknown tool: ${name}`, {}, { data: { tool: name } });
+  }
+
+  private async byName(kind: ListKind, message: JsonRpcRequest, ctx: RequestContext): Promise<{ target: PoolTarget; original: string }> {
+    const name = stringParam(message, 'name');
+    const found = await this.options.catalog.resolve(kind, name, ctx.requestId);
+    if (!found) throw new GatewayError(200, RPC.invalidParams, `Unknown prompt: ${name}`, {}, { data: { prompt: name } });
+    return found;
+  }
+
+  private async byUri(uri: string, ctx: RequestContext): Promise<{ target: PoolTarget; original?: undefined }> {
+    const target = await this.options.catalog.resourceOwner(uri, ctx.requestId);
+    if (!target) throw new GatewayError(200, RPC.invalidParams, `Unknown resource: ${uri}`, {}, { data: { uri } });
+    return { target };
+  }
+
+  private async complete(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+    const ref = message.params?.ref;
+    if (!isRecord(ref)) throw new GatewayError(200, RPC.invalidParams, 'Invalid params: completion/complete needs params.ref');
+    if (ref.type === 'ref/prompt' && typeof ref.name === 'string') {
+      const found = await this.options.catalog.resolve('prompts', ref.name, ctx.requestId);
+      if (!found) throw new GatewayError(200, RPC.invalidParams, `Unknown prompt: ${ref.name}`);
+      const params = { ...message.params, ref: { ...ref, name: found.original } };
+      return this.routed({ ...message, params }, ctx, { target: found.target });
+    }
+    if (ref.type === 'ref/resource' && typeof ref.uri === 'string') return this.routed(message, ctx, await this.byUri(ref.uri, ctx));
+    throw new GatewayError(200, RPC.invalidParams, 'Invalid params: params.ref must be a ref/prompt with a name or a ref/resource with a uri');
+  }
+
+  /**
+   * Sends a routed request to its pool. When nothing needs translating (same era, same name, the
+   * caller's own id), the pool's body is passed through untouched — the 2026 `tools/call` fast path;
+   * otherwise the response is read, put back in the caller's era and id, and re-encoded.
+   */
+  private async routed(message: JsonRpcRequest, ctx: RequestContext, route: { target: PoolTarget; original?: string }): Promise<Reply> {
+    const { target } = route;
+    const renamed = route.original !== undefined && route.original !== message.params?.name;
+    const shared = ctx.owner.kind !== 'session' && target.pool.sessionMode === 'stateful' && !isModernVersion(target.pool.protocolVersion);
+    const wireId: JsonRpcId = shared ? `mcp-fleet-${++this.nextWireId}` : message.id;
+    const outbound: JsonRpcRequest =
+      renamed || wireId !== message.id ? { ...message, id: wireId, params: { ...message.params, ...(renamed ? { name: route.original } : {}) } } : message;
+    const sameEra = ctx.modern === isModernVersion(target.pool.protocolVersion);
+    const passThrough = sameEra && outbound === message;
+    const call: PoolCall = { owner: ctx.owner, idempotent: isIdempotentMethod(message.method), requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) };
+    const raw = passThrough && ctx.modern ? ctx.request.body : undefined;
+    const reply = await this.options.caller.send(target, outbound, call, raw);
+    if (passThrough && reply.status === 200) {
+      return { kind: 'relay', response: { status: 200, headers: { 'content-type': reply.headers['content-type'] ?? 'application/json' }, body: reply.body } };
+    }
+    const response = responseIn(reply, wireId, target.pool.name);
+    if (response.error) return { kind: 'message', message: { jsonrpc: '2.0', id: message.id, error: response.error } };
+    if (isSse(reply) && sameEra) {
+      // Keep the pool's notifications that preceded the response; only the response is rewritten.
+      return { kind: 'relay', response: this.rewriteSse(reply.body, wireId, message.id, ctx, message.method) };
+    }
+    return this.reply(message.id, response.result ?? {}, ctx, message.method);
+  }
+
+  private rewriteSse(body: string, wireId: JsonRpcId, id: JsonRpcId, ctx: RequestContext, method: string): GatewayResponse {
+    const events = parseSse(body).map((event) => {
+      try {
+        const parsed = JSON.parse(event.data) as JsonRpcResponse;
+        if (parsed.id !== wireId || !parsed.result) return event;
+        return { ...event, data: JSON.stringify(resultMessage(id, this.forCaller(parsed.result, ctx, method))) };
+      } catch {
+        return event;
+      }
+    });
+    return { status: 200, headers: { 'content-type': 'text/event-stream' }, body: writeSse(events) };
+  }
+
+  private forCaller(result: Record<string, unknown>, ctx: RequestContext, method: string): Record<string, unknown> {
+    return ctx.modern ? toModernResult(method, result) : toLegacyResult(result);
+  }
+
+  private reply(id: JsonRpcId, result: Record<string, unknown>, ctx: RequestContext, method = ''): Reply {
+    return { kind: 'message', message: resultMessage(id, this.forCaller(result, ctx, method)) };
+  }
+}
+
+function methodNotFound(method: string): GatewayError {
+  return new GatewayError(200, RPC.methodNotFound, `Method not found: ${method}`);
+}
+
+function stringParam(message: JsonRpcRequest, field: string): string {
+  const value = message.params?.[field];
+  if (typeof value !== 'string' || value === '') {
+    throw new GatewayError(200, RPC.invalidParams, `Invalid params: ${message.method} needs params.${field} as a non-empty string`);
+  }
+  return value;
+}

@@ -1,0 +1,5 @@
+export * from './jsonrpc';
+export * from './versions';
+export * from './classify';
+export * from './envelope';
+export * from './sse';

@@ -1,0 +1,258 @@
+/**
+ * What each pool offers (tools, prompts, resources, resource templates, capabilities), discovered
+ * through the pools' own list methods, cached for `gateway.discoveryTtlSeconds`, and merged into one
+ * deterministic catalog: pools in spec order, each pool's items in the pool's order.
+ *
+ * A pool that cannot be listed (down, slow, circuit open) is left out of the merged lists with a log
+ * line; its last known names stay reserved so that its absence never renames another pool's tools.
+ */
+import type { ResolvedFleetSpec } from '../../spec/defaults';
+import type { PoolCaller, PoolTarget } from '../backend/pool-caller';
+import { resultIn } from '../backend/response';
+import type { JsonRpcRequest } from '../protocol/jsonrpc';
+import { isRecord } from '../protocol/jsonrpc';
+import { MODERN_VERSION, isModernVersion } from '../protocol/versions';
+import { assignNames, type NamedItem } from './naming';
+
+export type ListKind = 'tools' | 'prompts' | 'resources' | 'resourceTemplates';
+
+/** The list method and the field naming each item, per kind. */
+export const LIST_KINDS: Readonly<Record<ListKind, { readonly method: string; readonly key: string }>> = {
+  tools: { method: 'tools/list', key: 'name' },
+  prompts: { method: 'prompts/list', key: 'name' },
+  resources: { method: 'resources/list', key: 'uri' },
+  resourceTemplates: { method: 'resources/templates/list', key: 'uriTemplate' },
+};
+
+/** Pages followed per pool and list before the gateway stops (a pool looping on cursors). */
+const MAX_PAGES = 100;
+
+type Item = Record<string, unknown>;
+
+interface Listing {
+  items: Item[];
+  fetchedAt: number;
+  /** Whether the last fetch succeeded (a failed pool is left out of lists but keeps its names). */
+  ok: boolean;
+}
+
+export interface CatalogLog {
+  (level: 'warn' | 'info', message: string, fields: Record<string, unknown>): void;
+}
+
+export interface CatalogOptions {
+  readonly spec: ResolvedFleetSpec;
+  /** Owning pools (priority pools are not listed), in spec order. */
+  readonly targets: readonly PoolTarget[];
+  readonly caller: PoolCaller;
+  readonly log: CatalogLog;
+  readonly now?: () => number;
+}
+
+export interface NamedEntry {
+  readonly target: PoolTarget;
+  readonly original: string;
+}
+
+export class Catalog {
+  private readonly listings = new Map<string, Listing>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly capabilities = new Map<string, Record<string, unknown>>();
+  private readonly names = new Map<ListKind, { stamp: number; byExposed: Map<string, NamedEntry>; byPool: Map<string, NamedItem[]> }>();
+  private stamp = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: CatalogOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The merged list of `kind`, refreshing stale pool listings first; items carry exposed names. */
+  async list(kind: ListKind, requestId: string): Promise<Item[]> {
+    await this.refresh(kind, requestId);
+    const { byPool } = this.naming(kind);
+    const { key } = LIST_KINDS[kind];
+    const out: Item[] = [];
+    for (const target of this.options.targets) {
+      const listing = this.listings.get(listingKey(target.pool.name, kind));
+      if (!listing?.ok) continue;
+      const named = byPool.get(target.pool.name) ?? [];
+      listing.items.forEach((item, i) => {
+        const exposed = named[i]?.exposed;
+        out.push(exposed !== undefined && exposed !== item[key] ? { ...item, [key]: exposed } : item);
+      });
+    }
+    return out;
+  }
+
+  /** The pool and declared name behind an exposed tool or prompt name, from what is known now. */
+  lookup(kind: ListKind, exposed: string): NamedEntry | undefined {
+    return this.naming(kind).byExposed.get(exposed);
+  }
+
+  /** Like `lookup`, after refreshing stale listings. */
+  async resolve(kind: ListKind, exposed: string, requestId: string): Promise<NamedEntry | undefined> {
+    await this.refresh(kind, requestId);
+    return this.lookup(kind, exposed);
+  }
+
+  /** The pool serving a resource URI: a listed resource, else the longest matching template prefix. */
+  async resourceOwner(uri: string, requestId: string): Promise<PoolTarget | undefined> {
+    const direct = await this.resolve('resources', uri, requestId);
+    if (direct) return direct.target;
+    await this.refresh('resourceTemplates', requestId);
+    let best: { target: PoolTarget; length: number } | undefined;
+    for (const target of this.options.targets) {
+      for (const item of this.listings.get(listingKey(target.pool.name, 'resourceTemplates'))?.items ?? []) {
+        const template = String(item.uriTemplate ?? '');
+        const fixed = template.split('{')[0]!;
+        if (fixed.length > 0 && uri.startsWith(fixed) && (!best || fixed.length > best.length)) best = { target, length: fixed.length };
+      }
+    }
+    return best?.target;
+  }
+
+  /** The union of the reachable pools' capabilities (what `initialize` and `server/discover` advertise). */
+  async serverCapabilities(requestId: string): Promise<Record<string, unknown>> {
+    await Promise.all(this.options.targets.map((t) => this.describe(t, requestId)));
+    const merged: Record<string, unknown> = {};
+    for (const caps of this.capabilities.values()) {
+      for (const feature of ['tools', 'prompts', 'resources', 'completions']) {
+        if (isRecord(caps[feature])) merged[feature] = {};
+      }
+    }
+    if (Object.keys(merged).length === 0) merged.tools = {};
+    return merged;
+  }
+
+  /** Forgets what is cached for a pool (e.g. after it announced a list change). */
+  invalidate(pool: string): void {
+    for (const kind of Object.keys(LIST_KINDS) as ListKind[]) {
+      const listing = this.listings.get(listingKey(pool, kind));
+      if (listing) listing.fetchedAt = 0;
+    }
+  }
+
+  private ttlMs(): number {
+    return this.options.spec.gateway.discoveryTtlSeconds * 1000;
+  }
+
+  private async refresh(kind: ListKind, requestId: string): Promise<void> {
+    const now = this.now();
+    const stale = this.options.targets.filter((t) => {
+      const listing = this.listings.get(listingKey(t.pool.name, kind));
+      return !listing || now - listing.fetchedAt >= this.ttlMs();
+    });
+    if (stale.length > 0) await Promise.all(stale.map((t) => this.fetch(t, kind, requestId)));
+  }
+
+  private fetch(target: PoolTarget, kind: ListKind, requestId: string): Promise<void> {
+    const key = listingKey(target.pool.name, kind);
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.fetchNow(target, kind, requestId).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async fetchNow(target: PoolTarget, kind: ListKind, requestId: string): Promise<void> {
+    const key = listingKey(target.pool.name, kind);
+    const previous = this.listings.get(key);
+    const pool = target.pool.name;
+    try {
+      const items: Item[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const request: JsonRpcRequest = {
+          jsonrpc: '2.0',
+          id: `mcp-fleet-list-${page}`,
+          method: LIST_KINDS[kind].method,
+          ...(cursor !== undefined ? { params: { cursor } } : {}),
+        };
+        const reply = await this.options.caller.send(target, request, { owner: { kind: 'gateway' }, idempotent: true, requestId });
+        const result = resultIn(reply, request.id, pool);
+        const found = result[kind];
+        if (Array.isArray(found)) items.push(...found.filter(isRecord));
+        cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
+        if (cursor === undefined) break;
+      }
+      this.store(key, { items, fetchedAt: this.now(), ok: true });
+    } catch (error) {
+      // A pool without this feature answers method-not-found: an empty list, not an outage.
+      if ((error as { code?: number }).code === -32601) {
+        this.store(key, { items: [], fetchedAt: this.now(), ok: true });
+        return;
+      }
+      this.options.log('warn', 'pool left out of list', { pool, list: LIST_KINDS[kind].method, error: (error as Error).message });
+      this.store(key, { items: previous?.items ?? [], fetchedAt: this.now(), ok: false });
+    }
+  }
+
+  /** Learns a pool's capabilities: `server/discover` for 2026 pools, `initialize` for 2025 ones. */
+  private async describe(target: PoolTarget, requestId: string): Promise<void> {
+    const pool = target.pool.name;
+    const key = listingKey(pool, 'capabilities');
+    const known = this.listings.get(key);
+    if (known && this.now() - known.fetchedAt < this.ttlMs()) return;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = (async () => {
+        try {
+          const modern = isModernVersion(target.pool.protocolVersion);
+          const request: JsonRpcRequest = modern
+            ? { jsonrpc: '2.0', id: 'mcp-fleet-discover', method: 'server/discover' }
+            : {
+                jsonrpc: '2.0',
+                id: 'mcp-fleet-describe',
+                method: 'initialize',
+                params: { protocolVersion: target.pool.protocolVersion, capabilities: {}, clientInfo: { name: 'mcp-fleet-gateway', version: MODERN_VERSION } },
+              };
+          const caps = await this.options.caller.describe(target, request, requestId);
+          this.capabilities.set(pool, caps);
+          this.listings.set(key, { items: [], fetchedAt: this.now(), ok: true });
+        } catch (error) {
+          this.options.log('warn', 'pool capabilities unknown', { pool, error: (error as Error).message });
+          this.listings.set(key, { items: [], fetchedAt: this.now(), ok: false });
+        }
+      })().finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    await pending;
+  }
+
+  private store(key: string, listing: Listing): void {
+    this.listings.set(key, listing);
+    this.stamp++;
+  }
+
+  private naming(kind: ListKind): { byExposed: Map<string, NamedEntry>; byPool: Map<string, NamedItem[]> } {
+    const cached = this.names.get(kind);
+    if (cached && cached.stamp === this.stamp) return cached;
+    const { key } = LIST_KINDS[kind];
+    const byPoolNames = this.options.targets.map((t) => ({
+      pool: t.pool.name,
+      names: (this.listings.get(listingKey(t.pool.name, kind))?.items ?? []).map((item) => String(item[key])),
+    }));
+    const renames = kind === 'tools' || kind === 'prompts';
+    const named = renames
+      ? assignNames(this.options.spec, byPoolNames, kind === 'tools')
+      : byPoolNames.flatMap(({ pool, names }) => names.map((n) => ({ pool, original: n, exposed: n })));
+    const targets = new Map(this.options.targets.map((t) => [t.pool.name, t]));
+    const byExposed = new Map<string, NamedEntry>();
+    const byPool = new Map<string, NamedItem[]>();
+    for (const item of named) {
+      // A down pool's names stay routable: its callers get a clear "pool unavailable", not "unknown tool".
+      if (!byExposed.has(item.exposed)) byExposed.set(item.exposed, { target: targets.get(item.pool)!, original: item.original });
+      const list = byPool.get(item.pool) ?? [];
+      list.push(item);
+      byPool.set(item.pool, list);
+    }
+    const entry = { stamp: this.stamp, byExposed, byPool };
+    this.names.set(kind, entry);
+    return entry;
+  }
+}
+
+function listingKey(pool: string, kind: ListKind | 'capabilities'): string {
+  return `${pool}\0${kind}`;
+}

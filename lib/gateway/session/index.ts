@@ -1,0 +1,3 @@
+export * from './memory-store';
+export * from './redis-store';
+export * from './session-id';

@@ -1,0 +1,119 @@
+/**
+ * `SessionStore` on Redis/Valkey, shared by every gateway instance of a fleet and region.
+ *
+ * A session is one hash: field `s` holds the session record without its backends, and one field
+ * `b:<pool>` per backend session, so that two instances opening backend sessions to different pools
+ * for the same client session never overwrite each other. Every read and write refreshes the TTL.
+ */
+import type { Redis } from 'ioredis';
+import { GatewayError } from '../errors';
+import type { BackendSessionRecord, GatewaySessionRecord, SessionStore } from '../ports';
+
+/** 503 with JSON-RPC -32603: the store is down; the client may retry. */
+export const STORE_UNAVAILABLE_CODE = -32603;
+
+export interface RedisSessionStoreOptions {
+  readonly client: Redis;
+  /** Fleet name: part of every key. */
+  readonly fleet: string;
+  /** Region: part of every key (sessions never cross regions). */
+  readonly region: string;
+  /**
+   * Extra key prefix, e.g. for tests sharing one Redis.
+   * @default ''
+   */
+  readonly keyPrefix?: string;
+}
+
+const SESSION_FIELD = 's';
+const BACKEND_FIELD = 'b:';
+
+/** Sets a backend field only when the session still exists (never resurrects an ended session). */
+const PUT_BACKEND = `
+if redis.call('HEXISTS', KEYS[1], '${SESSION_FIELD}') == 0 then return 0 end
+if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+export class RedisSessionStore implements SessionStore {
+  private readonly client: Redis;
+  private readonly prefix: string;
+
+  constructor(options: RedisSessionStoreOptions) {
+    this.client = options.client;
+    this.prefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:${options.region}:`;
+  }
+
+  async getSession(id: string): Promise<GatewaySessionRecord | undefined> {
+    const key = this.sessionKey(id);
+    const fields = await this.run('read a session', () => this.client.hgetall(key));
+    const base = fields[SESSION_FIELD];
+    if (base === undefined) return undefined;
+    const { ttl, ...record } = JSON.parse(base) as GatewaySessionRecord & { ttl: number };
+    await this.run('refresh a session', () => this.client.expire(key, ttl));
+    const backends: Record<string, BackendSessionRecord> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (field.startsWith(BACKEND_FIELD)) backends[field.slice(BACKEND_FIELD.length)] = JSON.parse(value) as BackendSessionRecord;
+    }
+    return { ...record, backends };
+  }
+
+  async putSession(id: string, session: GatewaySessionRecord, ttlSeconds: number): Promise<void> {
+    const key = this.sessionKey(id);
+    const { backends, ...rest } = session;
+    const fields: Record<string, string> = { [SESSION_FIELD]: JSON.stringify({ ...rest, ttl: ttlSeconds }) };
+    for (const [pool, backend] of Object.entries(backends)) fields[BACKEND_FIELD + pool] = JSON.stringify(backend);
+    await this.run('write a session', () => this.client.multi().del(key).hset(key, fields).expire(key, ttlSeconds).exec());
+  }
+
+  async putBackendSession(id: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void> {
+    await this.run('write a backend session', () =>
+      this.client.eval(PUT_BACKEND, 1, this.sessionKey(id), BACKEND_FIELD + pool, backend ? JSON.stringify(backend) : '', ttlSeconds),
+    );
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.run('delete a session', () => this.client.del(this.sessionKey(id)));
+  }
+
+  async getPrincipalBackend(principal: string, pool: string): Promise<BackendSessionRecord | undefined> {
+    const key = this.principalKey(principal, pool);
+    const value = await this.run('read a backend session', () => this.client.get(key));
+    if (value === null) return undefined;
+    const { ttl, ...record } = JSON.parse(value) as BackendSessionRecord & { ttl: number };
+    await this.run('refresh a backend session', () => this.client.expire(key, ttl));
+    return record;
+  }
+
+  async putPrincipalBackend(principal: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void> {
+    const key = this.principalKey(principal, pool);
+    await this.run<unknown>('write a backend session', () =>
+      backend ? this.client.set(key, JSON.stringify({ ...backend, ttl: ttlSeconds }), 'EX', ttlSeconds) : this.client.del(key),
+    );
+  }
+
+  async ping(): Promise<void> {
+    await this.run('ping', () => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  private sessionKey(id: string): string {
+    return `${this.prefix}session:${id}`;
+  }
+
+  private principalKey(principal: string, pool: string): string {
+    return `${this.prefix}principal:${encodeURIComponent(principal)}:${pool}`;
+  }
+
+  /** Runs a store command; a connection failure becomes a clear 503 instead of a crash or a hang. */
+  private async run<T>(what: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (cause) {
+      throw new GatewayError(503, STORE_UNAVAILABLE_CODE, `Session store unavailable: could not ${what} (${(cause as Error).message})`, { 'retry-after': '1' }, { cause });
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { resolveFleetSpec } from '../../lib/spec/defaults';
+import { createGateway, type Gateway } from '../../lib/gateway/gateway';
+import { startGatewayServer, type GatewayServer } from '../../lib/gateway/adapters/node-http';
+import { startV1StatefulPool, startV1StatelessPool, startV2Pool, type TestPool } from '../support/pools';
+import { answerOf, connectV1, connectV2 } from '../support/clients';
+
+describe('gateway serves both client eras against every pool era', () => {
+  let pools: TestPool[];
+  let gateway: Gateway;
+  let server: GatewayServer;
+  let mcpUrl: string;
+
+  beforeAll(async () => {
+    pools = await Promise.all([
+      startV2Pool({ name: 'github', tools: ['github_search', 'github_issue'], extras: true }),
+      startV1StatefulPool({ name: 'slack', tools: ['slack_post', 'slack_count'], extras: true }),
+      startV1StatelessPool({ name: 'images', tools: ['images_resize'] }),
+    ]);
+    const spec = resolveFleetSpec({
+      name: 'eras',
+      pools: [
+        { name: 'github', image: 'x', tools: ['github_*'] },
+        { name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
+        { name: 'images', image: 'x', tools: ['images_*'], protocolVersion: '2025-06-18' },
+      ],
+    });
+    gateway = createGateway({ spec, poolUrls: { github: pools[0]!.url, slack: pools[1]!.url, images: pools[2]!.url } });
+    server = await startGatewayServer(gateway, { port: 0 });
+    mcpUrl = `${server.url}/mcp`;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await gateway.close();
+    await Promise.all(pools.map((p) => p.close()));
+  });
+
+  it('GIVEN a v1 (2025-11-25) client WHEN it lists and calls tools of every pool THEN each pool answers its own tool', async () => {
+    const { client } = await connectV1(mcpUrl);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['github_search', 'github_issue', 'slack_post', 'slack_count', 'images_resize']);
+    for (const [tool, pool] of [['github_search', 'github'], ['slack_post', 'slack'], ['images_resize', 'images']] as const) {
+      const answer = answerOf(await client.callTool({ name: tool, arguments: { text: `hi ${tool}` } }));
+      expect(answer).toMatchObject({ pool, tool, args: { text: `hi ${tool}` } });
+    }
+    await client.close();
+  });
+
+  it('GIVEN a v2 (2026-07-28) client WHEN it lists and calls tools of every pool THEN each pool answers its own tool', async () => {
+    const client = await connectV2(mcpUrl);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['github_search', 'github_issue', 'slack_post', 'slack_count', 'images_resize']);
+    for (const [tool, pool] of [['github_search', 'github'], ['slack_post', 'slack'], ['images_resize', 'images']] as const) {
+      const answer = answerOf(await client.callTool({ name: tool, arguments: { text: `hi ${tool}` } }));
+      expect(answer).toMatchObject({ pool, tool, args: { text: `hi ${tool}` } });
+    }
+    await client.close();
+  });
+});
