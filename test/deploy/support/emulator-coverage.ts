@@ -6,18 +6,15 @@
 import type { DeployedResource, SynthesizedTemplate } from './stack-inventory';
 
 /**
- * Types moto 5.2's CloudFormation has no model for: it logs "No Moto CloudFormation support for
- * <type>", creates nothing and still completes the stack. Each entry says what is therefore not
- * deployed; the settings of these resources are asserted on the synthesized template by the
- * construct tests.
+ * Types moto 5.2's CloudFormation has no model for, and nothing references by Fn::GetAtt: it logs
+ * "No Moto CloudFormation support for <type>", creates nothing and still completes the stack. Each
+ * entry says what is therefore not deployed; the settings of these resources are asserted on the
+ * synthesized template by the construct tests.
  */
 export const EMULATOR_SKIPPED_TYPES: Readonly<Record<string, string>> = {
   'AWS::CDK::Metadata': 'CDK version reporting only; no service resource behind it',
   'AWS::S3::BucketPolicy': 'bucket policies (TLS-only access, ALB log delivery) are not applied',
   'AWS::EC2::SecurityGroupEgress': 'egress rules between security groups are not created',
-  'AWS::SecretsManager::Secret': 'secrets (session store AUTH token, identity key) are not created',
-  'AWS::ElastiCache::SubnetGroup': 'the session store subnet group is not created',
-  'AWS::ElastiCache::ReplicationGroup': 'the Valkey session store is not created',
   'AWS::ElastiCache::ServerlessCache': 'the serverless session store is not created',
   'AWS::WAFv2::WebACL': 'the web ACL (managed rules, rate limits) is not created',
   'AWS::WAFv2::WebACLAssociation': 'the web ACL is not attached to the load balancer',
@@ -27,6 +24,20 @@ export const EMULATOR_SKIPPED_TYPES: Readonly<Record<string, string>> = {
   'AWS::CloudWatch::Alarm': 'alarms are not created',
   'AWS::ECS::ClusterCapacityProviderAssociations': 'Fargate capacity providers are not associated',
 };
+
+/**
+ * Types moto 5.2's CloudFormation lacks but the fleet stacks read attributes of (a skipped resource
+ * would fail the stack on Fn::GetAtt). The harness's server, test/deploy/emulator/
+ * moto_server_with_models.py, adds models that create them through moto's own service backends,
+ * so they really exist in the emulator and the tests read them back with the AWS SDK.
+ */
+export const HARNESS_MODELLED_TYPES: readonly string[] = [
+  'AWS::SecretsManager::Secret',
+  'AWS::ElastiCache::SubnetGroup',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::ServiceDiscovery::PrivateDnsNamespace',
+  'AWS::ServiceDiscovery::Service',
+];
 
 /**
  * Custom resources: moto records them as created, but it runs their provider Lambda in Docker,

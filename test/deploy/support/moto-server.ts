@@ -4,20 +4,24 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import * as path from 'node:path';
 
 /** Options for {@link MotoServer.start}. */
 export interface MotoServerOptions {
   /**
-   * The moto server executable.
-   * @default 'moto_server' (found on PATH)
+   * Command that runs the server; it gets moto_server's `-H <host> -p <port>` appended.
+   * @default python3 test/deploy/emulator/moto_server_with_models.py (moto_server plus the
+   * CloudFormation models the fleet stacks need, see that file)
    */
-  readonly command?: string;
+  readonly command?: readonly string[];
   /**
    * How long to wait for the server to answer after it was spawned.
    * @default 30_000 ms
    */
   readonly startTimeoutMs?: number;
 }
+
+const DEFAULT_COMMAND = ['python3', path.join(__dirname, '..', 'emulator', 'moto_server_with_models.py')];
 
 /** Matches moto's warning for a resource type its CloudFormation does not create (parsing.py). */
 const UNSUPPORTED_TYPE_LINE = /No Moto CloudFormation support for (\S+)/g;
@@ -27,12 +31,12 @@ const PORT_ATTEMPTS = 3;
 
 export class MotoServer {
   /**
-   * Starts `moto_server -H 127.0.0.1 -p <free port>` and resolves once it answers HTTP.
+   * Starts the server on 127.0.0.1 and a free port, and resolves once it answers HTTP.
    * Requested ACM certificates are issued at once (`MOTO_ACM_VALIDATION_WAIT=0`), standing in for
    * DNS validation, which the emulator cannot observe.
    */
   public static async start(options: MotoServerOptions = {}): Promise<MotoServer> {
-    const command = options.command ?? 'moto_server';
+    const command = options.command ?? DEFAULT_COMMAND;
     const startTimeoutMs = options.startTimeoutMs ?? 30_000;
     let lastError: unknown;
     for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
@@ -56,10 +60,12 @@ export class MotoServer {
   private readonly exited: Promise<void>;
   private exitDescription: string | undefined;
 
-  private constructor(command: string, port: number) {
+  private constructor(command: readonly string[], port: number) {
     this.port = port;
+    const [executable, ...args] = command;
+    if (executable === undefined) throw new Error('MotoServer: the command is empty');
     // Its own process group, so stop() ends the server and anything it spawned, and nothing else.
-    this.process = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
+    this.process = spawn(executable, [...args, '-H', '127.0.0.1', '-p', String(port)], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, MOTO_ACM_VALIDATION_WAIT: '0' },
@@ -71,11 +77,11 @@ export class MotoServer {
     this.process.stderr?.on('data', keep);
     this.exited = new Promise((resolve) => {
       this.process.once('error', (error) => {
-        this.exitDescription = `could not run ${command}: ${error.message}`;
+        this.exitDescription = `could not run ${command.join(' ')}: ${error.message}`;
         resolve();
       });
       this.process.once('exit', (code, signal) => {
-        this.exitDescription = `${command} exited (code ${code}, signal ${signal})`;
+        this.exitDescription = `${command.join(' ')} exited (code ${code}, signal ${signal})`;
         resolve();
       });
     });
