@@ -127,35 +127,3 @@ export const GATEWAY_METRICS = {
   toolErrors: 'ToolErrors',
   toolLatency: 'ToolLatency',
 } as const;
-
-export function metric(namespace: string, metricName: string, source: MetricSource, statistic: MetricStatistic, label: string): MetricQuery {
-  return { kind: 'metric', namespace, metricName, source, statistic, label };
-}
-
-/**
- * `100 * part / total` in percent, 0 while `total` is below `minimumSamples` per period: a rate over
- * two requests says nothing, and an alarm on it would page on a single failure at night.
- */
-export function percentOf(part: readonly MetricQuery[], total: MetricQuery, minimumSamples: number, label: string): MathQuery {
-  const using: Record<string, MetricQuery> = { total };
-  part.forEach((q, i) => {
-    using[`part${i}`] = q;
-  });
-  const numerator = part.map((_, i) => `FILL(part${i}, 0)`).join(' + ');
-  return {
-    kind: 'math',
-    expression: `IF(FILL(total, 0) >= ${minimumSamples}, 100 * (${numerator}) / total, 0)`,
-    using,
-    label,
-  };
-}
-
-/** `SEARCH` over one gateway EMF metric, one series per tool of the fleet. */
-export function gatewayToolSearch(fleet: string, metricName: string, statistic: MetricStatistic, periodSeconds: number): SearchQuery {
-  const g = GATEWAY_METRICS;
-  return {
-    kind: 'search',
-    expression: `SEARCH('{${g.namespace},${g.fleetDimension},${g.toolDimension}} ${g.fleetDimension}="${fleet}" MetricName="${metricName}"', '${statistic}', ${periodSeconds})`,
-    label: '',
-  };
-}
