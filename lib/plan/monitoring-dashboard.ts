@@ -7,7 +7,7 @@ import { AWS_METRICS, GATEWAY_METRICS, type DashboardQuery, type MetricQuery } f
 import {
   MINIMUM_RATE_SAMPLES,
   cacheNodes,
-  gatewayToolSearch,
+  gatewaySearch,
   lb,
   loadBalancer5xxRate,
   metric,
@@ -176,19 +176,20 @@ function planRows(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Widg
 
   const period = MONITORING_PERIOD_SECONDS;
   rows.push([
-    graph('Tool calls per tool', [gatewayToolSearch(spec.name, GW.toolCalls, 'Sum', period)], 6),
-    graph('Tool errors per tool', [gatewayToolSearch(spec.name, GW.toolErrors, 'Sum', period)], 6),
-    graph('Tool latency p95 per tool (ms)', [gatewayToolSearch(spec.name, GW.toolLatency, 'p95', period)], 6),
-    graph('Tool latency p99 per tool (ms)', [gatewayToolSearch(spec.name, GW.toolLatency, 'p99', period)], 6),
+    graph('Tool calls per tool', [gatewaySearch(spec.name, GW.toolDimension, GW.calls, 'Sum', period)], 6),
+    graph('Tool errors per tool', [gatewaySearch(spec.name, GW.toolDimension, GW.errors, 'Sum', period)], 6),
+    graph('Tool latency p95 per tool (ms)', [gatewaySearch(spec.name, GW.toolDimension, GW.latency, 'p95', period)], 6),
+    graph('Tool latency p99 per tool (ms)', [gatewaySearch(spec.name, GW.toolDimension, GW.latency, 'p99', period)], 6),
   ]);
   const toolNames = options.toolNames ?? [];
   rows.push(
     ...wrap([
-      graph('Tool error rate per pool (%)', pools.map(poolToolErrorRate), 8, { leftLines: [{ value: o.toolErrorRatePercent, label: 'tool error alarm' }] }),
+      graph('Gateway error rate per pool (%)', pools.map(poolToolErrorRate), 8, { leftLines: [{ value: o.toolErrorRatePercent, label: 'tool error alarm' }] }),
+      graph('Requests refused by the gateway, per reason', [gatewaySearch(spec.name, GW.reasonDimension, GW.rejected, 'Sum', period)], 8),
       ...(toolNames.length > 0
         ? [
             graph('Tool error rate, named tools (%)', toolNames.map(toolErrorRate), 8, { leftLines: [{ value: o.toolErrorRatePercent, label: 'tool error alarm' }] }),
-            graph('Tool latency p99, named tools (ms)', toolNames.map((tool) => metric(GW.namespace, GW.toolLatency, { resource: 'gatewayTool', tool }, 'p99', tool)), 8),
+            graph('Tool latency p99, named tools (ms)', toolNames.map((tool) => metric(GW.namespace, GW.latency, { resource: 'gatewayTool', tool }, 'p99', tool)), 8),
           ]
         : []),
       ...(options.gatewayFunction

@@ -115,15 +115,18 @@ export const AWS_METRICS = {
 } as const;
 
 /**
- * The gateway's embedded-metric-format (EMF) metrics: namespace, dimension sets and names. Per-tool
- * series carry `fleet` + `tool`, per-pool series `fleet` + `pool`.
+ * The gateway's embedded-metric-format (EMF) metrics, as `lib/gateway/telemetry/metric-names.ts`
+ * publishes them: `Calls`, `Errors` and `Latency` per tool ({Fleet, Tool}, `tools/call` only) and per
+ * pool ({Fleet, Pool}, every request sent to the pool), and `Rejected` per {Fleet, Reason}.
  */
 export const GATEWAY_METRICS = {
   namespace: 'McpFleet',
-  fleetDimension: 'fleet',
-  toolDimension: 'tool',
-  poolDimension: 'pool',
-  toolCalls: 'ToolCalls',
-  toolErrors: 'ToolErrors',
-  toolLatency: 'ToolLatency',
+  fleetDimension: 'Fleet',
+  toolDimension: 'Tool',
+  poolDimension: 'Pool',
+  reasonDimension: 'Reason',
+  calls: 'Calls',
+  errors: 'Errors',
+  latency: 'Latency',
+  rejected: 'Rejected',
 } as const;

@@ -33,12 +33,12 @@ export function percentOf(part: readonly MetricQuery[], total: MetricQuery, mini
   };
 }
 
-/** `SEARCH` over one gateway EMF metric, one series per tool of the fleet. */
-export function gatewayToolSearch(fleet: string, metricName: string, statistic: MetricStatistic, periodSeconds: number): SearchQuery {
+/** `SEARCH` over one gateway EMF metric: one series per value of `dimension` (tool, pool or reason). */
+export function gatewaySearch(fleet: string, dimension: string, metricName: string, statistic: MetricStatistic, periodSeconds: number): SearchQuery {
   const g = GATEWAY_METRICS;
   return {
     kind: 'search',
-    expression: `SEARCH('{${g.namespace},${g.fleetDimension},${g.toolDimension}} ${g.fleetDimension}="${fleet}" MetricName="${metricName}"', '${statistic}', ${periodSeconds})`,
+    expression: `SEARCH('{${g.namespace},${g.fleetDimension},${dimension}} ${g.fleetDimension}="${fleet}" MetricName="${metricName}"', '${statistic}', ${periodSeconds})`,
     label: '',
   };
 }
@@ -73,11 +73,11 @@ export function pool5xxRate(pool: string): AlarmQuery {
 }
 
 export function poolToolErrorRate(pool: string): AlarmQuery {
-  return percentOf([gatewayPool(pool, GW.toolErrors, 'errors')], gatewayPool(pool, GW.toolCalls, 'calls'), MINIMUM_RATE_SAMPLES, `${pool} tool error %`);
+  return percentOf([gatewayPool(pool, GW.errors, 'errors')], gatewayPool(pool, GW.calls, 'calls'), MINIMUM_RATE_SAMPLES, `${pool} tool error %`);
 }
 
 export function toolErrorRate(tool: string): AlarmQuery {
-  return percentOf([gatewayTool(tool, GW.toolErrors, 'errors')], gatewayTool(tool, GW.toolCalls, 'calls'), MINIMUM_RATE_SAMPLES, `${tool} error %`);
+  return percentOf([gatewayTool(tool, GW.errors, 'errors')], gatewayTool(tool, GW.calls, 'calls'), MINIMUM_RATE_SAMPLES, `${tool} error %`);
 }
 
 export function cacheNodes(count: number, metricName: string, statistic: MetricQuery['statistic']): MetricQuery[] {

@@ -162,7 +162,7 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
         id: `${p}ToolErrorRate`,
         alarmName: alarmName(spec.name, p, 'tool-error-rate'),
         description:
-          `Pool ${p}: more than ${o.toolErrorRatePercent} % of tool calls through the gateway failed in 3 of 5 minutes. ` +
+          `Pool ${p}: more than ${o.toolErrorRatePercent} % of the gateway's requests to the pool (tool calls, lists, reads) failed in 3 of 5 minutes. ` +
           'Per-tool alarms need the tool names (SEARCH cannot be alarmed on); the dashboard shows every tool.',
         query: poolToolErrorRate(p),
         threshold: o.toolErrorRatePercent,

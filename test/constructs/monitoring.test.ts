@@ -81,13 +81,13 @@ describe('McpFleetMonitoring alarms', () => {
     });
   });
 
-  test('GIVEN the gateway EMF metrics WHEN synthesized THEN each pool has a tool error-rate alarm on fleet+pool dimensions', () => {
+  test('GIVEN the gateway EMF metrics WHEN synthesized THEN each pool has a tool error-rate alarm on Fleet+Pool dimensions', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'mcp-fleet-agents-github-tool-error-rate',
       Threshold: 8,
       Metrics: Match.arrayWith([
         Match.objectLike({
-          MetricStat: Match.objectLike({ Metric: { Namespace: 'McpFleet', MetricName: 'ToolErrors', Dimensions: [{ Name: 'fleet', Value: 'agents' }, { Name: 'pool', Value: 'github' }] } }),
+          MetricStat: Match.objectLike({ Metric: { Namespace: 'McpFleet', MetricName: 'Errors', Dimensions: [{ Name: 'Fleet', Value: 'agents' }, { Name: 'Pool', Value: 'github' }] } }),
         }),
       ]),
     });
@@ -112,12 +112,12 @@ describe('McpFleetMonitoring alarms', () => {
     expect(monitoring.alarms.every((a) => a instanceof cloudwatch.Alarm)).toBe(true);
   });
 
-  test('GIVEN tool names WHEN synthesized THEN each named tool gets an error-rate alarm on fleet+tool', () => {
+  test('GIVEN tool names WHEN synthesized THEN each named tool gets an error-rate alarm on Fleet+Tool', () => {
     const named = monitoredStack({ toolNames: ['github_create_issue'] }).template;
     named.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'mcp-fleet-agents-tool-github_create_issue-error-rate',
       Metrics: Match.arrayWith([
-        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: [{ Name: 'fleet', Value: 'agents' }, { Name: 'tool', Value: 'github_create_issue' }] }) }) }),
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: [{ Name: 'Fleet', Value: 'agents' }, { Name: 'Tool', Value: 'github_create_issue' }] }) }) }),
       ]),
     });
   });
@@ -145,11 +145,11 @@ describe('McpFleetMonitoring dashboard', () => {
     expect(chart.properties.annotations?.horizontal).toEqual([expect.objectContaining({ value: 2.5, label: 'p99 alarm' })]);
   });
 
-  test('GIVEN the gateway WHEN synthesized THEN per-tool charts are SEARCH expressions over the fleet+tool EMF dimensions', () => {
+  test('GIVEN the gateway WHEN synthesized THEN per-tool charts are SEARCH expressions over the Fleet+Tool EMF dimensions', () => {
     const calls = widget(widgets, 'Tool calls per tool').properties.metrics![0]![0] as { expression: string };
-    expect(calls.expression).toBe(`SEARCH('{McpFleet,fleet,tool} fleet="agents" MetricName="ToolCalls"', 'Sum', 60)`);
+    expect(calls.expression).toBe(`SEARCH('{McpFleet,Fleet,Tool} Fleet="agents" MetricName="Calls"', 'Sum', 60)`);
     const p99 = widget(widgets, 'Tool latency p99 per tool (ms)').properties.metrics![0]![0] as { expression: string };
-    expect(p99.expression).toContain(`MetricName="ToolLatency"', 'p99', 60)`);
+    expect(p99.expression).toContain(`MetricName="Latency"', 'p99', 60)`);
   });
 
   test('GIVEN Container Insights WHEN synthesized THEN ECS charts use the pool cluster and service', () => {
@@ -238,7 +238,7 @@ describe('addConnectionScaling', () => {
     task.addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/mcp-fleet/github-pool:1.0.0') });
     return new ecs.FargateService(stack, 'Service', { cluster, taskDefinition: task }).autoScaleTaskCount({ minCapacity: 2, maxCapacity: 10 });
   }
-  const gauge = new cloudwatch.Metric({ namespace: 'McpFleet', metricName: 'OpenConnections', dimensionsMap: { fleet: 'agents', pool: 'github' }, statistic: 'Average' });
+  const gauge = new cloudwatch.Metric({ namespace: 'McpFleet', metricName: 'OpenConnections', dimensionsMap: { Fleet: 'agents', Pool: 'github' }, statistic: 'Average' });
 
   test('GIVEN a pool with connectionsPerTask WHEN added THEN target tracking keeps that many connections per task', () => {
     const { stack } = testStack('Scaling');
@@ -250,7 +250,7 @@ describe('addConnectionScaling', () => {
         TargetValue: 150,
         ScaleInCooldown: 300,
         ScaleOutCooldown: 60,
-        CustomizedMetricSpecification: { Namespace: 'McpFleet', MetricName: 'OpenConnections', Statistic: 'Average', Dimensions: [{ Name: 'fleet', Value: 'agents' }, { Name: 'pool', Value: 'github' }] },
+        CustomizedMetricSpecification: { Namespace: 'McpFleet', MetricName: 'OpenConnections', Statistic: 'Average', Dimensions: [{ Name: 'Fleet', Value: 'agents' }, { Name: 'Pool', Value: 'github' }] },
       },
     });
   });

@@ -45,14 +45,14 @@ describe('planMonitoring: alarms', () => {
     expect(planMonitoring(idle, { region: 'r' }).alarms.map((a) => a.id)).not.toContain('aNoHealthyHosts');
   });
 
-  test('GIVEN tool names WHEN planned THEN each named tool gets an alarmable error-rate alarm on fleet+tool metrics', () => {
+  test('GIVEN tool names WHEN planned THEN each named tool gets an alarmable error-rate alarm on Fleet+Tool metrics', () => {
     const plan = planMonitoring(spec, { region: 'r', toolNames: ['github_create_issue'] });
     const tool = alarm(plan, 'Toolgithub_create_issueErrorRate');
     expect(tool.alarmName).toBe('mcp-fleet-agents-tool-github_create_issue-error-rate');
     const using = tool.query.kind === 'math' ? Object.values(tool.query.using) : [];
     expect(using.map((q) => [q.namespace, q.metricName, q.source])).toEqual([
-      [GATEWAY_METRICS.namespace, GATEWAY_METRICS.toolCalls, { resource: 'gatewayTool', tool: 'github_create_issue' }],
-      [GATEWAY_METRICS.namespace, GATEWAY_METRICS.toolErrors, { resource: 'gatewayTool', tool: 'github_create_issue' }],
+      [GATEWAY_METRICS.namespace, GATEWAY_METRICS.calls, { resource: 'gatewayTool', tool: 'github_create_issue' }],
+      [GATEWAY_METRICS.namespace, GATEWAY_METRICS.errors, { resource: 'gatewayTool', tool: 'github_create_issue' }],
     ]);
   });
 
@@ -85,10 +85,11 @@ describe('planMonitoring: dashboard', () => {
     expect(chart.leftLines).toEqual([{ value: 1.5, label: 'p99 alarm' }]);
   });
 
-  test('GIVEN the gateway WHEN planned THEN per-tool charts SEARCH the fleet+tool EMF dimensions', () => {
+  test('GIVEN the gateway WHEN planned THEN per-tool charts SEARCH the Fleet+Tool EMF dimensions', () => {
     const calls = graph('Tool calls per tool').left[0]!;
-    expect(calls).toEqual({ kind: 'search', label: '', expression: `SEARCH('{McpFleet,fleet,tool} fleet="agents" MetricName="ToolCalls"', 'Sum', 60)` });
+    expect(calls).toEqual({ kind: 'search', label: '', expression: `SEARCH('{McpFleet,Fleet,Tool} Fleet="agents" MetricName="Calls"', 'Sum', 60)` });
     expect(graph('Tool latency p99 per tool (ms)').left[0]).toMatchObject({ expression: expect.stringContaining(`'p99', 60)`) });
+    expect(graph('Requests refused by the gateway, per reason').left[0]).toMatchObject({ expression: `SEARCH('{McpFleet,Fleet,Reason} Fleet="agents" MetricName="Rejected"', 'Sum', 60)` });
   });
 
   test('GIVEN every optional part WHEN planned THEN connections, 4xx/5xx, hosts, ECS, Lambda, cache and WAF charts exist', () => {
@@ -120,7 +121,7 @@ describe('planMonitoring: dashboard', () => {
       const ids = [...chart.left, ...(chart.right ?? [])].flatMap((q) => (q.kind === 'math' ? Object.keys(q.using) : []));
       expect(new Set(ids).size).toBe(ids.length);
     }
-    expect(graph('Tool error rate per pool (%)').left[2]).toMatchObject({ expression: 'IF(FILL(total_2, 0) >= 20, 100 * (FILL(part0_2, 0)) / total_2, 0)' });
+    expect(graph('Gateway error rate per pool (%)').left[2]).toMatchObject({ expression: 'IF(FILL(total_2, 0) >= 20, 100 * (FILL(part0_2, 0)) / total_2, 0)' });
   });
 
   test('GIVEN no optional parts WHEN planned THEN no Lambda, cache or WAF charts appear', () => {
