@@ -1,0 +1,5 @@
+export * from './metric-names';
+export * from './request-id';
+export * from './logger';
+export * from './call-metrics';
+export * from './telemetry';
