@@ -1,12 +1,17 @@
-"""moto_server, plus CloudFormation models for resource types a fleet stack references by
-Fn::GetAtt / Ref but moto 5.2's CloudFormation has no model for.
+"""moto_server, plus CloudFormation models where moto 5.2's fall short for a fleet stack.
 
-Without a model, moto skips a resource, and any Fn::GetAtt on it fails the whole stack ("Template
-error: instance of Fn::GetAtt references undefined resource"): the gateway's session store URL reads
-the replication group's endpoint, and the pool services register in Cloud Map by the service's ARN.
-Each model here creates the resource through moto's own service backend, so the test can read it
-back with the AWS SDK like any other. Only creation is modelled (moto cannot update or delete
-stacks anyway); properties the backend does not keep are passed over.
+1. Types moto's CloudFormation has no model for, but a fleet stack reads by Fn::GetAtt: without a
+   model moto skips the resource, and the Fn::GetAtt fails the whole stack ("Template error: instance
+   of Fn::GetAtt references undefined resource"). The gateway's session store URL reads the
+   replication group's endpoint; the pool services register in Cloud Map by the service's ARN.
+2. Types whose moto model drops properties the tests check, or lacks attributes CDK reads: target
+   group attributes (algorithm, deregistration delay, stickiness) and TargetGroupFullName, load
+   balancer attributes and CanonicalHostedZoneID, the ECS service's launch type, network
+   configuration, load balancers and service registries.
+
+Each model creates the resource through moto's own service backend, so the test reads it back with
+the AWS SDK like any other, and the backend's own validation applies. Only creation is modelled
+(moto cannot update or delete stacks anyway); properties a backend does not keep are passed over.
 
 Usage: python3 moto_server_with_models.py -H 127.0.0.1 -p <port>   (the arguments of moto_server)
 """
@@ -18,7 +23,9 @@ import sys
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
+from moto.ecs.models import Cluster, Service, TaskDefinition, ecs_backends
 from moto.elasticache.models import elasticache_backends
+from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.server import main as moto_server_main
 from moto.servicediscovery.models import servicediscovery_backends
@@ -30,6 +37,19 @@ MOTO_MODULE = "moto.cloudformation.emulator_models"
 
 def _tags(properties: dict[str, Any]) -> list[dict[str, str]]:
     return list(properties.get("Tags") or [])
+
+
+def _camel_keys(value: Any) -> Any:
+    """CloudFormation spells API structures in PascalCase (`AwsvpcConfiguration`); ECS wants camelCase."""
+    if isinstance(value, dict):
+        return {key[:1].lower() + key[1:]: _camel_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_camel_keys(item) for item in value]
+    return value
+
+
+def _key_values(entries: Any) -> dict[str, str]:
+    return {entry["Key"]: str(entry["Value"]) for entry in entries or []}
 
 
 class _CreateOnly:
@@ -268,6 +288,96 @@ class DiscoveryServiceModel(_CreateOnly, CloudFormationModel):
             service_type=p.get("Type"),
         )
         return cls(service.id, {"Id": service.id, "Arn": service.arn, "Name": service.name})
+
+
+class TargetGroupModel(FakeTargetGroup, CloudFormationModel):
+    """moto's target group model, plus TargetGroupAttributes and the attributes CDK reads."""
+
+    __module__ = MOTO_MODULE
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> FakeTargetGroup:
+        target_group = super().create_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        attributes = _key_values(cloudformation_json["Properties"].get("TargetGroupAttributes"))
+        if attributes:
+            elbv2_backends[account_id][region_name].modify_target_group_attributes(target_group.arn, attributes)
+        # Fn::GetAtt asks the object this returns; the backend made a plain FakeTargetGroup.
+        target_group.__class__ = cls
+        return target_group
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name == "TargetGroupFullName":
+            return self.arn.split(":")[-1]
+        if attribute_name == "TargetGroupName":
+            return self.name
+        if attribute_name == "TargetGroupArn":
+            return self.arn
+        if attribute_name == "LoadBalancerArns":
+            return list(self.load_balancer_arns)
+        raise ValueError(f"TargetGroupModel has no attribute {attribute_name} in this emulator model")
+
+
+class LoadBalancerModel(FakeLoadBalancer, CloudFormationModel):
+    """moto's load balancer model, plus LoadBalancerAttributes and the attributes CDK reads."""
+
+    __module__ = MOTO_MODULE
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> FakeLoadBalancer:
+        load_balancer = super().create_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        attributes = _key_values(cloudformation_json["Properties"].get("LoadBalancerAttributes"))
+        if attributes:
+            elbv2_backends[account_id][region_name].modify_load_balancer_attributes(load_balancer.arn, attributes)
+        # Fn::GetAtt asks the object this returns; the backend made a plain FakeLoadBalancer.
+        load_balancer.__class__ = cls
+        return load_balancer
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name == "CanonicalHostedZoneID":
+            return self.canonical_hosted_zone_id
+        if attribute_name == "LoadBalancerFullName":
+            return self.arn.split(":loadbalancer/")[-1]
+        if attribute_name == "SecurityGroups":
+            return list(self.security_groups or [])
+        return super().get_cfn_attribute(attribute_name)
+
+
+class EcsServiceModel(Service, CloudFormationModel):
+    """moto's ECS service model reads only the cluster, task definition and desired count."""
+
+    __module__ = MOTO_MODULE
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> Service:
+        p = cloudformation_json["Properties"]
+        cluster = p["Cluster"].name if isinstance(p["Cluster"], Cluster) else p["Cluster"]
+        task_definition = p["TaskDefinition"]
+        if isinstance(task_definition, TaskDefinition):
+            task_definition = task_definition.arn
+        return ecs_backends[account_id][region_name].create_service(
+            cluster,
+            p.get("ServiceName") or resource_name,
+            p.get("DesiredCount"),
+            task_definition_str=task_definition,
+            load_balancers=_camel_keys(p.get("LoadBalancers") or []),
+            tags=_camel_keys(_tags(p)),
+            deployment_controller=_camel_keys(p.get("DeploymentController")),
+            launch_type=p.get("LaunchType"),
+            service_registries=_camel_keys(p.get("ServiceRegistries") or []),
+            platform_version=p.get("PlatformVersion"),
+            propagate_tags=p.get("PropagateTags", "NONE"),
+            network_configuration=_camel_keys(p.get("NetworkConfiguration")),
+        )
 
 
 if __name__ == "__main__":
