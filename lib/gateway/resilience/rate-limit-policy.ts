@@ -4,10 +4,24 @@
  */
 import type { ResolvedFleetSpec } from '../../spec';
 import { GatewayError } from '../errors';
-import type { Principal, RateLimiter } from '../ports';
+import type { Principal, RateDecision, RateLimiter } from '../ports';
 
 /** JSON-RPC server error for a refused call (the HTTP 429 is what clients act on). */
 const RATE_LIMITED_CODE = -32000;
+
+export interface RateLimitPolicyOptions {
+  /**
+   * When the limiter's store cannot be reached: let calls through (true) or refuse them with 503
+   * (false). Open by default, so a cache outage degrades limits rather than every tool call.
+   * @default true
+   */
+  readonly failOpen?: boolean;
+  /**
+   * Told about every limiter failure (for a log line), whatever `failOpen` says.
+   * @default - nothing
+   */
+  readonly onLimiterError?: (error: unknown, bucket: string) => void;
+}
 
 export class RateLimitPolicy {
   private readonly perAgent: ResolvedFleetSpec['rateLimits']['perAgent']['toolCalls'];
@@ -18,6 +32,7 @@ export class RateLimitPolicy {
   constructor(
     spec: Pick<ResolvedFleetSpec, 'name' | 'rateLimits'>,
     private readonly limiter: RateLimiter,
+    private readonly options: RateLimitPolicyOptions = {},
   ) {
     this.perAgent = spec.rateLimits.perAgent.toolCalls;
     this.perTool = spec.rateLimits.perTool.toolCalls;
@@ -37,16 +52,26 @@ export class RateLimitPolicy {
    */
   async checkToolCall(principal: Principal, tool: string): Promise<void> {
     if (this.perAgent) {
-      const decision = await this.limiter.take(`${this.keyPrefix}agent:${principal.id}`, this.perAgent.perSecond, this.perAgent.burst);
+      const decision = await this.take(`${this.keyPrefix}agent:${principal.id}`, this.perAgent);
       if (!decision.allowed) {
         throw tooManyRequests(`agent "${principal.id}" exceeded ${this.perAgent.perSecond} tools/call per second (burst ${this.perAgent.burst})`, decision.retryAfterMs, { agent: principal.id });
       }
     }
     if (this.perTool) {
-      const decision = await this.limiter.take(`${this.keyPrefix}tool:${tool}`, this.perTool.perSecond, this.perTool.burst);
+      const decision = await this.take(`${this.keyPrefix}tool:${tool}`, this.perTool);
       if (!decision.allowed) {
         throw tooManyRequests(`tool "${tool}" exceeded ${this.perTool.perSecond} calls per second (burst ${this.perTool.burst})`, decision.retryAfterMs, { tool });
       }
+    }
+  }
+
+  private async take(bucket: string, rate: { readonly perSecond: number; readonly burst: number }): Promise<RateDecision> {
+    try {
+      return await this.limiter.take(bucket, rate.perSecond, rate.burst);
+    } catch (error) {
+      this.options.onLimiterError?.(error, bucket);
+      if (this.options.failOpen ?? true) return { allowed: true, retryAfterMs: 0 };
+      throw new GatewayError(503, RATE_LIMITED_CODE, `Rate limits cannot be checked right now (${(error as Error).message}); retry shortly`, { 'retry-after': '1' }, { cause: error });
     }
   }
 }

@@ -166,3 +166,35 @@ describe('RateLimitPolicy', () => {
     expect(limiter.take).not.toHaveBeenCalled();
   });
 });
+
+describe('RateLimitPolicy when Redis is down (a real refused connection)', () => {
+  const spec = resolveFleetSpec({ name: 'agents', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], rateLimits: { perAgent: { toolCalls: { perSecond: 1 } } } });
+  let down: Redis;
+  let port: number;
+
+  beforeAll(async () => {
+    // A port that was just free: nothing listens there.
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    down = new Redis({ host: '127.0.0.1', port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  });
+  afterAll(() => down.disconnect());
+
+  test('GIVEN the default policy WHEN the limiter cannot reach Redis THEN the call goes through and the failure is reported', async () => {
+    const failures: string[] = [];
+    const policy = new RateLimitPolicy(spec, new RedisRateLimiter(down), { onLimiterError: (_, bucket) => failures.push(bucket) });
+    await expect(policy.checkToolCall(alice, 'github_x')).resolves.toBeUndefined();
+    expect(failures).toEqual(['agents:agent:alice']);
+  });
+
+  test('GIVEN failOpen: false WHEN the limiter cannot reach Redis THEN 503 with Retry-After', async () => {
+    const policy = new RateLimitPolicy(spec, new RedisRateLimiter(down), { failOpen: false });
+    const error = (await policy.checkToolCall(alice, 'github_x').catch((e: unknown) => e)) as GatewayError;
+    expect(error.status).toBe(503);
+    expect(error.headers).toEqual({ 'retry-after': '1' });
+    expect(error.message).toMatch(/^Rate limits cannot be checked right now/);
+  });
+});
