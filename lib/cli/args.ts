@@ -1,0 +1,153 @@
+/**
+ * The command line, parsed and checked before any command runs: every mistake becomes a `UsageError`
+ * naming the flag and what it expects.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors';
+
+/** A `--pool NAME=URL` flag. */
+export interface PoolUrlFlag {
+  readonly name: string;
+  readonly url: string;
+}
+
+export interface GatewayArgs {
+  readonly command: 'gateway';
+  readonly port: number;
+  readonly host: string;
+  readonly config?: string;
+  readonly pools: readonly PoolUrlFlag[];
+  readonly redis?: string;
+  readonly region: string;
+}
+
+export interface DevArgs {
+  readonly command: 'dev';
+  readonly port: number;
+  readonly host: string;
+  readonly config?: string;
+  readonly pools: readonly PoolUrlFlag[];
+}
+
+export interface ValidateArgs {
+  readonly command: 'validate';
+  readonly file: string;
+}
+
+export interface HelpArgs {
+  readonly command: 'help';
+  /** The command whose help was asked for; absent for the overview. */
+  readonly topic?: string;
+}
+
+export type CliArgs = GatewayArgs | DevArgs | ValidateArgs | HelpArgs;
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+const LISTEN = { port: { type: 'string' }, host: { type: 'string' } } as const;
+const POOLS = { config: { type: 'string' }, pool: { type: 'string', multiple: true } } as const;
+
+/** `--pool github=http://127.0.0.1:8081/mcp`; names follow the spec's pool-name rule. */
+const POOL_FLAG_RE = /^([a-z](?:[a-z0-9-]{0,18}[a-z0-9])?)=(.+)$/;
+const REGION_RE = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (error) {
+    // node:util names the flag in its message ("Unknown option '--prot'"); keep it, drop the stack.
+    throw new UsageError((error as Error).message, command);
+  }
+}
+
+export function parsePort(value: string | undefined, fallback: number | undefined, command: string): number {
+  if (value === undefined) {
+    if (fallback === undefined) throw new UsageError('--port is required', command);
+    return fallback;
+  }
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got "${value}")`, command);
+  return port;
+}
+
+export function parsePoolFlags(values: readonly string[] | undefined, command: string): PoolUrlFlag[] {
+  const seen = new Set<string>();
+  return (values ?? []).map((value) => {
+    const match = POOL_FLAG_RE.exec(value);
+    if (!match) throw new UsageError(`--pool expects NAME=URL with a pool name of lower-case letters, digits and dashes, e.g. --pool github=http://127.0.0.1:8081/mcp (got "${value}")`, command);
+    const [, name, url] = match as unknown as [string, string, string];
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError(`--pool ${name}: "${url}" is not a URL`, command);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--pool ${name}: the URL must be http:// or https:// (got ${parsed.protocol}//)`, command);
+    if (seen.has(name)) throw new UsageError(`--pool ${name} is given twice`, command);
+    seen.add(name);
+    return { name, url: parsed.href };
+  });
+}
+
+function parseRedis(value: string | undefined, command: string): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new UsageError(`--redis: "${value}" is not a URL (expected redis://host:port or rediss://host:port)`, command);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new UsageError(`--redis must be a redis:// or rediss:// URL (got ${parsed.protocol}//)`, command);
+  return value;
+}
+
+function parseHost(value: string | undefined, command: string): string {
+  if (value === undefined) return '127.0.0.1';
+  if (value === '' || /[\s/]/.test(value)) throw new UsageError(`--host must be an interface address or host name (got "${value}")`, command);
+  return value;
+}
+
+/** Parses `argv` (without `node` and the script). */
+export function parseCommandLine(argv: readonly string[]): CliArgs {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
+
+  switch (command) {
+    case 'gateway': {
+      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, redis: { type: 'string' }, region: { type: 'string' } });
+      if (values.help) return { command: 'help', topic: command };
+      const region = values.region ?? 'local';
+      if (!REGION_RE.test(region)) throw new UsageError(`--region must be 1-32 lower-case letters, digits and dashes (got "${region}")`, command);
+      const pools = parsePoolFlags(values.pool, command);
+      if (!values.config && pools.length === 0) throw new UsageError('give --config FILE, or at least one --pool NAME=URL', command);
+      const redis = parseRedis(values.redis, command);
+      return {
+        command,
+        port: parsePort(values.port, undefined, command),
+        host: parseHost(values.host, command),
+        ...(values.config ? { config: values.config } : {}),
+        pools,
+        ...(redis ? { redis } : {}),
+        region,
+      };
+    }
+    case 'dev': {
+      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS });
+      if (values.help) return { command: 'help', topic: command };
+      return {
+        command,
+        port: parsePort(values.port, 0, command),
+        host: parseHost(values.host, command),
+        ...(values.config ? { config: values.config } : {}),
+        pools: parsePoolFlags(values.pool, command),
+      };
+    }
+    case 'validate': {
+      const { values, positionals } = parse(command, rest, { ...HELP }, true);
+      if (values.help) return { command: 'help', topic: command };
+      if (positionals.length !== 1) throw new UsageError(`validate takes exactly one FILE (got ${positionals.length})`, command);
+      return { command, file: positionals[0]! };
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}

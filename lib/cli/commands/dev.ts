@@ -1,0 +1,62 @@
+/**
+ * `mcp-fleet dev`: the example pools and the gateway on loopback, in this one process, until Ctrl-C.
+ * Needs nothing but `npm ci`: no Docker, no cloud.
+ */
+import { EXAMPLE_POOLS, type PoolHandle } from '../../../examples/pools';
+import DEFAULT_FLEET from '../../../examples/fleet.json';
+import { parseFleetSpec, type ResolvedFleetSpec } from '../../spec';
+import type { DevArgs } from '../args';
+import { CliError, EXIT } from '../errors';
+import type { CliIo } from '../io';
+import { fleetFromSpec } from '../local-fleet';
+import { startLocalGateway } from '../local-gateway';
+import { loadSpecFile } from '../spec-file';
+
+const DEFAULT_SOURCE = 'examples/fleet.json';
+
+/** Starts an example server for every pool without a `--pool` URL; closes what started if one fails. */
+async function startExamplePools(spec: ResolvedFleetSpec, source: string, external: ReadonlySet<string>): Promise<Map<string, PoolHandle>> {
+  const local = spec.pools.filter((p) => !external.has(p.name));
+  const missing = local.filter((p) => !EXAMPLE_POOLS[p.name]);
+  if (missing.length > 0) {
+    const names = Object.keys(EXAMPLE_POOLS).join(', ');
+    throw new CliError(`${source}: no example server for pool${missing.length === 1 ? '' : 's'} ${missing.map((p) => `"${p.name}"`).join(', ')} (examples: ${names}); pass ${missing.map((p) => `--pool ${p.name}=URL`).join(' ')}`);
+  }
+  const started = await Promise.allSettled(local.map(async (p) => [p.name, await EXAMPLE_POOLS[p.name]!({ port: 0, host: '127.0.0.1' })] as const));
+  const handles = new Map(started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all([...handles.values()].map((h) => h.close()));
+    throw new CliError(`an example pool failed to start (${String(failed.reason)})`, { cause: failed.reason });
+  }
+  return handles;
+}
+
+/** Runs until `stop` resolves (the first SIGINT or SIGTERM), then closes the gateway and the pools. */
+export async function runDev(args: DevArgs, io: CliIo, stop: Promise<NodeJS.Signals>): Promise<number> {
+  const source = args.config ?? DEFAULT_SOURCE;
+  const spec = args.config ? loadSpecFile(args.config) : parseFleetSpec(DEFAULT_FLEET, DEFAULT_SOURCE);
+  // Check the flags against the spec before anything listens.
+  fleetFromSpec(spec, source, args.pools, 'dev', Object.fromEntries(spec.pools.map((p) => [p.name, 'http://127.0.0.1/'])));
+
+  const pools = await startExamplePools(spec, source, new Set(args.pools.map((p) => p.name)));
+  const closePools = () => Promise.all([...pools.values()].map((p) => p.close()));
+  let gateway;
+  try {
+    const fleet = fleetFromSpec(spec, source, args.pools, 'dev', Object.fromEntries([...pools].map(([name, handle]) => [name, handle.url])));
+    gateway = await startLocalGateway({ fleet, port: args.port, host: args.host });
+    io.out(`mcp-fleet dev: fleet "${spec.name}" from ${source}`);
+    for (const pool of spec.pools) io.out(`  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${pool.discoveryOnly ? 'tools by discovery' : pool.tools.join(', ')})`);
+    io.out(`MCP endpoint: ${gateway.mcpUrl}`);
+    io.out('Press Ctrl-C to stop.');
+  } catch (error) {
+    await closePools();
+    throw error;
+  }
+  const signal = await stop;
+  io.out(`mcp-fleet dev: ${signal}, stopping`);
+  await gateway.close();
+  await closePools();
+  io.out('mcp-fleet dev: stopped');
+  return EXIT.ok;
+}

@@ -1,0 +1,120 @@
+/**
+ * The gateway as a local process: the same core the Lambda runs, composed with the in-memory or a
+ * Redis/Valkey session store, the spec's rate limits and authentication, behind `node:http`.
+ */
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { createAuthenticator } from '../gateway/auth/composite';
+import { parseApiKeysDocument } from '../gateway/auth/api-keys';
+import { protectedResourceMetadataUrl } from '../gateway/auth/protected-resource';
+import { createRedisClient } from '../gateway/adapters/redis';
+import { startGatewayServer } from '../gateway/adapters/node-http';
+import { createGateway } from '../gateway/gateway';
+import type { Authenticator, RateLimiter, SessionStore } from '../gateway/ports';
+import { MemoryRateLimiter } from '../gateway/resilience/memory-rate-limiter';
+import { RedisRateLimiter } from '../gateway/resilience/redis-rate-limiter';
+import { MemorySessionStore, RedisSessionStore } from '../gateway/session';
+import type { ResolvedFleetSpec } from '../spec';
+import { CliError } from './errors';
+import type { LocalFleet } from './local-fleet';
+
+/** Environment variable naming a JSON keys document for `auth.apiKeys` (Secrets Manager is for the cloud). */
+export const API_KEYS_FILE_ENV = 'MCP_FLEET_API_KEYS_FILE';
+
+export interface LocalGatewayOptions {
+  readonly fleet: LocalFleet;
+  /** Port to listen on; 0 picks a free one. */
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** `redis://` or `rediss://` session store shared by gateway instances. @default - in-memory store */
+  readonly redisUrl?: string;
+  /** Region part of session ids and store keys. @default 'local' */
+  readonly region?: string;
+}
+
+export interface LocalGateway {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:8080/mcp`. */
+  readonly mcpUrl: string;
+  /** The gateway's deep health check. */
+  readonly healthUrl: string;
+  /** Which session store serves it, for the start-up message. */
+  readonly store: 'memory' | 'redis';
+  /** Stops accepting, then closes pool connections and the store. */
+  close(): Promise<void>;
+}
+
+function authenticatorFor(spec: ResolvedFleetSpec, publicBase: string | undefined): Authenticator | undefined {
+  const { auth } = spec;
+  if (!auth.jwt && !auth.apiKeys) return undefined;
+  if (auth.jwt && !publicBase) {
+    throw new CliError('the spec uses auth.jwt, whose 401 challenge names the gateway URL: give a fixed --port (not 0)');
+  }
+  let apiKeys;
+  if (auth.apiKeys) {
+    const file = process.env[API_KEYS_FILE_ENV];
+    if (!file) throw new CliError(`the spec uses auth.apiKeys (secret "${auth.apiKeys.secretName}"); locally, set ${API_KEYS_FILE_ENV} to a JSON file with the same {"keys":[...]} document`);
+    try {
+      apiKeys = parseApiKeysDocument(JSON.parse(readFileSync(file, 'utf8')), file);
+    } catch (error) {
+      throw new CliError(`${API_KEYS_FILE_ENV}=${file}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return createAuthenticator(auth, {
+    ...(publicBase ? { resourceMetadataUrl: protectedResourceMetadataUrl(`${publicBase}${spec.mcpPath}`) } : {}),
+    ...(apiKeys ? { apiKeys } : {}),
+  });
+}
+
+async function connectRedis(url: string): Promise<Redis> {
+  const client = createRedisClient(url);
+  try {
+    await client.ping();
+    return client;
+  } catch (error) {
+    client.disconnect();
+    throw new CliError(`--redis ${url}: the session store does not answer (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/** Starts the gateway; fails fast (before listening) on an unreachable store or missing auth inputs. */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const { spec, poolUrls } = options.fleet;
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'local';
+  const publicBase = options.port === 0 ? undefined : `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+  const authenticator = authenticatorFor(spec, publicBase);
+
+  const redis = options.redisUrl ? await connectRedis(options.redisUrl) : undefined;
+  const sessionStore: SessionStore = redis ? new RedisSessionStore({ client: redis, fleet: spec.name, region }) : new MemorySessionStore();
+  const limits = spec.rateLimits;
+  const rateLimiter: RateLimiter | undefined = limits.perAgent.toolCalls || limits.perTool.toolCalls ? (redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter()) : undefined;
+
+  const gateway = createGateway({
+    spec,
+    poolUrls,
+    sessionStore,
+    region,
+    ...(rateLimiter ? { rateLimiter } : {}),
+    ...(authenticator ? { authenticator } : {}),
+    ...(publicBase ? { publicUrl: publicBase } : {}),
+  });
+  let server;
+  try {
+    server = await startGatewayServer(gateway, { port: options.port, host });
+  } catch (error) {
+    await gateway.close();
+    throw new CliError(`cannot listen on ${host}:${options.port} (${(error as Error).message})`, { cause: error });
+  }
+  const listening = server;
+  return {
+    mcpUrl: `${server.url}${spec.mcpPath}`,
+    healthUrl: `${server.url}${spec.healthPath}`,
+    store: redis ? 'redis' : 'memory',
+    close: async () => {
+      await listening.close();
+      // The gateway closes its session store, and with it the Redis connection the limiter shares.
+      await gateway.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** `mcp-fleet`: parses the command line, runs one command, and maps errors to exit statuses. */
+import { parseCommandLine, type CliArgs } from './args';
+import { runDev } from './commands/dev';
+import { runGateway } from './commands/gateway';
+import { runValidate } from './commands/validate';
+import { CliError, EXIT, UsageError } from './errors';
+import { processIo, type CliIo } from './io';
+import { untilShutdownSignal } from './signals';
+import { USAGE } from './usage';
+
+async function run(args: CliArgs, io: CliIo): Promise<number> {
+  switch (args.command) {
+    case 'help': {
+      const text = USAGE[args.topic ?? 'main'];
+      if (!text) throw new UsageError(`no help for "${args.topic}"`);
+      io.out(text);
+      return EXIT.ok;
+    }
+    case 'validate':
+      return runValidate(args, io);
+    // Long-running commands listen for signals before they start, so Ctrl-C during start-up still stops them cleanly.
+    case 'gateway':
+      return runGateway(args, io, untilShutdownSignal());
+    case 'dev':
+      return runDev(args, io, untilShutdownSignal());
+  }
+}
+
+/** Runs the CLI; resolves with the exit status. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let args: CliArgs | undefined;
+  try {
+    args = parseCommandLine(argv);
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`mcp-fleet: ${error.message}\n`);
+      io.err(USAGE[error.command ?? 'main']!);
+      return EXIT.usage;
+    }
+    const prefix = args && args.command !== 'help' ? `mcp-fleet ${args.command}` : 'mcp-fleet';
+    io.err(error instanceof CliError ? `${prefix}: ${error.message}` : `${prefix}: unexpected error: ${(error as Error).stack ?? String(error)}`);
+    return EXIT.failure;
+  }
+}
+
+/**
+ * Runs the CLI as the process and exits with its status. Exit is forced shortly after the command
+ * finishes, so a stray handle (a reconnecting client) can never keep a stopped gateway alive.
+ */
+export function runAsProcess(argv: readonly string[] = process.argv.slice(2)): void {
+  void main(argv).then((code) => {
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), 2000).unref();
+  });
+}
+
+if (require.main === module) runAsProcess();
