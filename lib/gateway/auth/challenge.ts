@@ -3,12 +3,13 @@
  * as the MCP authorization spec asks for 401 and 403 answers, and the errors that carry them.
  */
 import { GatewayError } from '../errors';
+import { RPC } from '../protocol/jsonrpc';
 
 /**
  * JSON-RPC server error carried by refusals before any MCP method runs. The MCP SDKs answer these
  * with an OAuth error body and no JSON-RPC code; clients act on the HTTP status and the challenge.
  */
-export const AUTH_ERROR_CODE = -32000;
+export const AUTH_ERROR_CODE = RPC.serverError;
 
 export interface BearerChallenge {
   /**

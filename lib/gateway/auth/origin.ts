@@ -5,9 +5,7 @@
  */
 import { GatewayError } from '../errors';
 import type { GatewayRequest } from '../http';
-
-/** JSON-RPC code of the refusal; the transport spec allows a body with an error that has no id. */
-const FORBIDDEN_ORIGIN_CODE = -32000;
+import { RPC } from '../protocol/jsonrpc';
 
 /** `scheme://host[:port]` as browsers serialize it (lower case, default port dropped); undefined if not an origin. */
 function serializeOrigin(value: string): string | undefined {
@@ -39,6 +37,6 @@ export class OriginPolicy {
     if (origin === undefined) return;
     const serialized = serializeOrigin(origin);
     if (serialized !== undefined && this.allowed.has(serialized)) return;
-    throw new GatewayError(403, FORBIDDEN_ORIGIN_CODE, `Forbidden: requests from origin "${origin}" are not allowed (auth.allowedOrigins)`, {}, { data: { origin } });
+    throw new GatewayError(403, RPC.serverError, `Forbidden: requests from origin "${origin}" are not allowed (auth.allowedOrigins)`, {}, { data: { origin } });
   }
 }

@@ -4,6 +4,7 @@
  * with 503; after `resetMs` one probe is let through (half-open); its success closes the circuit,
  * its failure opens it again for another `resetMs`.
  */
+import { POOL_ERROR } from '../backend/response';
 import { GatewayError } from '../errors';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -33,9 +34,6 @@ export interface CircuitBreakerOptions {
    */
   readonly onStateChange?: (from: BreakerState, to: BreakerState) => void;
 }
-
-/** JSON-RPC server error used for fail-fast refusals (the pool is not even asked). */
-const POOL_UNAVAILABLE_CODE = -32000;
 
 export class CircuitBreaker {
   private readonly now: () => number;
@@ -133,7 +131,7 @@ export class CircuitBreaker {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     return new GatewayError(
       503,
-      POOL_UNAVAILABLE_CODE,
+      POOL_ERROR.unavailable,
       `Pool "${this.name}" is unavailable: its circuit is open after ${this.failures} consecutive failures; retry in ${seconds} s`,
       { 'retry-after': String(seconds) },
       { data: { pool: this.name, breaker: this.state } },

@@ -5,9 +5,7 @@
 import type { ResolvedFleetSpec } from '../../spec';
 import { GatewayError } from '../errors';
 import type { Principal, RateDecision, RateLimiter } from '../ports';
-
-/** JSON-RPC server error for a refused call (the HTTP 429 is what clients act on). */
-const RATE_LIMITED_CODE = -32000;
+import { RPC } from '../protocol/jsonrpc';
 
 export interface RateLimitPolicyOptions {
   /**
@@ -71,14 +69,14 @@ export class RateLimitPolicy {
     } catch (error) {
       this.options.onLimiterError?.(error, bucket);
       if (this.options.failOpen ?? true) return { allowed: true, retryAfterMs: 0 };
-      throw new GatewayError(503, RATE_LIMITED_CODE, `Rate limits cannot be checked right now (${(error as Error).message}); retry shortly`, { 'retry-after': '1' }, { cause: error });
+      throw new GatewayError(503, RPC.serverError, `Rate limits cannot be checked right now (${(error as Error).message}); retry shortly`, { 'retry-after': '1' }, { cause: error });
     }
   }
 }
 
 function tooManyRequests(what: string, retryAfterMs: number, data: Record<string, string>): GatewayError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new GatewayError(429, RATE_LIMITED_CODE, `Rate limit exceeded: ${what}; retry in ${seconds} s`, { 'retry-after': String(seconds) }, {
+  return new GatewayError(429, RPC.serverError, `Rate limit exceeded: ${what}; retry in ${seconds} s`, { 'retry-after': String(seconds) }, {
     data: { ...data, retryAfterSeconds: seconds },
   });
 }

@@ -2,10 +2,8 @@
  * Per-request deadline towards a pool. The work gets an `AbortSignal` to cancel its I/O, and the
  * caller gets a 504 when the deadline passes even if the work ignores the signal.
  */
+import { POOL_ERROR } from '../backend/response';
 import { GatewayError } from '../errors';
-
-/** JSON-RPC server error for a pool that did not answer in time. */
-const TIMEOUT_CODE = -32000;
 
 export interface TimeoutOptions {
   /** Milliseconds before the work is aborted (the spec's `gateway.backendTimeoutMs`). */
@@ -36,7 +34,7 @@ export function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, option
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const reasonFor = (): unknown =>
     deadline.aborted
-      ? new GatewayError(504, TIMEOUT_CODE, `Timed out after ${options.ms} ms waiting for ${options.what}`, {}, { cause: deadline.reason })
+      ? new GatewayError(504, POOL_ERROR.timeout, `Timed out after ${options.ms} ms waiting for ${options.what}`, {}, { cause: deadline.reason })
       : signal.reason;
   if (signal.aborted) return Promise.reject(reasonFor());
   return new Promise<T>((resolve, reject) => {
