@@ -29,8 +29,8 @@ export interface RequestContext {
   readonly modern: boolean;
   /** Whose backend sessions stateful pools use. */
   readonly owner: BackendOwner;
-  /** Signed identity for pools, when configured. */
-  readonly identity?: { readonly header: string; readonly value: string };
+  /** Signed identity for pools, when configured (a token per pool: the pool is its audience). */
+  readonly identity?: { readonly header: string; valueFor(pool: string): Promise<string> };
 }
 
 /** The answer to one message: a JSON-RPC response, or the pool's HTTP answer passed through as is. */
@@ -112,7 +112,8 @@ export class Dispatcher {
   private async callTool(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
     const name = stringParam(message, 'name');
     const route = await this.routeTool(name, ctx);
-    this.options.authorizeTool?.(ctx.principal, name);
+    // Scopes are written for the names pools declare (`github_*`), so check the declared name.
+    this.options.authorizeTool?.(ctx.principal, route.original);
     if (this.options.rateLimits?.enabled) await this.options.rateLimits.checkToolCall(ctx.principal, name);
     return this.routed(message, ctx, route);
   }

@@ -5,7 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ResolvedFleetSpec } from '../spec/defaults';
+import { IDENTITY_HEADER } from '../spec/gateway-env';
 import { createNodeBackendTransport } from './adapters/node-backend';
+import { ANONYMOUS } from './auth/composite';
+import { IdentitySigner } from './auth/identity';
+import { OriginPolicy } from './auth/origin';
+import { ProtectedResourceMetadataEndpoint, canonicalResourceUrl, protectedResourceMetadataUrl } from './auth/protected-resource';
+import { ScopePolicy } from './auth/scopes';
 import { PoolCaller, type PoolTarget } from './backend/pool-caller';
 import { POOL_ERROR, responseIn } from './backend/response';
 import type { BackendTransport } from './backend/transport';
@@ -72,8 +78,6 @@ export interface GatewayOptions {
   readonly transport?: BackendTransport;
 }
 
-export const ANONYMOUS: Principal = { id: 'anonymous', scopes: [], method: 'anonymous' };
-
 const GATEWAY_VERSION = '0.1.0';
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -103,14 +107,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     caller,
     log: (level, message, fields) => logger[level](message, fields),
   });
+  const resourceUrl = options.publicUrl ? canonicalResourceUrl(options.publicUrl, spec.mcpPath) : undefined;
+  const resourceMetadata = resourceUrl ? new ProtectedResourceMetadataEndpoint(spec, resourceUrl) : undefined;
+  const scopes = new ScopePolicy(spec.auth.toolScopes, resourceUrl ? { resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl) } : {});
+  const origins = new OriginPolicy(spec.auth.allowedOrigins);
+  const signer = options.identityKey ? new IdentitySigner({ key: options.identityKey, fleet: spec.name }) : undefined;
   const dispatcher = new Dispatcher({
     spec,
     catalog,
     caller,
     targets,
     serverInfo,
+    authorizeTool: (principal, tool) => scopes.check(principal, tool),
     ...(options.rateLimiter ? { rateLimits: new RateLimitPolicy(spec, options.rateLimiter) } : {}),
   });
+
+  /** The signed identity a pool receives for this caller (per pool: the pool is the token's audience). */
+  function identityFor(principal: Principal): RequestContext['identity'] {
+    return signer && { header: IDENTITY_HEADER, valueFor: (pool: string) => signer.tokenFor(principal, pool) };
+  }
   const sessions = new LegacySessions({ store, region, ttlSeconds: spec.sessionStore.sessionTtlSeconds, serverInfo });
   const authenticator = options.authenticator;
 
@@ -132,7 +147,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function modern(request: GatewayRequest, message: JsonRpcMessage, principal: Principal, requestId: string): Promise<GatewayResponse> {
     if (!isRequest(message)) return accepted();
     const envelope = envelopeOf(message.params)!;
-    const ctx: RequestContext = { request, requestId, principal, modern: true, owner: { kind: 'principal', principal: principal.id, envelope } };
+    const identity = identityFor(principal);
+    const ctx: RequestContext = {
+      request,
+      requestId,
+      principal,
+      modern: true,
+      owner: { kind: 'principal', principal: principal.id, envelope },
+      ...(identity ? { identity } : {}),
+    };
     try {
       return toHttp(await dispatcher.request(message, ctx));
     } catch (error) {
@@ -167,12 +190,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     principal: Principal,
     requestId: string,
   ): Promise<Reply> {
+    const identity = identityFor(principal);
     const ctx: RequestContext = {
       request,
       requestId,
       principal,
       modern: false,
       owner: { kind: 'session', sessionId: live.sessionId, session: live.session },
+      ...(identity ? { identity } : {}),
     };
     try {
       return await dispatcher.request(message, ctx);
@@ -245,19 +270,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     return jsonResponse(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unhealthy', region, store: storeCheck, pools });
   }
 
+  async function route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
+    const metadata = resourceMetadata?.handle(request);
+    if (metadata) return metadata;
+    if (request.path === spec.healthPath && (request.method === 'GET' || request.method === 'HEAD')) return health(requestId);
+    if (request.path !== spec.mcpPath) return jsonResponse(404, { error: `Not found: ${request.path} (the MCP endpoint is ${spec.mcpPath})` });
+    origins.check(request);
+    if (request.method === 'POST') return post(request, requestId);
+    if (request.method === 'DELETE') return del(request, requestId);
+    throw new GatewayError(405, RPC.serverError, `Method not allowed: ${request.method} (the MCP endpoint takes POST and DELETE; no server-initiated stream)`, {
+      allow: 'POST, DELETE',
+    });
+  }
+
   return {
     maxBodyBytes: spec.gateway.maxBodyBytes,
     async handle(request) {
       const requestId = requestIdOf(request.headers);
       try {
-        let response: GatewayResponse;
-        if (request.path === spec.healthPath && (request.method === 'GET' || request.method === 'HEAD')) response = await health(requestId);
-        else if (request.path !== spec.mcpPath) response = jsonResponse(404, { error: `Not found: ${request.path} (the MCP endpoint is ${spec.mcpPath})` });
-        else if (request.method === 'POST') response = await post(request, requestId);
-        else if (request.method === 'DELETE') response = await del(request, requestId);
-        else {
-          response = errorResponse(new GatewayError(405, RPC.serverError, `Method not allowed: ${request.method} (the MCP endpoint takes POST and DELETE; no server-initiated stream)`, { allow: 'POST, DELETE' }));
-        }
+        const response = await route(request, requestId);
         response.headers[HEADER.requestId] = requestId;
         return response;
       } catch (error) {

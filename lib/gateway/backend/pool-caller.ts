@@ -41,7 +41,7 @@ export interface PoolCall {
   readonly idempotent: boolean;
   readonly requestId: string;
   /** Signed caller identity for the pool (`IDENTITY_HEADER`), when configured. */
-  readonly identity?: { readonly header: string; readonly value: string };
+  readonly identity?: { readonly header: string; valueFor(pool: string): Promise<string> };
 }
 
 export interface PoolTarget {
@@ -189,7 +189,7 @@ export class PoolCaller {
       [HEADER.requestId]: call.requestId,
     };
     if (backend) headers[HEADER.sessionId] = backend.sessionId;
-    if (call.identity) headers[call.identity.header] = call.identity.value;
+    if (call.identity) headers[call.identity.header] = await call.identity.valueFor(target.pool.name);
     if (modern) {
       headers[HEADER.method] = message.method;
       const field = NAME_HEADER_SOURCE[message.method];

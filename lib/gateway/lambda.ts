@@ -1,0 +1,109 @@
+/**
+ * The gateway Lambda: an ALB target. The gateway is built once per cold start from the environment
+ * that the IaC sets (`GATEWAY_ENV`), with secrets read from Secrets Manager, and reused by every
+ * invocation of the execution environment. Not exported from the package barrel (it imports the AWS
+ * SDK, which the Lambda runtime provides).
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ALBEvent, ALBResult } from 'aws-lambda';
+import { GATEWAY_ENV } from '../spec/gateway-env';
+import { parseFleetSpec } from '../spec/validate';
+import { albResultFor, requestFromAlbEvent } from './adapters/alb-lambda';
+import { createRedisClient } from './adapters/redis';
+import { parseApiKeysDocument } from './auth/api-keys';
+import { createAuthenticator } from './auth/composite';
+import { protectedResourceMetadataUrl, canonicalResourceUrl } from './auth/protected-resource';
+import { GatewayError } from './errors';
+import { createGateway, type Gateway, type GatewayOptions } from './gateway';
+import { RPC, errorResponse } from './protocol/jsonrpc';
+import { RedisRateLimiter } from './resilience/redis-rate-limiter';
+import { RedisSessionStore } from './session/redis-store';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Reads a secret's string value. */
+export type SecretReader = (arn: string) => Promise<string>;
+
+function secretsManagerReader(): SecretReader {
+  const client = new SecretsManagerClient({});
+  return async (arn) => {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    if (out.SecretString === undefined) throw new Error(`secret ${arn} has no string value`);
+    return out.SecretString;
+  };
+}
+
+function required(env: Environment, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`gateway environment: ${name} is not set`);
+  return value;
+}
+
+function parseJson(env: Environment, name: string): unknown {
+  try {
+    return JSON.parse(required(env, name));
+  } catch (cause) {
+    if (cause instanceof SyntaxError) throw new Error(`gateway environment: ${name} is not valid JSON (${cause.message})`);
+    throw cause;
+  }
+}
+
+/** Builds the gateway from `GATEWAY_ENV` variables; every missing or malformed input is named. */
+export async function createGatewayFromEnvironment(env: Environment, readSecret: SecretReader = secretsManagerReader()): Promise<Gateway> {
+  const spec = parseFleetSpec(parseJson(env, GATEWAY_ENV.spec), GATEWAY_ENV.spec);
+  const poolUrls = parseJson(env, GATEWAY_ENV.poolUrls);
+  if (typeof poolUrls !== 'object' || poolUrls === null || Array.isArray(poolUrls) || !Object.values(poolUrls).every((v) => typeof v === 'string')) {
+    throw new Error(`gateway environment: ${GATEWAY_ENV.poolUrls} must be a JSON object of pool name → URL`);
+  }
+  const region = env[GATEWAY_ENV.region] ?? env.AWS_REGION ?? 'local';
+  const publicUrl = env[GATEWAY_ENV.publicUrl];
+  const secret = (name: string) => {
+    const arn = env[name];
+    return arn ? readSecret(arn) : Promise.resolve(undefined);
+  };
+  const [redisAuth, identity, apiKeys] = await Promise.all([
+    secret(GATEWAY_ENV.redisAuthSecretArn),
+    secret(GATEWAY_ENV.identitySecretArn),
+    spec.auth.apiKeys ? secret(GATEWAY_ENV.apiKeysSecretArn) : Promise.resolve(undefined),
+  ]);
+  if (spec.auth.apiKeys && apiKeys === undefined) throw new Error(`gateway environment: auth.apiKeys is set but ${GATEWAY_ENV.apiKeysSecretArn} is not`);
+  const resourceUrl = publicUrl ? canonicalResourceUrl(publicUrl, spec.mcpPath) : undefined;
+  const options: { -readonly [K in keyof GatewayOptions]: GatewayOptions[K] } = {
+    spec,
+    poolUrls: poolUrls as Record<string, string>,
+    region,
+    authenticator: createAuthenticator(spec.auth, {
+      ...(resourceUrl ? { resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl) } : {}),
+      ...(apiKeys !== undefined ? { apiKeys: parseApiKeysDocument(apiKeys, GATEWAY_ENV.apiKeysSecretArn) } : {}),
+    }),
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(identity !== undefined ? { identityKey: new TextEncoder().encode(identity) } : {}),
+  };
+  const redisUrl = env[GATEWAY_ENV.redisUrl];
+  if (redisUrl) {
+    const client = createRedisClient(redisUrl, redisAuth !== undefined ? { authToken: redisAuth } : {});
+    options.sessionStore = new RedisSessionStore({ client, fleet: spec.name, region });
+    options.rateLimiter = new RedisRateLimiter(client, { keyPrefix: `mcp-fleet:${spec.name}:${region}:rate:` });
+  }
+  return createGateway(options);
+}
+
+let gateway: Promise<Gateway> | undefined;
+
+/** The ALB target: one gateway per execution environment, built on the first invocation. */
+export async function handler(event: ALBEvent): Promise<ALBResult> {
+  gateway ??= createGatewayFromEnvironment(process.env).catch((error: unknown) => {
+    gateway = undefined; // a failed cold start is retried by the next invocation
+    throw error;
+  });
+  const request = requestFromAlbEvent(event);
+  let ready: Gateway;
+  try {
+    ready = await gateway;
+  } catch (error) {
+    // Configuration problems are logged in full and answered as a JSON-RPC error, not a bare 502.
+    console.error(JSON.stringify({ level: 'ERROR', message: 'gateway cold start failed', error: (error as Error).message }));
+    return albResultFor(event, request, errorResponse(new GatewayError(503, RPC.internalError, `Gateway unavailable: it could not start (${(error as Error).message})`)));
+  }
+  return albResultFor(event, request, await ready.handle(request));
+}
