@@ -57,8 +57,8 @@ export class McpFirewall extends pulumi.ComponentResource {
   public readonly logGroup: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: McpFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
     const fleet = planFleet(args.spec, `McpFirewall ${name}`);
+    super(TYPE, name, {}, opts);
     const plan = fleet.firewall;
     const parent = { parent: this };
 

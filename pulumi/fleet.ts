@@ -46,9 +46,10 @@ export class McpFleet extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: McpFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
     // Synchronous: a bad spec fails here, with every problem, before any resource is registered.
-    this.plan = planFleet(args.spec, `McpFleet ${name}`);
+    const plan = planFleet(args.spec, `McpFleet ${name}`);
+    super(TYPE, name, {}, opts);
+    this.plan = plan;
     const { spec } = args;
     const parent = { parent: this };
 

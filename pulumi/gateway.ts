@@ -54,12 +54,12 @@ export class McpGateway extends pulumi.ComponentResource {
   public readonly peer: SecurityGroupEnd;
 
   constructor(name: string, args: McpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
     const where = `McpGateway ${name}`;
     const fleet = planFleet(args.spec, where);
+    const bundleDir = assertGatewayBundle(where);
+    super(TYPE, name, {}, opts);
     const plan = fleet.gateway;
     this.plan = plan;
-    const bundleDir = assertGatewayBundle(where);
     const parent = { parent: this };
 
     this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: gateway`, args.vpcId, this);

@@ -31,8 +31,8 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
   public readonly peer: SecurityGroupEnd;
 
   constructor(name: string, args: McpLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
     const plan = planFleet(args.spec, `McpLoadBalancer ${name}`);
+    super(TYPE, name, {}, opts);
     const lbPlan = plan.loadBalancer;
     const parent = { parent: this };
 

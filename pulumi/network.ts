@@ -60,8 +60,8 @@ export class McpNetwork extends pulumi.ComponentResource {
   public readonly namespace: aws.servicediscovery.PrivateDnsNamespace;
 
   constructor(name: string, args: McpNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
     const plan: FleetPlan = planFleet(args.spec, `McpNetwork ${name}`);
+    super(TYPE, name, {}, opts);
     const parent = { parent: this };
 
     if (args.vpc) {

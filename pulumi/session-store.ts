@@ -42,8 +42,8 @@ export class McpSessionStore extends pulumi.ComponentResource {
   public readonly peer: SecurityGroupEnd;
 
   constructor(name: string, args: McpSessionStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
     const fleet = planFleet(args.spec, `McpSessionStore ${name}`);
+    super(TYPE, name, {}, opts);
     const plan = fleet.sessionStore;
     this.port = plan.port;
 

@@ -69,11 +69,11 @@ export class McpToolPool extends pulumi.ComponentResource {
   public readonly peer: SecurityGroupEnd;
 
   constructor(name: string, args: McpToolPoolArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
     const where = `McpToolPool ${name}`;
     const fleet = planFleet(args.spec, where);
     const plan = fleet.pools.find((p) => p.name === args.pool);
     if (!plan) throw new Error(`${where}: the spec has no pool "${args.pool}" (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
+    super(TYPE, name, {}, opts);
     this.plan = plan;
     const rules: ListenerRulePlan[] = fleet.listener.rules.filter((r) => r.target.kind === 'pool' && r.target.pool === plan.name);
     const parent = { parent: this };

@@ -2,7 +2,7 @@
  * McpFleet (Pulumi) with the three-pool example spec, under mocks: every resource the issue names,
  * with its settings, as the engine would receive them.
  */
-import { allResources, isSecretValue, oneResource, resourcesOfType, ResourceTracker, unwrapSecret, type RecordedResource } from './harness';
+import { allResources, declare, isSecretValue, oneResource, resourcesOfType, unwrapSecret, type RecordedResource, type ResourceTracker } from './harness';
 import { GATEWAY_BUNDLE_DIR } from '../../lib/gateway-bundle';
 import { GATEWAY_ENV, POOL_ENV } from '../../lib/spec';
 import { McpFleet } from '../../pulumi';
@@ -26,10 +26,8 @@ let tracker: ResourceTracker;
 
 beforeAll(async () => {
   // GIVEN the example's three pools: github (2026-07-28, JWT scopes), slack (stateful, 2025-11-25), images (heavy)
-  tracker = new ResourceTracker();
   // WHEN the fleet is declared
-  new McpFleet('agents', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, domainName: 'mcp.example.com' }, tracker.options);
-  await tracker.settle();
+  ({ tracker } = await declare((options) => new McpFleet('agents', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, domainName: 'mcp.example.com' }, options)));
 });
 
 const byName = (name: string) => (r: RecordedResource) => r.name === name;

@@ -152,6 +152,25 @@ export class ResourceTracker {
   }
 }
 
+/**
+ * Declares components under a fresh tracker and waits until all their resources are registered.
+ * Pulumi formats `new Error().stack` for every internal promise (for leak reports), and jest maps each
+ * frame through source maps: with stack traces off while declaring, a fleet takes a third of the time.
+ * Assertions run afterwards, with stack traces back on.
+ */
+export async function declare<T>(create: (options: pulumi.ComponentResourceOptions) => T): Promise<{ component: T; tracker: ResourceTracker }> {
+  const tracker = new ResourceTracker();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    const component = create(tracker.options);
+    await tracker.settle();
+    return { component, tracker };
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Every registration so far, in order. */
 export function allResources(): readonly RecordedResource[] {
   return recorded;
