@@ -8,18 +8,19 @@ import { Logger } from '@aws-lambda-powertools/logger';
 /** Extra fields of a log line. An `error` field holding an Error is logged with name, message, stack and cause. */
 export type LogFields = Readonly<Record<string, unknown>>;
 
-export interface GatewayLogger {
+/** Structurally a `GatewayLogger` of the core, so `telemetry.log` can be passed as `createGateway({ logger })`. */
+export interface StructuredLogger {
   debug(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (e.g. `{ requestId }`). */
-  child(fields: LogFields): GatewayLogger;
+  child(fields: LogFields): StructuredLogger;
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 
-export interface GatewayLoggerOptions {
+export interface StructuredLoggerOptions {
   /** Fleet name, on every line. */
   readonly fleet: string;
   /**
@@ -34,7 +35,7 @@ export interface GatewayLoggerOptions {
   readonly serviceName?: string;
 }
 
-class FieldsLogger implements GatewayLogger {
+class FieldsLogger implements StructuredLogger {
   constructor(
     private readonly base: Logger,
     private readonly fields: LogFields,
@@ -52,7 +53,7 @@ class FieldsLogger implements GatewayLogger {
   error(message: string, fields?: LogFields): void {
     this.base.error(message, this.merge(fields));
   }
-  child(fields: LogFields): GatewayLogger {
+  child(fields: LogFields): StructuredLogger {
     return new FieldsLogger(this.base, { ...this.fields, ...fields });
   }
 
@@ -61,7 +62,7 @@ class FieldsLogger implements GatewayLogger {
   }
 }
 
-export function createGatewayLogger(options: GatewayLoggerOptions): GatewayLogger {
+export function createStructuredLogger(options: StructuredLoggerOptions): StructuredLogger {
   const base = new Logger({
     serviceName: options.serviceName ?? 'mcp-fleet-gateway',
     ...(options.level ? { logLevel: options.level } : {}),

@@ -4,16 +4,16 @@
  * returning), on a timer and on `close()` in the long-running server.
  */
 import { CallMetrics, type CallRecord } from './call-metrics';
-import { createGatewayLogger, type GatewayLogger, type LogLevel } from './logger';
+import { createStructuredLogger, type StructuredLogger, type LogLevel } from './logger';
 import type { RejectionReason } from './metric-names';
 import { requestIdOf } from './request-id';
 import type { HeaderMap } from '../http';
 
 export interface Telemetry {
   /** Process-wide logger (start-up, pool health). */
-  readonly log: GatewayLogger;
+  readonly log: StructuredLogger;
   /** The request id of a request (see `requestIdOf`) and a logger that puts it on every line. */
-  forRequest(headers: Readonly<HeaderMap>): { readonly requestId: string; readonly log: GatewayLogger };
+  forRequest(headers: Readonly<HeaderMap>): { readonly requestId: string; readonly log: StructuredLogger };
   /**
    * Counts one request sent to a pool. `tool` must be a routed tool name (one a pool owns), never raw
    * client input: each distinct value becomes a CloudWatch metric.
@@ -51,7 +51,7 @@ export interface TelemetryOptions {
 export function createTelemetry(options: TelemetryOptions): Telemetry {
   const disabled = options.disabled ?? false;
   const level = disabled ? 'SILENT' : options.logLevel;
-  const log = createGatewayLogger({ fleet: options.fleet, ...(level ? { level } : {}) });
+  const log = createStructuredLogger({ fleet: options.fleet, ...(level ? { level } : {}) });
   const metrics = new CallMetrics({ fleet: options.fleet, disabled });
   const interval = options.flushIntervalMs ?? 0;
   const timer = interval > 0 ? setInterval(() => metrics.flush(), interval) : undefined;
