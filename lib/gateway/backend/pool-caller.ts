@@ -101,7 +101,7 @@ export class PoolCaller {
   private async sendUnguarded(target: PoolTarget, message: JsonRpcRequest | JsonRpcNotification, call: PoolCall, rawBody?: string): Promise<BackendHttpResponse> {
     const body = rawBody ?? JSON.stringify(this.adapt(target.pool, message, call.owner));
     if (!PoolCaller.isStateful(target.pool)) {
-      return this.withRetry(call.idempotent, () => this.post(target, body, message, call, undefined));
+      return this.withRetry(target.pool, call.idempotent, () => this.post(target, body, message, call, undefined));
     }
     let backend = await this.backendFor(target, call);
     let reply: BackendHttpResponse | undefined;
@@ -206,23 +206,24 @@ export class PoolCaller {
     });
   }
 
-  private async withRetry(idempotent: boolean, attempt: () => Promise<BackendHttpResponse>): Promise<BackendHttpResponse> {
+  /** One attempt, and for idempotent methods a second after a failure other than a timeout. */
+  private async withRetry(pool: ResolvedPoolSpec, idempotent: boolean, attempt: () => Promise<BackendHttpResponse>): Promise<BackendHttpResponse> {
     try {
       return await attempt();
     } catch (error) {
-      if (!(idempotent && error instanceof BackendError && error.failure !== 'timeout')) throw this.translate(undefined, error);
+      if (!(idempotent && error instanceof BackendError && error.failure !== 'timeout')) throw this.translate(pool, error);
       try {
         return await attempt();
       } catch (second) {
-        throw this.translate(undefined, second);
+        throw this.translate(pool, second);
       }
     }
   }
 
   /** A `BackendError` as the gateway error the client sees. */
-  private translate(pool: ResolvedPoolSpec | undefined, error: unknown): unknown {
+  private translate(pool: ResolvedPoolSpec, error: unknown): unknown {
     if (!(error instanceof BackendError)) return error;
-    const where = pool ? `Pool "${pool.name}"` : 'Pool';
+    const where = `Pool "${pool.name}"`;
     if (error.failure === 'timeout') {
       return new GatewayError(504, POOL_ERROR.timeout, `${where} timed out: ${error.message}`, {}, { cause: error });
     }
