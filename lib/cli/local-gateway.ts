@@ -2,6 +2,7 @@
  * The gateway as a local process: the same core the Lambda runs, composed with the in-memory or a
  * Redis/Valkey session store, the spec's rate limits and authentication, behind `node:http`.
  */
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { createAuthenticator } from '../gateway/auth/composite';
@@ -69,6 +70,8 @@ function authenticatorFor(spec: ResolvedFleetSpec, publicBase: string | undefine
 async function connectRedis(url: string): Promise<Redis> {
   const client = createRedisClient(url);
   try {
+    // Commands fail at once until the connection is ready (no offline queue), so wait for it first.
+    if (client.status !== 'ready') await once(client, 'ready');
     await client.ping();
     return client;
   } catch (error) {

@@ -82,7 +82,9 @@ export function spawnTs(entry: string, args: readonly string[] = [], env: NodeJS
     waitForLine: (pattern, timeoutMs = 20_000) => {
       const line = out.split('\n').find((l) => pattern.test(l));
       if (line !== undefined) return Promise.resolve(line);
-      return withTimeout(new Promise<string>((resolve) => waiters.push({ pattern, resolve })), timeoutMs, `a line matching ${pattern}`);
+      const seen = new Promise<string>((resolve) => waiters.push({ pattern, resolve }));
+      const died = exit.then((code) => Promise.reject(new Error(`the process exited (${code}) before printing a line matching ${pattern}; stdout:\n${out}\nstderr:\n${err}`)));
+      return withTimeout(Promise.race([seen, died]), timeoutMs, `a line matching ${pattern}`);
     },
     exited: (timeoutMs = 20_000) => withTimeout(exit, timeoutMs, 'the process to exit'),
   };
