@@ -95,6 +95,9 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, un
   }
 }
 
+/** The mocked project: named after the example program, so that its `pulumi.Config()` finds its keys. */
+export const PROJECT = 'mcp-fleet-example';
+
 void pulumi.runtime.setMocks(
   {
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
@@ -107,7 +110,7 @@ void pulumi.runtime.setMocks(
       return mockCall(args.token, args.inputs);
     },
   },
-  'mcp-fleet-test',
+  PROJECT,
   'test',
   false,
 );
@@ -168,6 +171,20 @@ export async function declare<T>(create: (options: pulumi.ComponentResourceOptio
     return { component, tracker };
   } finally {
     Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Waits until no registration has happened for a few event-loop turns. For programs (like the
+ * example) whose resources a tracker cannot reach; everything here is in-process, so quiet means done.
+ */
+export async function quiesce(turns = 5): Promise<void> {
+  let quiet = 0;
+  let seen = recorded.length;
+  while (quiet < turns) {
+    await new Promise((resolve) => setImmediate(resolve));
+    quiet = recorded.length === seen ? quiet + 1 : 0;
+    seen = recorded.length;
   }
 }
 
