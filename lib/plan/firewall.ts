@@ -50,6 +50,8 @@ export interface FirewallPlan {
   /** Custom response bodies by key, referenced by blocking rules. */
   readonly responseBodies: Readonly<Record<string, { readonly contentType: 'APPLICATION_JSON'; readonly content: string }>>;
   readonly logGroupName: string;
+  /** Request headers WAF logs must not record (credentials), lower case. */
+  readonly redactedHeaders: readonly string[];
 }
 
 export const RATE_LIMITED_BODY_KEY = 'rate-limited';
@@ -112,5 +114,6 @@ export function planFirewall(spec: ResolvedFleetSpec): FirewallPlan {
       },
     },
     logGroupName: names.wafLogGroup,
+    redactedHeaders: ['authorization', ...(spec.auth.apiKeys ? [spec.auth.apiKeys.header] : [])],
   };
 }

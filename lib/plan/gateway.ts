@@ -28,7 +28,8 @@ export interface GatewayTargetGroupPlan {
 
 export interface GatewayPlan {
   readonly functionName: string;
-  readonly runtime: 'nodejs22.x';
+  /** The newest Node.js Lambda runtime (the bundle targets Node 20 and runs on any newer one). */
+  readonly runtime: 'nodejs24.x';
   readonly architecture: 'arm64';
   readonly memoryMiB: number;
   readonly timeoutSeconds: number;
@@ -68,7 +69,7 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
   const inputs = environment.flatMap((e) => ('input' in e ? [e.input] : []));
   return {
     functionName: names.gatewayFunction,
-    runtime: 'nodejs22.x',
+    runtime: 'nodejs24.x',
     architecture: 'arm64',
     memoryMiB: spec.gateway.memoryMiB,
     timeoutSeconds: spec.gateway.timeoutSeconds,

@@ -44,6 +44,12 @@ describe('planFirewall', () => {
     ]);
   });
 
+  test('GIVEN API keys WHEN planned THEN WAF logs redact the bearer token and the API key header', () => {
+    expect(planFirewall(resolveFleetSpec(threePoolSpec)).redactedHeaders).toEqual(['authorization']);
+    const withKeys = resolveFleetSpec({ ...threePoolSpec, auth: { ...threePoolSpec.auth, apiKeys: { secretName: 'k', header: 'X-Key' } } });
+    expect(planFirewall(withKeys).redactedHeaders).toEqual(['authorization', 'x-key']);
+  });
+
   test('GIVEN a blocked request WHEN answered THEN the body is a JSON-RPC error', () => {
     const body = planFirewall(resolveFleetSpec(threePoolSpec)).responseBodies[RATE_LIMITED_BODY_KEY]!;
     expect(body.contentType).toBe('APPLICATION_JSON');

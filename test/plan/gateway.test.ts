@@ -13,8 +13,8 @@ const inputs = {
 describe('planGateway', () => {
   const plan = planFleet(threePoolSpec).gateway;
 
-  test('GIVEN the three-pool fleet WHEN planned THEN the Lambda gets the spec sizes and a Node 22 arm64 runtime', () => {
-    expect(plan).toMatchObject({ functionName: 'agents-gateway', runtime: 'nodejs22.x', architecture: 'arm64', memoryMiB: 1024, timeoutSeconds: 30 });
+  test('GIVEN the three-pool fleet WHEN planned THEN the Lambda gets the spec sizes and a Node 24 arm64 runtime', () => {
+    expect(plan).toMatchObject({ functionName: 'agents-gateway', runtime: 'nodejs24.x', architecture: 'arm64', memoryMiB: 1024, timeoutSeconds: 30 });
   });
 
   test('GIVEN the inputs WHEN rendered THEN every GATEWAY_ENV value is set, the spec round-trips and pool URLs point at Cloud Map', () => {

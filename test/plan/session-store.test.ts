@@ -36,6 +36,7 @@ describe('planSessionStore', () => {
       majorEngineVersion: '8',
       authentication: 'default-user-password',
       userGroupId: 'agents-sessions-users',
+      defaultUserId: 'agents-sessions-default',
       transitEncryption: true,
       atRestEncryption: true,
     });

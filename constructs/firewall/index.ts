@@ -1,0 +1,2 @@
+export * from './firewall';
+export * from './rules';

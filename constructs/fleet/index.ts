@@ -1,0 +1,3 @@
+export * from './fleet';
+export * from './identity-secret';
+export * from './fleet-key';

@@ -1,0 +1,177 @@
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as elbv2Targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../../lib/gateway-bundle';
+import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan } from '../../lib/plan';
+import type { FleetSpec } from '../../lib/spec';
+import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps } from '../shared';
+
+/** Where the gateway keeps sessions: the host and password secret of an `McpSessionStore`. */
+export interface McpGatewaySessionStore {
+  readonly host: string;
+  readonly authSecret: secretsmanager.ISecret;
+}
+
+export interface McpGatewayProps {
+  /** The fleet spec (validated here), handed to the gateway in its environment. */
+  readonly spec: FleetSpec;
+  readonly vpc: ec2.IVpc;
+  /** HTTPS listener of the fleet's load balancer: the gateway adds the MCP path and health rules. */
+  readonly listener: elbv2.IApplicationListener;
+  readonly sessionStore: McpGatewaySessionStore;
+  /** Secret holding the HMAC key that signs caller identities for the pools. */
+  readonly identitySecret: secretsmanager.ISecret;
+  /** Public base URL of the fleet (RFC 9728 metadata), e.g. `https://mcp.example.com`. */
+  readonly publicUrl: string;
+  /**
+   * Key that encrypts the function's log group.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Concurrency reserved for the gateway (also its ceiling).
+   * @default - none: the gateway shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Overrides for the function. Code, handler, runtime, VPC placement and environment are enforced.
+   * @default - the plan's name, memory and timeout on arm64
+   */
+  readonly functionProps?: Partial<lambda.FunctionProps>;
+}
+
+/**
+ * The MCP gateway: the bundled Lambda (no Docker or esbuild at synth) in the VPC's private subnets,
+ * behind the ALB as a Lambda target, with its environment from the plan and read access to exactly the
+ * secrets it needs.
+ */
+export class McpGateway extends Construct {
+  public readonly plan: GatewayPlan;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly logGroup: logs.LogGroup;
+  public readonly function: lambda.Function;
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  public readonly listenerRules: readonly elbv2.ApplicationListenerRule[];
+
+  constructor(scope: Construct, id: string, props: McpGatewayProps) {
+    super(scope, id);
+    const fleet = planFleet(props.spec, this.node.path);
+    const plan = fleet.gateway;
+    this.plan = plan;
+    if (props.reservedConcurrentExecutions !== undefined && (!Number.isInteger(props.reservedConcurrentExecutions) || props.reservedConcurrentExecutions < 1)) {
+      throw constructError(this.node.path, `reservedConcurrentExecutions must be a positive integer (got ${props.reservedConcurrentExecutions})`);
+    }
+    const code = lambda.Code.fromAsset(assertGatewayBundle(this.node.path));
+
+    // Outbound stays open: the gateway calls the identity provider's JWKS endpoint (internet), Secrets
+    // Manager, the session store and the pools.
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `MCP fleet ${fleet.fleet} gateway`, allowAllOutbound: true });
+    this.logGroup = fleetLogGroup(this, 'Logs', fleet.logRetentionDays, props.encryptionKey);
+
+    const secrets = this.secretsToRead(props);
+    const environment = renderGatewayEnvironment(
+      plan,
+      {
+        region: Stack.of(this).region,
+        sessionStoreHost: props.sessionStore.host,
+        sessionStoreAuthSecretArn: props.sessionStore.authSecret.secretArn,
+        identitySecretArn: props.identitySecret.secretArn,
+        publicUrl: props.publicUrl,
+        ...(secrets.apiKeysSecretArn ? { apiKeysSecretArn: secrets.apiKeysSecretArn.arn } : {}),
+      },
+      this.node.path,
+    );
+
+    this.function = new lambda.Function(
+      this,
+      'Function',
+      mergeProps<lambda.FunctionProps>(
+        { functionName: plan.functionName, memorySize: plan.memoryMiB, timeout: Duration.seconds(plan.timeoutSeconds), architecture: lambda.Architecture.ARM_64, description: `MCP gateway of fleet ${fleet.fleet}` },
+        props.functionProps,
+        {
+          code,
+          handler: GATEWAY_BUNDLE_HANDLER,
+          runtime: lambda.Runtime.NODEJS_24_X,
+          vpc: props.vpc,
+          vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+          securityGroups: [this.securityGroup],
+          allowPublicSubnet: false,
+          environment,
+          logGroup: this.logGroup,
+          ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+        },
+      ),
+    );
+    this.grantSecretReads(secrets);
+    this.acknowledgeFindings(props.reservedConcurrentExecutions !== undefined);
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      targetGroupName: plan.targetGroup.name,
+      targetType: elbv2.TargetType.LAMBDA,
+      targets: [new elbv2Targets.LambdaTarget(this.function)],
+      multiValueHeadersEnabled: plan.targetGroup.multiValueHeadersEnabled,
+      healthCheck: {
+        enabled: true,
+        path: plan.targetGroup.healthCheck.path,
+        interval: Duration.seconds(plan.targetGroup.healthCheck.intervalSeconds),
+        timeout: Duration.seconds(plan.targetGroup.healthCheck.timeoutSeconds),
+        healthyThresholdCount: plan.targetGroup.healthCheck.healthyThreshold,
+        unhealthyThresholdCount: plan.targetGroup.healthCheck.unhealthyThreshold,
+        healthyHttpCodes: plan.targetGroup.healthCheck.matcher,
+      },
+    });
+    const rules = fleet.listener.rules.filter((r) => r.target.kind === 'gateway');
+    this.listenerRules = addPlannedListenerRules(this, props.listener, rules, this.targetGroup);
+  }
+
+  /** The secret ARNs the plan asks for; an API key secret is found by its name from the spec. */
+  private secretsToRead(props: McpGatewayProps): Partial<Record<GatewayEnvInput, { arn: string; policyArn: string; key?: kms.IKey }>> {
+    const own = (secret: secretsmanager.ISecret) => ({ arn: secret.secretArn, policyArn: secret.secretArn, ...(secret.encryptionKey ? { key: secret.encryptionKey } : {}) });
+    const apiKeys = props.spec.auth?.apiKeys;
+    return {
+      sessionStoreAuthSecretArn: own(props.sessionStore.authSecret),
+      identitySecretArn: own(props.identitySecret),
+      ...(apiKeys
+        ? {
+            apiKeysSecretArn: {
+              // A partial ARN: GetSecretValue accepts it; the policy needs the six random suffix characters.
+              arn: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: apiKeys.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+              policyArn: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${apiKeys.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** `secretsmanager:GetSecretValue` on exactly the planned secrets, and decrypt on their keys. */
+  private grantSecretReads(secrets: Partial<Record<GatewayEnvInput, { arn: string; policyArn: string; key?: kms.IKey }>>): void {
+    const planned = this.plan.secretInputs.map((input) => secrets[input]!);
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: planned.map((s) => s.policyArn) }));
+    for (const s of planned) s.key?.grantDecrypt(this.function);
+    if (secrets.apiKeysSecretArn) {
+      Validations.of(this.function).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${secrets.apiKeysSecretArn.policyArn}]`,
+        reason: 'The API key secret is referenced by name; Secrets Manager appends six random characters to its ARN, which only the -?????? pattern matches.',
+      });
+    }
+  }
+
+  private acknowledgeFindings(concurrencyReserved: boolean): void {
+    Validations.of(this.function).acknowledge(
+      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'AWS managed policy for CloudWatch Logs delivery of the function.' },
+      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', reason: 'AWS managed policy that lets a VPC function manage its network interfaces.' },
+      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: 'The role policy CDK attaches holds exactly the grants of this function (its secrets and key); a managed policy would invite reuse by other principals.' },
+      { id: 'NIST.800.53.R5-LambdaDLQ', reason: 'The load balancer invokes the gateway synchronously and returns errors to the MCP client; there is no asynchronous event to dead-letter.' },
+    );
+    if (!concurrencyReserved) {
+      Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaConcurrency', reason: 'Reserving concurrency is opt-in (reservedConcurrentExecutions): new accounts have too little concurrency to reserve; WAF rate rules bound the load instead.' });
+    }
+  }
+}

@@ -1,0 +1,8 @@
+/** `mcp-fleet/cdk`: the CDK constructs of an MCP fleet. */
+export * from './network';
+export * from './load-balancer';
+export * from './tool-pool';
+export * from './session-store';
+export * from './firewall';
+export * from './gateway';
+export * from './fleet';

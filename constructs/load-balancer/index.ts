@@ -1,0 +1,2 @@
+export * from './load-balancer';
+export * from './access-logs-bucket';

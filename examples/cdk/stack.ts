@@ -1,0 +1,28 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { Construct } from 'constructs';
+import { McpFleet } from '../../constructs';
+import type { FleetSpec } from '../../lib/spec';
+
+export interface McpFleetExampleStackProps extends StackProps {
+  readonly spec: FleetSpec;
+  /** ACM certificate of the public name. */
+  readonly certificateArn: string;
+  /** Hosted zone for an alias record `mcp.<zoneName>`. @default - no DNS record */
+  readonly hostedZone?: { readonly hostedZoneId: string; readonly zoneName: string };
+}
+
+/** One region's fleet. */
+export class McpFleetExampleStack extends Stack {
+  public readonly fleet: McpFleet;
+
+  constructor(scope: Construct, id: string, props: McpFleetExampleStackProps) {
+    super(scope, id, props);
+    const zone = props.hostedZone && route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.hostedZone);
+    this.fleet = new McpFleet(this, 'Fleet', {
+      spec: props.spec,
+      certificateArn: props.certificateArn,
+      ...(zone ? { domain: { hostedZone: zone, domainName: `mcp.${zone.zoneName}` } } : {}),
+    });
+  }
+}
