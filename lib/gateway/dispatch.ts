@@ -172,7 +172,15 @@ export class Dispatcher {
       renamed || wireId !== message.id ? { ...message, id: wireId, params: { ...message.params, ...(renamed ? { name: route.original } : {}) } } : message;
     const sameEra = ctx.modern === isModernVersion(target.pool.protocolVersion);
     const passThrough = sameEra && outbound === message;
-    const call: PoolCall = { owner: ctx.owner, idempotent: isIdempotentMethod(message.method), requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) };
+    // Metrics name a tool only when discovery knows the pool declares it (patterns match client input).
+    const declared = message.method === 'tools/call' && route.original !== undefined && this.options.catalog.lookup('tools', String(message.params?.name))?.original === route.original;
+    const call: PoolCall = {
+      owner: ctx.owner,
+      idempotent: isIdempotentMethod(message.method),
+      requestId: ctx.requestId,
+      ...(declared ? { tool: route.original } : {}),
+      ...(ctx.identity ? { identity: ctx.identity } : {}),
+    };
     const raw = passThrough && ctx.modern ? ctx.request.body : undefined;
     const reply = await this.options.caller.send(target, outbound, call, raw);
     if (passThrough && reply.status === 200) {

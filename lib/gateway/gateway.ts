@@ -3,7 +3,6 @@
  * endpoint to clients of every protocol era, in front of pools of every era. Adapters
  * (`adapters/node-http.ts`, `adapters/alb-lambda.ts`) feed it.
  */
-import { randomUUID } from 'node:crypto';
 import type { ResolvedFleetSpec } from '../spec/defaults';
 import { IDENTITY_HEADER } from '../spec/gateway-env';
 import { createNodeBackendTransport } from './adapters/node-backend';
@@ -17,7 +16,7 @@ import { POOL_ERROR, responseIn } from './backend/response';
 import type { BackendTransport } from './backend/transport';
 import { Dispatcher, type Reply, type RequestContext } from './dispatch';
 import { GatewayError } from './errors';
-import type { GatewayRequest, GatewayResponse, HeaderMap } from './http';
+import type { GatewayRequest, GatewayResponse } from './http';
 import { LegacySessions, sessionNotFound, type LiveSession } from './legacy-session';
 import type { Authenticator, Principal, RateLimiter, SessionStore } from './ports';
 import { checkAccept, checkContentType, classifyMessage } from './protocol/classify';
@@ -39,6 +38,9 @@ import { CircuitBreakerRegistry } from './resilience/breaker';
 import { RateLimitPolicy } from './resilience/rate-limit-policy';
 import { Catalog } from './routing/catalog';
 import { MemorySessionStore } from './session/memory-store';
+import type { RejectionReason } from './telemetry/metric-names';
+import { requestIdOf } from './telemetry/request-id';
+import { createTelemetry, type Telemetry } from './telemetry/telemetry';
 
 export interface Gateway {
   handle(request: GatewayRequest): Promise<GatewayResponse>;
@@ -48,7 +50,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Structured log sink. */
+/** Where the core writes log lines (the telemetry's structured logger satisfies it). */
 export interface GatewayLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -72,7 +74,9 @@ export interface GatewayOptions {
   readonly identityKey?: Uint8Array;
   /** Public base URL of the fleet (RFC 9728 metadata). @default - derived from the request */
   readonly publicUrl?: string;
-  /** @default JSON lines on stderr for warnings and errors */
+  /** Logs and EMF metrics. @default createTelemetry({ fleet: spec.name }) */
+  readonly telemetry?: Telemetry;
+  /** Where log lines go. @default telemetry.log */
   readonly logger?: GatewayLogger;
   /** How pools are reached. @default keep-alive `node:http` agents */
   readonly transport?: BackendTransport;
@@ -83,7 +87,8 @@ const GATEWAY_VERSION = '0.1.0';
 export function createGateway(options: GatewayOptions): Gateway {
   const { spec } = options;
   const region = options.region ?? 'local';
-  const logger = options.logger ?? stderrLogger();
+  const telemetry = options.telemetry ?? createTelemetry({ fleet: spec.name });
+  const logger: GatewayLogger = options.logger ?? telemetry.log;
   const store = options.sessionStore ?? new MemorySessionStore();
   const transport = options.transport ?? createNodeBackendTransport();
   const targets = poolTargets(spec, options.poolUrls);
@@ -100,6 +105,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     timeoutMs: spec.gateway.backendTimeoutMs,
     sessionTtlSeconds: spec.sessionStore.sessionTtlSeconds,
     gatewayInfo: serverInfo,
+    recordCall: (call) => telemetry.recordCall(call),
   });
   const catalog = new Catalog({
     spec,
@@ -159,7 +165,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       return toHttp(await dispatcher.request(message, ctx));
     } catch (error) {
-      return errorResponse(error, message.id);
+      return refuse(error, message.id);
     }
   }
 
@@ -169,7 +175,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         const { sessionId, response } = await sessions.initialize(message, principal, await dispatcher.capabilities(requestId));
         return jsonResponse(200, response, { [HEADER.sessionId]: sessionId });
       } catch (error) {
-        return errorResponse(error, message.id);
+        return refuse(error, message.id);
       }
     }
     const live = await sessions.require(request, principal);
@@ -178,7 +184,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return toHttp(await answerInSession(request, message, live, principal, requestId));
     } catch (error) {
       if (isSessionEnd(error)) throw error;
-      return errorResponse(error, message.id);
+      return refuse(error, message.id);
     }
   }
 
@@ -283,23 +289,33 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
 
+  /** An error answer, counted as a rejection when the gateway itself refused the request. */
+  function refuse(error: unknown, id: string | number | null): GatewayResponse {
+    const e = toGatewayError(error);
+    const reason = rejectionReason(e);
+    if (reason) telemetry.recordRejection(reason);
+    return errorResponse(e, id);
+  }
+
   return {
     maxBodyBytes: spec.gateway.maxBodyBytes,
     async handle(request) {
       const requestId = requestIdOf(request.headers);
+      let response: GatewayResponse;
       try {
-        const response = await route(request, requestId);
-        response.headers[HEADER.requestId] = requestId;
-        return response;
+        response = await route(request, requestId);
       } catch (error) {
         const e = toGatewayError(error);
         if (e.status >= 500) logger.error('request failed', { requestId, path: request.path, error: e.message });
-        return errorResponse(e, null, { [HEADER.requestId]: requestId });
+        response = refuse(e, null);
       }
+      response.headers[HEADER.requestId] = requestId;
+      return response;
     },
     async close() {
       await transport.close();
       await store.close();
+      telemetry.close();
     },
   };
 }
@@ -345,17 +361,12 @@ function poolTargets(spec: ResolvedFleetSpec, urls: Readonly<Record<string, stri
   return targets;
 }
 
-/** `x-request-id` if the caller sent a sane one, else the ALB trace id, else a new UUID. */
-export function requestIdOf(headers: Readonly<HeaderMap>): string {
-  const given = headers[HEADER.requestId];
-  if (given && /^[\x21-\x7e]{1,128}$/.test(given)) return given;
-  const trace = headers[HEADER.traceId];
-  const root = trace && /Root=([\x21-\x7e]{1,128}?)(;|$)/.exec(trace)?.[1];
-  return root ?? randomUUID();
-}
-
-function stderrLogger(): GatewayLogger {
-  const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(`${JSON.stringify({ level, message, ...fields, time: new Date().toISOString() })}\n`);
-  return { info: () => undefined, warn: write('warn'), error: write('error') };
+/** Which refusal metric an error answer counts under; undefined for pool failures and in-band errors. */
+function rejectionReason(error: GatewayError): RejectionReason | undefined {
+  if (error.status === 401) return 'unauthenticated';
+  if (error.status === 403) return 'forbidden';
+  if (error.status === 429) return 'rate-limited';
+  if (error.status === 503 && error.code === POOL_ERROR.unavailable) return 'circuit-open';
+  if (error.status >= 400 && error.status < 500) return 'invalid-request';
+  return undefined;
 }

@@ -13,6 +13,8 @@ export * from './backend';
 export * from './routing';
 export * from './session';
 export * from './resilience';
+export * from './auth';
+export * from './telemetry';
 export { startGatewayServer, type GatewayServer, type GatewayServerOptions } from './adapters/node-http';
 export { createRedisClient, type RedisClientOptions } from './adapters/redis';
 export { createNodeBackendTransport, type NodeBackendOptions } from './adapters/node-backend';

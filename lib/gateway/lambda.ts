@@ -18,6 +18,7 @@ import { createGateway, type Gateway, type GatewayOptions } from './gateway';
 import { RPC, errorResponse } from './protocol/jsonrpc';
 import { RedisRateLimiter } from './resilience/redis-rate-limiter';
 import { RedisSessionStore } from './session/redis-store';
+import { createTelemetry, type Telemetry } from './telemetry/telemetry';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -49,7 +50,11 @@ function parseJson(env: Environment, name: string): unknown {
 }
 
 /** Builds the gateway from `GATEWAY_ENV` variables; every missing or malformed input is named. */
-export async function createGatewayFromEnvironment(env: Environment, readSecret: SecretReader = secretsManagerReader()): Promise<Gateway> {
+export async function createGatewayFromEnvironment(
+  env: Environment,
+  readSecret: SecretReader = secretsManagerReader(),
+  telemetry?: Telemetry,
+): Promise<Gateway> {
   const spec = parseFleetSpec(parseJson(env, GATEWAY_ENV.spec), GATEWAY_ENV.spec);
   const poolUrls = parseJson(env, GATEWAY_ENV.poolUrls);
   if (typeof poolUrls !== 'object' || poolUrls === null || Array.isArray(poolUrls) || !Object.values(poolUrls).every((v) => typeof v === 'string')) {
@@ -78,6 +83,7 @@ export async function createGatewayFromEnvironment(env: Environment, readSecret:
     }),
     ...(publicUrl ? { publicUrl } : {}),
     ...(identity !== undefined ? { identityKey: new TextEncoder().encode(identity) } : {}),
+    ...(telemetry ? { telemetry } : {}),
   };
   const redisUrl = env[GATEWAY_ENV.redisUrl];
   if (redisUrl) {
@@ -89,10 +95,12 @@ export async function createGatewayFromEnvironment(env: Environment, readSecret:
 }
 
 let gateway: Promise<Gateway> | undefined;
+let telemetry: Telemetry | undefined;
 
 /** The ALB target: one gateway per execution environment, built on the first invocation. */
 export async function handler(event: ALBEvent): Promise<ALBResult> {
-  gateway ??= createGatewayFromEnvironment(process.env).catch((error: unknown) => {
+  telemetry ??= createTelemetry({ fleet: fleetNameOf(process.env) });
+  gateway ??= createGatewayFromEnvironment(process.env, secretsManagerReader(), telemetry).catch((error: unknown) => {
     gateway = undefined; // a failed cold start is retried by the next invocation
     throw error;
   });
@@ -102,8 +110,20 @@ export async function handler(event: ALBEvent): Promise<ALBResult> {
     ready = await gateway;
   } catch (error) {
     // Configuration problems are logged in full and answered as a JSON-RPC error, not a bare 502.
-    console.error(JSON.stringify({ level: 'ERROR', message: 'gateway cold start failed', error: (error as Error).message }));
+    telemetry.log.error('gateway cold start failed', { error });
     return albResultFor(event, request, errorResponse(new GatewayError(503, RPC.internalError, `Gateway unavailable: it could not start (${(error as Error).message})`)));
   }
-  return albResultFor(event, request, await ready.handle(request));
+  const result = albResultFor(event, request, await ready.handle(request));
+  telemetry.flush(); // EMF lines must be out before the invocation freezes
+  return result;
+}
+
+/** The fleet name for metrics even when the spec is broken (then `unknown`). */
+function fleetNameOf(env: Environment): string {
+  try {
+    const name = (JSON.parse(env[GATEWAY_ENV.spec] ?? '{}') as { name?: unknown }).name;
+    return typeof name === 'string' ? name : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -1,13 +1,10 @@
-import { resolveFleetSpec } from '../../lib/spec/defaults';
-import { createGateway, type Gateway } from '../../lib/gateway/gateway';
-import { startGatewayServer, type GatewayServer } from '../../lib/gateway/adapters/node-http';
+import { startGateway, type RunningGateway } from '../support/harness';
 import { startV1StatefulPool, startV1StatelessPool, startV2Pool, type TestPool } from '../support/pools';
 import { answerOf, connectV1, connectV2 } from '../support/clients';
 
 describe('gateway serves both client eras against every pool era', () => {
   let pools: TestPool[];
-  let gateway: Gateway;
-  let server: GatewayServer;
+  let gw: RunningGateway;
   let mcpUrl: string;
 
   beforeAll(async () => {
@@ -16,22 +13,22 @@ describe('gateway serves both client eras against every pool era', () => {
       startV1StatefulPool({ name: 'slack', tools: ['slack_post', 'slack_count'], extras: true }),
       startV1StatelessPool({ name: 'images', tools: ['images_resize'] }),
     ]);
-    const spec = resolveFleetSpec({
+    gw = await startGateway(
+      {
       name: 'eras',
       pools: [
         { name: 'github', image: 'x', tools: ['github_*'] },
         { name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
         { name: 'images', image: 'x', tools: ['images_*'], protocolVersion: '2025-06-18' },
       ],
-    });
-    gateway = createGateway({ spec, poolUrls: { github: pools[0]!.url, slack: pools[1]!.url, images: pools[2]!.url } });
-    server = await startGatewayServer(gateway, { port: 0 });
-    mcpUrl = `${server.url}/mcp`;
+      },
+      { github: pools[0]!.url, slack: pools[1]!.url, images: pools[2]!.url },
+    );
+    mcpUrl = gw.mcpUrl;
   });
 
   afterAll(async () => {
-    await server.close();
-    await gateway.close();
+    await gw.close();
     await Promise.all(pools.map((p) => p.close()));
   });
 

@@ -2,6 +2,7 @@
 import { startGatewayServer, type GatewayServer } from '../../lib/gateway/adapters/node-http';
 import { createGateway, type Gateway, type GatewayOptions } from '../../lib/gateway/gateway';
 import { resolveFleetSpec } from '../../lib/spec/defaults';
+import { createTelemetry } from '../../lib/gateway/telemetry/telemetry';
 import type { FleetSpec } from '../../lib/spec/types';
 
 export interface RunningGateway {
@@ -16,7 +17,7 @@ export interface RunningGateway {
 export const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function startGateway(spec: FleetSpec, poolUrls: Record<string, string>, options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
-  const gateway = createGateway({ spec: resolveFleetSpec(spec), poolUrls, logger: quietLogger, ...options });
+  const gateway = createGateway({ spec: resolveFleetSpec(spec), poolUrls, logger: quietLogger, telemetry: createTelemetry({ fleet: spec.name, disabled: true }), ...options });
   const server = await startGatewayServer(gateway, { port: 0 });
   return {
     gateway,

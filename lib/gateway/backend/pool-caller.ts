@@ -18,6 +18,7 @@ import { randomInt } from 'node:crypto';
 import type { ResolvedPoolSpec } from '../../spec/defaults';
 import { GatewayError } from '../errors';
 import type { CircuitBreakerRegistry } from '../resilience/breaker';
+import type { CallRecord } from '../telemetry/call-metrics';
 import type { HeaderMap } from '../http';
 import type { BackendSessionRecord, GatewaySessionRecord, SessionStore } from '../ports';
 import { toLegacyParams, toModernParams, type Envelope } from '../protocol/envelope';
@@ -40,6 +41,8 @@ export interface PoolCall {
   /** Whether the method may be sent again after a failure (never `tools/call`). */
   readonly idempotent: boolean;
   readonly requestId: string;
+  /** The tool, for metrics: only a name the pool declares (never raw client input). @default - pool metrics only */
+  readonly tool?: string;
   /** Signed caller identity for the pool (`IDENTITY_HEADER`), when configured. */
   readonly identity?: { readonly header: string; valueFor(pool: string): Promise<string> };
 }
@@ -54,6 +57,8 @@ export interface PoolCallerOptions {
   readonly store: SessionStore;
   readonly timeoutMs: number;
   readonly sessionTtlSeconds: number;
+  /** Reports every exchange with a pool (metrics). @default - none */
+  readonly recordCall?: (call: CallRecord) => void;
   /** Per-pool circuit breakers. @default - none */
   readonly breakers?: CircuitBreakerRegistry;
   /** Sent as `clientInfo` when the gateway opens sessions on its own behalf. */
@@ -84,16 +89,20 @@ export class PoolCaller {
    */
   async send(target: PoolTarget, message: JsonRpcRequest | JsonRpcNotification, call: PoolCall, rawBody?: string): Promise<BackendHttpResponse> {
     const breaker = this.options.breakers?.get(target.pool.name);
-    if (!breaker) return this.sendUnguarded(target, message, call, rawBody);
-    breaker.acquire();
+    breaker?.acquire();
+    const started = performance.now();
+    const record = (ok: boolean) =>
+      this.options.recordCall?.({ pool: target.pool.name, ...(call.tool !== undefined ? { tool: call.tool } : {}), ok, ms: performance.now() - started });
     try {
       const reply = await this.sendUnguarded(target, message, call, rawBody);
-      if (reply.status >= 500) breaker.recordFailure();
-      else breaker.recordSuccess();
+      if (reply.status >= 500) breaker?.recordFailure();
+      else breaker?.recordSuccess();
+      record(reply.status < 400);
       return reply;
     } catch (error) {
-      if (error instanceof GatewayError && (error.status === 502 || error.status === 504)) breaker.recordFailure();
-      else breaker.recordSuccess();
+      if (error instanceof GatewayError && (error.status === 502 || error.status === 504)) breaker?.recordFailure();
+      else breaker?.recordSuccess();
+      record(false);
       throw error;
     }
   }
