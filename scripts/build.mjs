@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * Bundles what mcp-fleet ships as single files (run by `npm run build`, after `tsc`):
+ *  - the gateway Lambda → dist/gateway-lambda/index.js (+ index.js.LEGAL.txt), which the CDK and
+ *    Pulumi components deploy as-is, so users need neither Docker nor esbuild to synthesize;
+ *  - the CLI → dist/cli/mcp-fleet.js, one file that starts fast and carries the example pools
+ *    `mcp-fleet dev` runs (examples/ is not compiled into dist by tsc).
+ * Output is deterministic: no timestamps, no absolute paths; metafiles go to dist/meta/.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Size the issue sets for the minified gateway bundle. */
+const GATEWAY_BUDGET_BYTES = 300 * 1024;
+
+/** @type {Array<{ name: string, entry: string, outfile: string, options: import('esbuild').BuildOptions }>} */
+const BUNDLES = [
+  {
+    name: 'gateway-lambda',
+    entry: 'lib/gateway/lambda.ts',
+    outfile: 'dist/gateway-lambda/index.js',
+    options: {
+      target: 'node22',
+      minify: true,
+      // The Lambda Node.js runtime provides AWS SDK v3.
+      external: ['@aws-sdk/*'],
+      // License texts stay next to the code that is deployed, out of the code itself.
+      legalComments: 'external',
+    },
+  },
+  {
+    name: 'cli',
+    entry: 'lib/cli/main.ts',
+    outfile: 'dist/cli/mcp-fleet.js',
+    options: {
+      // Users run the CLI on the Node versions package.json "engines" allows.
+      target: 'node20',
+      minifyWhitespace: true,
+      minifySyntax: true,
+      keepNames: true,
+      legalComments: 'external',
+    },
+  },
+];
+
+function kib(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+async function bundle({ name, entry, outfile, options }) {
+  const entryPath = join(root, entry);
+  if (!existsSync(entryPath)) {
+    throw new Error(`${name}: entry point ${entry} is missing; the build cannot produce ${outfile}`);
+  }
+  rmSync(join(root, dirname(outfile)), { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    treeShaking: true,
+    sourcemap: false,
+    metafile: true,
+    logLevel: 'warning',
+    ...options,
+  });
+  mkdirSync(join(root, 'dist/meta'), { recursive: true });
+  writeFileSync(join(root, 'dist/meta', `${name}.json`), JSON.stringify(result.metafile, null, 2));
+  const code = readFileSync(join(root, outfile));
+  return { name, outfile, bytes: statSync(join(root, outfile)).size, gzip: gzipSync(code, { level: 9 }).length };
+}
+
+const results = [];
+for (const spec of BUNDLES) results.push(await bundle(spec));
+
+for (const r of results) {
+  console.log(`${r.name.padEnd(16)} ${relative(root, join(root, r.outfile)).padEnd(32)} ${kib(r.bytes).padStart(11)}  (gzip ${kib(r.gzip)})`);
+}
+const gateway = results.find((r) => r.name === 'gateway-lambda');
+if (gateway && gateway.bytes > GATEWAY_BUDGET_BYTES) {
+  console.warn(`warning: the gateway bundle (${kib(gateway.bytes)}) is over its ${kib(GATEWAY_BUDGET_BYTES)} budget; see dist/meta/gateway-lambda.json`);
+}
