@@ -13,6 +13,9 @@
 import type { ResolvedFleetSpec } from '../spec';
 
 /** Route 53 health checkers probe every 10 or 30 seconds. */
+export type FrontDoor = 'latency-records' | 'global-accelerator';
+
+/** Route 53 health checkers probe every 10 or 30 seconds. */
 export type HealthCheckIntervalSeconds = 10 | 30;
 
 /** One region that runs a copy of the fleet. */
@@ -35,8 +38,12 @@ export interface GlobalRoutingInput {
   readonly healthCheckIntervalSeconds?: HealthCheckIntervalSeconds;
   /** Consecutive failed probes before a region is taken out. @default 3 */
   readonly healthCheckFailureThreshold?: number;
-  /** Also plan a Global Accelerator. @default false */
-  readonly globalAccelerator?: boolean;
+  /**
+   * What agents connect to: Route 53 latency records (one per region, each with its health check), or
+   * one alias record to an AWS Global Accelerator (two anycast IPs, endpoint groups per region).
+   * @default 'latency-records'
+   */
+  readonly frontDoor?: FrontDoor;
 }
 
 /** SSM parameters, in the fleet's own region, that describe its public load balancer. */
@@ -85,7 +92,10 @@ export interface AcceleratorPlan {
 
 export interface GlobalRoutingPlan {
   readonly recordName: string;
+  readonly frontDoor: FrontDoor;
+  /** Latency records, for the `latency-records` front door; empty otherwise. */
   readonly records: readonly LatencyRecordPlan[];
+  /** The accelerator, for the `global-accelerator` front door. */
   readonly accelerator?: AcceleratorPlan;
 }
 
@@ -141,20 +151,24 @@ export function planGlobalRouting(spec: ResolvedFleetSpec, input: GlobalRoutingI
   if (problems.length > 0) throw new Error(`invalid global routing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   const requestIntervalSeconds = input.healthCheckIntervalSeconds ?? 30;
   const failureThreshold = input.healthCheckFailureThreshold ?? 3;
-  const records = input.regions.map(
-    (r): LatencyRecordPlan => ({
-      id: regionId(r.region),
-      region: r.region,
-      setIdentifier: `${spec.name}-${r.region}`,
-      evaluateTargetHealth: true,
-      ...(r.healthCheckDomainName !== undefined ? { healthCheckDomainName: r.healthCheckDomainName } : {}),
-      healthCheck: { protocol: 'HTTPS', port: 443, resourcePath: spec.healthPath, requestIntervalSeconds, failureThreshold, enableSni: true, measureLatency: true },
-    }),
-  );
-  const plan: GlobalRoutingPlan = { recordName: input.recordName, records };
-  if (!input.globalAccelerator) return plan;
+  const frontDoor = input.frontDoor ?? 'latency-records';
+  if (frontDoor === 'latency-records') {
+    const records = input.regions.map(
+      (r): LatencyRecordPlan => ({
+        id: regionId(r.region),
+        region: r.region,
+        setIdentifier: `${spec.name}-${r.region}`,
+        evaluateTargetHealth: true,
+        ...(r.healthCheckDomainName !== undefined ? { healthCheckDomainName: r.healthCheckDomainName } : {}),
+        healthCheck: { protocol: 'HTTPS', port: 443, resourcePath: spec.healthPath, requestIntervalSeconds, failureThreshold, enableSni: true, measureLatency: true },
+      }),
+    );
+    return { recordName: input.recordName, frontDoor, records };
+  }
   return {
-    ...plan,
+    recordName: input.recordName,
+    frontDoor,
+    records: [],
     accelerator: {
       // At most 34 characters (fleet names have at most 24): within the accelerator limit of 64.
       name: `mcp-fleet-${spec.name}`,

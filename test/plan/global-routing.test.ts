@@ -28,12 +28,13 @@ describe('planGlobalRouting', () => {
       },
       expect.objectContaining({ id: 'EuWest1', region: 'eu-west-1', healthCheckDomainName: 'eu.mcp.example.com' }),
     ]);
+    expect(plan.frontDoor).toBe('latency-records');
     expect(plan.accelerator).toBeUndefined();
   });
 
-  test('GIVEN an accelerator and a fast health check WHEN planned THEN one endpoint group per region probes the health path', () => {
-    const plan = planGlobalRouting(spec, { regions, recordName: 'mcp.example.com', globalAccelerator: true, healthCheckIntervalSeconds: 10, healthCheckFailureThreshold: 2 });
-    expect(plan.records[0]!.healthCheck).toMatchObject({ requestIntervalSeconds: 10, failureThreshold: 2 });
+  test('GIVEN the accelerator front door and a fast health check WHEN planned THEN one endpoint group per region probes the health path and no latency records exist', () => {
+    const plan = planGlobalRouting(spec, { regions, recordName: 'mcp.example.com', frontDoor: 'global-accelerator', healthCheckIntervalSeconds: 10, healthCheckFailureThreshold: 2 });
+    expect(plan.records).toEqual([]);
     expect(plan.accelerator).toEqual({
       name: 'mcp-fleet-agents',
       listener: { port: 443, protocol: 'TCP', clientAffinity: 'NONE' },

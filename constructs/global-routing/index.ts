@@ -1,0 +1,2 @@
+export * from './global-routing';
+export * from './regional-endpoint';
