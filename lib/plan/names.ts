@@ -86,7 +86,6 @@ export function fleetNames(fleet: string): FleetNames {
     sessionStore: boundedName(`${fleet}-sessions`, NAME_LIMITS.elastiCacheId),
     sessionStoreUserGroup: boundedName(`${fleet}-sessions-users`, NAME_LIMITS.elastiCacheId),
     sessionStoreDefaultUser: boundedName(`${fleet}-sessions-default`, NAME_LIMITS.elastiCacheId),
-    sessionStoreDefaultUser: boundedName(`${fleet}-sessions-default`, NAME_LIMITS.elastiCacheId),
   };
 }
 

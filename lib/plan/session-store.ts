@@ -80,7 +80,6 @@ export function planSessionStore(spec: ResolvedFleetSpec): SessionStorePlan {
       authentication: 'default-user-password',
       userGroupId: names.sessionStoreUserGroup,
       defaultUserId: names.sessionStoreDefaultUser,
-      defaultUserId: names.sessionStoreDefaultUser,
       snapshotRetentionDays: SNAPSHOT_RETENTION_DAYS,
       authToken,
     };

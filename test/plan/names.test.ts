@@ -34,7 +34,6 @@ describe('fleetNames / poolNames', () => {
     expect(names.sessionStore.length).toBeLessThanOrEqual(NAME_LIMITS.elastiCacheId);
     expect(names.sessionStoreUserGroup.length).toBeLessThanOrEqual(NAME_LIMITS.elastiCacheId);
     expect(names.sessionStoreDefaultUser.length).toBeLessThanOrEqual(NAME_LIMITS.elastiCacheId);
-    expect(names.sessionStoreDefaultUser.length).toBeLessThanOrEqual(NAME_LIMITS.elastiCacheId);
     expect(names.wafLogGroup).toMatch(/^aws-waf-logs-/);
     expect(poolNames(fleet, 'p'.repeat(20)).targetGroup.length).toBeLessThanOrEqual(NAME_LIMITS.targetGroup);
   });
