@@ -15,6 +15,7 @@ import type { Authenticator, RateLimiter, SessionStore } from '../gateway/ports'
 import { MemoryRateLimiter } from '../gateway/resilience/memory-rate-limiter';
 import { RedisRateLimiter } from '../gateway/resilience/redis-rate-limiter';
 import { MemorySessionStore, RedisSessionStore } from '../gateway/session';
+import { createTelemetry } from '../gateway/telemetry';
 import type { ResolvedFleetSpec } from '../spec';
 import { CliError } from './errors';
 import type { LocalFleet } from './local-fleet';
@@ -32,6 +33,11 @@ export interface LocalGatewayOptions {
   readonly redisUrl?: string;
   /** Region part of session ids and store keys. @default 'local' */
   readonly region?: string;
+  /**
+   * How often per-tool and per-pool EMF metrics are written to stdout (a CloudWatch agent can ship them).
+   * @default 60000
+   */
+  readonly metricsIntervalMs?: number;
 }
 
 export interface LocalGateway {
@@ -96,6 +102,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const gateway = createGateway({
     spec,
     poolUrls,
+    telemetry: createTelemetry({ fleet: spec.name, flushIntervalMs: options.metricsIntervalMs ?? 60_000 }),
     sessionStore,
     region,
     ...(rateLimiter ? { rateLimiter } : {}),
