@@ -12,8 +12,8 @@ export interface MemoryRateLimiterOptions {
    */
   readonly now?: () => number;
   /**
-   * Number of buckets above which full (idle) buckets are forgotten, which bounds memory when
-   * callers or tools come and go.
+   * Number of buckets above which full (idle) buckets are forgotten, at most once a second, which
+   * bounds memory when callers or tools come and go.
    * @default 10000
    */
   readonly sweepAbove?: number;
@@ -28,6 +28,7 @@ export class MemoryRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, StoredBucket>();
   private readonly now: () => number;
   private readonly sweepAbove: number;
+  private nextSweepAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: MemoryRateLimiterOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -37,7 +38,7 @@ export class MemoryRateLimiter implements RateLimiter {
   async take(key: string, perSecond: number, burst: number): Promise<RateDecision> {
     assertBucketLimits(key, perSecond, burst);
     const now = this.now();
-    if (this.buckets.size > this.sweepAbove) this.sweep(now);
+    if (this.buckets.size > this.sweepAbove && now >= this.nextSweepAt) this.sweep(now);
     const { state, decision } = takeToken(this.buckets.get(key), now, perSecond, burst);
     this.buckets.set(key, { ...state, fullAt: state.at + msUntilFull(state.tokens, perSecond, burst) });
     return decision;
@@ -49,6 +50,8 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   private sweep(now: number): void {
+    // When every bucket is busy, sweeping on each call would make every call walk them all.
+    this.nextSweepAt = now + 1_000;
     for (const [key, bucket] of this.buckets) {
       if (bucket.fullAt <= now) this.buckets.delete(key);
     }

@@ -30,22 +30,41 @@ export function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, option
   if (!Number.isFinite(options.ms) || options.ms <= 0) {
     return Promise.reject(new RangeError(`withTimeout(${options.what}): ms must be a positive number (got ${options.ms})`));
   }
-  const deadline = AbortSignal.timeout(options.ms);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+  const controller = new AbortController();
+  let timedOut = false;
   const reasonFor = (): unknown =>
-    deadline.aborted
-      ? new GatewayError(504, POOL_ERROR.timeout, `Timed out after ${options.ms} ms waiting for ${options.what}`, {}, { cause: deadline.reason })
-      : signal.reason;
-  if (signal.aborted) return Promise.reject(reasonFor());
+    timedOut ? new GatewayError(504, POOL_ERROR.timeout, `Timed out after ${options.ms} ms waiting for ${options.what}`) : options.signal?.reason;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(reasonFor());
-    signal.addEventListener('abort', onAbort, { once: true });
+    const abort = () => {
+      controller.abort(reasonFor());
+      reject(reasonFor());
+    };
+    // A plain timer, cleared on completion: a busy gateway must not keep one pending timer per finished call.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort();
+    }, options.ms);
+    options.signal?.addEventListener('abort', abort, { once: true });
+    const settle = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
+    };
     let running: Promise<T>;
     try {
-      running = work(signal);
+      running = work(controller.signal);
     } catch (error) {
       running = Promise.reject(error);
     }
-    running.then(resolve, (error: unknown) => reject(signal.aborted ? reasonFor() : error)).finally(() => signal.removeEventListener('abort', onAbort));
+    running.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        reject(controller.signal.aborted ? reasonFor() : error);
+      },
+    );
   });
 }

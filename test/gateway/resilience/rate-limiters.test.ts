@@ -47,6 +47,23 @@ describe('MemoryRateLimiter', () => {
     expect(limiter.size).toBe(1);
   });
 
+  test('GIVEN more busy buckets than the sweep size WHEN calls keep coming THEN it sweeps at most once a second', async () => {
+    let now = 0;
+    const limiter = new MemoryRateLimiter({ now: () => now, sweepAbove: 2 });
+    for (const caller of ['a', 'b', 'c']) await limiter.take(caller, 0.001, 5); // busy for a long time
+    await limiter.take('x', 10, 1); // sweeps (nothing to forget); x is full again at 100 ms
+    expect(limiter.size).toBe(4);
+    now = 1_500;
+    await limiter.take('y', 10, 1); // sweeps: forgets x
+    expect(limiter.size).toBe(4);
+    now = 2_000;
+    await limiter.take('z', 10, 1); // y is full again, but the last sweep was 500 ms ago: kept
+    expect(limiter.size).toBe(5);
+    now = 2_500;
+    await limiter.take('z', 10, 1); // sweeps: forgets y and z, then takes from a new z
+    expect(limiter.size).toBe(4);
+  });
+
   test('GIVEN limits that make no sense WHEN taking THEN the error names the key and value', async () => {
     const limiter = new MemoryRateLimiter();
     await expect(limiter.take('agent:a', 0, 5)).rejects.toThrow('rate limit "agent:a": perSecond must be a positive number (got 0)');

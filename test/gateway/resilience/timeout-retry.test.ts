@@ -54,6 +54,13 @@ describe('withTimeout', () => {
     await expect(pending).rejects.toThrow('client went away');
   });
 
+  test('GIVEN many calls that finish in time WHEN done THEN no deadline timer is left pending', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    await Promise.all([...Array(200)].map(() => withTimeout(() => Promise.resolve('ok'), { ms: 60_000, what: 'x' })));
+    expect(timers()).toBe(before);
+  });
+
   test('GIVEN a failing call WHEN within the deadline THEN its own error is passed on', async () => {
     await expect(withTimeout(() => Promise.reject(new Error('ECONNREFUSED')), { ms: 1_000, what: 'x' })).rejects.toThrow('ECONNREFUSED');
     await expect(withTimeout(() => Promise.resolve(1), { ms: 0, what: 'x' })).rejects.toThrow('withTimeout(x): ms must be a positive number (got 0)');
