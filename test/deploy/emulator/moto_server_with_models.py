@@ -7,7 +7,8 @@
 2. Types whose moto model drops properties the tests check, or lacks attributes CDK reads: target
    group attributes (algorithm, deregistration delay, stickiness) and TargetGroupFullName, load
    balancer attributes and CanonicalHostedZoneID, the ECS service's launch type, network
-   configuration, load balancers and service registries.
+   configuration, load balancers and service registries; the task definition's CPU, network mode,
+   compatibilities and roles; the Lambda function's architecture.
 
 Each model creates the resource through moto's own service backend, so the test reads it back with
 the AWS SDK like any other, and the backend's own validation applies. Only creation is modelled
@@ -23,6 +24,8 @@ import sys
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
+from moto.awslambda.models import LambdaFunction
+from moto.core.utils import pascal_to_camelcase, remap_nested_keys
 from moto.ecs.models import Cluster, Service, TaskDefinition, ecs_backends
 from moto.elasticache.models import elasticache_backends
 from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
@@ -41,11 +44,7 @@ def _tags(properties: dict[str, Any]) -> list[dict[str, str]]:
 
 def _camel_keys(value: Any) -> Any:
     """CloudFormation spells API structures in PascalCase (`AwsvpcConfiguration`); ECS wants camelCase."""
-    if isinstance(value, dict):
-        return {key[:1].lower() + key[1:]: _camel_keys(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_camel_keys(item) for item in value]
-    return value
+    return remap_nested_keys(value, pascal_to_camelcase)
 
 
 def _key_values(entries: Any) -> dict[str, str]:
@@ -378,6 +377,50 @@ class EcsServiceModel(Service, CloudFormationModel):
             propagate_tags=p.get("PropagateTags", "NONE"),
             network_configuration=_camel_keys(p.get("NetworkConfiguration")),
         )
+
+
+class EcsTaskDefinitionModel(TaskDefinition, CloudFormationModel):
+    """moto's task definition model reads only the family, containers, volumes and memory."""
+
+    __module__ = MOTO_MODULE
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> TaskDefinition:
+        p = cloudformation_json["Properties"]
+        return ecs_backends[account_id][region_name].register_task_definition(
+            family=p.get("Family") or resource_name,
+            container_definitions=_camel_keys(p.get("ContainerDefinitions") or []),
+            volumes=_camel_keys(p.get("Volumes") or []),
+            network_mode=p.get("NetworkMode"),
+            tags=_camel_keys(_tags(p)),
+            requires_compatibilities=p.get("RequiresCompatibilities"),
+            cpu=p.get("Cpu"),
+            memory=p.get("Memory"),
+            task_role_arn=p.get("TaskRoleArn"),
+            execution_role_arn=p.get("ExecutionRoleArn"),
+            runtime_platform=_camel_keys(p.get("RuntimePlatform")),
+            ephemeral_storage=_camel_keys(p.get("EphemeralStorage")),
+        )
+
+
+class LambdaFunctionModel(LambdaFunction, CloudFormationModel):
+    """moto's function model, plus Architectures (it creates every function as x86_64)."""
+
+    __module__ = MOTO_MODULE
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> LambdaFunction:
+        function = super().create_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        architectures = cloudformation_json["Properties"].get("Architectures")
+        if architectures:
+            function.architectures = list(architectures)
+        return function
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ export interface DeployedStack {
   readonly stackName: string;
   /** The template the CLI synthesized and deployed. */
   readonly template: SynthesizedTemplate;
+  /** The cloud assembly the CLI wrote (template, staged assets). */
+  readonly assemblyDir: string;
   /** What CloudFormation reports as created, by logical id. */
   readonly resources: ReadonlyMap<string, DeployedResource>;
   /** The `cdk deploy` run (output, duration). */
@@ -135,6 +137,7 @@ export class EmulatorDeployment {
     return {
       stackName: options.stackName,
       template: readSynthesizedTemplate(assemblyDir, options.stackName),
+      assemblyDir,
       resources: await listDeployedResources(this.clientConfig, options.stackName),
       run,
     };
