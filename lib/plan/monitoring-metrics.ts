@@ -3,6 +3,7 @@
  * statistic. Plain data; `constructs/` and `pulumi/` map each `MetricSource` to the dimensions of a
  * concrete resource (a load balancer's full name, a service's cluster and name, ...).
  */
+import { METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE } from '../gateway/telemetry/metric-names';
 
 /** Statistics the monitoring plan uses. */
 export type MetricStatistic = 'Sum' | 'Average' | 'Minimum' | 'Maximum' | 'p50' | 'p95' | 'p99';
@@ -115,18 +116,19 @@ export const AWS_METRICS = {
 } as const;
 
 /**
- * The gateway's embedded-metric-format (EMF) metrics, as `lib/gateway/telemetry/metric-names.ts`
- * publishes them: `Calls`, `Errors` and `Latency` per tool ({Fleet, Tool}, `tools/call` only) and per
- * pool ({Fleet, Pool}, every request sent to the pool), and `Rejected` per {Fleet, Reason}.
+ * The gateway's embedded-metric-format (EMF) metrics, from the gateway's own contract
+ * (`lib/gateway/telemetry/metric-names.ts`): `Calls`, `Errors` and `Latency` per tool ({Fleet, Tool},
+ * `tools/call` only) and per pool ({Fleet, Pool}, every request sent to the pool), and `Rejected` per
+ * {Fleet, Reason}.
  */
 export const GATEWAY_METRICS = {
-  namespace: 'McpFleet',
-  fleetDimension: 'Fleet',
-  toolDimension: 'Tool',
-  poolDimension: 'Pool',
-  reasonDimension: 'Reason',
-  calls: 'Calls',
-  errors: 'Errors',
-  latency: 'Latency',
-  rejected: 'Rejected',
+  namespace: METRICS_NAMESPACE,
+  fleetDimension: METRIC_DIMENSIONS.fleet,
+  toolDimension: METRIC_DIMENSIONS.tool,
+  poolDimension: METRIC_DIMENSIONS.pool,
+  reasonDimension: METRIC_DIMENSIONS.reason,
+  calls: METRIC_NAMES.calls,
+  errors: METRIC_NAMES.errors,
+  latency: METRIC_NAMES.latency,
+  rejected: METRIC_NAMES.rejected,
 } as const;
