@@ -9,6 +9,26 @@ import { GatewayError } from '../errors';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** The 503 of a call refused because its pool's circuit is open (the pool was not asked). */
+export class CircuitOpenError extends GatewayError {
+  constructor(
+    /** The pool whose circuit is open. */
+    public readonly pool: string,
+    consecutiveFailures: number,
+    retryAfterSeconds: number,
+    state: BreakerState,
+  ) {
+    super(
+      503,
+      POOL_ERROR.unavailable,
+      `Pool "${pool}" is unavailable: its circuit is open after ${consecutiveFailures} consecutive failures; retry in ${retryAfterSeconds} s`,
+      { 'retry-after': String(retryAfterSeconds) },
+      { data: { pool, breaker: state } },
+    );
+    this.name = 'CircuitOpenError';
+  }
+}
+
 /** What `/health` and metrics show of one breaker. */
 export interface BreakerSnapshot {
   readonly state: BreakerState;
@@ -127,15 +147,8 @@ export class CircuitBreaker {
     return result;
   }
 
-  private rejection(waitMs: number): GatewayError {
-    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    return new GatewayError(
-      503,
-      POOL_ERROR.unavailable,
-      `Pool "${this.name}" is unavailable: its circuit is open after ${this.failures} consecutive failures; retry in ${seconds} s`,
-      { 'retry-after': String(seconds) },
-      { data: { pool: this.name, breaker: this.state } },
-    );
+  private rejection(waitMs: number): CircuitOpenError {
+    return new CircuitOpenError(this.name, this.failures, Math.max(1, Math.ceil(waitMs / 1000)), this.state);
   }
 }
 

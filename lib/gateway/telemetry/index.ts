@@ -3,3 +3,4 @@ export * from './request-id';
 export * from './logger';
 export * from './call-metrics';
 export * from './telemetry';
+export * from './rejection-reason';
