@@ -92,7 +92,7 @@ describe('gateway aggregation and routing', () => {
     expect((await client.listPrompts()).prompts.map((p) => p.name)).toEqual(['alpha_prompt', 'beta_prompt']);
     expect((await client.readResource({ uri: 'beta://info' })).contents[0]).toMatchObject({ text: 'info of beta' });
     expect((await client.readResource({ uri: 'alpha://item/42' })).contents[0]).toMatchObject({ text: expect.stringContaining('of alpha') });
-    expect((await client.getPrompt({ name: 'beta_prompt' })).messages[0]!.content).toMatchObject({ text: 'prompt of beta' });
+    expect((await client.getPrompt({ name: 'beta_prompt' })).messages[0]!.content).toMatchObject({ text: 'prompt of beta from beta' });
     await client.close();
   });
 
@@ -101,7 +101,7 @@ describe('gateway aggregation and routing', () => {
     const client = await connectV2(g.mcpUrl);
     expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(['alpha://info', 'beta://info']);
     expect((await client.readResource({ uri: 'beta://info' })).contents[0]).toMatchObject({ text: 'info of beta' });
-    expect((await client.getPrompt({ name: 'alpha_prompt' })).messages[0]!.content).toMatchObject({ text: 'prompt of alpha' });
+    expect((await client.getPrompt({ name: 'alpha_prompt' })).messages[0]!.content).toMatchObject({ text: 'prompt of alpha from alpha' });
     await client.close();
   });
 

@@ -28,14 +28,19 @@ export interface TestPoolOptions {
   readonly tools: readonly string[];
   /** @default 0 (any free port) */
   readonly port?: number;
+  /** Loopback address to bind (127.0.0.2, 127.0.0.3… stand for distinct tasks). @default '127.0.0.1' */
+  readonly host?: string;
   /** A prompt and a resource (`<name>://info`, template `<name>://item/{id}`) besides the tools. @default false */
   readonly extras?: boolean;
+  /** Which task (process) this is, reported in answers; pools of one name may run several. @default name */
+  readonly task?: string;
   /** Milliseconds every tool call takes. @default 0 */
   readonly delayMs?: number;
 }
 
 export interface ToolAnswer {
   readonly pool: string;
+  readonly task: string;
   readonly tool: string;
   readonly args: Record<string, unknown>;
   /** Calls made so far in this backend session (stateful pools), else 0. */
@@ -52,14 +57,14 @@ function registrations(options: TestPoolOptions, templateClass: new (t: string, 
         { description: `${tool} of ${options.name}`, inputSchema: z.object({ text: z.string().optional(), n: z.number().optional() }) },
         async (args: Record<string, unknown>) => {
           if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
-          const answer: ToolAnswer = { pool: options.name, tool, args, count: counter() };
+          const answer: ToolAnswer = { pool: options.name, task: options.task ?? options.name, tool, args, count: counter() };
           return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
         },
       );
     }
     if (!options.extras) return;
     server.registerPrompt(`${options.name}_prompt`, { description: 'a prompt' }, async () => ({
-      messages: [{ role: 'user', content: { type: 'text', text: `prompt of ${options.name}` } }],
+      messages: [{ role: 'user', content: { type: 'text', text: `prompt of ${options.name} from ${options.task ?? options.name}` } }],
     }));
     server.registerResource(`${options.name}-info`, `${options.name}://info`, { mimeType: 'text/plain' }, async (uri: URL) => ({
       contents: [{ uri: uri.href, text: `info of ${options.name}` }],
@@ -70,7 +75,8 @@ function registrations(options: TestPoolOptions, templateClass: new (t: string, 
   };
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, port: number, closeExtra: () => Promise<void>): Promise<TestPool> {
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, options: TestPoolOptions, closeExtra: () => Promise<void>): Promise<TestPool> {
+  const host = options.host ?? '127.0.0.1';
   const seenHeaders: TestPool['seenHeaders'] = [];
   const server: Server = createServer((req, res) => {
     seenHeaders.push({ ...req.headers });
@@ -82,11 +88,11 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${actual}/mcp`,
+    url: `http://${host}:${actual}/mcp`,
     port: actual,
     seenHeaders,
     async close() {
@@ -124,7 +130,7 @@ export async function startV1StatefulPool(options: TestPoolOptions): Promise<Tes
     }
     await transport.handleRequest(req, res);
   };
-  return listen((req, res) => void handler(req, res), options.port ?? 0, async () => {
+  return listen((req, res) => void handler(req, res), options, async () => {
     await Promise.all([...transports.values()].map((t) => t.close()));
   });
 }
@@ -141,7 +147,7 @@ export async function startV1StatelessPool(options: TestPoolOptions): Promise<Te
     await server.connect(transport);
     await transport.handleRequest(req, res);
   };
-  return listen((req, res) => void handler(req, res), options.port ?? 0, async () => undefined);
+  return listen((req, res) => void handler(req, res), options, async () => undefined);
 }
 
 /** v2 SDK: 2026-07-28 served natively from a per-request factory (2025-era traffic by its stateless fallback). */
@@ -154,5 +160,5 @@ export async function startV2Pool(options: TestPoolOptions): Promise<TestPool> {
     return server;
   });
   const node = toNodeHandler(handler);
-  return listen((req, res) => void node(req, res), options.port ?? 0, async () => undefined);
+  return listen((req, res) => void node(req, res), options, async () => undefined);
 }

@@ -18,6 +18,11 @@ export interface NodeBackendOptions {
    * @default 4000
    */
   readonly idleSocketTimeoutMs?: number;
+  /**
+   * Resolves a pool host to the addresses of its tasks (Cloud Map answers with one per healthy task).
+   * @default every address `dns.lookup` returns
+   */
+  readonly resolve?: (host: string) => Promise<string[]>;
 }
 
 export function createNodeBackendTransport(options: NodeBackendOptions = {}): BackendTransport {
@@ -83,10 +88,7 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
         throw error;
       }
     },
-    async resolve(host) {
-      const found = await lookup(host, { all: true });
-      return found.map((a) => a.address);
-    },
+    resolve: options.resolve ?? (async (host) => (await lookup(host, { all: true })).map((a) => a.address)),
     async close() {
       httpAgent.destroy();
       httpsAgent.destroy();

@@ -15,6 +15,11 @@ export interface RedisClientOptions {
    * @default 2000
    */
   readonly timeoutMs?: number;
+  /**
+   * Connection errors (commands fail on their own with a clear 503; this is for a log line).
+   * @default - ignored
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
@@ -38,5 +43,8 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     maxRetriesPerRequest: 1,
     lazyConnect: false,
   };
-  return new Redis(redisOptions);
+  const client = new Redis(redisOptions);
+  // Without a listener ioredis prints every reconnect failure; commands report the outage themselves.
+  client.on('error', options.onError ?? (() => undefined));
+  return client;
 }
