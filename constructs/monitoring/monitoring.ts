@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -144,6 +144,11 @@ export class McpFleetMonitoring extends Construct {
       if (alarmAction) {
         alarm.addAlarmAction(alarmAction);
         alarm.addOkAction(alarmAction);
+      } else {
+        Validations.of(alarm).acknowledge({
+          id: 'NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction',
+          reason: 'No alarmTopic was given: the alarm is shown on the fleet dashboard and notifies nobody until a topic is passed',
+        });
       }
       return alarm;
     });

@@ -1,0 +1,59 @@
+/**
+ * McpFleetMonitoring wired to a whole McpFleet with the few lines the fleet needs (the same lines
+ * the lead adds to McpFleet): the bindings resolve to the fleet's own resources and the stack stays
+ * cdk-nag clean.
+ */
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { McpFleet } from '../../constructs/fleet';
+import { McpFleetMonitoring } from '../../constructs/monitoring';
+import { threePoolSpec } from '../fixtures/specs';
+import { dashboardWidgets, widget } from './monitoring-fixtures';
+
+const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000';
+
+/** @param nag adds the AwsSolutions and NIST 800-53 R5 packs, which must be there before the first synthesis. */
+function monitoredFleet(nag = false) {
+  const app = new App({ builtinCloudFormationValidation: false });
+  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
+  const stack = new Stack(app, 'Fleet', { env: { account: '123456789012', region: 'us-east-1' } });
+  const fleet = new McpFleet(stack, 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE });
+  const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: fleet.encryptionKey });
+  const store = fleet.sessionStore.plan;
+  const monitoring = new McpFleetMonitoring(fleet, 'Monitoring', {
+    spec: threePoolSpec,
+    loadBalancer: fleet.loadBalancer.loadBalancer,
+    pools: fleet.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
+    gatewayFunction: fleet.gateway.function,
+    gatewayTargetGroup: fleet.gateway.targetGroup,
+    sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
+    webAclMetricName: fleet.firewall.plan.metricName,
+    alarmTopic: topic,
+  });
+  return { app, stack, monitoring };
+}
+
+describe('McpFleetMonitoring on an McpFleet', () => {
+  const { stack } = monitoredFleet();
+  const template = Template.fromStack(stack);
+
+  test('GIVEN a fleet WHEN monitored THEN alarm dimensions reference the fleet load balancer and pool target groups', () => {
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'mcp-fleet-agents-github-p99-latency' } }))[0]!;
+    const dimensions = JSON.stringify(alarm.Properties.Dimensions);
+    expect(dimensions).toMatch(/"Ref":"FleetLoadBalancer[A-Za-z0-9]*"/);
+    expect(dimensions).toMatch(/"Ref":"FleetPoolgithub[A-Za-z0-9]*"/);
+  });
+
+  test('GIVEN the fleet session store and firewall WHEN monitored THEN the cache nodes and web ACL metric name are the planned ones', () => {
+    const widgets = dashboardWidgets(template);
+    expect(JSON.stringify(widget(widgets, 'Session store memory (%)').properties.metrics)).toContain('"CacheClusterId","agents-sessions-002"');
+    expect(JSON.stringify(widget(widgets, 'WAF requests').properties.metrics)).toContain('"WebACL","agents-web-acl"');
+  });
+
+  test('GIVEN AwsSolutions and NIST 800-53 R5 WHEN the monitored fleet is synthesized THEN there are no findings', () => {
+    const { app } = monitoredFleet(true);
+    expect(() => app.synth()).not.toThrow();
+  });
+});
