@@ -4,7 +4,11 @@
    model moto skips the resource, and the Fn::GetAtt fails the whole stack ("Template error: instance
    of Fn::GetAtt references undefined resource"). The gateway's session store URL reads the
    replication group's endpoint; the pool services register in Cloud Map by the service's ARN.
-2. Types whose moto model drops properties the tests check, or lacks attributes CDK reads: target
+2. ALB JWT verification (listener action `jwt-validation`), newer than moto 5.2's ELBv2, which
+   rejects the action type. It is let through moto's validation when its configuration names an
+   issuer and a JWKS endpoint, and stored as given (so DescribeRules returns it); nothing verifies
+   tokens in the emulator.
+3. Types whose moto model drops properties the tests check, or lacks attributes CDK reads: target
    group attributes (algorithm, deregistration delay, stickiness) and TargetGroupFullName, load
    balancer attributes and CanonicalHostedZoneID, the ECS service's launch type, network
    configuration, load balancers and service registries; the task definition's CPU, network mode,
@@ -28,7 +32,9 @@ from moto.awslambda.models import LambdaFunction
 from moto.core.utils import pascal_to_camelcase, remap_nested_keys
 from moto.ecs.models import Cluster, Service, TaskDefinition, ecs_backends
 from moto.elasticache.models import elasticache_backends
-from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
+from moto.elbv2 import models as elbv2_models
+from moto.elbv2.exceptions import ValidationError
+from moto.elbv2.models import ELBv2Backend, FakeAction, FakeLoadBalancer, FakeTargetGroup, elbv2_backends
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.server import main as moto_server_main
 from moto.servicediscovery.models import servicediscovery_backends
@@ -287,6 +293,24 @@ class DiscoveryServiceModel(_CreateOnly, CloudFormationModel):
             service_type=p.get("Type"),
         )
         return cls(service.id, {"Id": service.id, "Arn": service.arn, "Name": service.name})
+
+
+JWT_VALIDATION_ACTION = "jwt-validation"
+_validate_actions_without_jwt = ELBv2Backend._validate_actions
+
+
+def _validate_actions(self: ELBv2Backend, actions: list[FakeAction]) -> None:
+    """moto's action validation, plus `jwt-validation` actions that name an issuer and a JWKS endpoint."""
+    for index, action in enumerate(actions, start=1):
+        if action.type == JWT_VALIDATION_ACTION:
+            config = action.data.get("JwtValidationConfig") or {}
+            if not config.get("Issuer") or not config.get("JwksEndpoint"):
+                raise ValidationError(f"actions.{index}: {JWT_VALIDATION_ACTION} needs JwtValidationConfig.Issuer and JwksEndpoint")
+    _validate_actions_without_jwt(self, [action for action in actions if action.type != JWT_VALIDATION_ACTION])
+
+
+elbv2_models.ALLOWED_ACTIONS.append(JWT_VALIDATION_ACTION)
+ELBv2Backend._validate_actions = _validate_actions  # type: ignore[method-assign]
 
 
 class TargetGroupModel(FakeTargetGroup, CloudFormationModel):

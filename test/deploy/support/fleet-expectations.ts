@@ -2,8 +2,8 @@
  * The fleet plan in the shapes the AWS APIs answer with, so the deploy tests compare what the
  * emulator holds with what the plan says, not with numbers copied into the test.
  */
-import type { RuleCondition as ApiRuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { HealthCheckPlan, RuleCondition } from '../../../lib/plan';
+import type { JwtValidationActionConfig, RuleCondition as ApiRuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { HealthCheckPlan, JwtVerificationPlan, RuleCondition } from '../../../lib/plan';
 
 /** A listener rule condition of the plan as DescribeRules returns it. */
 export function apiRuleCondition(condition: RuleCondition): ApiRuleCondition {
@@ -15,6 +15,15 @@ export function apiRuleCondition(condition: RuleCondition): ApiRuleCondition {
     case 'source-ip':
       return { Field: 'source-ip', SourceIpConfig: { Values: [...condition.values] } };
   }
+}
+
+/** The JWT verification of a planned rule as the `jwt-validation` action's configuration. */
+export function apiJwtValidation(jwt: JwtVerificationPlan): JwtValidationActionConfig {
+  return {
+    Issuer: jwt.issuer,
+    JwksEndpoint: jwt.jwksEndpoint,
+    AdditionalClaims: jwt.additionalClaims.map((claim) => ({ Name: claim.name, Format: claim.format, Values: [...claim.values] })),
+  };
 }
 
 /** A health check of the plan as DescribeTargetGroups returns it. */
