@@ -96,8 +96,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   const redis = options.redisUrl ? await connectRedis(options.redisUrl) : undefined;
   const sessionStore: SessionStore = redis ? new RedisSessionStore({ client: redis, fleet: spec.name, region }) : new MemorySessionStore();
-  const limits = spec.rateLimits;
-  const rateLimiter: RateLimiter | undefined = limits.perAgent.toolCalls || limits.perTool.toolCalls ? (redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter()) : undefined;
+  const limited = spec.rateLimits.perAgent.toolCalls !== undefined || spec.rateLimits.perTool.toolCalls !== undefined;
+  // The Lambda's key layout: buckets are per fleet and region.
+  const rateLimiter: RateLimiter | undefined = !limited
+    ? undefined
+    : redis
+      ? new RedisRateLimiter(redis, { keyPrefix: `mcp-fleet:${spec.name}:${region}:rate:` })
+      : new MemoryRateLimiter();
 
   const gateway = createGateway({
     spec,

@@ -1,0 +1,96 @@
+/** The results as a markdown report with the issue's targets, each plainly met or missed. */
+
+export const TARGETS = {
+  throughputVsNginx: 0.8,
+  /** nginx's share of direct throughput measured on this kind of machine before (issue 3). */
+  nginxVsDirectReference: 0.55,
+  addedP50Ms: 1,
+  bundleBytes: 300 * 1024,
+  coldInitMs: 100,
+};
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const num = (value, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const verdict = (ok) => (ok ? 'met' : '**missed**');
+
+export function evaluate(results) {
+  const direct = results.rows.find((r) => r.key === 'direct');
+  const nginx = results.rows.find((r) => r.key === 'nginx');
+  const memory = results.rows.find((r) => r.key === 'gateway-memory');
+  const checks = [];
+  for (const gateway of results.rows.filter((r) => r.key.startsWith('gateway'))) {
+    if (nginx) {
+      const ratio = gateway.load.requestsPerSecond / nginx.load.requestsPerSecond;
+      checks.push({ target: `${gateway.label}: throughput ≥ ${TARGETS.throughputVsNginx}× nginx`, measured: `${ratio.toFixed(2)}× nginx`, ok: ratio >= TARGETS.throughputVsNginx });
+    } else {
+      const bar = TARGETS.throughputVsNginx * TARGETS.nginxVsDirectReference;
+      const ratio = gateway.load.requestsPerSecond / direct.load.requestsPerSecond;
+      checks.push({ target: `${gateway.label}: throughput ≥ ${bar.toFixed(2)}× direct (0.8 × nginx's 0.55; no nginx on PATH)`, measured: `${ratio.toFixed(2)}× direct`, ok: ratio >= bar });
+    }
+    const added = (gateway.latency.p50Us - direct.latency.p50Us) / 1000;
+    checks.push({ target: `${gateway.label}: p50 added ≤ ${TARGETS.addedP50Ms} ms (unloaded)`, measured: `${added.toFixed(3)} ms`, ok: added <= TARGETS.addedP50Ms });
+  }
+  checks.push({ target: `gateway bundle ≤ ${kib(TARGETS.bundleBytes)} minified`, measured: kib(results.bundle.bytes), ok: results.bundle.bytes <= TARGETS.bundleBytes });
+  checks.push({ target: `cold module init ≤ ${TARGETS.coldInitMs} ms`, measured: `${results.cold.coldInitMs.toFixed(1)} ms`, ok: results.cold.coldInitMs <= TARGETS.coldInitMs });
+  return { checks, memory };
+}
+
+export function markdown(results) {
+  const direct = results.rows.find((r) => r.key === 'direct');
+  const { checks } = evaluate(results);
+  const lines = [];
+  lines.push('| path | req/s | ratio to direct | p50 ms (loaded) | p99 ms (loaded) | p50 µs (unloaded) | p99 µs (unloaded) | failed answers |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of results.rows) {
+    const ratio = row.load.requestsPerSecond / direct.load.requestsPerSecond;
+    lines.push(`| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${row.load.failures} of ${num(row.load.total)} |`);
+  }
+  lines.push('');
+  lines.push('| target | measured | |');
+  lines.push('| --- | ---: | --- |');
+  for (const c of checks) lines.push(`| ${c.target} | ${c.measured} | ${verdict(c.ok)} |`);
+  return lines.join('\n');
+}
+
+export function benchmarksFile(results, command) {
+  const { checks } = evaluate(results);
+  const missed = checks.filter((c) => !c.ok);
+  const b = results.bundle;
+  const c = results.cold;
+  const m = results.machine;
+  return `# Benchmarks
+
+Measured by \`${command}\` on ${results.date} (one run, loopback only). The script rewrites this file.
+
+## Machine
+- ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.nginx ?? 'no nginx on PATH'}; Redis at ${m.redis}
+- load average when the run started: ${m.loadAverage}
+- Everything shares these ${m.cpus} cores: the load generator (autocannon, in the script's process), the pool, the
+  gateway, nginx and Redis. Figures are for comparing paths within one run, not absolute capacity.
+
+## Workload
+- 2026-07-28 \`tools/call\` of one tool (\`Mcp-Method\`/\`Mcp-Name\` headers, \`_meta\` envelope), POSTed to
+  \`/mcp\`; every answer must be a JSON-RPC result.
+- Pool: \`scripts/bench/canned-pool.mjs\`, raw \`node:http\` answering a fixed result that echoes the id.
+- Loaded: autocannon, ${results.settings.connections} connections, ${results.settings.warmupSeconds} s warm-up + ${results.settings.seconds} s measured per path.
+- Unloaded: one connection, one request at a time, ${results.settings.samples} samples after ${results.settings.warmup} warm-up; the
+  gateway's added latency is its unloaded p50 minus the direct unloaded p50.
+- Gateway: the built CLI, \`node bin/mcp-fleet.js gateway\`, with a one-pool spec (pattern \`bench_*\`) and a
+  per-agent \`tools/call\` token bucket (1,000,000/s, never limiting), so each call also takes a token
+  from the store: in memory, or a Redis Lua script with \`--redis\`.
+- nginx (reference): one worker, \`proxy_pass\` with upstream keep-alive, no access log.
+
+## Results
+${markdown(results)}
+
+## Gateway bundle
+- \`dist/gateway-lambda/index.js\`: ${kib(b.bytes)} minified (${kib(b.gzipBytes)} gzip). Largest parts: ${b.largest.map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', ')}.
+- Cold module init: ${c.coldInitMs.toFixed(1)} ms (median of ${c.runs} fresh \`node -e "require(bundle)"\`, ${c.processWithBundleMs.toFixed(1)} ms, minus bare
+  \`node -e 0\`, ${c.bareNodeMs.toFixed(1)} ms). Inside the process: require ${c.requireMs.toFixed(1)} ms, of which ${c.sdkMs.toFixed(1)} ms load the
+  AWS SDK Secrets Manager client that \`lambda.ts\` imports (external: the Lambda runtime provides it, but loading
+  it is still init time); then building the gateway from its environment on the first invocation ${c.firstBuildMs.toFixed(1)} ms.
+
+## Targets missed
+${missed.length === 0 ? 'None in this run.' : missed.map((x) => `- ${x.target}: ${x.measured}.`).join('\n')}
+`;
+}
