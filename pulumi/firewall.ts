@@ -7,6 +7,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { planFleet, RATE_LIMITED_BODY_KEY, type FirewallRulePlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
+import { fleetLogGroup } from './log-group';
 
 type WebAclRule = aws.types.input.wafv2.WebAclRule;
 
@@ -15,6 +16,11 @@ export interface McpFirewallArgs {
   readonly spec: FleetSpec;
   /** ARN of the load balancer to protect. */
   readonly loadBalancerArn: pulumi.Input<string>;
+  /**
+   * KMS key (ARN) that encrypts the WAF log group.
+   * @default - AWS managed encryption
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
 const TYPE = 'mcp-fleet:index:McpFirewall';
@@ -76,7 +82,7 @@ export class McpFirewall extends pulumi.ComponentResource {
     );
     new aws.wafv2.WebAclAssociation(`${name}-association`, { resourceArn: args.loadBalancerArn, webAclArn: this.webAcl.arn }, parent);
 
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: plan.logGroupName, retentionInDays: fleet.logRetentionDays }, parent);
+    this.logGroup = fleetLogGroup(`${name}-logs`, { name: plan.logGroupName, retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     new aws.wafv2.WebAclLoggingConfiguration(
       `${name}-logging`,
       {

@@ -2,11 +2,13 @@
  * McpFleet: a whole MCP fleet from one spec — network, load balancer, session store, gateway, one
  * tool pool per spec pool and the firewall — wired together by the plan's ingress rules.
  */
+import type * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { planFleet, type FleetPlan, type TrafficPeer } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
+import { fleetEncryptionKey } from './encryption-key';
 import { McpFirewall } from './firewall';
-import { McpGateway } from './gateway';
+import { assertReservedConcurrency, McpGateway } from './gateway';
 import { McpLoadBalancer } from './load-balancer';
 import { McpNetwork, type McpVpcInput } from './network';
 import { allowTcp, type SecurityGroupEnd } from './security';
@@ -28,6 +30,21 @@ export interface McpFleetArgs {
    * @default - the load balancer's DNS name
    */
   readonly domainName?: pulumi.Input<string>;
+  /**
+   * KMS key (ARN) for log groups, secrets and the session store.
+   * @default - a new customer managed key with yearly rotation
+   */
+  readonly encryptionKeyArn?: pulumi.Input<string>;
+  /**
+   * Refuse deletion of the load balancer (turn off before destroying the stack).
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Concurrency reserved for the gateway Lambda (also its ceiling).
+   * @default - none: the gateway shares the account's unreserved concurrency
+   */
+  readonly gatewayReservedConcurrency?: number;
 }
 
 const TYPE = 'mcp-fleet:index:McpFleet';
@@ -35,6 +52,8 @@ const TYPE = 'mcp-fleet:index:McpFleet';
 export class McpFleet extends pulumi.ComponentResource {
   /** Everything the spec implies, as plain data. */
   public readonly plan: FleetPlan;
+  /** The key created for the fleet. @default - undefined when you passed `encryptionKeyArn` */
+  public readonly encryptionKey?: aws.kms.Key;
   public readonly network: McpNetwork;
   public readonly loadBalancer: McpLoadBalancer;
   public readonly sessionStore: McpSessionStore;
@@ -48,18 +67,25 @@ export class McpFleet extends pulumi.ComponentResource {
   constructor(name: string, args: McpFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     // Synchronous: a bad spec fails here, with every problem, before any resource is registered.
     const plan = planFleet(args.spec, `McpFleet ${name}`);
+    assertReservedConcurrency(args.gatewayReservedConcurrency, `McpFleet ${name}`);
     super(TYPE, name, {}, opts);
     this.plan = plan;
     const { spec } = args;
     const parent = { parent: this };
+    if (!args.encryptionKeyArn) this.encryptionKey = fleetEncryptionKey(`${name}-key`, plan.fleet, this);
+    const kmsKeyArn = args.encryptionKeyArn ?? this.encryptionKey!.arn;
 
-    this.network = new McpNetwork(`${name}-network`, { spec, ...(args.vpc ? { vpc: args.vpc } : {}) }, parent);
+    this.network = new McpNetwork(`${name}-network`, { spec, kmsKeyArn, ...(args.vpc ? { vpc: args.vpc } : {}) }, parent);
     const { vpcId, publicSubnetIds, privateSubnetIds } = this.network;
-    this.loadBalancer = new McpLoadBalancer(`${name}-lb`, { spec, certificateArn: args.certificateArn, vpcId, publicSubnetIds }, parent);
+    this.loadBalancer = new McpLoadBalancer(
+      `${name}-lb`,
+      { spec, certificateArn: args.certificateArn, vpcId, publicSubnetIds, ...(args.deletionProtection !== undefined ? { deletionProtection: args.deletionProtection } : {}) },
+      parent,
+    );
     const host = args.domainName ?? this.loadBalancer.loadBalancer.dnsName;
     const publicUrl = pulumi.interpolate`https://${host}`;
 
-    this.sessionStore = new McpSessionStore(`${name}-sessions`, { spec, vpcId, privateSubnetIds }, parent);
+    this.sessionStore = new McpSessionStore(`${name}-sessions`, { spec, vpcId, privateSubnetIds, kmsKeyArn }, parent);
     this.gateway = new McpGateway(
       `${name}-gateway`,
       {
@@ -70,6 +96,8 @@ export class McpFleet extends pulumi.ComponentResource {
         sessionStoreHost: this.sessionStore.host,
         sessionStoreAuthSecretArn: this.sessionStore.authSecret.arn,
         publicUrl,
+        kmsKeyArn,
+        ...(args.gatewayReservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.gatewayReservedConcurrency } : {}),
       },
       parent,
     );
@@ -89,6 +117,7 @@ export class McpFleet extends pulumi.ComponentResource {
           listenerArn: this.loadBalancer.httpsListener.arn,
           loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
           identitySecretArn: this.gateway.identitySecret.arn,
+          kmsKeyArn,
         },
         parent,
       );
@@ -96,7 +125,7 @@ export class McpFleet extends pulumi.ComponentResource {
     this.pools = pools;
     this.connect(name);
 
-    this.firewall = new McpFirewall(`${name}-waf`, { spec, loadBalancerArn: this.loadBalancer.loadBalancer.arn }, parent);
+    this.firewall = new McpFirewall(`${name}-waf`, { spec, loadBalancerArn: this.loadBalancer.loadBalancer.arn, kmsKeyArn }, parent);
     this.url = pulumi.interpolate`${publicUrl}${this.plan.mcpPath}`;
 
     this.registerOutputs({

@@ -11,8 +11,9 @@ import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type Gateway
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, logStreamsArn, policyDocument } from './iam';
 import { createListenerRules } from './listener-rules';
+import { fleetLogGroup } from './log-group';
 import { generatedSecret } from './secrets';
-import { allowHttpsToInternet, emptySecurityGroup, type SecurityGroupEnd } from './security';
+import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 
 /** Length of the generated HMAC key that signs the caller identity sent to pools. */
 const IDENTITY_KEY_LENGTH = 64;
@@ -32,6 +33,17 @@ export interface McpGatewayArgs {
   /** Public base URL of the fleet, e.g. `https://mcp.example.com` (RFC 9728 metadata). */
   readonly publicUrl: pulumi.Input<string>;
   /**
+   * KMS key (ARN) that encrypts the function's log group and the identity secret, and that the
+   * function may decrypt secrets with (pass the key of the session store secret).
+   * @default - AWS managed keys
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Concurrency reserved for the gateway (also its ceiling).
+   * @default - none: the gateway shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
    * Version of the generated identity-signing key; raise it to rotate the key.
    * @default 1
    */
@@ -39,6 +51,11 @@ export interface McpGatewayArgs {
 }
 
 const TYPE = 'mcp-fleet:index:McpGateway';
+
+/** Reserved concurrency must be a positive integer when given. */
+export function assertReservedConcurrency(value: number | undefined, where: string): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`${where}: reserved concurrency must be a positive integer (got ${value})`);
+}
 
 export class McpGateway extends pulumi.ComponentResource {
   public readonly plan: GatewayPlan;
@@ -56,6 +73,7 @@ export class McpGateway extends pulumi.ComponentResource {
   constructor(name: string, args: McpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpGateway ${name}`;
     const fleet = planFleet(args.spec, where);
+    assertReservedConcurrency(args.reservedConcurrentExecutions, where);
     const bundleDir = assertGatewayBundle(where);
     super(TYPE, name, {}, opts);
     const plan = fleet.gateway;
@@ -63,12 +81,18 @@ export class McpGateway extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: gateway`, args.vpcId, this);
-    this.peer = { owner: this, securityGroupId: this.securityGroup.id };
-    allowHttpsToInternet(`${name}-https-out`, this.peer, 'gateway to AWS APIs (Secrets Manager) and the JWKS endpoint');
+    this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
+    allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, Secrets Manager, the session store and the pools');
 
     this.identitySecret = generatedSecret(
       `${name}-identity`,
-      { description: `MCP fleet ${fleet.fleet}: key that signs caller identities for pools`, length: IDENTITY_KEY_LENGTH, excludePunctuation: true, version: args.identityKeyVersion ?? 1 },
+      {
+        description: `MCP fleet ${fleet.fleet}: key that signs caller identities for pools`,
+        length: IDENTITY_KEY_LENGTH,
+        excludePunctuation: true,
+        version: args.identityKeyVersion ?? 1,
+        ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}),
+      },
       this,
     ).secret;
 
@@ -87,7 +111,7 @@ export class McpGateway extends pulumi.ComponentResource {
       ...(apiKeysSecretArn ? { apiKeysSecretArn } : {}),
     };
 
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/lambda/${plan.functionName}`, retentionInDays: fleet.logRetentionDays }, parent);
+    this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com') }, parent);
     // ENI management for a function in a VPC: the AWS managed policy is the documented minimum.
     new aws.iam.RolePolicyAttachment(
@@ -103,6 +127,7 @@ export class McpGateway extends pulumi.ComponentResource {
         policy: policyDocument([
           { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
           { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns },
+          ...(args.kmsKeyArn ? [{ Sid: 'DecryptSecrets', Effect: 'Allow' as const, Action: ['kms:Decrypt'], Resource: [args.kmsKeyArn] }] : []),
         ]),
       },
       parent,
@@ -115,6 +140,7 @@ export class McpGateway extends pulumi.ComponentResource {
       `${name}-function`,
       {
         name: plan.functionName,
+        description: `MCP gateway of fleet ${fleet.fleet}`,
         runtime: plan.runtime,
         architectures: [plan.architecture],
         handler: GATEWAY_BUNDLE_HANDLER,
@@ -124,7 +150,8 @@ export class McpGateway extends pulumi.ComponentResource {
         timeout: plan.timeoutSeconds,
         environment: { variables: environment },
         vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [this.securityGroup.id] },
-        loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+        loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+        ...(args.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: args.reservedConcurrentExecutions } : {}),
       },
       parent,
     );

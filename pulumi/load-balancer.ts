@@ -17,6 +17,11 @@ export interface McpLoadBalancerArgs {
   readonly vpcId: pulumi.Input<string>;
   /** Public subnets in at least two zones. */
   readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Refuse deletion of the load balancer (turn off before destroying the stack).
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 const TYPE = 'mcp-fleet:index:McpLoadBalancer';
@@ -37,7 +42,7 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${plan.fleet}: load balancer`, args.vpcId, this);
-    this.peer = { owner: this, securityGroupId: this.securityGroup.id };
+    this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: false };
     plan.ingress
       .filter((rule) => rule.from.kind === 'internet' && rule.to.kind === 'loadBalancer')
       .forEach((rule) => allowTcpFromInternet(`${name}-internet-${rule.port}`, this.peer, rule.port, rule.description));
@@ -57,6 +62,7 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
         dropInvalidHeaderFields: lbPlan.dropInvalidHeaderFields,
         desyncMitigationMode: lbPlan.desyncMitigationMode,
         enableHttp2: lbPlan.http2,
+        enableDeletionProtection: args.deletionProtection ?? true,
         accessLogs: { bucket: this.accessLogsBucket.bucket, prefix: lbPlan.accessLogs.prefix, enabled: true },
       },
       { parent: this, dependsOn: [bucketPolicy] },
@@ -96,7 +102,9 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
 
   private createAccessLogsBucket(name: string, logs: { readonly expirationDays: number }): aws.s3.Bucket {
     const parent = { parent: this };
-    const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false }, parent);
+    // Kept when the stack goes: the logs are evidence after the fact.
+    const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false }, { parent: this, retainOnDelete: true });
+    new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }, parent);
     new aws.s3.BucketPublicAccessBlock(
       `${name}-access-logs`,
       { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
@@ -111,7 +119,19 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
     );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-access-logs`,
-      { bucket: bucket.id, rules: [{ id: 'expire-access-logs', status: 'Enabled', filter: {}, expiration: { days: logs.expirationDays } }] },
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: 'expire-access-logs',
+            status: 'Enabled',
+            filter: {},
+            expiration: { days: logs.expirationDays },
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
       parent,
     );
     return bucket;

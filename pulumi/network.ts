@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { planFleet, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, logStreamsArn, policyDocument } from './iam';
+import { fleetLogGroup } from './log-group';
 
 /** An existing VPC to deploy the fleet into. */
 export interface McpVpcInput {
@@ -31,21 +32,41 @@ export interface McpNetworkArgs {
    * @default '10.0.0.0/16'
    */
   readonly cidrBlock?: string;
+  /**
+   * KMS key (ARN) that encrypts the flow log group.
+   * @default - AWS managed encryption
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
 const TYPE = 'mcp-fleet:index:McpNetwork';
+const DEFAULT_CIDR = '10.0.0.0/16';
 
-/** Splits a /16 into four /18 blocks: public subnets first, then private ones (as CDK's default VPC does). */
-function subnetCidrs(cidrBlock: string, zones: number): { publicCidrs: string[]; privateCidrs: string[] } {
-  const match = /^(\d+)\.(\d+)\.0\.0\/16$/.exec(cidrBlock);
-  if (!match) throw new Error(`cidrBlock must be a /16 such as 10.0.0.0/16, got "${cidrBlock}"`);
-  const [, a, b] = match;
-  const block = (i: number) => `${a}.${b}.${i * 64}.0/18`;
-  if (zones * 2 > 4) throw new Error(`a /16 holds subnets for at most 2 zones, the plan asks for ${zones}`);
-  return {
-    publicCidrs: Array.from({ length: zones }, (_, i) => block(i)),
-    privateCidrs: Array.from({ length: zones }, (_, i) => block(zones + i)),
+/** Prefix lengths of the created subnets: small public ones (load balancer, NAT), large private ones (tasks). */
+const SUBNET_MASKS = { public: 24, private: 20 } as const;
+
+/**
+ * Allocates the subnets in order — public ones, then private ones, one per zone — each at the next
+ * address aligned to its size, as CDK's VPC does (so both renderings lay out the same network).
+ */
+export function subnetCidrs(cidrBlock: string, zones: number, where: string): { publicCidrs: string[]; privateCidrs: string[] } {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidrBlock);
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const prefix = match ? Number(match[5]) : NaN;
+  if (!match || octets.some((o) => o > 255) || prefix < 16 || prefix > 20) throw new Error(`${where}: cidrBlock must be an IPv4 block from /16 to /20 such as 10.0.0.0/16, got "${cidrBlock}"`);
+  const base = octets.reduce((n, o) => n * 256 + o, 0);
+  const end = base + 2 ** (32 - prefix);
+  let next = base;
+  const allocate = (mask: number) => {
+    const size = 2 ** (32 - mask);
+    const start = Math.ceil(next / size) * size;
+    next = start + size;
+    if (next > end) throw new Error(`${where}: ${cidrBlock} is too small for ${zones} public /${SUBNET_MASKS.public} and ${zones} private /${SUBNET_MASKS.private} subnets`);
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256).join('.')}/${mask}`;
   };
+  const publicCidrs = Array.from({ length: zones }, () => allocate(SUBNET_MASKS.public));
+  const privateCidrs = Array.from({ length: zones }, () => allocate(SUBNET_MASKS.private));
+  return { publicCidrs, privateCidrs };
 }
 
 export class McpNetwork extends pulumi.ComponentResource {
@@ -61,15 +82,17 @@ export class McpNetwork extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan: FleetPlan = planFleet(args.spec, `McpNetwork ${name}`);
+    const cidrs = args.vpc ? undefined : subnetCidrs(args.cidrBlock ?? DEFAULT_CIDR, plan.network.maxAzs, `McpNetwork ${name}`);
     super(TYPE, name, {}, opts);
     const parent = { parent: this };
 
-    if (args.vpc) {
-      this.vpcId = pulumi.output(args.vpc.vpcId);
-      this.publicSubnetIds = pulumi.output(args.vpc.publicSubnetIds);
-      this.privateSubnetIds = pulumi.output(args.vpc.privateSubnetIds);
+    if (args.vpc || !cidrs) {
+      const vpc = args.vpc!;
+      this.vpcId = pulumi.output(vpc.vpcId);
+      this.publicSubnetIds = pulumi.output(vpc.publicSubnetIds);
+      this.privateSubnetIds = pulumi.output(vpc.privateSubnetIds);
     } else {
-      const created = this.createVpc(name, plan, args.cidrBlock ?? '10.0.0.0/16');
+      const created = this.createVpc(name, plan, args.cidrBlock ?? DEFAULT_CIDR, cidrs, args.kmsKeyArn);
       this.vpc = created.vpc;
       this.flowLog = created.flowLog;
       this.vpcId = created.vpc.id;
@@ -97,10 +120,10 @@ export class McpNetwork extends pulumi.ComponentResource {
     });
   }
 
-  private createVpc(name: string, plan: FleetPlan, cidrBlock: string) {
+  private createVpc(name: string, plan: FleetPlan, cidrBlock: string, cidrs: { publicCidrs: string[]; privateCidrs: string[] }, kmsKeyArn: pulumi.Input<string> | undefined) {
     const parent = { parent: this };
     const zones = plan.network.maxAzs;
-    const { publicCidrs, privateCidrs } = subnetCidrs(cidrBlock, zones);
+    const { publicCidrs, privateCidrs } = cidrs;
     const azs = aws.getAvailabilityZonesOutput({ state: 'available' }, parent);
     const zone = (i: number) =>
       azs.names.apply((names) => {
@@ -109,6 +132,8 @@ export class McpNetwork extends pulumi.ComponentResource {
       });
 
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${plan.fleet}-mcp` } }, parent);
+    // Adopting the default security group without rules strips its allow-all rules: nothing can use it by accident.
+    new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id }, parent);
     const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id }, parent);
 
     const publicSubnets = publicCidrs.map((cidr, i) => {
@@ -142,7 +167,7 @@ export class McpNetwork extends pulumi.ComponentResource {
       return subnet;
     });
 
-    const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: plan.network.flowLogs.retentionDays }, parent);
+    const flowLogGroup = fleetLogGroup(`${name}-flow-logs`, { retentionDays: plan.network.flowLogs.retentionDays, ...(kmsKeyArn ? { kmsKeyArn } : {}) }, this);
     const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, { assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com') }, parent);
     new aws.iam.RolePolicy(
       `${name}-flow-logs`,

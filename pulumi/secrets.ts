@@ -13,6 +13,8 @@ export interface GeneratedSecretArgs {
   readonly excludePunctuation: boolean;
   /** Write-only version: changing it writes a new value. */
   readonly version: number;
+  /** @default - the AWS managed key of Secrets Manager */
+  readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
 export interface GeneratedSecret {
@@ -26,7 +28,7 @@ export interface GeneratedSecret {
 }
 
 export function generatedSecret(name: string, args: GeneratedSecretArgs, parent: pulumi.Resource): GeneratedSecret {
-  const secret = new aws.secretsmanager.Secret(name, { description: args.description }, { parent });
+  const secret = new aws.secretsmanager.Secret(name, { description: args.description, ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}) }, { parent });
   const random = aws.secretsmanager.getRandomPasswordOutput({ passwordLength: args.length, excludePunctuation: args.excludePunctuation }, { parent });
   const value = pulumi.secret(random.apply((r) => r.randomPassword!));
   const secretVersion = new aws.secretsmanager.SecretVersion(

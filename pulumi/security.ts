@@ -1,7 +1,7 @@
 /**
  * Security groups without defaults: every group starts with no rules at all (the provider removes
- * AWS's allow-all egress), and each permitted flow is one ingress rule on the receiver plus the
- * matching egress rule on the sender, both from the plan's ingress list.
+ * AWS's allow-all egress), and each permitted flow is an ingress rule on the receiver plus, unless the
+ * sender may already reach anything, the matching egress rule on the sender — from the plan's ingress list.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -10,6 +10,8 @@ import * as pulumi from '@pulumi/pulumi';
 export interface SecurityGroupEnd {
   readonly owner: pulumi.Resource;
   readonly securityGroupId: pulumi.Input<string>;
+  /** The group already lets its members connect anywhere (no per-flow egress rules needed). */
+  readonly allowsAllOutbound: boolean;
 }
 
 /** Creates a security group with no rules. */
@@ -26,6 +28,7 @@ export function allowTcp(name: string, from: SecurityGroupEnd, to: SecurityGroup
     { securityGroupId: to.securityGroupId, referencedSecurityGroupId: from.securityGroupId, ipProtocol: 'tcp', fromPort: port, toPort: port, description },
     { parent: to.owner },
   );
+  if (from.allowsAllOutbound) return;
   new aws.vpc.SecurityGroupEgressRule(
     `${name}-out`,
     { securityGroupId: from.securityGroupId, referencedSecurityGroupId: to.securityGroupId, ipProtocol: 'tcp', fromPort: port, toPort: port, description },
@@ -33,22 +36,15 @@ export function allowTcp(name: string, from: SecurityGroupEnd, to: SecurityGroup
   );
 }
 
-/** Admits TCP `port` from anywhere (IPv4 and IPv6): only the internet-facing load balancer uses this. */
+/** Admits TCP `port` from any IPv4 address: only the internet-facing (IPv4) load balancer uses this. */
 export function allowTcpFromInternet(name: string, to: SecurityGroupEnd, port: number, description: string): void {
-  for (const [suffix, range] of [['ipv4', { cidrIpv4: '0.0.0.0/0' }], ['ipv6', { cidrIpv6: '::/0' }]] as const) {
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-${suffix}`,
-      { securityGroupId: to.securityGroupId, ...range, ipProtocol: 'tcp', fromPort: port, toPort: port, description },
-      { parent: to.owner },
-    );
-  }
+  new aws.vpc.SecurityGroupIngressRule(name, { securityGroupId: to.securityGroupId, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: port, toPort: port, description }, { parent: to.owner });
 }
 
-/** Lets a sender open HTTPS connections to the internet (AWS APIs, JWKS, the tools' upstream APIs). */
-export function allowHttpsToInternet(name: string, from: SecurityGroupEnd, description: string): void {
-  new aws.vpc.SecurityGroupEgressRule(
-    name,
-    { securityGroupId: from.securityGroupId, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: 443, toPort: 443, description },
-    { parent: from.owner },
-  );
+/**
+ * Lets members connect anywhere: the gateway (JWKS endpoint, Secrets Manager, pools, session store)
+ * and pools (their tools' upstream APIs, on any port), as in the CDK fleet.
+ */
+export function allowAllOutbound(name: string, from: Pick<SecurityGroupEnd, 'owner' | 'securityGroupId'>, description: string): void {
+  new aws.vpc.SecurityGroupEgressRule(name, { securityGroupId: from.securityGroupId, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1', description }, { parent: from.owner });
 }

@@ -23,6 +23,11 @@ export interface McpSessionStoreArgs {
    * @default 1
    */
   readonly passwordVersion?: number;
+  /**
+   * KMS key (ARN) that encrypts the cache at rest and the password secret.
+   * @default - AWS managed keys
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
 }
 
 const TYPE = 'mcp-fleet:index:McpSessionStore';
@@ -48,7 +53,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
     this.port = plan.port;
 
     this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: session store`, args.vpcId, this);
-    this.peer = { owner: this, securityGroupId: this.securityGroup.id };
+    this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: false };
     const password = generatedSecret(
       `${name}-auth`,
       {
@@ -56,6 +61,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
         length: plan.authToken.length,
         excludePunctuation: plan.authToken.excludePunctuation,
         version: args.passwordVersion ?? 1,
+        ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}),
       },
       this,
     );
@@ -94,6 +100,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
         transitEncryptionEnabled: plan.transitEncryption,
         transitEncryptionMode: plan.transitEncryptionMode,
         atRestEncryptionEnabled: plan.atRestEncryption,
+        ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
         // Write-only: the token reaches ElastiCache but never the Pulumi state.
         authTokenWo: token,
         authTokenWoVersion: tokenVersion,
@@ -132,6 +139,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
         securityGroupIds: [this.securityGroup.id],
         subnetIds: args.privateSubnetIds,
         userGroupId: userGroup.userGroupId,
+        ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
         snapshotRetentionLimit: plan.snapshotRetentionDays,
       },
       parent,

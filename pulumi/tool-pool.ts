@@ -10,7 +10,8 @@ import { planFleet, type ListenerRulePlan, type PoolPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
 import { createListenerRules } from './listener-rules';
-import { allowHttpsToInternet, emptySecurityGroup, type SecurityGroupEnd } from './security';
+import { fleetLogGroup } from './log-group';
+import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 
 export interface McpToolPoolArgs {
   /** The fleet spec (validated when the component is constructed). */
@@ -31,6 +32,11 @@ export interface McpToolPoolArgs {
   /** Secret holding the key that verifies the gateway-signed caller identity (injected as a container secret). */
   readonly identitySecretArn: pulumi.Input<string>;
   /**
+   * KMS key (ARN) that encrypts the pool's log group and the identity secret (the tasks may decrypt with it).
+   * @default - AWS managed keys
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /**
    * The region of the log group, for the awslogs driver.
    * @default - the provider's region
    */
@@ -39,6 +45,8 @@ export interface McpToolPoolArgs {
 
 const TYPE = 'mcp-fleet:index:McpToolPool';
 const SCALABLE_DIMENSION = 'ecs:service:DesiredCount';
+/** Container name inside the task definition (as in the CDK fleet). */
+const POOL_CONTAINER_NAME = 'Server';
 
 /** Private ECR image (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`) → its repository ARN. */
 function ecrRepositoryArn(image: string): string | undefined {
@@ -80,12 +88,12 @@ export class McpToolPool extends pulumi.ComponentResource {
     const region = args.region ?? aws.getRegionOutput({}, parent).region;
 
     this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: pool ${plan.name}`, args.vpcId, this);
-    this.peer = { owner: this, securityGroupId: this.securityGroup.id };
-    allowHttpsToInternet(`${name}-https-out`, this.peer, `pool ${plan.name} to AWS APIs, image registries and its tools' upstream APIs`);
+    this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
+    allowAllOutbound(`${name}-out`, this.peer, `pool ${plan.name} to image registries, AWS APIs and its tools' upstream services`);
 
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: fleet.logRetentionDays }, parent);
+    this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
-    new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(plan, args.identitySecretArn)) }, parent);
+    new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(plan, args.identitySecretArn, args.kmsKeyArn)) }, parent);
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
     this.taskDefinition = this.createTaskDefinition(name, fleet.fleet, plan, args.identitySecretArn, region);
 
@@ -145,7 +153,7 @@ export class McpToolPool extends pulumi.ComponentResource {
         deploymentCircuitBreaker: { enable: svc.circuitBreaker.enable, rollback: svc.circuitBreaker.rollback },
         healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds,
         networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: svc.assignPublicIp },
-        loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: plan.name, containerPort: plan.container.port }],
+        loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: POOL_CONTAINER_NAME, containerPort: plan.container.port }],
         serviceRegistries: { registryArn: this.discoveryService.arn },
         propagateTags: 'SERVICE',
         enableEcsManagedTags: true,
@@ -201,10 +209,11 @@ export class McpToolPool extends pulumi.ComponentResource {
   }
 
   /** What ECS needs to start a task: write its logs, read the identity secret, pull from a private ECR repository. */
-  private executionStatements(plan: PoolPlan, identitySecretArn: pulumi.Input<string>): PolicyStatement[] {
+  private executionStatements(plan: PoolPlan, identitySecretArn: pulumi.Input<string>, kmsKeyArn: pulumi.Input<string> | undefined): PolicyStatement[] {
     const statements: PolicyStatement[] = [
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
-      { Sid: 'ReadIdentitySecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [identitySecretArn] },
+      { Sid: 'ReadIdentitySecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: [identitySecretArn] },
+      ...(kmsKeyArn ? [{ Sid: 'DecryptIdentitySecret', Effect: 'Allow' as const, Action: ['kms:Decrypt'], Resource: [kmsKeyArn] }] : []),
     ];
     const repository = ecrRepositoryArn(plan.container.image);
     if (repository) {
@@ -221,12 +230,12 @@ export class McpToolPool extends pulumi.ComponentResource {
     const c = plan.container;
     const containerDefinitions = pulumi.jsonStringify([
       {
-        name: plan.name,
+        name: POOL_CONTAINER_NAME,
         image: c.image,
         essential: true,
         user: c.user,
         readonlyRootFilesystem: c.readonlyRootFilesystem,
-        portMappings: [{ containerPort: c.port, protocol: 'tcp' }],
+        portMappings: [{ name: 'mcp', containerPort: c.port, protocol: 'tcp' }],
         stopTimeout: c.stopTimeoutSeconds,
         environment: Object.entries(c.environment)
           .sort(([a], [b]) => a.localeCompare(b))

@@ -138,6 +138,6 @@ describe('private ECR image', () => {
     const statements = statementsOf('ecr-pool-github-execution');
     expect(statements.find((s) => s.Sid === 'EcrPull')).toMatchObject({ Resource: ['arn:aws:ecr:eu-west-1:123456789012:repository/mcp/github'] });
     expect(statements.find((s) => s.Sid === 'EcrLogin')).toMatchObject({ Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
-    expect(statementsOf('ecr-pool-slack-execution').map((s) => s.Sid)).toEqual(['WriteLogs', 'ReadIdentitySecret']);
+    expect(statementsOf('ecr-pool-slack-execution').map((s) => s.Sid)).toEqual(['WriteLogs', 'ReadIdentitySecret', 'DecryptIdentitySecret']);
   });
 });

@@ -59,10 +59,12 @@ describe('load balancer', () => {
 
   test('THEN the ALB drops invalid headers, keeps SSE connections 600 s and logs to an encrypted private bucket', () => {
     const alb = oneResource('aws:lb/loadBalancer:LoadBalancer');
-    expect(alb.inputs).toMatchObject({ name: 'mcp-agents', internal: false, idleTimeout: 600, dropInvalidHeaderFields: true, desyncMitigationMode: 'strictest', accessLogs: { enabled: true, prefix: 'agents' } });
+    expect(alb.inputs).toMatchObject({ name: 'mcp-agents', internal: false, enableDeletionProtection: true, idleTimeout: 600, dropInvalidHeaderFields: true, desyncMitigationMode: 'strictest', accessLogs: { enabled: true, prefix: 'agents' } });
     expect(oneResource('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').inputs.rules).toEqual([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
     ]);
+    expect(oneResource('aws:s3/bucketVersioning:BucketVersioning').inputs.versioningConfiguration).toEqual({ status: 'Enabled' });
+    expect(oneResource('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs.rules[0]).toMatchObject({ expiration: { days: 90 }, noncurrentVersionExpiration: { noncurrentDays: 1 } });
     expect(oneResource('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
     const policy = JSON.parse(oneResource('aws:s3/bucketPolicy:BucketPolicy').inputs.policy);
     expect(policy.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
@@ -144,7 +146,7 @@ describe('tool pools', () => {
         launchType: 'FARGATE',
         deploymentCircuitBreaker: { enable: true, rollback: true },
         networkConfiguration: { assignPublicIp: false },
-        loadBalancers: [{ containerName: pool, containerPort: 8080, targetGroupArn: expect.stringContaining(`agents-pool-${pool}-tg`) }],
+        loadBalancers: [{ containerName: 'Server', containerPort: 8080, targetGroupArn: expect.stringContaining(`agents-pool-${pool}-tg`) }],
         serviceRegistries: { registryArn: expect.stringContaining(`agents-pool-${pool}-discovery`) },
       });
     }
@@ -160,7 +162,8 @@ describe('tool pools', () => {
     expect(task.inputs).toMatchObject({ cpu: '2048', memory: '4096', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], volumes: [{ name: 'tmp' }] });
     const [container] = JSON.parse(task.inputs.containerDefinitions);
     expect(container).toMatchObject({
-      name: 'images',
+      name: 'Server',
+      portMappings: [{ name: 'mcp', containerPort: 8080, protocol: 'tcp' }],
       image: 'public.ecr.aws/mcp-fleet/images-pool:1.0.0',
       user: '1000:1000',
       readonlyRootFilesystem: true,
@@ -248,9 +251,10 @@ describe('firewall', () => {
 });
 
 describe('gateway', () => {
-  test('THEN the gateway Lambda runs the bundled code on Node 22 arm64 inside the VPC', async () => {
+  test('THEN the gateway Lambda runs the bundled code on Node 22 or newer, arm64, inside the VPC', async () => {
     const fn = oneResource('aws:lambda/function:Function');
-    expect(fn.inputs).toMatchObject({ name: 'agents-gateway', runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', memorySize: 1024, timeout: 30 });
+    expect(fn.inputs).toMatchObject({ name: 'agents-gateway', architectures: ['arm64'], handler: 'index.handler', memorySize: 1024, timeout: 30 });
+    expect(fn.inputs.runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
     expect(await fn.inputs.code.path).toBe(GATEWAY_BUNDLE_DIR);
     expect(fn.inputs.vpcConfig.securityGroupIds).toEqual(['agents-gateway-sg-id']);
   });
@@ -299,10 +303,12 @@ describe('least privilege', () => {
 describe('security groups', () => {
   const ingress = () => resourcesOfType(T.ingress);
 
-  test('THEN only the load balancer admits the internet, on 443 and 80', () => {
+  test('THEN only the (IPv4) load balancer admits the internet, on 443 and 80', () => {
     const open = ingress().filter((r) => r.inputs.cidrIpv4 || r.inputs.cidrIpv6);
-    expect(open.every((r) => r.inputs.securityGroupId === 'agents-lb-sg-id')).toBe(true);
-    expect(open.map((r) => r.inputs.fromPort).sort()).toEqual([443, 443, 80, 80]);
+    expect(open.map((r) => [r.inputs.securityGroupId, r.inputs.cidrIpv4, r.inputs.fromPort])).toEqual([
+      ['agents-lb-sg-id', '0.0.0.0/0', 443],
+      ['agents-lb-sg-id', '0.0.0.0/0', 80],
+    ]);
   });
 
   test('THEN the session store admits only the gateway, and each pool only the load balancer and the gateway', () => {
@@ -314,23 +320,47 @@ describe('security groups', () => {
     ]);
   });
 
-  test('THEN security groups carry no inline rules, so AWS’s allow-all egress is removed', () => {
+  test('THEN security groups carry no inline rules, so AWS’s allow-all egress is removed; the load balancer may reach only the pools, the store nothing', () => {
     for (const sg of resourcesOfType('aws:ec2/securityGroup:SecurityGroup')) {
       expect(sg.inputs.ingress).toBeUndefined();
       expect(sg.inputs.egress).toBeUndefined();
     }
-    const egressTargets = resourcesOfType(T.egress, (r) => r.inputs.securityGroupId === 'agents-lb-sg-id').map((r) => r.inputs.referencedSecurityGroupId);
-    expect(egressTargets.sort()).toEqual(['agents-pool-github-sg-id', 'agents-pool-images-sg-id', 'agents-pool-slack-sg-id']);
+    const egressOf = (sg: string) => resourcesOfType(T.egress, (r) => r.inputs.securityGroupId === sg);
+    expect(egressOf('agents-lb-sg-id').map((r) => r.inputs.referencedSecurityGroupId).sort()).toEqual(['agents-pool-github-sg-id', 'agents-pool-images-sg-id', 'agents-pool-slack-sg-id']);
+    expect(egressOf('agents-sessions-sg-id')).toEqual([]);
+    // The gateway and pools call out (JWKS, Secrets Manager, their tools' upstream APIs), as in the CDK fleet.
+    expect(egressOf('agents-gateway-sg-id').map((r) => [r.inputs.cidrIpv4, r.inputs.ipProtocol])).toEqual([['0.0.0.0/0', '-1']]);
+  });
+
+  test('THEN a created VPC’s default security group is adopted without rules', () => {
+    const adopted = oneResource('aws:ec2/defaultSecurityGroup:DefaultSecurityGroup').inputs;
+    expect(adopted.ingress).toBeUndefined();
+    expect(adopted.egress).toBeUndefined();
+  });
+});
+
+describe('encryption', () => {
+  test('THEN one rotated customer managed key encrypts every log group, both secrets and the session store', () => {
+    const key = oneResource('aws:kms/key:Key');
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    const logsStatement = JSON.parse(key.inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === 'CloudWatchLogsOfThisAccount');
+    expect(logsStatement.Principal).toEqual({ Service: 'logs.us-east-1.amazonaws.com' });
+    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/agents-key';
+    const logGroups = resourcesOfType('aws:cloudwatch/logGroup:LogGroup');
+    expect(logGroups).toHaveLength(6); // flow logs, three pools, the gateway, WAF
+    for (const group of logGroups) expect(group.inputs).toMatchObject({ kmsKeyId: keyArn, retentionInDays: 30 });
+    for (const secret of resourcesOfType('aws:secretsmanager/secret:Secret')) expect(secret.inputs.kmsKeyId).toBe(keyArn);
+    expect(oneResource('aws:elasticache/replicationGroup:ReplicationGroup').inputs.kmsKeyId).toBe(keyArn);
   });
 });
 
 describe('network', () => {
   test('THEN a created VPC spans two zones with a NAT gateway each, flow logs and an ECS cluster with Container Insights', () => {
     expect(resourcesOfType('aws:ec2/subnet:Subnet').map((s) => [s.inputs.cidrBlock, s.inputs.availabilityZone])).toEqual([
-      ['10.0.0.0/18', 'us-east-1a'],
-      ['10.0.64.0/18', 'us-east-1b'],
-      ['10.0.128.0/18', 'us-east-1a'],
-      ['10.0.192.0/18', 'us-east-1b'],
+      ['10.0.0.0/24', 'us-east-1a'],
+      ['10.0.1.0/24', 'us-east-1b'],
+      ['10.0.16.0/20', 'us-east-1a'],
+      ['10.0.32.0/20', 'us-east-1b'],
     ]);
     expect(resourcesOfType('aws:ec2/natGateway:NatGateway')).toHaveLength(2);
     expect(oneResource('aws:ec2/flowLog:FlowLog').inputs).toMatchObject({ trafficType: 'ALL', logDestinationType: 'cloud-watch-logs' });
