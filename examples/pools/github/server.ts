@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import * as z from 'zod';
-import { legacyPing, modernDiscover, servePool, type PoolHandle, type PoolListenOptions } from '../shared';
+import { jsonResult, legacyPing, modernDiscover, servePool, toolError, type PoolHandle, type PoolListenOptions } from '../shared';
 import { diffLines, parseReference, searchRepos } from './logic';
 
 export const GITHUB_TOOLS = ['github_search_repos', 'github_parse_reference', 'github_diff_stats'] as const;
@@ -15,14 +15,6 @@ export const GITHUB_TOOLS = ['github_search_repos', 'github_parse_reference', 'g
 const MAX_DIFF_LINES = 1000;
 
 const repoShape = z.object({ fullName: z.string(), description: z.string(), language: z.string(), stars: z.number(), topics: z.array(z.string()) });
-
-function text(value: unknown) {
-  return [{ type: 'text' as const, text: JSON.stringify(value) }];
-}
-
-function toolError(message: string) {
-  return { isError: true, content: [{ type: 'text' as const, text: message }] };
-}
 
 /** One server instance with the github tools (the handler builds one per request). */
 export function createGithubServer(): McpServer {
@@ -43,8 +35,7 @@ export function createGithubServer(): McpServer {
       annotations: { readOnlyHint: true },
     },
     async (args) => {
-      const result = searchRepos({ query: args.query, sort: args.sort, limit: args.limit, ...(args.language ? { language: args.language } : {}) });
-      return { content: text(result), structuredContent: result };
+      return jsonResult(searchRepos({ query: args.query, sort: args.sort, limit: args.limit, ...(args.language ? { language: args.language } : {}) }));
     },
   );
 
@@ -58,10 +49,9 @@ export function createGithubServer(): McpServer {
     },
     async ({ reference }) => {
       try {
-        const parsed = parseReference(reference);
-        return { content: text(parsed), structuredContent: { ...parsed } };
+        return jsonResult({ ...parseReference(reference) });
       } catch (error) {
-        return toolError((error as Error).message);
+        return toolError(error);
       }
     },
   );
@@ -79,8 +69,7 @@ export function createGithubServer(): McpServer {
         const lines = value.split('\n').length;
         if (lines > MAX_DIFF_LINES + 1) return toolError(`${side} has ${lines} lines; github_diff_stats accepts at most ${MAX_DIFF_LINES}`);
       }
-      const stats = diffLines(before, after);
-      return { content: text(stats), structuredContent: { ...stats } };
+      return jsonResult({ ...diffLines(before, after) });
     },
   );
   return server;

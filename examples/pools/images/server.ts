@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import * as z from 'zod';
-import { legacyPing, sendJsonRpcError, servePool, type PoolHandle, type PoolListenOptions } from '../shared';
+import { jsonResult, legacyPing, sendJsonRpcError, servePool, toolError, type PoolHandle, type PoolListenOptions } from '../shared';
 import { decodePng, encodePng, type RgbaImage } from './png';
 import { generateImage, histogram, thumbnail } from './render';
 
@@ -26,10 +26,6 @@ function pngContent(image: RgbaImage, extra: Record<string, unknown>) {
     ],
     structuredContent: facts,
   };
-}
-
-function toolError(error: unknown) {
-  return { isError: true, content: [{ type: 'text' as const, text: error instanceof Error ? error.message : String(error) }] };
 }
 
 /** Decodes the caller's PNG, or answers a tool error that says why it could not. */
@@ -83,8 +79,7 @@ export function createImagesServer(): McpServer {
     },
     async (args) =>
       withPng(args.png_base64, (image) => {
-        const result = { width: image.width, height: image.height, ...histogram(image, args.bins) };
-        return { content: [{ type: 'text' as const, text: JSON.stringify(result) }], structuredContent: result };
+        return jsonResult({ width: image.width, height: image.height, ...histogram(image, args.bins) });
       }),
   );
   return server;

@@ -1,17 +1,10 @@
 /** The slack tools on MCP SDK v1: one server instance per session, holding that session's draft. */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
+import { jsonResult, toolError } from '../shared';
 import { MAX_MESSAGE_CHARS, MessageDraft, type SlackWorkspace } from './workspace';
 
 export const SLACK_TOOLS = ['slack_list_channels', 'slack_draft_append', 'slack_draft_show', 'slack_draft_clear', 'slack_draft_send', 'slack_channel_history'] as const;
-
-function result(value: Record<string, unknown>) {
-  return { content: [{ type: 'text' as const, text: JSON.stringify(value) }], structuredContent: value };
-}
-
-function toolError(error: unknown) {
-  return { isError: true, content: [{ type: 'text' as const, text: error instanceof Error ? error.message : String(error) }] };
-}
 
 const channel = z.string().min(1).max(80).describe('Channel name, with or without #');
 
@@ -25,7 +18,7 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
   server.registerTool(
     'slack_list_channels',
     { title: 'List channels', description: 'Channels of the workspace with their topic and message count.', annotations: { readOnlyHint: true } },
-    async () => result({ channels: workspace.listChannels() }),
+    async () => jsonResult({ channels: workspace.listChannels() }),
   );
 
   server.registerTool(
@@ -37,7 +30,7 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
     },
     async ({ text }) => {
       try {
-        return result(draft.append(text));
+        return jsonResult(draft.append(text));
       } catch (error) {
         return toolError(error);
       }
@@ -47,7 +40,7 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
   server.registerTool(
     'slack_draft_show',
     { title: 'Show the draft', description: "This session's message draft.", annotations: { readOnlyHint: true } },
-    async () => result({ lines: draft.lineCount, text: draft.text }),
+    async () => jsonResult({ lines: draft.lineCount, text: draft.text }),
   );
 
   server.registerTool(
@@ -56,7 +49,7 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
     async () => {
       const discarded = draft.lineCount;
       draft.clear();
-      return result({ discardedLines: discarded });
+      return jsonResult({ discardedLines: discarded });
     },
   );
 
@@ -68,7 +61,7 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
       try {
         const message = workspace.post(args.channel, author(), draft.text);
         draft.clear();
-        return result({ channel: args.channel.replace(/^#/, ''), ...message });
+        return jsonResult({ channel: args.channel.replace(/^#/, ''), ...message });
       } catch (error) {
         return toolError(error);
       }
@@ -85,7 +78,7 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
     },
     async (args) => {
       try {
-        return result({ messages: workspace.history(args.channel, args.limit) });
+        return jsonResult({ messages: workspace.history(args.channel, args.limit) });
       } catch (error) {
         return toolError(error);
       }
