@@ -1,0 +1,44 @@
+/**
+ * The example fleet with Pulumi: the same spec as the CDK example (`examples/cdk/fleet-spec.ts`),
+ * deployed by `McpFleet` from `mcp-fleet/pulumi`.
+ *
+ *   pulumi config set aws:region us-east-1
+ *   pulumi config set certificateArn arn:aws:acm:us-east-1:123456789012:certificate/...
+ *   pulumi up
+ */
+import * as pulumi from '@pulumi/pulumi';
+// In your own program: import { McpFleet } from 'mcp-fleet/pulumi';
+import { McpFleet, type McpVpcInput } from '../../pulumi';
+import { exampleFleetSpec } from '../cdk/fleet-spec';
+
+const config = new pulumi.Config();
+
+/** An existing VPC when `vpcId` is set; its subnets must then be given too. */
+function existingVpc(): McpVpcInput | undefined {
+  const vpcId = config.get('vpcId');
+  if (!vpcId) return undefined;
+  const subnets = (key: string) => {
+    const ids = config.requireObject<string[]>(key);
+    if (ids.length < 2) throw new Error(`config ${key}: give subnets in at least two zones (got ${ids.length})`);
+    return ids;
+  };
+  return { vpcId, publicSubnetIds: subnets('publicSubnetIds'), privateSubnetIds: subnets('privateSubnetIds') };
+}
+
+const vpc = existingVpc();
+const domainName = config.get('domainName');
+const fleet = new McpFleet('agents', {
+  spec: exampleFleetSpec,
+  certificateArn: config.require('certificateArn'),
+  ...(vpc ? { vpc } : {}),
+  ...(domainName ? { domainName } : {}),
+});
+
+/** What agents connect to. */
+export const url = fleet.url;
+/** Point `domainName` (a CNAME or alias record) here. */
+export const loadBalancerDnsName = fleet.loadBalancer.loadBalancer.dnsName;
+export const gatewayFunctionName = fleet.gateway.function.name;
+export const clusterName = fleet.network.cluster.name;
+export const sessionStoreHost = fleet.sessionStore.host;
+export const webAclArn = fleet.firewall.webAcl.arn;
