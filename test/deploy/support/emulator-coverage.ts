@@ -6,10 +6,11 @@
 import type { DeployedResource, SynthesizedTemplate } from './stack-inventory';
 
 /**
- * Types moto 5.2's CloudFormation has no model for, and nothing references by Fn::GetAtt: it logs
- * "No Moto CloudFormation support for <type>", creates nothing and still completes the stack. Each
- * entry says what is therefore not deployed; the settings of these resources are asserted on the
- * synthesized template by the construct tests.
+ * Types moto 5.2's CloudFormation has no model for: it logs "No Moto CloudFormation support for
+ * <type>", creates nothing and still completes the stack. Each entry says what is therefore not
+ * deployed; the settings of these resources are asserted on the synthesized template by the
+ * construct tests. (Types the fleet reads by Fn::GetAtt cannot be skipped, or the stack fails: the
+ * harness's server adds models for those, see test/deploy/emulator/moto_server_with_models.py.)
  */
 export const EMULATOR_SKIPPED_TYPES: Readonly<Record<string, string>> = {
   'AWS::CDK::Metadata': 'CDK version reporting only; no service resource behind it',
@@ -24,20 +25,6 @@ export const EMULATOR_SKIPPED_TYPES: Readonly<Record<string, string>> = {
   'AWS::CloudWatch::Alarm': 'alarms are not created',
   'AWS::ECS::ClusterCapacityProviderAssociations': 'Fargate capacity providers are not associated',
 };
-
-/**
- * Types moto 5.2's CloudFormation lacks but the fleet stacks read attributes of (a skipped resource
- * would fail the stack on Fn::GetAtt). The harness's server, test/deploy/emulator/
- * moto_server_with_models.py, adds models that create them through moto's own service backends,
- * so they really exist in the emulator and the tests read them back with the AWS SDK.
- */
-export const HARNESS_MODELLED_TYPES: readonly string[] = [
-  'AWS::SecretsManager::Secret',
-  'AWS::ElastiCache::SubnetGroup',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::ServiceDiscovery::PrivateDnsNamespace',
-  'AWS::ServiceDiscovery::Service',
-];
 
 /**
  * Custom resources: moto records them as created, but it runs their provider Lambda in Docker,
