@@ -2,7 +2,7 @@
  * Translates the monitoring plan's queries and widgets into CloudWatch objects. Everything that says
  * *which* metric lives in `lib/plan/monitoring*`; this file only knows how CDK spells it.
  */
-import { Duration, Fn, Token } from 'aws-cdk-lib';
+import { Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { AlarmQuery, DashboardQuery, MetricQuery, MetricSource } from '../../lib/plan/monitoring-metrics';
 import { GATEWAY_METRICS } from '../../lib/plan/monitoring-metrics';
@@ -145,8 +145,3 @@ export const MISSING_DATA: Readonly<Record<MissingDataTreatment, cloudwatch.Trea
   ignore: cloudwatch.TreatMissingData.IGNORE,
   missing: cloudwatch.TreatMissingData.MISSING,
 };
-
-/** True when `value` is known at synth time (not a token). */
-export function isConcrete(value: string | undefined): value is string {
-  return value !== undefined && !Token.isUnresolved(value);
-}

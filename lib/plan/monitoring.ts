@@ -98,6 +98,19 @@ function alarmName(fleet: string, ...parts: string[]): string {
   return ['mcp-fleet', fleet, ...parts].join('-');
 }
 
+/**
+ * Above the threshold in 3 of 5 one-minute periods: one bad minute does not page, a sustained
+ * problem pages within five. Missing data is not breaching: rates are already 0 for idle minutes,
+ * and no latency datapoint means no request to judge.
+ */
+const SUSTAINED_ABOVE = {
+  comparison: 'GreaterThanThreshold',
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+  periodSeconds: MONITORING_PERIOD_SECONDS,
+  treatMissingData: 'notBreaching',
+} as const;
+
 function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): AlarmPlan[] {
   const o = spec.observability;
   const period = MONITORING_PERIOD_SECONDS;
@@ -108,12 +121,7 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
       description: `More than ${o.serverErrorRatePercent} % of the load balancer's requests failed with 5xx (its own or its targets') in 3 of 5 minutes.`,
       query: loadBalancer5xxRate(),
       threshold: o.serverErrorRatePercent,
-      comparison: 'GreaterThanThreshold',
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      periodSeconds: period,
-      // The expression yields 0 for idle minutes already; no data means the load balancer is gone.
-      treatMissingData: 'notBreaching',
+      ...SUSTAINED_ABOVE,
     },
   ];
 
@@ -126,12 +134,7 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
         description: `Pool ${p}: p99 target response time above ${o.p99LatencyMs} ms in 3 of 5 minutes.`,
         query: poolTg(p, ALB.targetResponseTime, 'p99', 'p99'),
         threshold: o.p99LatencyMs / 1000,
-        comparison: 'GreaterThanThreshold',
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        periodSeconds: period,
-        // No requests in a minute means no latency to judge.
-        treatMissingData: 'notBreaching',
+        ...SUSTAINED_ABOVE,
       },
       {
         id: `${p}5xxRate`,
@@ -139,11 +142,7 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
         description: `Pool ${p}: more than ${o.serverErrorRatePercent} % of requests answered 5xx in 3 of 5 minutes.`,
         query: pool5xxRate(p),
         threshold: o.serverErrorRatePercent,
-        comparison: 'GreaterThanThreshold',
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        periodSeconds: period,
-        treatMissingData: 'notBreaching',
+        ...SUSTAINED_ABOVE,
       },
       {
         id: `${p}UnhealthyHosts`,
@@ -166,11 +165,7 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
           'Per-tool alarms need the tool names (SEARCH cannot be alarmed on); the dashboard shows every tool.',
         query: poolToolErrorRate(p),
         threshold: o.toolErrorRatePercent,
-        comparison: 'GreaterThanThreshold',
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        periodSeconds: period,
-        treatMissingData: 'notBreaching',
+        ...SUSTAINED_ABOVE,
       },
     );
     if (pool.minTasks > 0) {
@@ -197,11 +192,7 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
       description: `Tool ${tool}: more than ${o.toolErrorRatePercent} % of calls failed in 3 of 5 minutes.`,
       query: toolErrorRate(tool),
       threshold: o.toolErrorRatePercent,
-      comparison: 'GreaterThanThreshold',
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      periodSeconds: period,
-      treatMissingData: 'notBreaching',
+      ...SUSTAINED_ABOVE,
     });
   }
 
