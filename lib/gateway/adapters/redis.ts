@@ -37,9 +37,9 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
     ...(tls ? { tls: { servername: parsed.hostname } } : {}),
     connectTimeout: timeoutMs,
+    // Commands wait for the (re)connection at most this long, then fail: a request never hangs on a
+    // dead store, and the first commands of a cold start wait for the connection instead of failing.
     commandTimeout: timeoutMs,
-    // Commands fail at once while disconnected instead of queueing behind a dead connection.
-    enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     lazyConnect: false,
   };
