@@ -2,6 +2,8 @@
  * Bearer JWT authentication against the issuer's JWKS (jose): signature with an asymmetric algorithm
  * from an allow-list, issuer, audience and expiry with a small clock tolerance. The principal is the
  * spec's `principalClaim`; scopes come from `scope` (space-separated) or `scp` (array or string).
+ * Failures are 401 with an RFC 6750 challenge pointing at the RFC 9728 metadata; a JWKS endpoint that
+ * cannot be reached is a 503 (the token may be fine).
  */
 import type { JWSAlgorithm, JWTPayload, JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
 import type { JwtAuthSpec } from '../../spec';
@@ -120,7 +122,7 @@ export class JwtAuthenticator implements Authenticator {
   }
 }
 
-/** Scopes from `scope` ("a b c", RFC 8693 / RFC 9068) or `scp` (["a","b"] as Entra ID and Okta issue it, or a string). */
+/** Scopes from `scope` ("a b c", RFC 9068) or `scp` (an array as Okta issues it, or "a b" as Entra ID does). */
 export function scopesOf(payload: JWTPayload): string[] {
   const raw = payload.scope ?? payload.scp;
   const list = typeof raw === 'string' ? raw.split(' ') : Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : [];
