@@ -121,7 +121,7 @@ export class McpSessionStore extends Construct {
         authenticationMode: { Type: 'password', Passwords: [password] },
       });
       this.userGroup = new elasticache.CfnUserGroup(this, 'UserGroup', { userGroupId: plan.userGroupId, engine: plan.engine, userIds: [this.defaultUser.userId] });
-      this.userGroup.addDependency(this.defaultUser);
+      this.userGroup.addResourceDependency(this.defaultUser);
       this.serverlessCache = new elasticache.CfnServerlessCache(
         this,
         'ServerlessCache',
@@ -135,7 +135,7 @@ export class McpSessionStore extends Construct {
           userGroupId: this.userGroup.userGroupId,
         }),
       );
-      this.serverlessCache.addDependency(this.userGroup);
+      this.serverlessCache.addResourceDependency(this.userGroup);
       this.host = this.serverlessCache.attrEndpointAddress;
     }
   }

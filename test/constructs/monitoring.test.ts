@@ -227,6 +227,12 @@ describe('McpFleetMonitoring validation', () => {
     expect(() => new McpFleetMonitoring(stack, 'Tools', { ...base, spec, toolNames: ['github_*'] })).toThrow(/Monitoring\/Tools: invalid monitoring options:\n {2}- toolNames\[0\]/);
   });
 
+  test('GIVEN a session store source that contradicts the spec deployment WHEN constructed THEN the error says both', () => {
+    expect(() => monitoredStack({ sessionStore: { serverlessCacheName: 'agents-sessions' } })).toThrow(
+      /^Monitoring\/Monitoring: sessionStore describes an ElastiCache Serverless cache, but the spec deploys a replication group \(sessionStore.deployment\)$/,
+    );
+  });
+
   test('GIVEN a replication group id WHEN naming nodes THEN they are numbered from 001', () => {
     expect(replicationGroupNodeIds('agents-sessions', 3)).toEqual(['agents-sessions-001', 'agents-sessions-002', 'agents-sessions-003']);
   });

@@ -1,0 +1,85 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { McpFleet } from '../../constructs';
+import { threePoolSpec } from '../fixtures/specs';
+import { CERTIFICATE_ARN, resourcesOf, testStack } from './support';
+
+describe('McpFleet', () => {
+  let template: Template;
+  let fleet: McpFleet;
+  beforeAll(() => {
+    const stack = testStack();
+    fleet = new McpFleet(stack, 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, pools: { images: { serviceProps: { desiredCount: 3 } } } });
+    template = Template.fromStack(stack);
+  });
+
+  test('GIVEN the three-pool spec THEN every part exists once per fleet and once per pool', () => {
+    for (const [type, count] of [
+      ['AWS::ElasticLoadBalancingV2::LoadBalancer', 1],
+      ['AWS::ECS::Cluster', 1],
+      ['AWS::ECS::Service', 3],
+      ['AWS::ServiceDiscovery::Service', 3],
+      ['AWS::ElasticLoadBalancingV2::TargetGroup', 4],
+      ['AWS::ElastiCache::ReplicationGroup', 1],
+      ['AWS::WAFv2::WebACL', 1],
+      ['AWS::WAFv2::WebACLAssociation', 1],
+      ['AWS::SecretsManager::Secret', 2],
+      ['AWS::KMS::Key', 1],
+    ] as const) {
+      template.resourceCountIs(type, count);
+    }
+    expect(fleet.pools.map((p) => p.plan.name)).toEqual(['github', 'slack', 'images']);
+  });
+
+  test('GIVEN the listener THEN rules come in the planned order: direct pool routes, gateway, health, attachments', () => {
+    const rules = resourcesOf(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')
+      .map(([, p]) => [p.Priority, p.Actions.at(-1).TargetGroupArn.Ref.replace(/TargetGroup.*$/, '')])
+      .sort((a, b) => a[0] - b[0]);
+    expect(rules).toEqual([
+      [10_000, 'FleetPoolgithub'],
+      [10_200, 'FleetPoolimages'],
+      [45_000, 'FleetGateway'],
+      [45_100, 'FleetGateway'],
+      [49_001, 'FleetPoolslack'],
+    ]);
+  });
+
+  test('GIVEN the identity secret THEN the gateway and every pool receive it', () => {
+    const secret = fleet.identitySecret.secret;
+    const logicalId = secret.stack.getLogicalId(secret.node.defaultChild as CfnElement);
+    const taskDefinitions = resourcesOf(template, 'AWS::ECS::TaskDefinition');
+    expect(taskDefinitions).toHaveLength(3);
+    for (const [, td] of taskDefinitions) expect(td.ContainerDefinitions[0].Secrets).toEqual([{ Name: 'MCP_FLEET_IDENTITY_KEY', ValueFrom: { Ref: logicalId } }]);
+    const gateway = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('FleetGatewayFunction'))![1];
+    expect(gateway.Environment.Variables.MCP_FLEET_IDENTITY_SECRET_ARN).toEqual({ Ref: logicalId });
+  });
+
+  test('GIVEN the fleet key THEN log groups, secrets and the session store are encrypted with it', () => {
+    const keyRef = { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetKey'), 'Arn'] };
+    for (const [, lg] of resourcesOf(template, 'AWS::Logs::LogGroup')) expect(lg.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FleetKey/), 'Arn'] });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: keyRef });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { KmsKeyId: keyRef });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('GIVEN the session store THEN only the gateway reaches it', () => {
+    const ingress = resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').filter(([, p]) => JSON.stringify(p.GroupId).includes('SessionStore'));
+    expect(ingress.map(([, p]) => p.SourceSecurityGroupId['Fn::GetAtt'][0])).toEqual([expect.stringMatching(/^FleetGatewaySecurityGroup/)]);
+  });
+
+  test('GIVEN pool overrides THEN they reach that pool only', () => {
+    const counts = resourcesOf(template, 'AWS::ECS::Service').map(([, p]) => p.DesiredCount);
+    expect(counts).toEqual([2, 2, 3]);
+  });
+
+  test('GIVEN overrides for a pool not in the spec WHEN constructed THEN the error names the path and the pool', () => {
+    expect(() => new McpFleet(testStack(), 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, pools: { gitlab: {} } })).toThrow('Test/Fleet: pools overrides name pools that are not in the spec: gitlab');
+  });
+
+  test('GIVEN an invalid spec WHEN constructed THEN the error names the construct path and every problem', () => {
+    const spec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, stopTimeoutSeconds: 200 }, { ...threePoolSpec.pools[1]!, tools: ['github_issues'] }] };
+    expect(() => new McpFleet(testStack(), 'Fleet', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(
+      /^Test\/Fleet: invalid fleet spec \(2 problems\):\n {2}- pools\[0\]\.stopTimeoutSeconds: 200 s exceeds[\s\S]*\n {2}- pools\[1\]\.tools\[0\]: "github_issues" overlaps "github_\*"/,
+    );
+  });
+});
