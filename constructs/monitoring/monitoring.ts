@@ -94,6 +94,12 @@ export class McpFleetMonitoring extends Construct {
       );
     }
 
+    if (props.sessionStore) {
+      const serverless = 'serverlessCacheName' in props.sessionStore;
+      if (serverless !== (spec.sessionStore.deployment === 'serverless')) {
+        throw new Error(`${where}sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`);
+      }
+    }
     const cacheNodeIds = resolveCacheNodeIds(props.sessionStore, 1 + spec.sessionStore.replicas);
     const region = Stack.of(this).region;
     const options: MonitoringPlanOptions = {
