@@ -21,11 +21,12 @@ export interface McpFleetMonitoringPool {
 
 /** Where the session store's metrics come from. */
 export type McpSessionStoreMetricsSource =
-  /**
-   * A single-shard replication group; its nodes are `<id>-001`, `<id>-002`, ...
-   * `nodeCount` defaults to 1 + `spec.sessionStore.replicas`.
-   */
-  | { readonly replicationGroupId: string; readonly nodeCount?: number }
+  /** A single-shard replication group; its nodes are `<id>-001`, `<id>-002`, ... */
+  | {
+      readonly replicationGroupId: string;
+      /** @default 1 + spec.sessionStore.replicas */
+      readonly nodeCount?: number;
+    }
   /** The cache cluster ids of the nodes, for any other layout. */
   | { readonly cacheClusterIds: readonly string[] }
   /** An ElastiCache Serverless cache (no memory alarm: it grows on its own). */
