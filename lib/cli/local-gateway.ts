@@ -34,6 +34,11 @@ export interface LocalGatewayOptions {
   /** Region part of session ids and store keys. @default 'local' */
   readonly region?: string;
   /**
+   * How long `close()` waits for open requests and connections before it gives up on them.
+   * @default 10000
+   */
+  readonly drainTimeoutMs?: number;
+  /**
    * How often per-tool and per-pool EMF metrics are written to stdout (a CloudWatch agent can ship them).
    * @default 60000
    */
@@ -62,7 +67,7 @@ function authenticatorFor(spec: ResolvedFleetSpec, publicBase: string | undefine
     const file = process.env[API_KEYS_FILE_ENV];
     if (!file) throw new CliError(`the spec uses auth.apiKeys (secret "${auth.apiKeys.secretName}"); locally, set ${API_KEYS_FILE_ENV} to a JSON file with the same {"keys":[...]} document`);
     try {
-      apiKeys = parseApiKeysDocument(JSON.parse(readFileSync(file, 'utf8')), file);
+      apiKeys = parseApiKeysDocument(readFileSync(file, 'utf8'), file);
     } catch (error) {
       throw new CliError(`${API_KEYS_FILE_ENV}=${file}: ${(error as Error).message}`, { cause: error });
     }
@@ -127,7 +132,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     healthUrl: `${server.url}${spec.healthPath}`,
     store: redis ? 'redis' : 'memory',
     close: async () => {
-      await listening.close();
+      // A client that never finishes its request must not keep a stopped gateway alive.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.drainTimeoutMs ?? 10_000)));
+      await Promise.race([listening.close(), gaveUp]);
+      clearTimeout(timer);
       // The gateway closes its session store, and with it the Redis connection the limiter shares.
       await gateway.close();
     },

@@ -20,7 +20,10 @@ Serves the gateway at the spec's MCP path (default /mcp) and /health.
                     discovery-only pool whose tools and protocol era are found by asking it
   --redis URL       redis:// or rediss:// session store shared by gateway instances
                     (default: in-memory, this process only)
-  --region R        region name in session ids and store keys (default local)`,
+  --region R        region name in session ids and store keys (default local)
+
+A spec with auth.apiKeys reads its keys document from the file named by MCP_FLEET_API_KEYS_FILE;
+one with auth.jwt needs a fixed --port (its 401 challenge names the gateway URL).`,
   dev: `Usage: mcp-fleet dev [--config fleet.json] [--port N] [--host 127.0.0.1] [--pool NAME=URL ...]
 
 Starts the example pool servers (github, slack, images) and the gateway, prints the MCP URL and
