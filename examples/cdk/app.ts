@@ -15,11 +15,14 @@ export const EXAMPLE_DEFAULTS = {
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000',
 } as const;
 
-/** Builds the example app; `context` adds to (and wins over) the CLI context. */
-export function buildExampleApp(context: Record<string, string> = {}): { app: App; stacks: McpFleetExampleStack[] } {
+/**
+ * Builds the example app; `context` adds to (and wins over) the CLI context.
+ * @param outdir where `synth` writes the cloud assembly (default: the CLI's, or a temporary directory).
+ */
+export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: string): { app: App; stacks: McpFleetExampleStack[] } {
   // CDK's built-in template validation costs seconds per synth; the tests run cfn-lint over every
   // template instead, and cdk-nag (below) checks security on every synth.
-  const app = new App({ context, builtinCloudFormationValidation: false });
+  const app = new App({ context, builtinCloudFormationValidation: false, ...(outdir ? { outdir } : {}) });
   const get = (key: string): string | undefined => {
     const value = app.node.tryGetContext(key) as unknown;
     return typeof value === 'string' && value !== '' ? value : undefined;

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { McpFleet } from '../../constructs';
+import { buildExampleApp } from '../../examples/cdk/app';
+import { exampleFleetSpec } from '../../examples/cdk/fleet-spec';
+import type { FleetSpec } from '../../lib/spec';
+import { CDK_CONTEXT, ENV } from '../constructs/support';
+
+/**
+ * Context the CDK CLI adds on `cdk synth`: `aws:cdk:path` metadata and the `CDKMetadata` resource, by
+ * which cfn-lint recognizes CDK templates (it then accepts, e.g., zones pinned by cdk.context.json).
+ */
+export const CLI_CONTEXT = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:version-reporting': true } as const;
+
+/**
+ * Synthesizes the example app as `cdk synth` does (context from the committed cdk.context.json).
+ * @param cliContext also add the context the CLI adds (see `CLI_CONTEXT`).
+ */
+export function synthExampleApp(outdir?: string, cliContext = false): CloudAssembly {
+  return buildExampleApp({ ...CDK_CONTEXT, ...(cliContext ? CLI_CONTEXT : {}) }, outdir).app.synth();
+}
+
+/**
+ * The branches the example does not take: serverless session store, API keys next to JWT, a hosted
+ * zone with a DNS-validated certificate, a priority pool, reserved gateway concurrency. cdk-nag and
+ * cfn-lint check it like the example.
+ */
+export const variantSpec: FleetSpec = {
+  ...exampleFleetSpec,
+  name: 'variant',
+  pools: [...exampleFleetSpec.pools, { name: 'fast', image: 'public.ecr.aws/mcp-fleet/github-pool:0.1.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
+  auth: { ...exampleFleetSpec.auth, apiKeys: { secretName: 'variant/api-keys' } },
+  sessionStore: { deployment: 'serverless' },
+};
+
+/** An app with one variant stack and both cdk-nag packs, as the example app has. */
+export function synthVariantApp(outdir?: string, cliContext = false): CloudAssembly {
+  const app = new App({ context: { ...CDK_CONTEXT, ...(cliContext ? CLI_CONTEXT : {}) }, builtinCloudFormationValidation: false, ...(outdir ? { outdir } : {}) });
+  const stack = new Stack(app, 'McpFleetVariant', { env: ENV });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  new McpFleet(stack, 'Fleet', { spec: variantSpec, domain: { hostedZone, domainName: 'mcp.example.com' }, gateway: { reservedConcurrentExecutions: 100 } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
+  return app.synth();
+}
+
+/** The validation report CDK writes next to the templates (cdk-nag findings that were not acknowledged). */
+export function validationReport(assembly: CloudAssembly): { pluginReports: Array<{ violations?: unknown[] }> } {
+  return JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+}
