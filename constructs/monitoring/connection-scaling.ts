@@ -24,7 +24,7 @@ export interface ConnectionScalingOptions {
  * for it (`pools[].connectionsPerTask`); does nothing otherwise.
  * @returns whether a policy was added.
  */
-export function addConnectionScaling(taskCount: ecs.ScalableTaskCount, pool: ResolvedPoolSpec, options: ConnectionScalingOptions): boolean {
+export function addConnectionScaling(taskCount: ecs.ScalableTaskCount, pool: Pick<ResolvedPoolSpec, 'name' | 'connectionsPerTask'>, options: ConnectionScalingOptions): boolean {
   if (pool.connectionsPerTask === undefined) return false;
   const statistic = options.connectionsPerTaskMetric.toMetricConfig().metricStat?.statistic;
   if (statistic !== 'Average') {

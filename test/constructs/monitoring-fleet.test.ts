@@ -5,13 +5,17 @@
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { McpFleet } from '../../constructs/fleet';
-import { McpFleetMonitoring } from '../../constructs/monitoring';
+import { McpFleetMonitoring, addConnectionScaling } from '../../constructs/monitoring';
+import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 import { dashboardWidgets, widget } from './monitoring-fixtures';
 
+/** The example fleet, with the github pool scaling on open connections too. */
+const spec: FleetSpec = { ...threePoolSpec, pools: threePoolSpec.pools.map((p) => (p.name === 'github' ? { ...p, connectionsPerTask: 200 } : p)) };
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000';
 
 /** @param nag adds the AwsSolutions and NIST 800-53 R5 packs, which must be there before the first synthesis. */
@@ -19,11 +23,11 @@ function monitoredFleet(nag = false) {
   const app = new App({ builtinCloudFormationValidation: false });
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   const stack = new Stack(app, 'Fleet', { env: { account: '123456789012', region: 'us-east-1' } });
-  const fleet = new McpFleet(stack, 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE });
+  const fleet = new McpFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE });
   const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: fleet.encryptionKey });
   const store = fleet.sessionStore.plan;
   const monitoring = new McpFleetMonitoring(fleet, 'Monitoring', {
-    spec: threePoolSpec,
+    spec,
     loadBalancer: fleet.loadBalancer.loadBalancer,
     pools: fleet.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
     gatewayFunction: fleet.gateway.function,
@@ -32,6 +36,12 @@ function monitoredFleet(nag = false) {
     webAclMetricName: fleet.firewall.plan.metricName,
     alarmTopic: topic,
   });
+  const resolved = parseFleetSpec(spec);
+  fleet.pools.forEach((pool, i) =>
+    addConnectionScaling(pool.scaling, resolved.pools[i]!, {
+      connectionsPerTaskMetric: new cloudwatch.Metric({ namespace: 'McpFleet', metricName: 'OpenConnections', dimensionsMap: { Fleet: spec.name, Pool: pool.plan.name }, statistic: 'Average' }),
+    }),
+  );
   return { app, stack, monitoring };
 }
 
@@ -50,6 +60,12 @@ describe('McpFleetMonitoring on an McpFleet', () => {
     const widgets = dashboardWidgets(template);
     expect(JSON.stringify(widget(widgets, 'Session store memory (%)').properties.metrics)).toContain('"CacheClusterId","agents-sessions-002"');
     expect(JSON.stringify(widget(widgets, 'WAF requests').properties.metrics)).toContain('"WebACL","agents-web-acl"');
+  });
+
+  test('GIVEN connectionsPerTask on one pool WHEN wired THEN only that pool tracks connections per task', () => {
+    const policies = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map((p) => p.Properties.TargetTrackingScalingPolicyConfiguration);
+    const connections = policies.filter((c) => c.CustomizedMetricSpecification?.MetricName === 'OpenConnections');
+    expect(connections).toEqual([expect.objectContaining({ TargetValue: 200 })]);
   });
 
   test('GIVEN AwsSolutions and NIST 800-53 R5 WHEN the monitored fleet is synthesized THEN there are no findings', () => {
