@@ -59,8 +59,8 @@ describe('gateway instances sharing a Redis session store', () => {
   it('GIVEN a 2026 caller of a stateful pool WHEN its calls alternate between instances THEN they share one backend session', async () => {
     const a = await connectV2(first.mcpUrl, { 'x-test': 'a' });
     const b = await connectV2(second.mcpUrl);
-    const counts = [];
-    for (let i = 0; i < 4; i++) counts.push(answerOf(await (i % 2 ? b : a).callTool({ name: 'slack_count', arguments: {} })).count);
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) counts.push(Number(answerOf(await (i % 2 ? b : a).callTool({ name: 'slack_count', arguments: {} })).count));
     expect(counts).toEqual([counts[0], counts[0]! + 1, counts[0]! + 2, counts[0]! + 3]);
     await Promise.all([a.close(), b.close()]);
   });
