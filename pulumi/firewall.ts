@@ -88,8 +88,8 @@ export class McpFirewall extends pulumi.ComponentResource {
       {
         resourceArn: this.webAcl.arn,
         logDestinationConfigs: [this.logGroup.arn],
-        // Bearer tokens must not land in logs.
-        redactedFields: [{ singleHeader: { name: 'authorization' } }],
+        // Credentials (bearer tokens, API keys) must not land in logs.
+        redactedFields: plan.redactedHeaders.map((header) => ({ singleHeader: { name: header } })),
       },
       parent,
     );

@@ -87,7 +87,7 @@ export class McpToolPool extends pulumi.ComponentResource {
     const parent = { parent: this };
     const region = args.region ?? aws.getRegionOutput({}, parent).region;
 
-    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: pool ${plan.name}`, args.vpcId, this);
+    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP pool ${plan.name} of fleet ${fleet.fleet}`, args.vpcId, this);
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, `pool ${plan.name} to image registries, AWS APIs and its tools' upstream services`);
 
@@ -156,7 +156,6 @@ export class McpToolPool extends pulumi.ComponentResource {
         loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: POOL_CONTAINER_NAME, containerPort: plan.container.port }],
         serviceRegistries: { registryArn: this.discoveryService.arn },
         propagateTags: 'SERVICE',
-        enableEcsManagedTags: true,
       },
       // ECS rejects a target group no listener uses; autoscaling owns the task count after creation.
       { parent: this, dependsOn: this.listenerRules, ignoreChanges: ['desiredCount'] },

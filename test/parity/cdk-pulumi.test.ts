@@ -1,0 +1,114 @@
+/**
+ * Parity: the same spec rendered by the CDK constructs and by the Pulumi components must reduce to
+ * the same checklist — resource kinds and counts, listener policy, rule conditions and priorities,
+ * target groups, services and tasks, scaling, session store encryption and auth, WAF rules, gateway
+ * Lambda, security group flows. Each side is built with its own modules.
+ */
+import { AssetStaging } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as pulumiSdk from '@pulumi/pulumi';
+import { allResources, declare, resetRecording } from '../pulumi/harness';
+import { McpFleet as CdkFleet } from '../../constructs';
+import { McpFleet as PulumiFleet } from '../../pulumi';
+import type { FleetSpec } from '../../lib/spec';
+import { threePoolSpec } from '../fixtures/specs';
+import { CERTIFICATE_ARN, testStack } from '../constructs/support';
+import { checklistDifferences, type FleetChecklist } from './checklist';
+import { cdkChecklist } from './cdk-checklist';
+import { pulumiChecklist } from './pulumi-checklist';
+
+/** Renders with CDK; `drift` may change the constructs (an escape hatch) before synthesis. */
+function renderWithCdk(spec: FleetSpec, drift?: (fleet: CdkFleet) => void): FleetChecklist {
+  const stack = testStack();
+  const fleet = new CdkFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE_ARN });
+  drift?.(fleet);
+  const staging = fleet.gateway.function.node.findAll().filter((c): c is AssetStaging => c instanceof AssetStaging);
+  return cdkChecklist(Template.fromStack(stack).toJSON() as Parameters<typeof cdkChecklist>[0], staging.map((s) => s.sourcePath).join(','));
+}
+
+/** Renders with Pulumi; `drift` may change resources (a transformation) as they are declared. */
+async function renderWithPulumi(spec: FleetSpec, drift?: pulumiSdk.ResourceTransformation): Promise<FleetChecklist> {
+  resetRecording();
+  await declare((options) => new PulumiFleet('fleet', { spec, certificateArn: CERTIFICATE_ARN }, { ...options, transformations: [...(options.transformations ?? []), ...(drift ? [drift] : [])] }));
+  return pulumiChecklist(allResources());
+}
+
+describe('GIVEN the three-pool example spec', () => {
+  let cdk: FleetChecklist;
+  let pulumi: FleetChecklist;
+  beforeAll(async () => {
+    cdk = renderWithCdk(threePoolSpec);
+    pulumi = await renderWithPulumi(threePoolSpec);
+  });
+
+  test('THEN both renderings produce the same checklist', () => {
+    expect(checklistDifferences(cdk, pulumi)).toEqual([]);
+  });
+
+  test('WHEN the CDK side drifts (its TLS policy is overridden) THEN the comparison names the listener', () => {
+    const drifted = renderWithCdk(threePoolSpec, (fleet) => {
+      (fleet.loadBalancer.httpsListener.node.defaultChild as elbv2.CfnListener).addPropertyOverride('SslPolicy', 'ELBSecurityPolicy-TLS13-1-2-2021-06');
+    });
+    expect(checklistDifferences(drifted, pulumi)).toEqual([expect.stringMatching(/^listeners\[1\]: cdk=".*TLS13-1-2-2021-06.*" pulumi=".*TLS13-1-3-PQ-2025-09/)]);
+  });
+
+  test('WHEN the Pulumi side drifts (target groups drain for 30 s) THEN the comparison names each pool target group', async () => {
+    const drifted = await renderWithPulumi(threePoolSpec, (args) =>
+      args.type === 'aws:lb/targetGroup:TargetGroup' && args.props.targetType === 'ip' ? { props: { ...args.props, deregistrationDelay: 30 }, opts: args.opts } : undefined,
+    );
+    expect(checklistDifferences(cdk, drifted)).toEqual([
+      // [0] is the gateway's Lambda target group, which does not drain
+      'targetGroups[1].deregistrationDelaySeconds: cdk=60 pulumi=30',
+      'targetGroups[2].deregistrationDelaySeconds: cdk=60 pulumi=30',
+      'targetGroups[3].deregistrationDelaySeconds: cdk=60 pulumi=30',
+    ]);
+  });
+
+  // Every checklist area must notice a one-setting change on either side.
+  const mutations: Array<[string, 'cdk' | 'pulumi', (c: Mutable) => void, RegExp]> = [
+    ['an extra security group', 'pulumi', (c) => (c.counts.securityGroup += 1), /^counts\.securityGroup:/],
+    ['a resource kind only one side knows', 'cdk', (c) => c.unmappedTypes.push('AWS::SQS::Queue'), /^unmappedTypes\[0\]:/],
+    ['a rule priority', 'cdk', (c) => (c.rules[0]!.priority += 1), /^rules\[0\]\.priority:/],
+    ['a rule condition', 'pulumi', (c) => (c.rules[0]!.conditions[0] = 'path-pattern=/other'), /^rules\[0\]\.conditions\[0\]:/],
+    ['the JWT check of a direct route', 'pulumi', (c) => (c.rules.find((r) => r.jwt)!.jwt = null), /\.jwt:/],
+    ['the balancing algorithm', 'cdk', (c) => (c.targetGroups[0]!.algorithm = 'round_robin'), /^targetGroups\[0\]\.algorithm:/],
+    ['stickiness', 'pulumi', (c) => (c.targetGroups.find((t) => t.stickiness)!.stickiness = null), /\.stickiness:/],
+    ['the circuit breaker', 'cdk', (c) => (c.services[0]!.deployment = c.services[0]!.deployment.replace('rollback true', 'rollback false')), /^services\[0\]\.deployment:/],
+    ['a scaling target', 'pulumi', (c) => (c.scaling[0]!.max += 1), /^scaling\[0\]\.max:/],
+    ['cache encryption in transit', 'cdk', (c) => (c.sessionStore.transitEncryption = false), /^sessionStore\.transitEncryption:/],
+    ['cache AUTH', 'pulumi', (c) => (c.sessionStore.auth = 'none'), /^sessionStore\.auth:/],
+    ['a WAF rule', 'cdk', (c) => c.firewall.rules.pop(), /^firewall\.rules\[4\]:/],
+    ['the gateway runtime', 'pulumi', (c) => (c.gateway.runtime = 'nodejs20.x'), /^gateway\.runtime:/],
+    ['an ingress flow', 'cdk', (c) => c.ingress.push('cidr 0.0.0.0/0 -> MCP fleet agents session store tcp/6379'), /^ingress\[9\]:/],
+  ];
+  test.each(mutations)('WHEN only one side changes %s (%s) THEN the checklists differ there', (_what, side, mutate, where) => {
+    const copy = structuredClone(side === 'cdk' ? cdk : pulumi) as Mutable;
+    mutate(copy);
+    const differences = side === 'cdk' ? checklistDifferences(copy, pulumi) : checklistDifferences(cdk, copy);
+    expect(differences).toEqual([expect.stringMatching(where)]);
+  });
+});
+
+/** A checklist copy that tests may edit. */
+type Mutable = {
+  -readonly [K in keyof FleetChecklist]: FleetChecklist[K] extends ReadonlyArray<infer T> ? Array<{ -readonly [P in keyof T]: T[P] extends ReadonlyArray<infer U> ? U[] : T[P] }> : { -readonly [P in keyof FleetChecklist[K]]: FleetChecklist[K][P] extends ReadonlyArray<infer U> ? U[] : FleetChecklist[K][P] };
+};
+
+describe('GIVEN a serverless store, API keys, a per-tool WAF limit and a priority pool', () => {
+  const spec: FleetSpec = {
+    ...threePoolSpec,
+    pools: [...threePoolSpec.pools, { name: 'github-fast', image: 'public.ecr.aws/mcp-fleet/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
+    auth: { ...threePoolSpec.auth, apiKeys: { secretName: 'agents/api-keys' } },
+    rateLimits: { ...threePoolSpec.rateLimits, perTool: { waf: { requests: 600, windowSeconds: 60 } } },
+    sessionStore: { deployment: 'serverless' },
+  };
+
+  test('THEN both renderings still produce the same checklist', async () => {
+    const cdk = renderWithCdk(spec);
+    const pulumi = await renderWithPulumi(spec);
+    expect(checklistDifferences(cdk, pulumi)).toEqual([]);
+    expect(pulumi.sessionStore).toMatchObject({ deployment: 'serverless', auth: 'from Secrets Manager' });
+    expect(pulumi.firewall.redactedHeaders).toEqual(['authorization', 'x-api-key']);
+  });
+});

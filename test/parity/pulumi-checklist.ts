@@ -1,0 +1,233 @@
+/** Reduces the resources a Pulumi program registered (recorded by the mocks harness) to the shared checklist. */
+import type { RecordedResource } from '../pulumi/harness';
+import { byKey, countKinds, healthCheckLine, RESOURCE_KINDS, type FleetChecklist } from './checklist';
+
+type Inputs = Record<string, any>;
+
+const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
+const isSecret = (v: unknown): boolean => typeof v === 'object' && v !== null && SECRET_SIG_KEY in v;
+const unwrap = (v: any) => (isSecret(v) ? v.value : v);
+const firstKey = (o: object | undefined) => (o ? Object.keys(o)[0] ?? '-' : '-');
+const portRange = (r: Inputs) => (r.ipProtocol === '-1' ? 'all' : `${r.ipProtocol}/${r.fromPort}${r.toPort !== r.fromPort ? `-${r.toPort}` : ''}`);
+
+export async function pulumiChecklist(resources: readonly RecordedResource[]): Promise<FleetChecklist> {
+  const custom = resources.filter((r) => r.custom);
+  const ofKind = (kind: string) => custom.filter((r) => r.type === RESOURCE_KINDS[kind]!.pulumi);
+  const ofType = (type: string) => custom.filter((r) => r.type === type);
+  const one = (kind: string) => {
+    const found = ofKind(kind);
+    if (found.length !== 1) throw new Error(`pulumi checklist: expected one ${kind}, found ${found.length}`);
+    return found[0]!.inputs;
+  };
+  /** Mocked ARNs and ids end in the logical name (`.../<name>`, `<name>-id`). */
+  const byRef = (kind: string, ref: string): RecordedResource => {
+    const logical = ref.endsWith('-id') ? ref.slice(0, -3) : ref.split('/').pop()!;
+    const found = ofKind(kind).find((r) => r.name === logical);
+    if (!found) throw new Error(`pulumi checklist: no ${kind} for ${ref}`);
+    return found;
+  };
+  const targetGroupName = (arn: string) => byRef('targetGroup', arn).inputs.name as string;
+
+  const lb = one('loadBalancer');
+  const listeners = ofKind('listener')
+    .map((r) => r.inputs)
+    .sort(byKey((l) => l.port))
+    .map((l) => {
+      const [action] = l.defaultActions;
+      const rendered =
+        action.type === 'redirect'
+          ? `redirect ${action.redirect.protocol}:${action.redirect.port} ${action.redirect.statusCode}`
+          : `fixed-response ${action.fixedResponse.statusCode} ${action.fixedResponse.contentType} ${action.fixedResponse.messageBody}`;
+      return `${l.port} ${l.protocol} ${l.sslPolicy ?? '-'} -> ${rendered}`;
+    });
+
+  const rules = ofKind('listenerRule')
+    .map(({ inputs: r }) => {
+      const conditions = (r.conditions as Inputs[]).map((c) =>
+        c.pathPattern ? `path-pattern=${c.pathPattern.values.join('|')}` : c.httpHeader ? `http-header ${c.httpHeader.httpHeaderName}=${c.httpHeader.values.join('|')}` : `source-ip=${c.sourceIp.values.join('|')}`,
+      );
+      const jwt = (r.actions as Inputs[]).find((a) => a.type === 'jwt-validation')?.jwtValidation;
+      const forward = (r.actions as Inputs[]).find((a) => a.type === 'forward')!;
+      return {
+        priority: r.priority as number,
+        conditions: conditions.sort(),
+        jwt: jwt ? `${jwt.issuer} ${jwt.jwksEndpoint} ${(jwt.additionalClaims as Inputs[]).map((c) => `${c.name}:${c.format}:${c.values.join(',')}`).join(' ')}` : null,
+        target: targetGroupName(forward.targetGroupArn),
+      };
+    })
+    .sort(byKey((r) => r.priority));
+
+  const targetGroups = ofKind('targetGroup')
+    .map(({ inputs: t }) => {
+      const lambda = t.targetType === 'lambda';
+      const h = t.healthCheck ?? {};
+      return {
+        name: t.name as string,
+        targetType: t.targetType as string,
+        port: lambda ? null : (t.port as number),
+        algorithm: lambda ? null : (t.loadBalancingAlgorithmType ?? 'round_robin'),
+        deregistrationDelaySeconds: lambda ? null : (t.deregistrationDelay ?? 300),
+        healthCheck: healthCheckLine({ path: h.path, interval: h.interval, timeout: h.timeout, healthy: h.healthyThreshold, unhealthy: h.unhealthyThreshold, matcher: h.matcher }),
+        stickiness: t.stickiness?.enabled ? `${t.stickiness.type}:${t.stickiness.cookieDuration}` : null,
+        multiValueHeaders: t.lambdaMultiValueHeadersEnabled === true,
+      };
+    })
+    .sort(byKey((t) => t.name));
+
+  const services = ofKind('ecsService')
+    .map(({ inputs: s }) => {
+      const [binding] = s.loadBalancers as Inputs[];
+      const task = byRef('taskDefinition', s.taskDefinition).inputs;
+      const [c] = JSON.parse(task.containerDefinitions) as Inputs[];
+      return {
+        targetGroup: targetGroupName(binding!.targetGroupArn),
+        desiredCount: s.desiredCount as number,
+        deployment: `min ${s.deploymentMinimumHealthyPercent}% max ${s.deploymentMaximumPercent}% breaker ${s.deploymentCircuitBreaker.enable} rollback ${s.deploymentCircuitBreaker.rollback} ${s.launchType} tags from ${s.propagateTags} ecs tags ${s.enableEcsManagedTags === true} exec ${s.enableExecuteCommand === true}`,
+        healthCheckGraceSeconds: s.healthCheckGracePeriodSeconds as number,
+        publicIp: s.networkConfiguration.assignPublicIp === true,
+        container: `${binding!.containerName}:${binding!.containerPort}`,
+        cloudMap: s.serviceRegistries !== undefined,
+        task: [
+          `cpu ${task.cpu} memory ${task.memory} ${task.networkMode} ${task.requiresCompatibilities.join(',')}`,
+          `container ${c!.name} image ${c!.image} user ${c!.user} read-only root ${c!.readonlyRootFilesystem} stop ${c!.stopTimeout}s`,
+          `ports ${(c!.portMappings as Inputs[]).map((p) => `${p.name}:${p.containerPort}/${p.protocol}`).join(',')}`,
+          `volumes ${(task.volumes as Inputs[]).map((v) => v.name).join(',')} mounts ${(c!.mountPoints as Inputs[]).map((m) => `${m.sourceVolume}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`).join(',')}`,
+        ].join('; '),
+        environment: (c!.environment as Inputs[]).map((e) => `${e.name}=${e.value}`).sort(),
+        secrets: (c!.secrets as Inputs[]).map((e) => e.name as string).sort(),
+      };
+    })
+    .sort(byKey((s) => s.targetGroup));
+
+  const serviceByName = new Map(ofKind('ecsService').map((r) => [r.inputs.name as string, r.inputs]));
+  const scaling = ofKind('scalableTarget')
+    .map(({ inputs: t }) => {
+      const service = serviceByName.get((t.resourceId as string).split('/').pop()!)!;
+      const policies = ofKind('scalingPolicy')
+        .filter((p) => p.inputs.resourceId === t.resourceId)
+        .map(({ inputs: p }) => {
+          const c = p.targetTrackingScalingPolicyConfiguration;
+          return `${p.policyType} ${c.predefinedMetricSpecification.predefinedMetricType} target ${c.targetValue} in ${c.scaleInCooldown}s out ${c.scaleOutCooldown}s`;
+        });
+      return { targetGroup: targetGroupName(service.loadBalancers[0].targetGroupArn), min: t.minCapacity as number, max: t.maxCapacity as number, policies: policies.sort() };
+    })
+    .sort(byKey((s) => s.targetGroup));
+
+  const acl = one('webAcl');
+  const firewall = {
+    name: acl.name as string,
+    scope: acl.scope as string,
+    defaultAction: firstKey(acl.defaultAction),
+    rules: (acl.rules as Inputs[])
+      .map((r) => {
+        const managed = r.statement.managedRuleGroupStatement;
+        if (managed) {
+          const overrides = (managed.ruleActionOverrides ?? []).map((o: Inputs) => `${o.name}:${firstKey(o.actionToUse)}`).join(',');
+          return `${r.priority} ${r.name} managed ${managed.vendorName}/${managed.name} overrides [${overrides}] ${firstKey(r.overrideAction)} metric ${r.visibilityConfig.metricName}`;
+        }
+        const rate = r.statement.rateBasedStatement;
+        const keys = (rate.customKeys ?? []).map((k: Inputs) => `header:${k.header.name}`).join(',');
+        const block = r.action.block?.customResponse;
+        return `${r.priority} ${r.name} rate ${rate.limit}/${rate.evaluationWindowSec}s ${rate.aggregateKeyType}[${keys}] ${firstKey(r.action)} ${block?.responseCode}:${block?.customResponseBodyKey} metric ${r.visibilityConfig.metricName}`;
+      })
+      .sort(),
+    responseBodies: (acl.customResponseBodies as Inputs[]).map((b) => `${b.key} ${b.contentType} ${b.content}`).sort(),
+    redactedHeaders: (one('webAclLogging').redactedFields as Inputs[]).map((f) => f.singleHeader.name as string).sort(),
+    associated: ofKind('webAclAssociation').some((a) => a.inputs.resourceArn === `${lbArnOf(ofKind('loadBalancer')[0]!)}`),
+  };
+
+  const fn = one('lambdaFunction');
+  const env = fn.environment.variables as Record<string, string>;
+  const gateway = {
+    name: fn.name as string,
+    runtime: fn.runtime as string,
+    architectures: fn.architectures as string[],
+    handler: fn.handler as string,
+    memoryMiB: fn.memorySize as number,
+    timeoutSeconds: fn.timeout as number,
+    inVpc: fn.vpcConfig !== undefined,
+    environmentNames: Object.keys(env).sort(),
+    environmentLiterals: { MCP_FLEET_SPEC: env.MCP_FLEET_SPEC!, MCP_FLEET_POOL_URLS: env.MCP_FLEET_POOL_URLS! },
+    codeSource: (await fn.code.path) as string,
+  };
+
+  const description = (id: string) => byRef('securityGroup', id).inputs.description as string;
+  const ingress = ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')
+    .map(({ inputs: r }) => `${r.referencedSecurityGroupId ? description(r.referencedSecurityGroupId) : `cidr ${r.cidrIpv4 ?? r.cidrIpv6}`} -> ${description(r.securityGroupId)} ${portRange(r)}`)
+    .sort();
+  const egress = ofType('aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule')
+    .map(({ inputs: r }) => `${description(r.securityGroupId)} -> ${r.referencedSecurityGroupId ? description(r.referencedSecurityGroupId) : `cidr ${r.cidrIpv4 ?? r.cidrIpv6}`} ${portRange(r)}`)
+    .sort();
+
+  return {
+    ...countKinds(custom.map((r) => r.type), 'pulumi'),
+    loadBalancer: {
+      name: lb.name,
+      internetFacing: lb.internal !== true,
+      idleTimeoutSeconds: lb.idleTimeout ?? 60,
+      dropInvalidHeaderFields: lb.dropInvalidHeaderFields === true,
+      desyncMitigationMode: lb.desyncMitigationMode ?? 'defensive',
+      http2: lb.enableHttp2 !== false,
+      deletionProtection: lb.enableDeletionProtection === true,
+      accessLogsPrefix: lb.accessLogs?.enabled ? lb.accessLogs.prefix : '-',
+    },
+    listeners,
+    rules,
+    targetGroups,
+    services,
+    scaling,
+    sessionStore: sessionStore(custom, ofKind),
+    firewall,
+    gateway,
+    ingress,
+    egress,
+    subnets: ofKind('subnet')
+      .map((s) => `${s.name.includes('-public-') ? 'public' : 'private'} ${s.inputs.cidrBlock}`)
+      .sort(),
+  };
+}
+
+function lbArnOf(lb: RecordedResource): string {
+  return `arn:aws:lb:us-east-1:123456789012:loadbalancer/${lb.name}`;
+}
+
+function sessionStore(custom: readonly RecordedResource[], ofKind: (kind: string) => RecordedResource[]): Record<string, string | number | boolean> {
+  // A password reaches the cache only through a write-only input fed by the value written to a Secrets Manager secret.
+  const stored = new Set(custom.filter((r) => r.type === 'aws:secretsmanager/secretVersion:SecretVersion').map((r) => unwrap(r.inputs.secretStringWo)));
+  const auth = (plain: unknown, writeOnly: unknown) => (plain !== undefined ? 'plaintext in state' : isSecret(writeOnly) && stored.has(unwrap(writeOnly)) ? 'from Secrets Manager' : 'none');
+  const [group] = ofKind('cacheReplicationGroup');
+  if (group) {
+    const g = group.inputs;
+    return {
+      deployment: 'replication-group',
+      id: g.replicationGroupId,
+      engine: g.engine,
+      engineVersion: g.engineVersion,
+      nodeType: g.nodeType,
+      shards: g.numNodeGroups,
+      replicasPerShard: g.replicasPerNodeGroup,
+      multiAz: g.multiAzEnabled === true,
+      automaticFailover: g.automaticFailoverEnabled === true,
+      transitEncryption: g.transitEncryptionEnabled === true,
+      transitEncryptionMode: g.transitEncryptionMode ?? '-',
+      atRestEncryption: g.atRestEncryptionEnabled === true,
+      customerManagedKey: g.kmsKeyId !== undefined,
+      port: g.port,
+      snapshotRetentionDays: g.snapshotRetentionLimit ?? 0,
+      auth: auth(g.authToken, g.authTokenWo),
+    };
+  }
+  const s = ofKind('serverlessCache')[0]!.inputs;
+  const user = ofKind('cacheUser')[0]!.inputs;
+  return {
+    deployment: 'serverless',
+    name: s.name,
+    engine: s.engine,
+    majorEngineVersion: s.majorEngineVersion,
+    customerManagedKey: s.kmsKeyId !== undefined,
+    snapshotRetentionDays: s.snapshotRetentionLimit ?? 0,
+    userGroup: s.userGroupId,
+    defaultUser: `${user.userId} ${user.userName} ${user.accessString}`,
+    auth: auth(user.passwords, user.passwordsWo),
+  };
+}
