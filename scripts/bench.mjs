@@ -47,9 +47,10 @@ function log(message) {
   process.stderr.write(`bench: ${message}\n`);
 }
 
-async function measure(key, label, url) {
+/** @param cpuOf name → pid of the processes on the path (the proxy and the pool). */
+async function measure(key, label, url, cpuOf) {
   log(`${label}: ${settings.warmupSeconds + settings.seconds} s under load at ${url}`);
-  const load = await saturate(url, settings);
+  const load = await saturate(url, settings, cpuOf);
   const latency = await probeLatency(url, settings);
   return { key, label, url, load, latency };
 }
@@ -57,7 +58,7 @@ async function measure(key, label, url) {
 async function startGateway(specFile, poolUrl, extra) {
   const gateway = spawnTracked('gateway', process.execPath, [CLI, 'gateway', '--port', '0', '--config', specFile, '--pool', `canned=${poolUrl}`, ...extra]);
   const url = await gateway.waitFor(/ at (http:\/\/\S+\/mcp) /);
-  return { url, stop: gateway.stop };
+  return { url, pid: gateway.child.pid, stop: gateway.stop };
 }
 
 async function deleteKeys(pattern) {
@@ -98,22 +99,23 @@ async function main() {
   try {
     const pool = spawnTracked('canned pool', process.execPath, [join(root, 'scripts/bench/canned-pool.mjs')]);
     const poolUrl = await pool.waitFor(/listening (\S+)/);
-    rows.push(await measure('direct', 'direct to the pool', poolUrl));
+    const poolPid = pool.child.pid;
+    rows.push(await measure('direct', 'direct to the pool', poolUrl, { pool: poolPid }));
 
     if (nginx) {
       const proxy = await startNginx(nginx, poolUrl, join(dir, 'nginx'));
-      rows.push(await measure('nginx', 'nginx proxy_pass (reference)', proxy.url));
+      rows.push(await measure('nginx', 'nginx proxy_pass (reference)', proxy.url, { proxy: proxy.pid, pool: poolPid }));
       await proxy.stop();
     } else {
       log('nginx is not on PATH: no reference proxy run');
     }
 
     const memory = await startGateway(specFile, poolUrl, []);
-    rows.push(await measure('gateway-memory', 'gateway, memory store', memory.url));
+    rows.push(await measure('gateway-memory', 'gateway, memory store', memory.url, { proxy: memory.pid, pool: poolPid }));
     await memory.stop();
 
     const redis = await startGateway(specFile, poolUrl, ['--redis', REDIS_URL, '--region', region]);
-    rows.push(await measure('gateway-redis', 'gateway, Redis store', redis.url));
+    rows.push(await measure('gateway-redis', 'gateway, Redis store', redis.url, { proxy: redis.pid, pool: poolPid }));
     await redis.stop();
     await pool.stop();
   } finally {

@@ -6,6 +6,7 @@
  */
 import autocannon from 'autocannon';
 import { Client } from 'undici';
+import { cpuMs } from './cpu.mjs';
 
 export const TOOL = 'bench_echo';
 export const CALL_HEADERS = {
@@ -34,9 +35,8 @@ export function callBody(id) {
   });
 }
 
-/** Throughput and loaded latency; every answer must be a JSON-RPC result. */
-export async function saturate(url, { connections, seconds, warmupSeconds }) {
-  const result = await autocannon({
+function run(url, connections, seconds) {
+  return autocannon({
     url,
     method: 'POST',
     headers: CALL_HEADERS,
@@ -44,10 +44,26 @@ export async function saturate(url, { connections, seconds, warmupSeconds }) {
     idReplacement: true,
     connections,
     duration: seconds,
-    warmup: { connections, duration: warmupSeconds },
     verifyBody: (body) => body.includes('"result"'),
   });
+}
+
+/**
+ * Throughput and loaded latency after a warm-up; every answer must be a JSON-RPC result.
+ * @param cpuOf processes whose CPU milliseconds to count over the measured window (name → pid).
+ */
+export async function saturate(url, { connections, seconds, warmupSeconds }, cpuOf = {}) {
+  await run(url, connections, warmupSeconds);
+  const before = Object.fromEntries(Object.entries(cpuOf).map(([name, pid]) => [name, cpuMs(pid)]));
+  const result = await run(url, connections, seconds);
+  const cpuUsPerRequest = Object.fromEntries(
+    Object.entries(cpuOf).map(([name, pid]) => {
+      const after = cpuMs(pid);
+      return [name, after === undefined || before[name] === undefined ? undefined : ((after - before[name]) * 1000) / result.requests.total];
+    }),
+  );
   return {
+    cpuUsPerRequest,
     requestsPerSecond: result.requests.average,
     total: result.requests.total,
     p50Ms: result.latency.p50,

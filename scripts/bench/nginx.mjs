@@ -1,6 +1,6 @@
 /** nginx as the reference proxy: one worker, upstream keep-alive, no access log. */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, spawnTracked } from './processes.mjs';
 
@@ -13,8 +13,20 @@ export function findNginx() {
   }
 }
 
+/** `nginx/1.22.1` (nginx prints its version on stderr). */
 export function nginxVersion(binary) {
-  return execFileSync(binary, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || 'nginx';
+  const run = spawnSync(binary, ['-v'], { encoding: 'utf8' });
+  return /nginx\/\S+/.exec(`${run.stderr}${run.stdout}`)?.[0] ?? 'nginx';
+}
+
+/** The one worker of an nginx master (the process that does the proxying), by /proc's children list. */
+function workerPid(masterPid) {
+  try {
+    const children = readFileSync(`/proc/${masterPid}/task/${masterPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return children.length === 1 ? Number(children[0]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts nginx proxying `poolUrl`; resolves with `{ url, stop }`. */
@@ -56,7 +68,7 @@ http {
     if (proc.child.exitCode !== null) throw new Error(`nginx exited (${proc.child.exitCode}): ${proc.stderr()}`);
     try {
       await fetch(`http://127.0.0.1:${port}/health`);
-      return { url, stop: proc.stop };
+      return { url, pid: workerPid(proc.child.pid), stop: proc.stop };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -27,6 +27,13 @@ export function evaluate(results) {
       const ratio = gateway.load.requestsPerSecond / direct.load.requestsPerSecond;
       checks.push({ target: `${gateway.label}: throughput ≥ ${bar.toFixed(2)}× direct (0.8 × nginx's 0.55; no nginx on PATH)`, measured: `${ratio.toFixed(2)}× direct`, ok: ratio >= bar });
     }
+    const nginxCpu = nginx?.load.cpuUsPerRequest.proxy;
+    const gatewayCpu = gateway.load.cpuUsPerRequest.proxy;
+    if (nginxCpu !== undefined && gatewayCpu !== undefined) {
+      // Throughput a proxy reaches on one core it has to itself is about 1 / (CPU per request).
+      const ratio = nginxCpu / gatewayCpu;
+      checks.push({ target: `${gateway.label}: one-core capacity (1 / CPU per request) ≥ ${TARGETS.throughputVsNginx}× nginx's`, measured: `${ratio.toFixed(2)}× (${num(gatewayCpu, 1)} vs ${num(nginxCpu, 1)} µs)`, ok: ratio >= TARGETS.throughputVsNginx });
+    }
     const added = (gateway.latency.p50Us - direct.latency.p50Us) / 1000;
     checks.push({ target: `${gateway.label}: p50 added ≤ ${TARGETS.addedP50Ms} ms (unloaded)`, measured: `${added.toFixed(3)} ms`, ok: added <= TARGETS.addedP50Ms });
   }
@@ -39,11 +46,13 @@ export function markdown(results) {
   const direct = results.rows.find((r) => r.key === 'direct');
   const { checks } = evaluate(results);
   const lines = [];
-  lines.push('| path | req/s | ratio to direct | p50 ms (loaded) | p99 ms (loaded) | p50 µs (unloaded) | p99 µs (unloaded) | failed answers |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const cpu = (value) => (value === undefined ? 'n/a' : num(value, 1));
+  lines.push('| path | req/s | ratio to direct | p50 ms (loaded) | p99 ms (loaded) | p50 µs (unloaded) | p99 µs (unloaded) | proxy CPU µs/req | pool CPU µs/req | failed answers |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of results.rows) {
     const ratio = row.load.requestsPerSecond / direct.load.requestsPerSecond;
-    lines.push(`| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${row.load.failures} of ${num(row.load.total)} |`);
+    const proxyCpu = row.key === 'direct' ? '–' : cpu(row.load.cpuUsPerRequest.proxy);
+    lines.push(`| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${proxyCpu} | ${cpu(row.load.cpuUsPerRequest.pool)} | ${row.load.failures} of ${num(row.load.total)} |`);
   }
   lines.push('');
   lines.push('| target | measured | |');
@@ -79,6 +88,9 @@ Measured by \`${command}\` on ${results.date} (one run, loopback only). The scri
   per-agent \`tools/call\` token bucket (1,000,000/s, never limiting), so each call also takes a token
   from the store: in memory, or a Redis Lua script with \`--redis\`.
 - nginx (reference): one worker, \`proxy_pass\` with upstream keep-alive, no access log.
+- CPU per request: user + system CPU time of the proxy process (the gateway, or nginx's worker) and of the
+  pool over the measured window, divided by the requests answered in it (/proc, 10 ms ticks). It barely
+  depends on how busy the machine is, unlike req/s. Redis's own CPU is not counted.
 
 ## Results
 ${markdown(results)}
