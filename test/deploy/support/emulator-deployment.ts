@@ -17,7 +17,7 @@ import {
 import { MotoServer } from './moto-server';
 import {
   listDeployedResources,
-  readSynthesizedTemplate,
+  findStackArtifact,
   type DeployedResource,
   type SynthesizedTemplate,
 } from './stack-inventory';
@@ -51,6 +51,8 @@ export interface DeployOptions {
 /** A stack that deployed, with both views of it. */
 export interface DeployedStack {
   readonly stackName: string;
+  /** The region the stack was deployed to. */
+  readonly region: string;
   /** The template the CLI synthesized and deployed. */
   readonly template: SynthesizedTemplate;
   /** The cloud assembly the CLI wrote (template, staged assets). */
@@ -75,9 +77,9 @@ export class EmulatorDeployment {
 
   /** The account the emulator answers for. */
   public readonly account = EMULATOR_ACCOUNT;
-  /** The region everything is deployed to. */
+  /** The region stacks without one of their own are deployed to. */
   public readonly region = EMULATOR_REGION;
-  /** Configuration for SDK clients that talk to this emulator. */
+  /** Configuration for SDK clients that talk to this emulator, in `region`. */
   public readonly clientConfig: EmulatorClientConfig;
   private readonly processEnv: NodeJS.ProcessEnv;
 
@@ -90,19 +92,26 @@ export class EmulatorDeployment {
     this.processEnv = emulatorProcessEnv(moto.endpoint, scratchDir);
   }
 
+  /** Configuration for SDK clients that talk to this emulator in another region. */
+  public clientConfigFor(region: string): EmulatorClientConfig {
+    return emulatorClientConfig(this.moto.endpoint, region);
+  }
+
   /**
-   * `cdk bootstrap aws://<account>/<region>`: the staging bucket, publishing roles and the
-   * bootstrap version parameter that `cdk deploy` checks.
+   * `cdk bootstrap aws://<account>/<region>...`: the staging bucket, publishing roles and the
+   * bootstrap version parameter that `cdk deploy` checks, in each region.
    * @param projectDir where the CLI runs (its `cdk.json` settings apply).
+   * @param regions @default [this.region]
    */
-  public async bootstrap(projectDir: string): Promise<CdkRun> {
-    const run = await runCdk(['bootstrap', `aws://${this.account}/${this.region}`], {
+  public async bootstrap(projectDir: string, regions: readonly string[] = [this.region]): Promise<CdkRun> {
+    const environments = regions.map((region) => `aws://${this.account}/${region}`);
+    const run = await runCdk(['bootstrap', ...environments], {
       cwd: projectDir,
       env: this.processEnv,
       timeoutMs: 120_000,
     });
     if (run.exitCode !== 0) {
-      throw await describeDeployFailure(this.clientConfig, BOOTSTRAP_STACK, run, this.moto.log);
+      throw await describeDeployFailure(this.clientConfigFor(regions[0] ?? this.region), BOOTSTRAP_STACK, run, this.moto.log);
     }
     return run;
   }
@@ -131,14 +140,18 @@ export class EmulatorDeployment {
       ],
       { cwd: options.projectDir, env: this.processEnv, timeoutMs: options.timeoutMs },
     );
-    if (run.exitCode !== 0) {
-      throw await describeDeployFailure(this.clientConfig, options.stackName, run, this.moto.log);
+    // The synthesized stack names its region; without one (synthesis failed) the default is asked.
+    const artifact = findStackArtifact(assemblyDir, options.stackName);
+    const config = this.clientConfigFor(artifact?.region ?? this.region);
+    if (run.exitCode !== 0 || artifact === undefined) {
+      throw await describeDeployFailure(config, options.stackName, run, this.moto.log);
     }
     return {
       stackName: options.stackName,
-      template: readSynthesizedTemplate(assemblyDir, options.stackName),
+      region: config.region,
+      template: artifact.template,
       assemblyDir,
-      resources: await listDeployedResources(this.clientConfig, options.stackName),
+      resources: await listDeployedResources(config, options.stackName),
       run,
     };
   }

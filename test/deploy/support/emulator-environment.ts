@@ -7,7 +7,7 @@ import * as path from 'node:path';
 /** The account moto answers for (its default, returned by STS GetCallerIdentity). */
 export const EMULATOR_ACCOUNT = '123456789012';
 
-/** The region the tests deploy to. */
+/** The region the tests deploy to unless a stack names another. */
 export const EMULATOR_REGION = 'us-east-1';
 
 /** Dummy credentials: moto accepts any; real AWS would reject them. */
@@ -51,7 +51,8 @@ export interface EmulatorClientConfig {
  * Client configuration for the emulator, passed explicitly so that nothing is read from the test
  * process's environment or shared config.
  * @param endpoint the emulator endpoint, `http://localhost:<port>`.
+ * @param region @default EMULATOR_REGION
  */
-export function emulatorClientConfig(endpoint: string): EmulatorClientConfig {
-  return { endpoint, region: EMULATOR_REGION, credentials: DUMMY_CREDENTIALS, maxAttempts: 2 };
+export function emulatorClientConfig(endpoint: string, region: string = EMULATOR_REGION): EmulatorClientConfig {
+  return { endpoint, region, credentials: DUMMY_CREDENTIALS, maxAttempts: 2 };
 }

@@ -29,10 +29,10 @@ export async function createAccountFixtures(config: EmulatorClientConfig, zoneNa
 }
 
 /**
- * Requests a certificate and waits until it is ISSUED, as `aws acm wait certificate-validated`
+ * Requests a certificate (in the config's region) and waits until it is ISSUED, as `aws acm wait certificate-validated`
  * would. The emulator issues at once (the moto server is started with no validation wait).
  */
-async function issueCertificate(config: EmulatorClientConfig, domainName: string): Promise<string> {
+export async function issueCertificate(config: EmulatorClientConfig, domainName: string): Promise<string> {
   const acm = new ACMClient(config);
   try {
     const { CertificateArn } = await acm.send(

@@ -3,7 +3,7 @@
  * the cloud assembly) and the resources the emulator's CloudFormation reports as created.
  */
 import { CloudFormationClient, paginateListStackResources } from '@aws-sdk/client-cloudformation';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EmulatorClientConfig } from './emulator-environment';
 
@@ -27,21 +27,35 @@ export interface DeployedResource {
   readonly status: string;
 }
 
+/** A stack of a cloud assembly: its template and where it deploys. */
+export interface StackArtifact {
+  readonly template: SynthesizedTemplate;
+  /** The stack's region (`aws://account/region` in the manifest); undefined for environment-agnostic stacks. */
+  readonly region: string | undefined;
+}
+
 /**
- * Reads a stack's template from a cloud assembly directory (`cdk deploy --output`), finding the
- * file through `manifest.json` as the CLI does.
+ * Reads a stack's template and environment from a cloud assembly directory (`cdk deploy --output`),
+ * finding them through `manifest.json` as the CLI does.
+ * @returns undefined when synthesis did not write the manifest or the stack is not in it.
  */
-export function readSynthesizedTemplate(assemblyDir: string, stackName: string): SynthesizedTemplate {
-  const manifest = JSON.parse(readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8')) as {
-    artifacts?: Record<string, { type: string; properties?: { templateFile?: string; stackName?: string } }>;
+export function findStackArtifact(assemblyDir: string, stackName: string): StackArtifact | undefined {
+  const manifestFile = path.join(assemblyDir, 'manifest.json');
+  if (!existsSync(manifestFile)) return undefined;
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+    artifacts?: Record<string, { type: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }>;
   };
   const artifact = Object.entries(manifest.artifacts ?? {}).find(
     ([id, candidate]) =>
       candidate.type === 'aws:cloudformation:stack' && (candidate.properties?.stackName ?? id) === stackName,
-  );
-  const templateFile = artifact?.[1].properties?.templateFile;
-  if (!templateFile) throw new Error(`stack ${stackName} is not in the cloud assembly at ${assemblyDir}`);
-  return JSON.parse(readFileSync(path.join(assemblyDir, templateFile), 'utf8')) as SynthesizedTemplate;
+  )?.[1];
+  const templateFile = artifact?.properties?.templateFile;
+  if (!artifact || !templateFile) return undefined;
+  const region = /^aws:\/\/[^/]+\/(.+)$/.exec(artifact.environment ?? '')?.[1];
+  return {
+    template: JSON.parse(readFileSync(path.join(assemblyDir, templateFile), 'utf8')) as SynthesizedTemplate,
+    region: region === undefined || region === 'unknown-region' ? undefined : region,
+  };
 }
 
 /**
