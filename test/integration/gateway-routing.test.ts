@@ -2,7 +2,8 @@
 import { createServer } from 'node:net';
 import { startV1StatefulPool, startV1StatelessPool, startV2Pool, type TestPool } from '../support/pools';
 import { answerOf, connectV1, connectV2 } from '../support/clients';
-import { startGateway, type RunningGateway } from '../support/harness';
+import { startEchoPool } from '../support/echo-pool';
+import { modernRequest, post, startGateway, type RunningGateway } from '../support/harness';
 import type { PoolSpec } from '../../lib/spec/types';
 
 /** A loopback port nobody listens on (bound, then released). */
@@ -122,5 +123,19 @@ describe('gateway aggregation and routing', () => {
     await expect(modern.callTool({ name: 'gone_tool', arguments: {} })).rejects.toThrow(/Pool \\*"gone\\*" unavailable: .*ECONNREFUSED/);
     await expect(legacy.callTool({ name: 'gone_tool', arguments: {} })).rejects.toThrow(/Pool \\*"gone\\*" unavailable: .*ECONNREFUSED/);
     await Promise.all([modern.close(), legacy.close()]);
+  });
+
+  it('GIVEN a pool that pages its tools/list WHEN a client lists THEN the gateway follows every cursor and answers the whole list; a client cursor is refused', async () => {
+    const paged = await startEchoPool({ tool: 'paged_tool', pages: 4 });
+    const g = await gatewayFor([pool('paged', ['paged_*'])], { paged: paged.url });
+    const client = await connectV2(g.mcpUrl);
+    const listed = await client.listTools();
+    expect(listed.tools.map((t) => t.name)).toEqual(['paged_tool', 'paged_tool_p1', 'paged_tool_p2', 'paged_tool_p3']);
+    expect(listed.nextCursor).toBeUndefined();
+    const { headers, body } = modernRequest('tools/list', { cursor: '1' });
+    const res = await post(g.mcpUrl, body, headers);
+    expect(res.json.error).toMatchObject({ code: -32602, message: expect.stringContaining('unknown cursor') });
+    await client.close();
+    await paged.close();
   });
 });

@@ -14,6 +14,8 @@ export interface EchoPoolOptions {
   readonly era?: '2026-07-28' | '2025-11-25';
   /** Answer POSTs as an SSE stream (a notification, then the response). @default false */
   readonly sse?: boolean;
+  /** Split tools/list into this many pages (tools `<tool>_p<N>`, one per page, besides `tool`). @default 1 */
+  readonly pages?: number;
 }
 
 export interface EchoPool {
@@ -55,8 +57,14 @@ export async function startEchoPool(options: EchoPoolOptions): Promise<EchoPool>
       switch (message.method) {
         case 'server/discover':
           return send(200, { jsonrpc: '2.0', id: message.id, result: { supportedVersions: [era], capabilities: { tools: {} }, ttlMs: 0, cacheScope: 'public', ...modern } });
-        case 'tools/list':
-          return send(200, { jsonrpc: '2.0', id: message.id, result: { tools: [{ name: options.tool, inputSchema: { type: 'object' } }], ...(era === '2026-07-28' ? { ttlMs: 0, cacheScope: 'public' } : {}), ...modern } });
+        case 'tools/list': {
+          const page = Number(message.params?.cursor ?? 0);
+          const pages = options.pages ?? 1;
+          const names = page === 0 ? [options.tool] : [`${options.tool}_p${page}`];
+          const more = page + 1 < pages ? { nextCursor: String(page + 1) } : {};
+          const tools = names.map((name) => ({ name, inputSchema: { type: 'object' } }));
+          return send(200, { jsonrpc: '2.0', id: message.id, result: { tools, ...more, ...(era === '2026-07-28' ? { ttlMs: 0, cacheScope: 'public' } : {}), ...modern } });
+        }
         case 'tools/call': {
           const text = JSON.stringify({ tool: message.params?.name, args: message.params?.arguments, session: req.headers['mcp-session-id'] ?? null });
           return send(200, { jsonrpc: '2.0', id: message.id, result: { content: [{ type: 'text', text }], ...modern } });

@@ -1,0 +1,40 @@
+import { MemorySessionStore } from '../../../lib/gateway/session/memory-store';
+import type { GatewaySessionRecord } from '../../../lib/gateway/ports';
+
+const record: GatewaySessionRecord = { principal: 'p', region: 'local', protocolVersion: '2025-11-25', clientInfo: {}, clientCapabilities: {}, backends: {}, createdAt: 0 };
+
+describe('MemorySessionStore', () => {
+  it('GIVEN a 10 s TTL WHEN the session is used every 6 s THEN it stays; WHEN idle for 10 s THEN it is gone', async () => {
+    let now = 0;
+    const store = new MemorySessionStore({ now: () => now });
+    await store.putSession('s', record, 10);
+    for (let i = 0; i < 3; i++) {
+      now += 6_000;
+      expect(await store.getSession('s')).toBeDefined();
+    }
+    now += 10_000;
+    expect(await store.getSession('s')).toBeUndefined();
+  });
+
+  it('GIVEN backend updates for two pools WHEN applied THEN both are kept; a deleted session is not resurrected', async () => {
+    const store = new MemorySessionStore();
+    await store.putSession('s', record, 60);
+    await Promise.all([
+      store.putBackendSession('s', 'a', { sessionId: '1', protocolVersion: '2025-11-25' }, 60),
+      store.putBackendSession('s', 'b', { sessionId: '2', protocolVersion: '2025-11-25' }, 60),
+    ]);
+    expect(Object.keys((await store.getSession('s'))!.backends)).toEqual(['a', 'b']);
+    await store.deleteSession('s');
+    await store.putBackendSession('s', 'c', { sessionId: '3', protocolVersion: '2025-11-25' }, 60);
+    expect(await store.getSession('s')).toBeUndefined();
+  });
+
+  it('GIVEN principal backends WHEN put and removed THEN they are kept per principal and pool', async () => {
+    const store = new MemorySessionStore();
+    await store.putPrincipalBackend('alice', 'slack', { sessionId: 'x', protocolVersion: '2025-11-25' }, 60);
+    expect(await store.getPrincipalBackend('alice', 'slack')).toEqual({ sessionId: 'x', protocolVersion: '2025-11-25' });
+    expect(await store.getPrincipalBackend('bob', 'slack')).toBeUndefined();
+    await store.putPrincipalBackend('alice', 'slack', undefined, 60);
+    expect(await store.getPrincipalBackend('alice', 'slack')).toBeUndefined();
+  });
+});
