@@ -19,10 +19,13 @@ export function normalizeAssetHashes(value: string): string {
   return value.replace(ASSET_HASH, ASSET_HASH_PLACEHOLDER);
 }
 
-/** The subset of jest's `NewPlugin` interface the serializer needs (no jest types at runtime). */
+/**
+ * Jest's snapshot plugin interface (`NewPlugin` of pretty-format), declared here so that the package
+ * needs no jest types; `config` and `refs` are jest's own and only passed through.
+ */
 export interface SnapshotSerializer {
   test(value: unknown): boolean;
-  serialize(value: unknown, config: unknown, indentation: string, depth: number, refs: unknown, printer: (value: unknown, ...rest: unknown[]) => string): string;
+  serialize(value: unknown, config: any, indentation: string, depth: number, refs: any, printer: (value: unknown, config: any, indentation: string, depth: number, refs: any) => string): string;
 }
 
 /** Serializes strings that contain asset hashes with the hashes replaced. */

@@ -13,6 +13,11 @@ const spec: FleetSpec = {
 describe('McpFirewall', () => {
   let template: Template;
   let rules: Array<Record<string, any>>;
+  const rule = (name: string) => {
+    const found = rules.find((r) => r.Name === name);
+    if (!found) throw new Error(`no rule ${name}`);
+    return found;
+  };
   beforeAll(() => {
     const stack = testStack();
     const vpc = testVpc(stack);
@@ -35,18 +40,18 @@ describe('McpFirewall', () => {
   });
 
   test('GIVEN the common rule set THEN its 8 KB body size rule only counts (MCP tool calls exceed it)', () => {
-    expect(rules.find((r) => r.Name === 'common')).toEqual(
+    expect(rule('common')).toEqual(
       expect.objectContaining({
         OverrideAction: { None: {} },
         Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }] } },
       }),
     );
-    expect(rules.find((r) => r.Name === 'known-bad-inputs').Statement.ManagedRuleGroupStatement.Name).toBe('AWSManagedRulesKnownBadInputsRuleSet');
-    expect(rules.find((r) => r.Name === 'ip-reputation').Statement.ManagedRuleGroupStatement.Name).toBe('AWSManagedRulesAmazonIpReputationList');
+    expect(rule('known-bad-inputs').Statement.ManagedRuleGroupStatement.Name).toBe('AWSManagedRulesKnownBadInputsRuleSet');
+    expect(rule('ip-reputation').Statement.ManagedRuleGroupStatement.Name).toBe('AWSManagedRulesAmazonIpReputationList');
   });
 
   test('GIVEN rate limits THEN per-IP, per-agent-header and per-Mcp-Name rules carry the limits and windows, blocking with a JSON 429', () => {
-    const rate = (name: string) => rules.find((r) => r.Name === name);
+    const rate = rule;
     expect(rate('rate-per-ip').Statement.RateBasedStatement).toEqual({ Limit: 1000, EvaluationWindowSec: 60, AggregateKeyType: 'IP' });
     expect(rate('rate-per-agent').Statement.RateBasedStatement).toEqual({
       Limit: 600,

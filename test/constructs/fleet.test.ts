@@ -67,6 +67,16 @@ describe('McpFleet', () => {
     expect(ingress.map(([, p]) => p.SourceSecurityGroupId['Fn::GetAtt'][0])).toEqual([expect.stringMatching(/^FleetGatewaySecurityGroup/)]);
   });
 
+  test('GIVEN every security group THEN only the load balancer admits the internet, on 443 and 80', () => {
+    const open = [...resourcesOf(template, 'AWS::EC2::SecurityGroup').flatMap(([id, p]) => (p.SecurityGroupIngress ?? []).map((r: any) => [id, r])), ...resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').map(([id, r]) => [id, r])]
+      .filter(([, r]) => r.CidrIp === '0.0.0.0/0' || r.CidrIpv6 === '::/0')
+      .map(([id, r]) => [String(id).replace(/[0-9A-F]{8}$/, ''), r.FromPort]);
+    expect(open).toEqual([
+      ['FleetLoadBalancerSecurityGroup', 443],
+      ['FleetLoadBalancerSecurityGroup', 80],
+    ]);
+  });
+
   test('GIVEN pool overrides THEN they reach that pool only', () => {
     const counts = resourcesOf(template, 'AWS::ECS::Service').map(([, p]) => p.DesiredCount);
     expect(counts).toEqual([2, 2, 3]);
