@@ -11,17 +11,25 @@ export interface LocalFleet {
 }
 
 /**
+ * Checks that every `--pool` flag names a pool of the spec.
+ * @throws UsageError naming the spec's pools.
+ */
+export function checkPoolFlags(spec: ResolvedFleetSpec, source: string, flags: readonly PoolUrlFlag[], command: string): void {
+  const names = spec.pools.map((p) => p.name);
+  for (const flag of flags) {
+    if (!names.includes(flag.name)) throw new UsageError(`--pool ${flag.name}: ${source} has no pool "${flag.name}" (its pools: ${names.join(', ')})`, command);
+  }
+}
+
+/**
  * Points the pools of a spec at URLs: `--pool` flags first, then `defaults` (servers the CLI started).
  * @param source names the spec in messages (its file).
  * @throws UsageError for a flag naming no pool of the spec; CliError for a pool left without a URL.
  */
 export function fleetFromSpec(spec: ResolvedFleetSpec, source: string, flags: readonly PoolUrlFlag[], command: string, defaults: Readonly<Record<string, string>> = {}): LocalFleet {
-  const names = spec.pools.map((p) => p.name);
-  for (const flag of flags) {
-    if (!names.includes(flag.name)) throw new UsageError(`--pool ${flag.name}: ${source} has no pool "${flag.name}" (its pools: ${names.join(', ')})`, command);
-  }
+  checkPoolFlags(spec, source, flags, command);
   const poolUrls: Record<string, string> = {};
-  for (const name of names) {
+  for (const { name } of spec.pools) {
     const url = flags.find((f) => f.name === name)?.url ?? defaults[name];
     if (!url) throw new CliError(`pool "${name}" of ${source} has no URL: pass --pool ${name}=URL`);
     poolUrls[name] = url;

@@ -8,7 +8,7 @@ import { parseFleetSpec, type ResolvedFleetSpec } from '../../spec';
 import type { DevArgs } from '../args';
 import { CliError, EXIT } from '../errors';
 import type { CliIo } from '../io';
-import { fleetFromSpec } from '../local-fleet';
+import { checkPoolFlags, fleetFromSpec } from '../local-fleet';
 import { startLocalGateway } from '../local-gateway';
 import { loadSpecFile } from '../spec-file';
 
@@ -36,8 +36,7 @@ async function startExamplePools(spec: ResolvedFleetSpec, source: string, extern
 export async function runDev(args: DevArgs, io: CliIo, stop: Promise<NodeJS.Signals>): Promise<number> {
   const source = args.config ?? DEFAULT_SOURCE;
   const spec = args.config ? loadSpecFile(args.config) : parseFleetSpec(DEFAULT_FLEET, DEFAULT_SOURCE);
-  // Check the flags against the spec before anything listens.
-  fleetFromSpec(spec, source, args.pools, 'dev', Object.fromEntries(spec.pools.map((p) => [p.name, 'http://127.0.0.1/'])));
+  checkPoolFlags(spec, source, args.pools, 'dev'); // before anything listens
 
   const pools = await startExamplePools(spec, source, new Set(args.pools.map((p) => p.name)));
   const closePools = () => Promise.all([...pools.values()].map((p) => p.close()));
