@@ -9,7 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../lib/gateway-bundle';
 import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
-import { assumeRolePolicy, logStreamsArn, policyDocument } from './iam';
+import { assumeRolePolicy, policyDocument } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
 import { generatedSecret } from './secrets';
@@ -80,7 +80,7 @@ export class McpGateway extends pulumi.ComponentResource {
     this.plan = plan;
     const parent = { parent: this };
 
-    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: gateway`, args.vpcId, this);
+    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet} gateway`, args.vpcId, this);
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, Secrets Manager, the session store and the pools');
 
@@ -113,7 +113,7 @@ export class McpGateway extends pulumi.ComponentResource {
 
     this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com') }, parent);
-    // ENI management for a function in a VPC: the AWS managed policy is the documented minimum.
+    // ENI management for a function in a VPC (and log delivery): the AWS managed policy is the documented minimum.
     new aws.iam.RolePolicyAttachment(
       `${name}-vpc-access`,
       { role: this.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
@@ -125,7 +125,6 @@ export class McpGateway extends pulumi.ComponentResource {
       {
         role: this.role.id,
         policy: policyDocument([
-          { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
           { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns },
           ...(args.kmsKeyArn ? [{ Sid: 'DecryptSecrets', Effect: 'Allow' as const, Action: ['kms:Decrypt'], Resource: [args.kmsKeyArn] }] : []),
         ]),

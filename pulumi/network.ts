@@ -136,36 +136,23 @@ export class McpNetwork extends pulumi.ComponentResource {
     new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id }, parent);
     const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id }, parent);
 
-    const publicSubnets = publicCidrs.map((cidr, i) => {
-      const subnet = new aws.ec2.Subnet(
-        `${name}-public-${i}`,
-        { vpcId: vpc.id, cidrBlock: cidr, availabilityZone: zone(i), mapPublicIpOnLaunch: false, tags: { Name: `${plan.fleet}-public-${i}` } },
-        parent,
-      );
-      const routeTable = new aws.ec2.RouteTable(`${name}-public-${i}`, { vpcId: vpc.id }, parent);
-      new aws.ec2.Route(`${name}-public-${i}-default`, { routeTableId: routeTable.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: internetGateway.id }, parent);
-      new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
-      return subnet;
-    });
+    /** A subnet with its own route table whose default route leaves through `defaultRoute`. */
+    const subnet = (tier: 'public' | 'private', i: number, cidrBlock: string, defaultRoute: { gatewayId: pulumi.Input<string> } | { natGatewayId: pulumi.Input<string> }) => {
+      const id = `${name}-${tier}-${i}`;
+      const created = new aws.ec2.Subnet(id, { vpcId: vpc.id, cidrBlock, availabilityZone: zone(i), mapPublicIpOnLaunch: false, tags: { Name: `${plan.fleet}-${tier}-${i}` } }, parent);
+      const routeTable = new aws.ec2.RouteTable(id, { vpcId: vpc.id }, parent);
+      new aws.ec2.Route(`${id}-default`, { routeTableId: routeTable.id, destinationCidrBlock: '0.0.0.0/0', ...defaultRoute }, parent);
+      new aws.ec2.RouteTableAssociation(id, { subnetId: created.id, routeTableId: routeTable.id }, parent);
+      return created;
+    };
 
-    const natGateways = publicSubnets.slice(0, plan.network.natGateways).map((subnet, i) => {
+    const publicSubnets = publicCidrs.map((cidr, i) => subnet('public', i, cidr, { gatewayId: internetGateway.id }));
+    const natGateways = publicSubnets.slice(0, plan.network.natGateways).map((publicSubnet, i) => {
       const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: 'vpc' }, parent);
-      return new aws.ec2.NatGateway(`${name}-nat-${i}`, { subnetId: subnet.id, allocationId: eip.id }, { parent: this, dependsOn: [internetGateway] });
+      return new aws.ec2.NatGateway(`${name}-nat-${i}`, { subnetId: publicSubnet.id, allocationId: eip.id }, { parent: this, dependsOn: [internetGateway] });
     });
-
-    const privateSubnets = privateCidrs.map((cidr, i) => {
-      const subnet = new aws.ec2.Subnet(
-        `${name}-private-${i}`,
-        { vpcId: vpc.id, cidrBlock: cidr, availabilityZone: zone(i), mapPublicIpOnLaunch: false, tags: { Name: `${plan.fleet}-private-${i}` } },
-        parent,
-      );
-      const routeTable = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id }, parent);
-      // Each zone leaves through its own NAT gateway, so losing one zone does not cut the others off.
-      const nat = natGateways[i % natGateways.length]!;
-      new aws.ec2.Route(`${name}-private-${i}-default`, { routeTableId: routeTable.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id }, parent);
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
-      return subnet;
-    });
+    // Each zone leaves through its own NAT gateway, so losing one zone does not cut the others off.
+    const privateSubnets = privateCidrs.map((cidr, i) => subnet('private', i, cidr, { natGatewayId: natGateways[i % natGateways.length]!.id }));
 
     const flowLogGroup = fleetLogGroup(`${name}-flow-logs`, { retentionDays: plan.network.flowLogs.retentionDays, ...(kmsKeyArn ? { kmsKeyArn } : {}) }, this);
     const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, { assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com') }, parent);
