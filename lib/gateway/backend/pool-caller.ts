@@ -7,7 +7,7 @@
  * address and records that address as the session's `affinity`; every later request of the session
  * goes to that address. When the task is gone — the connection is refused, or the pool answers 404
  * for the session id — the backend session is forgotten and:
- * - idempotent methods (lists, reads, ping, completion) re-open a session on a live task and are
+ * - idempotent methods (lists, reads, ping) re-open a session on a live task and are
  *   sent again: the caller sees a normal answer;
  * - `tools/call` is not re-sent, because the state the caller built up in the old session is gone and
  *   running the tool in a fresh session could give a silently different answer. The caller gets
@@ -18,6 +18,7 @@ import { randomInt } from 'node:crypto';
 import type { ResolvedPoolSpec } from '../../spec/defaults';
 import { GatewayError } from '../errors';
 import type { CircuitBreakerRegistry } from '../resilience/breaker';
+import { withRetry } from '../resilience/retry';
 import type { CallRecord } from '../telemetry/call-metrics';
 import type { HeaderMap } from '../http';
 import type { BackendSessionRecord, GatewaySessionRecord, SessionStore } from '../ports';
@@ -110,7 +111,9 @@ export class PoolCaller {
   private async sendUnguarded(target: PoolTarget, message: JsonRpcRequest | JsonRpcNotification, call: PoolCall, rawBody?: string): Promise<BackendHttpResponse> {
     const body = rawBody ?? JSON.stringify(this.adapt(target.pool, message, call.owner));
     if (!PoolCaller.isStateful(target.pool)) {
-      return this.withRetry(target.pool, call.idempotent, () => this.post(target, body, message, call, undefined));
+      // Idempotent methods get a second attempt after a failure other than a timeout (502, not 504).
+      const attempt = () => this.post(target, body, message, call, undefined).catch((error: unknown) => Promise.reject(this.translate(target.pool, error)));
+      return call.idempotent ? withRetry(message.method, attempt) : attempt();
     }
     let backend = await this.backendFor(target, call);
     let reply: BackendHttpResponse | undefined;
@@ -213,20 +216,6 @@ export class PoolCaller {
       body,
       timeoutMs: this.options.timeoutMs,
     });
-  }
-
-  /** One attempt, and for idempotent methods a second after a failure other than a timeout. */
-  private async withRetry(pool: ResolvedPoolSpec, idempotent: boolean, attempt: () => Promise<BackendHttpResponse>): Promise<BackendHttpResponse> {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(idempotent && error instanceof BackendError && error.failure !== 'timeout')) throw this.translate(pool, error);
-      try {
-        return await attempt();
-      } catch (second) {
-        throw this.translate(pool, second);
-      }
-    }
   }
 
   /** A `BackendError` as the gateway error the client sees. */
