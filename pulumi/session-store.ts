@@ -2,7 +2,7 @@
  * McpSessionStore: ElastiCache (Valkey by default) for gateway sessions, rate-limit buckets and tool
  * caches — a Multi-AZ replication group with automatic failover, or ElastiCache Serverless — with TLS
  * required, encryption at rest, a password generated into Secrets Manager, private subnets and a
- * security group that admits only the clients the fleet connects (the gateway).
+ * security group that admits only the clients connected with `allowTcp` (`McpFleet` connects the gateway).
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -52,7 +52,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
     const plan = fleet.sessionStore;
     this.port = plan.port;
 
-    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet}: session store`, args.vpcId, this);
+    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet} session store`, args.vpcId, this);
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: false };
     const password = generatedSecret(
       `${name}-auth`,

@@ -1,8 +1,12 @@
 /**
  * McpToolPool: one pool of MCP servers — a Fargate service (non-root, read-only root filesystem,
  * circuit breaker with rollback) behind a least-outstanding-requests target group with a deep health
- * check and validated draining, its listener rules, its Cloud Map registration (the gateway resolves
- * tasks by DNS) and target-tracking autoscaling on CPU and on requests per target.
+ * check and draining that ends before ECS stops the task (validated with the spec), its listener rules,
+ * its Cloud Map registration (the gateway resolves tasks by DNS) and target-tracking autoscaling on CPU
+ * and on requests per target.
+ *
+ * Its security group admits nobody by itself: `McpFleet` connects the load balancer and the gateway
+ * (used alone: `allowTcp(name, loadBalancer.peer, pool.peer, port, description)`).
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';

@@ -33,6 +33,11 @@ describe('validation', () => {
     expect(allResources()).toEqual([]);
   });
 
+  test('GIVEN draining longer than the container stop timeout WHEN the fleet is declared THEN the spec error names the pool setting', () => {
+    const spec: FleetSpec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, deregistrationDelaySeconds: 100, stopTimeoutSeconds: 90 }, ...threePoolSpec.pools.slice(1)] };
+    expect(() => new McpFleet('draining', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(/McpFleet draining: invalid fleet spec[\s\S]*pools\[0\]\.deregistrationDelaySeconds: deregistration delay \(100 s\) must not exceed the container stop timeout \(90 s\)/);
+  });
+
   test('GIVEN a pool name the spec lacks WHEN a tool pool is declared alone THEN the error lists the spec’s pools', () => {
     expect(
       () =>
