@@ -1,11 +1,14 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as globalaccelerator from 'aws-cdk-lib/aws-globalaccelerator';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
-import { planGlobalRouting, planSessionGlobalDatastore, type FrontDoor, type HealthCheckIntervalSeconds } from '../../lib/plan/global-routing';
+import { ROUTE53_METRICS_REGION, planGlobalRouting, planSessionGlobalDatastore, type FrontDoor, type HealthCheckIntervalSeconds, type LatencyRecordPlan } from '../../lib/plan/global-routing';
 import type { McpRegionalEndpoint } from './regional-endpoint';
 
 /** The primary session store that an ElastiCache Global Datastore replicates to the other regions. */
@@ -41,6 +44,13 @@ export interface McpGlobalRoutingProps {
   readonly healthCheckIntervalSeconds?: HealthCheckIntervalSeconds;
   /** Consecutive failed probes before a region is taken out. @default 3 */
   readonly healthCheckFailureThreshold?: number;
+  /**
+   * Notify this topic (alarm and OK) when a region is taken out of DNS: one alarm per region on its
+   * health check's `HealthCheckStatus`. Route 53 publishes that metric in us-east-1 only, so the
+   * construct's stack must be in us-east-1 (`latency-records` front door only).
+   * @default - no health check alarms
+   */
+  readonly regionAlarmTopic?: sns.ITopic;
   /**
    * How a 2025-era session (an `Mcp-Session-Id`) behaves when its agent lands in another region.
    * Without this (the default) the session belongs to the region that minted it: each gateway puts
@@ -82,6 +92,8 @@ export class McpGlobalRouting extends Construct {
   public readonly records: readonly route53.ARecord[];
   /** The health check attached to each latency record, in region order. */
   public readonly healthChecks: readonly route53.HealthCheck[];
+  /** One "region out of DNS" alarm per health check, when `regionAlarmTopic` is set. */
+  public readonly regionAlarms: readonly cloudwatch.Alarm[];
   /** The accelerator (`global-accelerator` front door). */
   public readonly accelerator?: globalaccelerator.Accelerator;
   public readonly listener?: globalaccelerator.Listener;
@@ -149,6 +161,7 @@ export class McpGlobalRouting extends Construct {
     }
     this.records = records;
     this.healthChecks = healthChecks;
+    this.regionAlarms = props.regionAlarmTopic ? this.regionAlarmsFor(routing.records, healthChecks, props.regionAlarmTopic, fail) : [];
 
     const groups: globalaccelerator.EndpointGroup[] = [];
     if (routing.accelerator) {
@@ -199,5 +212,35 @@ export class McpGlobalRouting extends Construct {
         members: [{ replicationGroupId: datastore.primaryReplicationGroupId, replicationGroupRegion: d.primaryRegion, role: 'PRIMARY' }],
       });
     }
+  }
+
+  private regionAlarmsFor(records: readonly LatencyRecordPlan[], checks: readonly route53.HealthCheck[], topic: sns.ITopic, fail: (message: string) => never): cloudwatch.Alarm[] {
+    if (records.length === 0) fail('regionAlarmTopic alarms on Route 53 health checks, which only the latency-records front door has');
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && region !== ROUTE53_METRICS_REGION) {
+      fail(`regionAlarmTopic: Route 53 publishes health check metrics in ${ROUTE53_METRICS_REGION} only, but this stack is in ${region}`);
+    }
+    const action = new actions.SnsAction(topic);
+    return records.map((r, i) => {
+      const a = r.unhealthyAlarm;
+      const alarm = new cloudwatch.Alarm(this, `OutOfDns${r.id}`, {
+        alarmName: a.alarmName,
+        alarmDescription: a.description,
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/Route53',
+          metricName: 'HealthCheckStatus',
+          dimensionsMap: { HealthCheckId: checks[i]!.healthCheckId },
+          statistic: 'Minimum',
+          period: Duration.seconds(a.periodSeconds),
+        }),
+        threshold: a.threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: a.evaluationPeriods,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      return alarm;
+    });
   }
 }

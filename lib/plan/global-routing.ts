@@ -75,7 +75,26 @@ export interface LatencyRecordPlan {
   readonly evaluateTargetHealth: true;
   readonly healthCheckDomainName?: string;
   readonly healthCheck: HttpsHealthCheckPlan;
+  readonly unhealthyAlarm: RegionUnhealthyAlarmPlan;
 }
+
+/**
+ * An alarm on the Route 53 `HealthCheckStatus` metric (namespace `AWS/Route53`, dimension
+ * `HealthCheckId`, published in us-east-1 only): the region has been taken out of DNS.
+ */
+export interface RegionUnhealthyAlarmPlan {
+  readonly alarmName: string;
+  readonly description: string;
+  /** `Minimum` below 1: at least one checker saw the region fail its check long enough. */
+  readonly threshold: 1;
+  readonly evaluationPeriods: number;
+  readonly periodSeconds: number;
+  /** A health check that reports nothing cannot vouch for its region. */
+  readonly treatMissingData: 'breaching';
+}
+
+/** Route 53 publishes health check metrics in this region only. */
+export const ROUTE53_METRICS_REGION = 'us-east-1';
 
 export interface AcceleratorPlan {
   readonly name: string;
@@ -161,6 +180,14 @@ export function planGlobalRouting(spec: ResolvedFleetSpec, input: GlobalRoutingI
         evaluateTargetHealth: true,
         ...(r.healthCheckDomainName !== undefined ? { healthCheckDomainName: r.healthCheckDomainName } : {}),
         healthCheck: { protocol: 'HTTPS', port: 443, resourcePath: spec.healthPath, requestIntervalSeconds, failureThreshold, enableSni: true, measureLatency: true },
+        unhealthyAlarm: {
+          alarmName: `mcp-fleet-${spec.name}-${r.region}-out-of-dns`,
+          description: `MCP fleet ${spec.name}: ${r.region} fails its health check on ${spec.healthPath} and gets no traffic from ${input.recordName}.`,
+          threshold: 1,
+          evaluationPeriods: 2,
+          periodSeconds: 60,
+          treatMissingData: 'breaching',
+        },
       }),
     );
     return { recordName: input.recordName, frontDoor, records };

@@ -6,6 +6,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { McpFleet } from '../../constructs/fleet';
 import { McpGlobalRouting, McpRegionalEndpointParameters, McpRegionalEndpointReader } from '../../constructs/global-routing';
@@ -31,9 +32,10 @@ function multiRegionApp(nag = false) {
     hostedZone,
     recordName: 'mcp.example.com',
     regions: REGIONS.map((region) => new McpRegionalEndpointReader(global, `Endpoint-${region}`, { fleetName: threePoolSpec.name, region }).endpoint),
+    regionAlarmTopic: sns.Topic.fromTopicArn(global, 'Alarms', `arn:aws:sns:us-east-1:${ACCOUNT}:mcp-alarms`),
   });
   // Deploy order only (the parameters must exist before they are read); no values flow through it.
-  regional.forEach((stack) => global.addDependency(stack));
+  regional.forEach((stack) => global.addStackDependency(stack));
   return { app, regional, global };
 }
 

@@ -1,6 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { McpGlobalRouting, McpRegionalEndpointParameters, McpRegionalEndpointReader, type McpGlobalRoutingProps, type McpRegionalEndpoint } from '../../constructs/global-routing';
 import type { FleetSpec } from '../../lib/spec';
@@ -82,6 +83,40 @@ describe('McpGlobalRouting with latency records', () => {
   test('GIVEN the latency front door WHEN synthesized THEN there is no accelerator and no Global Datastore', () => {
     template.resourceCountIs('AWS::GlobalAccelerator::Accelerator', 0);
     template.resourceCountIs('AWS::ElastiCache::GlobalReplicationGroup', 0);
+  });
+});
+
+describe('McpGlobalRouting region alarms', () => {
+  const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:mcp-alarms`;
+  const withTopic = (overrides: Partial<McpGlobalRoutingProps> = {}, region = 'us-east-1') => {
+    const { stack } = testStack('Global', region);
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+    const regionAlarmTopic = sns.Topic.fromTopicArn(stack, 'Topic', topicArn);
+    return new McpGlobalRouting(stack, 'Routing', { spec, regions: [east, west], hostedZone, recordName: 'mcp.example.com', regionAlarmTopic, ...overrides });
+  };
+
+  test('GIVEN a topic WHEN synthesized in us-east-1 THEN each region has an alarm on its own health check status, treating silence as failure', () => {
+    const routing = withTopic();
+    const template = Template.fromStack(Stack.of(routing));
+    expect(routing.regionAlarms).toHaveLength(2);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'mcp-fleet-agents-eu-west-1-out-of-dns',
+      Namespace: 'AWS/Route53',
+      MetricName: 'HealthCheckStatus',
+      Statistic: 'Minimum',
+      Dimensions: [{ Name: 'HealthCheckId', Value: { Ref: Match.stringLikeRegexp('HealthCheckEuWest1') } }],
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 2,
+      TreatMissingData: 'breaching',
+      AlarmActions: [topicArn],
+      OKActions: [topicArn],
+    });
+  });
+
+  test('GIVEN a topic in another region or with the accelerator WHEN constructed THEN the error says why', () => {
+    expect(() => withTopic({}, 'eu-west-1')).toThrow(/^Global\/Routing: regionAlarmTopic: Route 53 publishes health check metrics in us-east-1 only, but this stack is in eu-west-1$/);
+    expect(() => withTopic({ frontDoor: 'global-accelerator' })).toThrow(/^Global\/Routing: regionAlarmTopic alarms on Route 53 health checks, which only the latency-records front door has$/);
   });
 });
 

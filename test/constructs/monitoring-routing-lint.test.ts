@@ -42,6 +42,7 @@ function routingTemplate(frontDoor: NonNullable<McpGlobalRoutingProps['frontDoor
     frontDoor,
     regions: ['us-east-1', 'eu-west-1'].map((region) => new McpRegionalEndpointReader(stack, `Endpoint-${region}`, { fleetName: 'agents', region }).endpoint),
     sessionGlobalDatastore: { primaryReplicationGroupId: 'agents-sessions', primaryRegion: 'us-east-1' },
+    ...(frontDoor === 'latency-records' ? { regionAlarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', `arn:aws:sns:us-east-1:${ACCOUNT}:mcp-alarms`) } : {}),
   });
   return Template.fromStack(stack).toJSON();
 }

@@ -25,6 +25,14 @@ describe('planGlobalRouting', () => {
         setIdentifier: 'agents-us-east-1',
         evaluateTargetHealth: true,
         healthCheck: { protocol: 'HTTPS', port: 443, resourcePath: '/healthz', requestIntervalSeconds: 30, failureThreshold: 3, enableSni: true, measureLatency: true },
+        unhealthyAlarm: {
+          alarmName: 'mcp-fleet-agents-us-east-1-out-of-dns',
+          description: 'MCP fleet agents: us-east-1 fails its health check on /healthz and gets no traffic from mcp.example.com.',
+          threshold: 1,
+          evaluationPeriods: 2,
+          periodSeconds: 60,
+          treatMissingData: 'breaching',
+        },
       },
       expect.objectContaining({ id: 'EuWest1', region: 'eu-west-1', healthCheckDomainName: 'eu.mcp.example.com' }),
     ]);
