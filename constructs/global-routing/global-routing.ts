@@ -96,6 +96,7 @@ export class McpGlobalRouting extends Construct {
   public readonly regionAlarms: readonly cloudwatch.Alarm[];
   /** The accelerator (`global-accelerator` front door). */
   public readonly accelerator?: globalaccelerator.Accelerator;
+  /** The accelerator's TCP 443 listener (`global-accelerator` front door). */
   public readonly listener?: globalaccelerator.Listener;
   public readonly endpointGroups: readonly globalaccelerator.EndpointGroup[];
   /** The alias record to the accelerator (`global-accelerator` front door). */
@@ -152,7 +153,7 @@ export class McpGlobalRouting extends Construct {
           region: r.region,
           setIdentifier: r.setIdentifier,
           healthCheck: check,
-          // The `dualstack.` name is what Route 53 expects for ALB aliases (it serves AAAA as well).
+          // Route 53 aliases an ALB by its `dualstack.` name (as aws-route53-targets' LoadBalancerTarget does).
           target: route53.RecordTarget.fromAlias({
             bind: () => ({ dnsName: `dualstack.${e.dnsName}`, hostedZoneId: e.canonicalHostedZoneId, evaluateTargetHealth: r.evaluateTargetHealth }),
           }),
