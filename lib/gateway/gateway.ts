@@ -128,9 +128,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.rateLimiter ? { rateLimits: new RateLimitPolicy(spec, options.rateLimiter) } : {}),
   });
 
-  /** The signed identity a pool receives for this caller (per pool: the pool is the token's audience). */
-  function identityFor(principal: Principal): RequestContext['identity'] {
-    return signer && { header: IDENTITY_HEADER, valueFor: (pool: string) => signer.tokenFor(principal, pool) };
+  /** What the dispatcher knows of a caller; pools get a signed identity per pool (the token's audience). */
+  function contextFor(request: GatewayRequest, requestId: string, principal: Principal, owner: RequestContext['owner']): RequestContext {
+    const ctx: RequestContext = { request, requestId, principal, modern: owner.kind === 'principal', owner };
+    return signer ? { ...ctx, identity: { header: IDENTITY_HEADER, valueFor: (pool: string) => signer.tokenFor(principal, pool) } } : ctx;
   }
   const sessions = new LegacySessions({ store, region, ttlSeconds: spec.sessionStore.sessionTtlSeconds, serverInfo });
   const authenticator = options.authenticator;
@@ -152,16 +153,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function modern(request: GatewayRequest, message: JsonRpcMessage, principal: Principal, requestId: string): Promise<GatewayResponse> {
     if (!isRequest(message)) return accepted();
-    const envelope = envelopeOf(message.params)!;
-    const identity = identityFor(principal);
-    const ctx: RequestContext = {
-      request,
-      requestId,
-      principal,
-      modern: true,
-      owner: { kind: 'principal', principal: principal.id, envelope },
-      ...(identity ? { identity } : {}),
-    };
+    const ctx = contextFor(request, requestId, principal, { kind: 'principal', principal: principal.id, envelope: envelopeOf(message.params)! });
     try {
       return toHttp(await dispatcher.request(message, ctx));
     } catch (error) {
@@ -196,15 +188,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     principal: Principal,
     requestId: string,
   ): Promise<Reply> {
-    const identity = identityFor(principal);
-    const ctx: RequestContext = {
-      request,
-      requestId,
-      principal,
-      modern: false,
-      owner: { kind: 'session', sessionId: live.sessionId, session: live.session },
-      ...(identity ? { identity } : {}),
-    };
+    const ctx = contextFor(request, requestId, principal, { kind: 'session', sessionId: live.sessionId, session: live.session });
     try {
       return await dispatcher.request(message, ctx);
     } catch (error) {
