@@ -98,6 +98,7 @@ export class McpGlobalRouting extends Construct {
   public readonly accelerator?: globalaccelerator.Accelerator;
   /** The accelerator's TCP 443 listener (`global-accelerator` front door). */
   public readonly listener?: globalaccelerator.Listener;
+  /** One endpoint group per region (`global-accelerator` front door); empty otherwise. */
   public readonly endpointGroups: readonly globalaccelerator.EndpointGroup[];
   /** The alias record to the accelerator (`global-accelerator` front door). */
   public readonly acceleratorRecord?: route53.ARecord;
