@@ -38,7 +38,8 @@ export function evaluate(results) {
     checks.push({ target: `${gateway.label}: p50 added ≤ ${TARGETS.addedP50Ms} ms (unloaded)`, measured: `${added.toFixed(3)} ms`, ok: added <= TARGETS.addedP50Ms });
   }
   checks.push({ target: `gateway bundle ≤ ${kib(TARGETS.bundleBytes)} minified`, measured: kib(results.bundle.bytes), ok: results.bundle.bytes <= TARGETS.bundleBytes });
-  checks.push({ target: `cold module init ≤ ${TARGETS.coldInitMs} ms`, measured: `${results.cold.coldInitMs.toFixed(1)} ms`, ok: results.cold.coldInitMs <= TARGETS.coldInitMs });
+  checks.push({ target: `cold module init ≤ ${TARGETS.coldInitMs} ms (wall: process with the bundle minus bare node)`, measured: `${results.cold.coldInitMs.toFixed(1)} ms`, ok: results.cold.coldInitMs <= TARGETS.coldInitMs });
+  checks.push({ target: `cold module init ≤ ${TARGETS.coldInitMs} ms (CPU time of the require)`, measured: `${results.cold.requireCpuMs.toFixed(1)} ms`, ok: results.cold.requireCpuMs <= TARGETS.coldInitMs });
   return { checks, memory };
 }
 
@@ -98,7 +99,7 @@ ${markdown(results)}
 ## Gateway bundle
 - \`dist/gateway-lambda/index.js\`: ${kib(b.bytes)} minified (${kib(b.gzipBytes)} gzip). Largest parts: ${b.largest.map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', ')}.
 - Cold module init: ${c.coldInitMs.toFixed(1)} ms (median of ${c.runs} fresh \`node -e "require(bundle)"\`, ${c.processWithBundleMs.toFixed(1)} ms, minus bare
-  \`node -e 0\`, ${c.bareNodeMs.toFixed(1)} ms). Inside the process: require ${c.requireMs.toFixed(1)} ms, of which ${c.sdkMs.toFixed(1)} ms load the
+  \`node -e 0\`, ${c.bareNodeMs.toFixed(1)} ms). Inside the process: require ${c.requireMs.toFixed(1)} ms wall (${c.requireCpuMs.toFixed(1)} ms CPU), of which ${c.sdkMs.toFixed(1)} ms load the
   AWS SDK Secrets Manager client that \`lambda.ts\` imports (external: the Lambda runtime provides it, but loading
   it is still init time); then building the gateway from its environment on the first invocation ${c.firstBuildMs.toFixed(1)} ms.
 
