@@ -114,13 +114,13 @@ export class McpGateway extends pulumi.ComponentResource {
     this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com') }, parent);
     // ENI management for a function in a VPC (and log delivery): the AWS managed policy is the documented minimum.
-    new aws.iam.RolePolicyAttachment(
+    const vpcAccess = new aws.iam.RolePolicyAttachment(
       `${name}-vpc-access`,
       { role: this.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
       parent,
     );
     const secretArns = plan.secretInputs.map((input) => (input === 'apiKeysSecretArn' ? pulumi.interpolate`${inputs[input]!}-??????` : pulumi.output(inputs[input]!)));
-    new aws.iam.RolePolicy(
+    const secretsAccess = new aws.iam.RolePolicy(
       `${name}-policy`,
       {
         role: this.role.id,
@@ -152,7 +152,8 @@ export class McpGateway extends pulumi.ComponentResource {
         loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
         ...(args.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: args.reservedConcurrentExecutions } : {}),
       },
-      parent,
+      // Lambda refuses a VPC function whose role cannot manage network interfaces yet.
+      { parent: this, dependsOn: [vpcAccess, secretsAccess] },
     );
 
     const tg = plan.targetGroup;

@@ -41,7 +41,7 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
     const lbPlan = plan.loadBalancer;
     const parent = { parent: this };
 
-    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${plan.fleet}: load balancer`, args.vpcId, this);
+    this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${plan.fleet} load balancer`, args.vpcId, this);
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: false };
     plan.ingress
       .filter((rule) => rule.from.kind === 'internet' && rule.to.kind === 'loadBalancer')

@@ -156,7 +156,7 @@ export class McpNetwork extends pulumi.ComponentResource {
 
     const flowLogGroup = fleetLogGroup(`${name}-flow-logs`, { retentionDays: plan.network.flowLogs.retentionDays, ...(kmsKeyArn ? { kmsKeyArn } : {}) }, this);
     const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, { assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com') }, parent);
-    new aws.iam.RolePolicy(
+    const flowLogPolicy = new aws.iam.RolePolicy(
       `${name}-flow-logs`,
       {
         role: flowLogRole.id,
@@ -169,7 +169,7 @@ export class McpNetwork extends pulumi.ComponentResource {
     const flowLog = new aws.ec2.FlowLog(
       `${name}-flow-log`,
       { vpcId: vpc.id, trafficType: plan.network.flowLogs.trafficType, logDestinationType: 'cloud-watch-logs', logDestination: flowLogGroup.arn, iamRoleArn: flowLogRole.arn },
-      parent,
+      { parent: this, dependsOn: [flowLogPolicy] },
     );
     return { vpc, publicSubnets, privateSubnets, flowLog };
   }

@@ -97,7 +97,7 @@ export class McpToolPool extends pulumi.ComponentResource {
 
     this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
-    new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(plan, args.identitySecretArn, args.kmsKeyArn)) }, parent);
+    const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(plan, args.identitySecretArn, args.kmsKeyArn)) }, parent);
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
     this.taskDefinition = this.createTaskDefinition(name, fleet.fleet, plan, args.identitySecretArn, region);
 
@@ -161,8 +161,9 @@ export class McpToolPool extends pulumi.ComponentResource {
         serviceRegistries: { registryArn: this.discoveryService.arn },
         propagateTags: 'SERVICE',
       },
-      // ECS rejects a target group no listener uses; autoscaling owns the task count after creation.
-      { parent: this, dependsOn: this.listenerRules, ignoreChanges: ['desiredCount'] },
+      // ECS rejects a target group no listener uses, and tasks need their execution grants to start;
+      // autoscaling owns the task count after creation.
+      { parent: this, dependsOn: [...this.listenerRules, executionPolicy], ignoreChanges: ['desiredCount'] },
     );
 
     const sc = plan.scaling;

@@ -133,7 +133,7 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
       .sort(),
     responseBodies: (acl.customResponseBodies as Inputs[]).map((b) => `${b.key} ${b.contentType} ${b.content}`).sort(),
     redactedHeaders: (one('webAclLogging').redactedFields as Inputs[]).map((f) => f.singleHeader.name as string).sort(),
-    associated: ofKind('webAclAssociation').some((a) => a.inputs.resourceArn === `${lbArnOf(ofKind('loadBalancer')[0]!)}`),
+    associated: ofKind('webAclAssociation').some((a) => byRef('loadBalancer', a.inputs.resourceArn) === ofKind('loadBalancer')[0]),
   };
 
   const fn = one('lambdaFunction');
@@ -185,10 +185,6 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
       .map((s) => `${s.name.includes('-public-') ? 'public' : 'private'} ${s.inputs.cidrBlock}`)
       .sort(),
   };
-}
-
-function lbArnOf(lb: RecordedResource): string {
-  return `arn:aws:lb:us-east-1:123456789012:loadbalancer/${lb.name}`;
 }
 
 function sessionStore(custom: readonly RecordedResource[], ofKind: (kind: string) => RecordedResource[]): Record<string, string | number | boolean> {
