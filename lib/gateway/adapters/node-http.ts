@@ -51,13 +51,8 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   const limit = gateway.maxBodyBytes;
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return refuseOversize(req, res, limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return refuseOversize(req, res, limit);
-    chunks.push(chunk);
-  }
+  const body = await readBody(req, limit);
+  if (body === undefined) return refuseOversize(req, res, limit);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const request: GatewayRequest = {
@@ -65,10 +60,30 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
     path: q === -1 ? url : url.slice(0, q),
     query: q === -1 ? '' : url.slice(q + 1),
     headers: flatten(req.headers),
-    body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+    body,
     ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
   };
   send(res, await gateway.handle(request));
+}
+
+/** The body as text, or undefined as soon as it passes `limit` bytes (the rest is never buffered). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 /** 413 without reading the rest of the body; the connection is closed so the unread bytes go too. */
