@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../../lib/gateway-bundle';
 import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps } from '../shared';
+import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
 
 /** Where the gateway keeps sessions: the host and password secret of an `McpSessionStore`. */
 export interface McpGatewaySessionStore {
@@ -121,15 +121,7 @@ export class McpGateway extends Construct {
       targetType: elbv2.TargetType.LAMBDA,
       targets: [new elbv2Targets.LambdaTarget(this.function)],
       multiValueHeadersEnabled: plan.targetGroup.multiValueHeadersEnabled,
-      healthCheck: {
-        enabled: true,
-        path: plan.targetGroup.healthCheck.path,
-        interval: Duration.seconds(plan.targetGroup.healthCheck.intervalSeconds),
-        timeout: Duration.seconds(plan.targetGroup.healthCheck.timeoutSeconds),
-        healthyThresholdCount: plan.targetGroup.healthCheck.healthyThreshold,
-        unhealthyThresholdCount: plan.targetGroup.healthCheck.unhealthyThreshold,
-        healthyHttpCodes: plan.targetGroup.healthCheck.matcher,
-      },
+      healthCheck: targetHealthCheck(plan.targetGroup.healthCheck),
     });
     const rules = fleet.listener.rules.filter((r) => r.target.kind === 'gateway');
     this.listenerRules = addPlannedListenerRules(this, props.listener, rules, this.targetGroup);

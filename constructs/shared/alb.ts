@@ -1,6 +1,8 @@
+/** Load balancer pieces the pools and the gateway share: planned listener rules and health checks. */
+import { Duration } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
-import type { ListenerRulePlan, RuleCondition } from '../../lib/plan';
+import type { HealthCheckPlan, ListenerRulePlan, RuleCondition } from '../../lib/plan';
 
 function condition(c: RuleCondition): elbv2.ListenerCondition {
   switch (c.field) {
@@ -35,4 +37,17 @@ export function addPlannedListenerRules(scope: Construct, listener: elbv2.IAppli
     }
     return created;
   });
+}
+
+/** A planned target group health check as the CDK `HealthCheck` (always enabled). */
+export function targetHealthCheck(plan: HealthCheckPlan): elbv2.HealthCheck {
+  return {
+    enabled: true,
+    path: plan.path,
+    interval: Duration.seconds(plan.intervalSeconds),
+    timeout: Duration.seconds(plan.timeoutSeconds),
+    healthyThresholdCount: plan.healthyThreshold,
+    unhealthyThresholdCount: plan.unhealthyThreshold,
+    healthyHttpCodes: plan.matcher,
+  };
 }

@@ -1,3 +1,3 @@
 export * from './props';
 export * from './log-group';
-export * from './listener-rules';
+export * from './alb';

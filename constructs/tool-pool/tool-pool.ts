@@ -9,7 +9,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { planFleet, type PoolPlan } from '../../lib/plan';
 import { DEFAULTS, type FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps } from '../shared';
+import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
 
 export interface McpToolPoolProps {
   /** The fleet spec (validated here). */
@@ -103,14 +103,7 @@ export class McpToolPool extends Construct {
         targetGroupName: plan.targetGroup.name,
         loadBalancingAlgorithmType: elbv2.TargetGroupLoadBalancingAlgorithmType.LEAST_OUTSTANDING_REQUESTS,
         deregistrationDelay: Duration.seconds(plan.targetGroup.deregistrationDelaySeconds),
-        healthCheck: {
-          path: plan.targetGroup.healthCheck.path,
-          interval: Duration.seconds(plan.targetGroup.healthCheck.intervalSeconds),
-          timeout: Duration.seconds(plan.targetGroup.healthCheck.timeoutSeconds),
-          healthyThresholdCount: plan.targetGroup.healthCheck.healthyThreshold,
-          unhealthyThresholdCount: plan.targetGroup.healthCheck.unhealthyThreshold,
-          healthyHttpCodes: plan.targetGroup.healthCheck.matcher,
-        },
+        healthCheck: targetHealthCheck(plan.targetGroup.healthCheck),
         ...(plan.targetGroup.stickiness ? { stickinessCookieDuration: Duration.seconds(plan.targetGroup.stickiness.durationSeconds) } : {}),
       },
       props.targetGroupProps,

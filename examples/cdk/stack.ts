@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { McpFleet } from '../../constructs';
@@ -24,5 +24,7 @@ export class McpFleetExampleStack extends Stack {
       certificateArn: props.certificateArn,
       ...(zone ? { domain: { hostedZone: zone, domainName: `mcp.${zone.zoneName}` } } : {}),
     });
+    new CfnOutput(this, 'McpEndpoint', { value: `${this.fleet.loadBalancer.publicUrl}${this.fleet.plan.mcpPath}`, description: 'MCP endpoint for agents' });
+    new CfnOutput(this, 'LoadBalancerDnsName', { value: this.fleet.loadBalancer.loadBalancer.loadBalancerDnsName });
   }
 }
