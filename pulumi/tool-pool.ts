@@ -137,6 +137,9 @@ export class McpToolPool extends pulumi.ComponentResource {
           routingPolicy: 'MULTIVALUE',
           dnsRecords: [{ type: plan.discovery.dnsRecordType, ttl: plan.discovery.dnsTtlSeconds }],
         },
+        // ECS reports task health to Cloud Map, so failing tasks leave DNS before they are replaced. (The
+        // threshold is always 1 at AWS; it is given so that the provider never drops an empty block.)
+        healthCheckCustomConfig: { failureThreshold: 1 },
         forceDestroy: true,
       },
       parent,

@@ -154,6 +154,7 @@ describe('tool pools', () => {
     expect(oneResource('aws:servicediscovery/service:Service', byName('agents-pool-github-discovery')).inputs).toMatchObject({
       name: 'github',
       dnsConfig: { routingPolicy: 'MULTIVALUE', dnsRecords: [{ type: 'A', ttl: 10 }] },
+      healthCheckCustomConfig: { failureThreshold: 1 },
     });
   });
 
