@@ -1,9 +1,10 @@
 /**
  * `SessionStore` on Redis/Valkey, shared by every gateway instance of a fleet and region.
  *
- * A session is one hash: field `s` holds the session record without its backends, and one field
- * `b:<pool>` per backend session, so that two instances opening backend sessions to different pools
- * for the same client session never overwrite each other. Every read and write refreshes the TTL.
+ * A session is one hash: field `s` holds the session record without its backends, `t` its TTL, and
+ * one field `b:<pool>` per backend session, so that two instances opening backend sessions to
+ * different pools for the same client session never overwrite each other. Every read and write
+ * refreshes the TTL (reads in the same round trip, by a script).
  */
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../errors';
@@ -26,49 +27,66 @@ export interface RedisSessionStoreOptions {
 }
 
 const SESSION_FIELD = 's';
+const TTL_FIELD = 't';
 const BACKEND_FIELD = 'b:';
+
+/** Reads a session and refreshes its TTL in one round trip. */
+const GET_SESSION = `
+local fields = redis.call('HGETALL', KEYS[1])
+local ttl = redis.call('HGET', KEYS[1], '${TTL_FIELD}')
+if ttl then redis.call('EXPIRE', KEYS[1], ttl) end
+return fields`;
 
 /** Sets a backend field only when the session still exists (never resurrects an ended session). */
 const PUT_BACKEND = `
 if redis.call('HEXISTS', KEYS[1], '${SESSION_FIELD}') == 0 then return 0 end
 if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('HSET', KEYS[1], '${TTL_FIELD}', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
+/** The scripts, registered on the client (EVALSHA, so the script text is not sent every time). */
+interface SessionCommands {
+  mcpFleetGetSession(key: string): Promise<string[]>;
+  mcpFleetPutBackend(key: string, field: string, value: string, ttlSeconds: number): Promise<number>;
+}
+
 export class RedisSessionStore implements SessionStore {
   private readonly client: Redis;
+  private readonly scripts: SessionCommands;
   private readonly prefix: string;
 
   constructor(options: RedisSessionStoreOptions) {
     this.client = options.client;
+    this.client.defineCommand('mcpFleetGetSession', { numberOfKeys: 1, lua: GET_SESSION });
+    this.client.defineCommand('mcpFleetPutBackend', { numberOfKeys: 1, lua: PUT_BACKEND });
+    this.scripts = this.client as unknown as SessionCommands;
     this.prefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:${options.region}:`;
   }
 
   async getSession(id: string): Promise<GatewaySessionRecord | undefined> {
-    const key = this.sessionKey(id);
-    const fields = await this.run('read a session', () => this.client.hgetall(key));
-    const base = fields[SESSION_FIELD];
-    if (base === undefined) return undefined;
-    const { ttl, ...record } = JSON.parse(base) as GatewaySessionRecord & { ttl: number };
-    await this.run('refresh a session', () => this.client.expire(key, ttl));
+    const flat = await this.run('read a session', () => this.scripts.mcpFleetGetSession(this.sessionKey(id)));
+    let record: Omit<GatewaySessionRecord, 'backends'> | undefined;
     const backends: Record<string, BackendSessionRecord> = {};
-    for (const [field, value] of Object.entries(fields)) {
-      if (field.startsWith(BACKEND_FIELD)) backends[field.slice(BACKEND_FIELD.length)] = JSON.parse(value) as BackendSessionRecord;
+    for (let i = 0; i < flat.length; i += 2) {
+      const field = flat[i]!;
+      if (field === SESSION_FIELD) record = JSON.parse(flat[i + 1]!) as Omit<GatewaySessionRecord, 'backends'>;
+      else if (field.startsWith(BACKEND_FIELD)) backends[field.slice(BACKEND_FIELD.length)] = JSON.parse(flat[i + 1]!) as BackendSessionRecord;
     }
-    return { ...record, backends };
+    return record && { ...record, backends };
   }
 
   async putSession(id: string, session: GatewaySessionRecord, ttlSeconds: number): Promise<void> {
     const key = this.sessionKey(id);
     const { backends, ...rest } = session;
-    const fields: Record<string, string> = { [SESSION_FIELD]: JSON.stringify({ ...rest, ttl: ttlSeconds }) };
+    const fields: Record<string, string> = { [SESSION_FIELD]: JSON.stringify(rest), [TTL_FIELD]: String(ttlSeconds) };
     for (const [pool, backend] of Object.entries(backends)) fields[BACKEND_FIELD + pool] = JSON.stringify(backend);
     await this.run('write a session', () => this.client.multi().del(key).hset(key, fields).expire(key, ttlSeconds).exec());
   }
 
   async putBackendSession(id: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void> {
     await this.run('write a backend session', () =>
-      this.client.eval(PUT_BACKEND, 1, this.sessionKey(id), BACKEND_FIELD + pool, backend ? JSON.stringify(backend) : '', ttlSeconds),
+      this.scripts.mcpFleetPutBackend(this.sessionKey(id), BACKEND_FIELD + pool, backend ? JSON.stringify(backend) : '', ttlSeconds),
     );
   }
 
