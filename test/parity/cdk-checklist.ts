@@ -1,5 +1,5 @@
 /** Reduces a synthesized CloudFormation template of a fleet to the shared checklist. */
-import { byKey, countKinds, healthCheckLine, RESOURCE_KINDS, type FleetChecklist } from './checklist';
+import { byKey, cloudMapLine, countKinds, healthCheckLine, RESOURCE_KINDS, type FleetChecklist } from './checklist';
 
 type Props = Record<string, any>;
 interface CfnResource {
@@ -39,6 +39,10 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
     return resource.Properties ?? {};
   };
   const targetGroupName = (ref: any) => props(ref).Name as string;
+  const discovery = (ref: any) => {
+    const d = props(ref);
+    return cloudMapLine({ name: d.Name, records: (d.DnsConfig.DnsRecords as Props[]).map((r) => ({ type: r.Type, ttl: r.TTL })), routing: d.DnsConfig.RoutingPolicy, customHealth: d.HealthCheckCustomConfig !== undefined });
+  };
 
   const lb = one('loadBalancer');
   const lbAttr = (key: string) => attr(lb.LoadBalancerAttributes, key);
@@ -111,7 +115,7 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
         healthCheckGraceSeconds: s.HealthCheckGracePeriodSeconds as number,
         publicIp: s.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp === 'ENABLED',
         container: `${binding!.ContainerName}:${binding!.ContainerPort}`,
-        cloudMap: (s.ServiceRegistries ?? []).length > 0,
+        cloudMap: s.ServiceRegistries?.[0] ? discovery(s.ServiceRegistries[0].RegistryArn) : '-',
         task: [
           `cpu ${task.Cpu} memory ${task.Memory} ${task.NetworkMode} ${task.RequiresCompatibilities.join(',')}`,
           `container ${c!.Name} image ${c!.Image} user ${c!.User} read-only root ${c!.ReadonlyRootFilesystem} stop ${c!.StopTimeout}s`,

@@ -75,6 +75,7 @@ describe('GIVEN the three-pool example spec', () => {
     ['the balancing algorithm', 'cdk', (c) => (c.targetGroups[0]!.algorithm = 'round_robin'), /^targetGroups\[0\]\.algorithm:/],
     ['stickiness', 'pulumi', (c) => (c.targetGroups.find((t) => t.stickiness)!.stickiness = null), /\.stickiness:/],
     ['the circuit breaker', 'cdk', (c) => (c.services[0]!.deployment = c.services[0]!.deployment.replace('rollback true', 'rollback false')), /^services\[0\]\.deployment:/],
+    ['the Cloud Map registration', 'pulumi', (c) => (c.services[0]!.cloudMap = c.services[0]!.cloudMap.replace('ecs-health', 'no-health')), /^services\[0\]\.cloudMap:/],
     ['a scaling target', 'pulumi', (c) => (c.scaling[0]!.max += 1), /^scaling\[0\]\.max:/],
     ['cache encryption in transit', 'cdk', (c) => (c.sessionStore.transitEncryption = false), /^sessionStore\.transitEncryption:/],
     ['cache AUTH', 'pulumi', (c) => (c.sessionStore.auth = 'none'), /^sessionStore\.auth:/],

@@ -115,7 +115,8 @@ export interface FleetChecklist {
     readonly healthCheckGraceSeconds: number;
     readonly publicIp: boolean;
     readonly container: string;
-    readonly cloudMap: boolean;
+    /** The Cloud Map service the tasks register in: `name records ttl routing health`, or `-`. */
+    readonly cloudMap: string;
     readonly task: string;
     readonly environment: readonly string[];
     readonly secrets: readonly string[];
@@ -186,6 +187,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Formats a health check the same way on both sides. */
 export function healthCheckLine(h: { path?: string | undefined; interval?: number | undefined; timeout?: number | undefined; healthy?: number | undefined; unhealthy?: number | undefined; matcher?: string | undefined }): string {
   return `${h.path ?? '-'} every ${h.interval ?? '-'}s timeout ${h.timeout ?? '-'}s healthy ${h.healthy ?? '-'} unhealthy ${h.unhealthy ?? '-'} codes ${h.matcher ?? '-'}`;
+}
+
+/** Formats a Cloud Map service the same way on both sides. */
+export function cloudMapLine(s: { name: string; records: ReadonlyArray<{ type: string; ttl: number }>; routing: string; customHealth: boolean }): string {
+  return `${s.name} ${s.records.map((r) => `${r.type}/${r.ttl}s`).join(',')} ${s.routing} ${s.customHealth ? 'ecs-health' : 'no-health'}`;
 }
 
 export function byKey<T>(key: (item: T) => string | number): (a: T, b: T) => number {

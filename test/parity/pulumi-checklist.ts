@@ -1,6 +1,6 @@
 /** Reduces the resources a Pulumi program registered (recorded by the mocks harness) to the shared checklist. */
 import type { RecordedResource } from '../pulumi/harness';
-import { byKey, countKinds, healthCheckLine, RESOURCE_KINDS, type FleetChecklist } from './checklist';
+import { byKey, cloudMapLine, countKinds, healthCheckLine, RESOURCE_KINDS, type FleetChecklist } from './checklist';
 
 type Inputs = Record<string, any>;
 
@@ -27,6 +27,10 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
     return found;
   };
   const targetGroupName = (arn: string) => byRef('targetGroup', arn).inputs.name as string;
+  const discovery = (arn: string) => {
+    const d = byRef('cloudMapService', arn).inputs;
+    return cloudMapLine({ name: d.name, records: d.dnsConfig.dnsRecords, routing: d.dnsConfig.routingPolicy, customHealth: d.healthCheckCustomConfig !== undefined });
+  };
 
   const lb = one('loadBalancer');
   const listeners = ofKind('listener')
@@ -86,7 +90,7 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
         healthCheckGraceSeconds: s.healthCheckGracePeriodSeconds as number,
         publicIp: s.networkConfiguration.assignPublicIp === true,
         container: `${binding!.containerName}:${binding!.containerPort}`,
-        cloudMap: s.serviceRegistries !== undefined,
+        cloudMap: s.serviceRegistries ? discovery(s.serviceRegistries.registryArn) : '-',
         task: [
           `cpu ${task.cpu} memory ${task.memory} ${task.networkMode} ${task.requiresCompatibilities.join(',')}`,
           `container ${c!.name} image ${c!.image} user ${c!.user} read-only root ${c!.readonlyRootFilesystem} stop ${c!.stopTimeout}s`,
