@@ -8,7 +8,13 @@
    rejects the action type. It is let through moto's validation when its configuration names an
    issuer and a JWKS endpoint, and stored as given (so DescribeRules returns it); nothing verifies
    tokens in the emulator.
-3. Types whose moto model drops properties the tests check, or lacks attributes CDK reads: target
+3. `Custom::AWS` (CDK's AwsCustomResource, e.g. reading an SSM parameter in another region): moto
+   would run its provider Lambda in Docker, which is not here. The harness makes the SDK call the
+   provider would make, against this emulator, and exposes the flattened response as its
+   attributes. Other custom resources are left to moto (recorded, never run).
+   CloudWatch alarms are created the same way (PutMetricAlarm on this server): dashboards with alarm
+   widgets read their ARNs.
+4. Types whose moto model drops properties the tests check, or lacks attributes CDK reads: target
    group attributes (algorithm, deregistration delay, stickiness) and TargetGroupFullName, load
    balancer attributes and CanonicalHostedZoneID, the ECS service's launch type, network
    configuration, load balancers and service registries; the task definition's CPU, network mode,
@@ -24,9 +30,15 @@ Usage: python3 moto_server_with_models.py -H 127.0.0.1 -p <port>   (the argument
 from __future__ import annotations
 
 import json
+import os
 import sys
+import uuid
 from typing import Any
 
+import boto3
+from botocore import xform_name
+
+from moto.cloudformation.custom_model import CustomModel
 from moto.core.common_models import CloudFormationModel
 from moto.awslambda.models import LambdaFunction
 from moto.core.utils import pascal_to_camelcase, remap_nested_keys
@@ -138,6 +150,36 @@ def _password_value(password_json: str, generate: dict[str, Any]) -> str:
     value = json.loads(template)
     value[key] = password
     return json.dumps(value)
+
+
+# CloudFormation's alarm properties are PutMetricAlarm's parameters, by the same names.
+ALARM_PARAMETERS = (
+    "ActionsEnabled", "AlarmActions", "AlarmDescription", "ComparisonOperator", "DatapointsToAlarm", "Dimensions",
+    "EvaluateLowSampleCountPercentile", "EvaluationPeriods", "ExtendedStatistic", "InsufficientDataActions",
+    "MetricName", "Metrics", "Namespace", "OKActions", "Period", "Statistic", "Threshold", "ThresholdMetricId",
+    "TreatMissingData", "Unit",
+)
+
+
+class AlarmModel(_CreateOnly, CloudFormationModel):
+    """AWS::CloudWatch::Alarm, created through this server's PutMetricAlarm; Ref is the name."""
+
+    __module__ = MOTO_MODULE
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudWatch::Alarm"
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+    ) -> "AlarmModel":
+        p = cloudformation_json["Properties"]
+        name = p.get("AlarmName") or resource_name
+        cloudwatch = _emulator_client("cloudwatch", region_name)
+        cloudwatch.put_metric_alarm(AlarmName=name, **{key: p[key] for key in ALARM_PARAMETERS if key in p})
+        arn = cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["AlarmArn"]
+        return cls(name, {"Arn": arn})
 
 
 class CacheSubnetGroupModel(_CreateOnly, CloudFormationModel):
@@ -311,6 +353,71 @@ def _validate_actions(self: ELBv2Backend, actions: list[FakeAction]) -> None:
 
 elbv2_models.ALLOWED_ACTIONS.append(JWT_VALIDATION_ACTION)
 ELBv2Backend._validate_actions = _validate_actions  # type: ignore[method-assign]
+
+
+AWS_CUSTOM_RESOURCE_TYPE = "Custom::AWS"
+_create_custom_resource_in_docker = CustomModel.create_from_cloudformation_json
+
+
+def _create_custom_resource(
+    cls: type[CustomModel], resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **kwargs: Any
+) -> CustomModel:
+    if kwargs["ResourceType"] != AWS_CUSTOM_RESOURCE_TYPE:
+        return _create_custom_resource_in_docker(resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    properties = cloudformation_json["Properties"]
+    call = json.loads(properties.get("Create") or properties["Update"])
+    response = _sdk_call(call, region_name)
+    resource = CustomModel(region_name, str(uuid.uuid4()), kwargs["LogicalId"], _physical_id(call, response, resource_name))
+    output_paths = call.get("outputPaths")
+    resource.set_data({k: v for k, v in response.items() if not output_paths or k in output_paths})
+    return resource
+
+
+def _emulator_client(service: str, region: str) -> Any:
+    """A boto3 client for this very server (moto_server runs threaded, so it can call itself)."""
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=f"http://localhost:{os.environ['MOTO_PORT']}",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def _sdk_call(call: dict[str, Any], default_region: str) -> dict[str, str]:
+    """The AwsCustomResource call (`service`, `action`, `parameters`, `region`) made against this
+    emulator, its response flattened as the provider flattens it (`Parameter.Value`, `Items.0.Id`)."""
+    service = call["service"].lower().removeprefix("@aws-sdk/client-")
+    action = xform_name(call["action"].removesuffix("Command"))
+    client = _emulator_client(service, call.get("region") or default_region)
+    response = getattr(client, action)(**(call.get("parameters") or {}))
+    response.pop("ResponseMetadata", None)
+    return _flatten(response)
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = ((str(index), item) for index, item in enumerate(value))
+    else:
+        return {prefix: value if isinstance(value, str) else json.dumps(value, default=str)}
+    flat: dict[str, str] = {}
+    for key, item in items:
+        flat.update(_flatten(item, f"{prefix}.{key}" if prefix else key))
+    return flat
+
+
+def _physical_id(call: dict[str, Any], response: dict[str, str], fallback: str) -> str:
+    physical = call.get("physicalResourceId") or {}
+    if "id" in physical:
+        return str(physical["id"])
+    if "responsePath" in physical:
+        return response[physical["responsePath"]]
+    return fallback
+
+
+CustomModel.create_from_cloudformation_json = classmethod(_create_custom_resource)  # type: ignore[method-assign, assignment]
 
 
 class TargetGroupModel(FakeTargetGroup, CloudFormationModel):

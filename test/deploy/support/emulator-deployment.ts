@@ -119,7 +119,9 @@ export class EmulatorDeployment {
   /**
    * `cdk deploy <stack>` with context lookups disabled (the examples must synthesize from what is
    * committed) and the cloud assembly written to the scratch directory, away from the project's
-   * `cdk.out`. Throws a {@link DeployFailure} that says why when the deployment fails.
+   * `cdk.out`. Only the named stack: the caller deploys dependencies first (the emulator cannot
+   * update a stack, and the CLI would try when it includes them). Throws a {@link DeployFailure} that
+   * says why when the deployment fails.
    */
   public async deploy(options: DeployOptions): Promise<DeployedStack> {
     const assemblyDir = path.join(this.scratchDir, `cdk.out.${options.stackName}`);
@@ -135,6 +137,7 @@ export class EmulatorDeployment {
         '--require-approval',
         'never',
         '--no-lookups',
+        '--exclusively',
         '--progress',
         'events',
       ],
