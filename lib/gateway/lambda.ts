@@ -4,7 +4,7 @@
  * invocation of the execution environment. Not exported from the package barrel (it imports the AWS
  * SDK, which the Lambda runtime provides).
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { GATEWAY_ENV } from '../spec/gateway-env';
 import { parseFleetSpec } from '../spec/validate';
@@ -25,9 +25,16 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** Reads a secret's string value. */
 export type SecretReader = (arn: string) => Promise<string>;
 
+/**
+ * Secrets Manager, loaded on first use: the SDK client takes longer to load than the whole rest of
+ * the gateway, and a fleet without secrets never needs it.
+ */
 function secretsManagerReader(): SecretReader {
-  const client = new SecretsManagerClient({});
+  let sdk: Promise<typeof import('@aws-sdk/client-secrets-manager')> | undefined;
+  let client: SecretsManagerClient | undefined;
   return async (arn) => {
+    const { SecretsManagerClient, GetSecretValueCommand } = await (sdk ??= import('@aws-sdk/client-secrets-manager'));
+    client ??= new SecretsManagerClient({});
     const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     if (out.SecretString === undefined) throw new Error(`secret ${arn} has no string value`);
     return out.SecretString;
