@@ -7,8 +7,10 @@
  *   (e) pools without direct rules: one rule that matches no client (source IP 127.0.0.1/32), only so
  *       that the pool's target group is attached to the load balancer, which runs its deep health
  *       check (ECS replaces tasks that fail it) and which ECS requires before it registers tasks.
- * Everything else gets a 404 from the default action. Priority requests the ALB cannot route (other
- * methods, older protocol revisions) reach the gateway, which routes them to the priority pool too.
+ * Everything else gets a 404 from the default action. Priority requests the ALB cannot route to the
+ * priority pool (other methods, older protocol revisions, undecidable scopes) reach the gateway, which
+ * routes them to the priority pool too; priority `tools/call`s of such pools get gateway rules in
+ * group (b) so that the owning pools' direct rules cannot capture them.
  *
  * Priorities are fixed blocks per pool index, so adding a pattern to one pool never renumbers the
  * rules of another (CloudFormation fails when two rules briefly want the same priority).
@@ -111,13 +113,18 @@ function groupByScopes(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, viaGatew
 }
 
 function poolRules(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, auth: DirectAuthPlan, firstPriority: number, routing: PoolRoutingPlan[], where: string | undefined): ListenerRulePlan[] {
-  const viaGateway: Array<{ pattern: string; reason: string }> = [];
-  const notDirect = (reason: string) => {
-    routing.push({ pool: pool.name, direct: false, directPatterns: [], viaGateway: pool.tools.map((pattern) => ({ pattern, reason })) });
+  if (!auth.allowed) {
+    // No direct rule exists anywhere, so everything reaches the gateway.
+    routing.push({ pool: pool.name, direct: false, directPatterns: [], viaGateway: pool.tools.map((pattern) => ({ pattern, reason: auth.reason! })) });
     return [];
-  };
-  if (!pool.directRouting) return notDirect(`pool "${pool.name}" has directRouting off (it speaks ${pool.protocolVersion})`);
-  if (!auth.allowed) return notDirect(auth.reason!);
+  }
+  const viaGateway: Array<{ pattern: string; reason: string }> = [];
+  let groups: Array<{ scopes: readonly string[]; patterns: string[] }> = [];
+  if (pool.directRouting) groups = groupByScopes(spec, pool, viaGateway);
+  else {
+    const reason = `pool "${pool.name}" has directRouting off${pool.protocolVersion === '2026-07-28' ? '' : ` (it speaks ${pool.protocolVersion})`}`;
+    viaGateway.push(...pool.tools.map((pattern) => ({ pattern, reason })));
+  }
 
   const kind = pool.priorityRoute ? 'priority' : 'direct';
   const fixed: RuleCondition[] = [
@@ -128,22 +135,21 @@ function poolRules(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, auth: Direct
   ];
   const chunkSize = Math.min(ALB_RULE_LIMITS.valuesPerCondition, ALB_RULE_LIMITS.valuesPerRule - fixed.length);
   const rules: ListenerRulePlan[] = [];
-  for (const group of groupByScopes(spec, pool, viaGateway)) {
-    for (const names of chunk(group.patterns, chunkSize)) {
-      const index = rules.length;
-      if (index >= POOL_BLOCK) throw new FleetPlanError(`pool "${pool.name}" needs more than ${POOL_BLOCK} listener rules`, where);
-      rules.push({
-        id: `${kind}-${pool.name}-${index}`,
-        kind,
-        priority: firstPriority + index,
-        conditions: [...fixed, { field: 'http-header', header: MCP_NAME_HEADER, values: names }],
-        ...(auth.verifyJwt ? { jwt: jwtVerificationFor(spec, group.scopes) } : {}),
-        target: { kind: 'pool', pool: pool.name },
-      });
-    }
+  const add = (id: string, names: string[], target: RuleTarget, jwt?: JwtVerificationPlan) => {
+    const index = rules.length;
+    if (index >= POOL_BLOCK) throw new FleetPlanError(`pool "${pool.name}" needs more than ${POOL_BLOCK} listener rules`, where);
+    rules.push({ id: `${id}-${index}`, kind, priority: firstPriority + index, conditions: [...fixed, { field: 'http-header', header: MCP_NAME_HEADER, values: names }], ...(jwt ? { jwt } : {}), target });
+  };
+  for (const group of groups) {
+    for (const names of chunk(group.patterns, chunkSize)) add(`${kind}-${pool.name}`, names, { kind: 'pool', pool: pool.name }, auth.verifyJwt ? jwtVerificationFor(spec, group.scopes) : undefined);
   }
   const directPatterns = rules.flatMap((r) => r.conditions.at(-1)!.values);
-  routing.push({ pool: pool.name, direct: rules.length > 0, directPatterns, viaGateway });
+  if (pool.priorityRoute) {
+    // Priority calls the ALB cannot route to this pool must still skip the owning pools' direct
+    // rules below: they go to the gateway, which routes them to this pool.
+    for (const names of chunk(viaGateway.map((v) => v.pattern), chunkSize)) add(`${kind}-${pool.name}-gateway`, names, { kind: 'gateway' });
+  }
+  routing.push({ pool: pool.name, direct: directPatterns.length > 0, directPatterns, viaGateway });
   return rules;
 }
 

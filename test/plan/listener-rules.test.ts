@@ -80,6 +80,24 @@ describe('planListener', () => {
     expect(valueCount(plan.rules[0]!)).toBe(5);
   });
 
+  test('GIVEN a priority pool the ALB cannot route to WHEN planned THEN its priority calls go to the gateway before any owning pool rule can take them', () => {
+    const plan = planListener(
+      fleet([
+        { name: 'main', image: 'i', tools: ['x_*'] },
+        { name: 'fast', image: 'i', tools: ['x_*'], protocolVersion: '2025-11-25', priorityRoute: { header: 'x-mcp-priority', value: 'high' } },
+      ]),
+    );
+    expect(plan.rules.map((r) => [r.id, r.priority, r.target])).toEqual([
+      ['priority-fast-gateway-0', 1_100, { kind: 'gateway' }],
+      ['direct-main-0', 10_000, { kind: 'pool', pool: 'main' }],
+      ['gateway', 45_000, { kind: 'gateway' }],
+      ['health', 45_100, { kind: 'gateway' }],
+      ['attach-fast', 49_001, { kind: 'pool', pool: 'fast' }],
+    ]);
+    expect(header(plan.rules[0]!, 'x-mcp-priority')).toEqual(['high']);
+    expect(plan.rules[0]!.jwt).toBeUndefined();
+  });
+
   test('GIVEN JWT and API keys WHEN planned THEN direct rules also require a bearer Authorization header', () => {
     const plan = planListener(fleet([{ name: 'p', image: 'i', tools: ['a', 'b'] }], { auth: { jwt: { issuer: 'https://idp.example.com', audience: ['m'] }, apiKeys: { secretName: 'k' } } }));
     const direct = plan.rules.filter((r) => r.kind === 'direct');
