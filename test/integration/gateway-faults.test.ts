@@ -4,7 +4,7 @@ import { createRedisClient } from '../../lib/gateway/adapters/redis';
 import { RedisSessionStore } from '../../lib/gateway/session/redis-store';
 import { startV1StatefulPool, startV2Pool, type TestPool } from '../support/pools';
 import { answerOf, connectV1, connectV2 } from '../support/clients';
-import { JSON_HEADERS, post, startGateway } from '../support/harness';
+import { JSON_HEADERS, modernRequest, post, startGateway } from '../support/harness';
 
 const stateful = { sessionMode: 'stateful', protocolVersion: '2025-11-25' } as const;
 
@@ -46,6 +46,38 @@ describe('gateway under faults', () => {
     await modern.close();
     await g.close();
     await pool.close();
+  });
+
+  it('GIVEN a 2025 session idle beyond sessionStore.sessionTtlSeconds WHEN the client comes back THEN 404 so that it re-initializes', async () => {
+    const pool = await startV2Pool({ name: 'github', tools: ['github_search'] });
+    const g = await startGateway({ name: 'faults', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], sessionStore: { sessionTtlSeconds: 1 } }, { github: pool.url });
+    const { client } = await connectV1(g.mcpUrl);
+    await new Promise((r) => setTimeout(r, 1200));
+    await expect(client.listTools()).rejects.toMatchObject({ code: 404 });
+    await g.close();
+    await pool.close();
+  });
+
+  it('GIVEN a dead pool WHEN its circuit opens THEN lists leave it out and its calls fail fast with 503 and Retry-After', async () => {
+    const live = await startV2Pool({ name: 'github', tools: ['github_search'] });
+    const dead = await startV2Pool({ name: 'gone', tools: ['gone_tool'] });
+    const deadUrl = dead.url;
+    await dead.close();
+    const g = await startGateway(
+      { name: 'faults', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }, { name: 'gone', image: 'x', tools: ['gone_*'] }], gateway: { breakerFailureThreshold: 2, breakerResetMs: 60_000 } },
+      { github: live.url, gone: deadUrl },
+    );
+    const client = await connectV2(g.mcpUrl);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['github_search']);
+    const { headers, body } = modernRequest('tools/call', { name: 'gone_tool', arguments: {} });
+    const refused = await post(g.mcpUrl, body, headers);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(refused.json.error.message).toContain('circuit is open');
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['github_search']);
+    await client.close();
+    await g.close();
+    await live.close();
   });
 
   describe('stateful pool tasks', () => {
