@@ -40,7 +40,11 @@ export const NAME_LIMITS = {
 /** Suffix of the private DNS namespace in which pools register their tasks. */
 export const INTERNAL_DOMAIN_SUFFIX = 'mcp.internal';
 
-/** Every fleet-level physical name. */
+/**
+ * Every fleet-level physical name. Renderings give resources these names, so that both renderings and
+ * every region agree on them; as with any named resource, a change that forces a replacement (e.g. a
+ * target group's port) needs a new name.
+ */
 export interface FleetNames {
   /** Application Load Balancer (`mcp-` prefix: an ALB name must not start with `internal-`). */
   readonly loadBalancer: string;

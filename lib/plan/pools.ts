@@ -42,7 +42,11 @@ export interface PoolTargetGroupPlan {
   readonly port: number;
   readonly protocol: 'HTTP';
   readonly targetType: 'ip';
-  /** New requests go to the task with the fewest in flight: tool calls vary widely in duration. */
+  /**
+   * New requests go to the task with the fewest in flight: tool calls vary widely in duration. (No
+   * slow start: the ALB does not combine it with this algorithm; a task takes traffic only after its
+   * deep health check passes.)
+   */
   readonly algorithm: 'least_outstanding_requests';
   readonly deregistrationDelaySeconds: number;
   readonly healthCheck: HealthCheckPlan;
