@@ -82,6 +82,7 @@ export interface GatewayOptions {
   readonly transport?: BackendTransport;
 }
 
+/** Version the gateway reports as `serverInfo` (the package version; bump both together). */
 const GATEWAY_VERSION = '0.1.0';
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -130,6 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   /** What the dispatcher knows of a caller; pools get a signed identity per pool (the token's audience). */
   function contextFor(request: GatewayRequest, requestId: string, principal: Principal, owner: RequestContext['owner']): RequestContext {
+    // 2026-era callers are exactly those without a gateway session: their backend sessions are per principal.
     const ctx: RequestContext = { request, requestId, principal, modern: owner.kind === 'principal', owner };
     return signer ? { ...ctx, identity: { header: IDENTITY_HEADER, valueFor: (pool: string) => signer.tokenFor(principal, pool) } } : ctx;
   }

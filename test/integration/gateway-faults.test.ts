@@ -1,4 +1,5 @@
 /** Faults: slow pools, a dead session store, expired backend sessions and replaced tasks. */
+import { createServer } from 'node:http';
 import { createNodeBackendTransport } from '../../lib/gateway/adapters/node-backend';
 import { createRedisClient } from '../../lib/gateway/adapters/redis';
 import { RedisSessionStore } from '../../lib/gateway/session/redis-store';
@@ -76,6 +77,26 @@ describe('gateway under faults', () => {
     expect(refused.json.error.message).toContain('circuit is open');
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['github_search']);
     await client.close();
+    await g.close();
+    await live.close();
+  });
+
+  it('GIVEN a pool that accepts connections but never answers WHEN a 2025 client initializes THEN the handshake completes in about 2 s with the other pools', async () => {
+    const live = await startV2Pool({ name: 'github', tools: ['github_search'] });
+    const hanging = createServer(() => undefined); // reads requests, answers none
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const g = await startGateway(
+      { name: 'faults', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }, { name: 'stuck', image: 'x', tools: ['stuck_*'] }], gateway: { backendTimeoutMs: 20_000, timeoutSeconds: 25 } },
+      { github: live.url, stuck: `http://127.0.0.1:${(hanging.address() as { port: number }).port}/mcp` },
+    );
+    const started = Date.now();
+    const { client } = await connectV1(g.mcpUrl);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(client.getServerCapabilities()).toMatchObject({ tools: {} });
+    expect(answerOf(await client.callTool({ name: 'github_search', arguments: {} }))).toMatchObject({ pool: 'github' });
+    await client.close();
+    hanging.closeAllConnections();
+    await new Promise<void>((r) => hanging.close(() => r()));
     await g.close();
     await live.close();
   });

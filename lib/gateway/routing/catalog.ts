@@ -24,6 +24,9 @@ export const LIST_KINDS: Readonly<Record<ListKind, { readonly method: string; re
   resourceTemplates: { method: 'resources/templates/list', key: 'uriTemplate' },
 };
 
+/** Longest wait for pools' capabilities during a client handshake. */
+const CAPABILITIES_WAIT_MS = 2000;
+
 /** Pages followed per pool and list before the gateway stops (a pool looping on cursors). */
 const MAX_PAGES = 100;
 
@@ -111,9 +114,16 @@ export class Catalog {
     return best?.target;
   }
 
-  /** The union of the reachable pools' capabilities (what `initialize` and `server/discover` advertise). */
+  /**
+   * The union of the reachable pools' capabilities (what `initialize` and `server/discover` advertise).
+   * Waits at most `CAPABILITIES_WAIT_MS` for pools not yet described: a hanging pool must not hold up
+   * every client's handshake; its description lands in the cache when it comes.
+   */
   async serverCapabilities(requestId: string): Promise<Record<string, unknown>> {
-    await Promise.all(this.options.targets.map((t) => this.describe(t, requestId)));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(CAPABILITIES_WAIT_MS, this.options.spec.gateway.backendTimeoutMs))));
+    await Promise.race([Promise.all(this.options.targets.map((t) => this.describe(t, requestId))), waited]);
+    clearTimeout(timer);
     const merged: Record<string, unknown> = {};
     for (const caps of this.capabilities.values()) {
       for (const feature of ['tools', 'prompts', 'resources', 'completions']) {
