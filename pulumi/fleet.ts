@@ -50,6 +50,8 @@ export interface McpFleetArgs {
 const TYPE = 'mcp-fleet:index:McpFleet';
 
 export class McpFleet extends pulumi.ComponentResource {
+  /** The spec as given (validated). */
+  public readonly spec: FleetSpec;
   /** Everything the spec implies, as plain data. */
   public readonly plan: FleetPlan;
   /** The key created for the fleet. @default - undefined when you passed `encryptionKeyArn` */
@@ -70,6 +72,7 @@ export class McpFleet extends pulumi.ComponentResource {
     assertReservedConcurrency(args.gatewayReservedConcurrency, `McpFleet ${name}`);
     super(TYPE, name, {}, opts);
     this.plan = plan;
+    this.spec = args.spec;
     const { spec } = args;
     const parent = { parent: this };
     if (!args.encryptionKeyArn) this.encryptionKey = fleetEncryptionKey(`${name}-key`, plan.fleet, this);

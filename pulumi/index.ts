@@ -6,4 +6,5 @@ export * from './tool-pool';
 export * from './session-store';
 export * from './gateway';
 export * from './firewall';
+export * from './monitoring';
 export { allowTcp, type SecurityGroupEnd } from './security';
