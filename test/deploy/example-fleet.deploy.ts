@@ -10,22 +10,16 @@
  * resource of a type in EMULATOR_SKIPPED_TYPES (WAF, scaling, alarms, bucket policies).
  */
 import {
-  DescribeListenersCommand,
   DescribeLoadBalancerAttributesCommand,
-  DescribeLoadBalancersCommand,
   DescribeRulesCommand,
   DescribeTargetGroupAttributesCommand,
-  DescribeTargetGroupsCommand,
-  type Listener,
-  type LoadBalancer,
-  type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { GetServiceCommand, ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
+import { GetServiceCommand } from '@aws-sdk/client-servicediscovery';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -45,7 +39,13 @@ import {
   createAccountFixtures,
   emulatorCoverage,
   isCustomResourceType,
+  listenersOf,
+  loadBalancerNamed,
   logicalIdsOfType,
+  namespaceIdNamed,
+  servicesOf,
+  targetGroupNamed,
+  targetGroupNamesByArn,
   type AccountFixtures,
   type DeployedStack,
 } from './support';
@@ -363,38 +363,4 @@ function logicalIdOfPhysical(stack: DeployedStack, physicalId: string): string {
   const resource = [...stack.resources.values()].find((r) => r.physicalId === physicalId);
   if (!resource) throw new Error(`no resource of ${stack.stackName} has the physical id ${physicalId}`);
   return resource.logicalId;
-}
-
-async function loadBalancerNamed(clients: EmulatorClients, name: string): Promise<LoadBalancer> {
-  const { LoadBalancers } = await clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] }));
-  return LoadBalancers![0]!;
-}
-
-async function listenersOf(clients: EmulatorClients, loadBalancerName: string): Promise<Listener[]> {
-  const loadBalancer = await loadBalancerNamed(clients, loadBalancerName);
-  const { Listeners } = await clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancer.LoadBalancerArn }));
-  return Listeners ?? [];
-}
-
-async function targetGroupNamed(clients: EmulatorClients, name: string): Promise<TargetGroup> {
-  const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }));
-  return TargetGroups![0]!;
-}
-
-async function targetGroupNamesByArn(clients: EmulatorClients): Promise<Map<string, string>> {
-  const { TargetGroups } = await clients.elbv2.send(new DescribeTargetGroupsCommand({}));
-  return new Map((TargetGroups ?? []).map((tg) => [tg.TargetGroupArn!, tg.TargetGroupName!]));
-}
-
-async function servicesOf(clients: EmulatorClients, clusterName: string): Promise<Service[]> {
-  const { serviceArns } = await clients.ecs.send(new ListServicesCommand({ cluster: clusterName }));
-  const { services } = await clients.ecs.send(new DescribeServicesCommand({ cluster: clusterName, services: serviceArns }));
-  return services ?? [];
-}
-
-async function namespaceIdNamed(clients: EmulatorClients, name: string): Promise<string> {
-  const { Namespaces } = await clients.serviceDiscovery.send(new ListNamespacesCommand({}));
-  const namespace = (Namespaces ?? []).find((n) => n.Name === name);
-  if (!namespace?.Id) throw new Error(`no Cloud Map namespace named ${name}`);
-  return namespace.Id;
 }

@@ -6,7 +6,6 @@
  * region endpoint reads (AwsCustomResource) are made by the harness's server, see
  * test/deploy/emulator/moto_server_with_models.py.
  */
-import { DescribeListenersCommand, DescribeLoadBalancersCommand, type LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { ListHealthChecksCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import * as path from 'node:path';
@@ -20,6 +19,8 @@ import {
   createAccountFixtures,
   emulatorCoverage,
   issueCertificate,
+  listenersOf,
+  loadBalancerNamed,
   type AccountFixtures,
   type DeployedStack,
 } from './support';
@@ -66,12 +67,11 @@ describe('multi-region fleet with global routing deployed on the emulator', () =
 
   test.each(MULTI_REGION_REGIONS)('GIVEN %s THEN its own fleet runs there: a TLS 1.3 load balancer and a gateway that knows its region', async (region) => {
     const regionClients = clients.get(region)!;
-    const loadBalancer = await loadBalancerIn(regionClients);
-    const { Listeners } = await regionClients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancer.LoadBalancerArn }));
+    const listeners = await listenersOf(regionClients, plan.loadBalancer.name);
     const gateway = await regionClients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: plan.gateway.functionName }));
 
     expect(deployed.get(regionalStackName(region))!.region).toBe(region);
-    expect(Listeners?.find((listener) => listener.Port === plan.loadBalancer.httpsPort)?.SslPolicy).toBe(plan.loadBalancer.tlsPolicy);
+    expect(listeners.find((listener) => listener.Port === plan.loadBalancer.httpsPort)?.SslPolicy).toBe(plan.loadBalancer.tlsPolicy);
     expect(gateway.Environment?.Variables?.[GATEWAY_ENV.region]).toBe(region);
   });
 
@@ -83,7 +83,7 @@ describe('multi-region fleet with global routing deployed on the emulator', () =
 
     expect(latencyRecords.map((record) => record.Region).sort()).toEqual([...MULTI_REGION_REGIONS].sort());
     for (const record of latencyRecords) {
-      const loadBalancer = await loadBalancerIn(clients.get(record.Region!)!);
+      const loadBalancer = await loadBalancerNamed(clients.get(record.Region!)!, plan.loadBalancer.name);
       const healthCheck = HealthChecks?.find((check) => check.Id === record.HealthCheckId);
 
       expect(record).toMatchObject({
@@ -104,8 +104,3 @@ describe('multi-region fleet with global routing deployed on the emulator', () =
     }
   });
 });
-
-async function loadBalancerIn(clients: EmulatorClients): Promise<LoadBalancer> {
-  const { LoadBalancers } = await clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: [plan.loadBalancer.name] }));
-  return LoadBalancers![0]!;
-}

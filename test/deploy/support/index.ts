@@ -6,5 +6,6 @@ export * from './emulator-deployment';
 export * from './emulator-environment';
 export * from './emulator-fixtures';
 export * from './fleet-expectations';
+export * from './fleet-queries';
 export * from './moto-server';
 export * from './stack-inventory';

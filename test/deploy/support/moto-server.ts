@@ -68,7 +68,8 @@ export class MotoServer {
     this.process = spawn(executable, [...args, '-H', '127.0.0.1', '-p', String(port)], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MOTO_ACM_VALIDATION_WAIT: '0' },
+      // No .pyc files next to the emulator models in the work tree.
+      env: { ...process.env, MOTO_ACM_VALIDATION_WAIT: '0', PYTHONDONTWRITEBYTECODE: '1' },
     });
     const keep = (chunk: Buffer): void => {
       this.logChunks.push(chunk.toString('utf8'));

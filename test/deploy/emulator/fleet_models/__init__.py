@@ -1,0 +1,1 @@
+"""CloudFormation models the deploy tests' moto server adds; importing a module registers its models."""
