@@ -44,7 +44,7 @@ export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, whe
     loadBalancer,
     listener,
     pools,
-    gateway: planGateway(input, spec, Object.fromEntries(pools.map((p) => [p.name, p.url])), sessionStore.port),
+    gateway: planGateway(input, spec, Object.fromEntries(pools.map((p) => [p.name, p.url])), sessionStore.port, where),
     firewall: planFirewall(spec),
     sessionStore,
     ingress: planIngress(spec, { https: loadBalancer.httpsPort, httpRedirect: loadBalancer.httpRedirectPort, sessionStore: sessionStore.port }),

@@ -5,10 +5,16 @@
  */
 import { GATEWAY_ENV, type FleetSpec, type ResolvedFleetSpec } from '../spec';
 import type { HealthCheckPlan } from './pools';
+import { FleetPlanError } from './errors';
 import { fleetNames } from './names';
 
 /** Values of the gateway environment that come from the rendering, not the spec. */
 export type GatewayEnvInput = 'region' | 'sessionStoreHost' | 'sessionStoreAuthSecretArn' | 'identitySecretArn' | 'apiKeysSecretArn' | 'publicUrl';
+
+/** Lambda's limit on the total size of a function's environment (names and values). */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** Room kept for each input value (ARNs, host names, URLs are well under it). */
+const INPUT_ALLOWANCE_BYTES = 256;
 
 /** Inputs that are secret ARNs: the gateway may read exactly these secrets. */
 const SECRET_INPUTS: ReadonlySet<GatewayEnvInput> = new Set(['sessionStoreAuthSecretArn', 'identitySecretArn', 'apiKeysSecretArn']);
@@ -52,12 +58,15 @@ const GATEWAY_HEALTH_CHECK = { intervalSeconds: 60, timeoutSeconds: 10, healthyT
  *   again at cold start: the resolved form would freeze today's defaults into the environment).
  * @param poolUrls pool name → URL, from the pool plans.
  * @param sessionStorePort port of the session store endpoint.
+ * @param where names the caller in errors.
+ * @throws FleetPlanError when the environment would not fit Lambda's 4 KB.
  */
-export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls: Readonly<Record<string, string>>, sessionStorePort: number): GatewayPlan {
+export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls: Readonly<Record<string, string>>, sessionStorePort: number, where?: string): GatewayPlan {
   const names = fleetNames(spec.name);
   const fromInput = (name: string, source: GatewayEnvInput, prefix = '', suffix = ''): GatewayEnvEntry => ({ name, input: source, prefix, suffix });
+  const specJson = JSON.stringify(input);
   const environment: GatewayEnvEntry[] = [
-    { name: GATEWAY_ENV.spec, value: JSON.stringify(input) },
+    { name: GATEWAY_ENV.spec, value: specJson },
     { name: GATEWAY_ENV.poolUrls, value: JSON.stringify(poolUrls) },
     fromInput(GATEWAY_ENV.region, 'region'),
     fromInput(GATEWAY_ENV.redisUrl, 'sessionStoreHost', 'rediss://', `:${sessionStorePort}`),
@@ -67,6 +76,13 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
     fromInput(GATEWAY_ENV.publicUrl, 'publicUrl'),
   ];
   const inputs = environment.flatMap((e) => ('input' in e ? [e.input] : []));
+  const bytes = environment.reduce((n, e) => n + Buffer.byteLength(e.name) + ('value' in e ? Buffer.byteLength(e.value) : Buffer.byteLength(e.prefix + e.suffix) + INPUT_ALLOWANCE_BYTES), 0);
+  if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+    throw new FleetPlanError(
+      `the gateway environment would need about ${bytes} bytes (the spec alone ${Buffer.byteLength(specJson)}); Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}. Merge tool patterns or drop optional spec settings`,
+      where,
+    );
+  }
   return {
     functionName: names.gatewayFunction,
     runtime: 'nodejs24.x',

@@ -45,6 +45,11 @@ describe('planGateway', () => {
     expect(plan.secretInputs).toEqual(['sessionStoreAuthSecretArn', 'identitySecretArn']);
   });
 
+  test('GIVEN a spec too large for the Lambda environment WHEN planned THEN a FleetPlanError names the caller and the limit', () => {
+    const pools = Array.from({ length: 20 }, (_, i) => ({ name: `pool-${i}`, image: `registry.example.com/team/mcp-server-number-${i}:1.0.0`, tools: [`tool${i}_*`], directRouting: false }));
+    expect(() => planFleet({ name: 'big', pools }, 'Stack/Fleet')).toThrow(/^Stack\/Fleet: the gateway environment would need about \d+ bytes \(the spec alone \d+\); Lambda allows 4096/);
+  });
+
   test('GIVEN the fleet WHEN planned THEN the Lambda target group has multi-value headers and a health check on the health path', () => {
     expect(plan.targetGroup).toEqual({
       name: 'agents-gateway',
