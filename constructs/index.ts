@@ -6,3 +6,5 @@ export * from './session-store';
 export * from './firewall';
 export * from './gateway';
 export * from './fleet';
+export * from './monitoring';
+export * from './global-routing';
