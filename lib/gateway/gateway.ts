@@ -19,7 +19,7 @@ import { GatewayError } from './errors';
 import type { GatewayRequest, GatewayResponse } from './http';
 import { LegacySessions, sessionNotFound, type LiveSession } from './legacy-session';
 import type { Authenticator, Principal, RateLimiter, SessionStore } from './ports';
-import { checkAccept, checkContentType, classifyMessage } from './protocol/classify';
+import { checkAccept, checkContentType, classifyMessage, payloadTooLarge } from './protocol/classify';
 import { envelopeOf } from './protocol/envelope';
 import {
   RPC,
@@ -139,8 +139,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const authenticator = options.authenticator;
 
   async function post(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
-    if (request.body.length > spec.gateway.maxBodyBytes / 4 && Buffer.byteLength(request.body) > spec.gateway.maxBodyBytes) {
-      throw new GatewayError(413, RPC.invalidRequest, `Payload Too Large: the body exceeds ${spec.gateway.maxBodyBytes} bytes (gateway.maxBodyBytes)`);
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: only long bodies need counting.
+    if (request.body.length > spec.gateway.maxBodyBytes / 3 && Buffer.byteLength(request.body) > spec.gateway.maxBodyBytes) {
+      throw payloadTooLarge(spec.gateway.maxBodyBytes);
     }
     checkContentType(request);
     checkAccept(request);

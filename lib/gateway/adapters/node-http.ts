@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../gateway';
 import type { GatewayRequest, HeaderMap } from '../http';
 import { errorResponse } from '../protocol/jsonrpc';
-import { GatewayError } from '../errors';
+import { payloadTooLarge } from '../protocol/classify';
 
 export interface GatewayServerOptions {
   /** Port to listen on; 0 picks a free one. */
@@ -88,7 +88,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
 
 /** 413 without reading the rest of the body; the connection is closed so the unread bytes go too. */
 function refuseOversize(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  const response = errorResponse(new GatewayError(413, -32600, `Payload Too Large: the body exceeds ${limit} bytes (gateway.maxBodyBytes)`));
+  const response = errorResponse(payloadTooLarge(limit));
   res.shouldKeepAlive = false;
   send(res, { ...response, headers: { ...response.headers, connection: 'close' } });
   req.pause();

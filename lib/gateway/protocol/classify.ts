@@ -15,6 +15,11 @@ function mediaType(value: string): string {
   return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
 }
 
+/** 413 for a body over `gateway.maxBodyBytes` (the adapters refuse before reading it all). */
+export function payloadTooLarge(limitBytes: number): GatewayError {
+  return new GatewayError(413, RPC.invalidRequest, `Payload Too Large: the body exceeds ${limitBytes} bytes (gateway.maxBodyBytes)`);
+}
+
 /** 415 unless the body is `application/json`. */
 export function checkContentType(request: GatewayRequest): void {
   const type = request.headers['content-type'];

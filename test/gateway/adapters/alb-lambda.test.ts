@@ -89,6 +89,17 @@ describe('ALB→Lambda gateway', () => {
     await gateway.close();
   });
 
+  it('GIVEN a body over gateway.maxBodyBytes WHEN it arrives through the ALB THEN the core answers 413', async () => {
+    const small = { ...env, [GATEWAY_ENV.spec]: JSON.stringify({ name: 'lambda', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { maxBodyBytes: 1000 } }) };
+    const gateway = await createGatewayFromEnvironment(small, async (arn) => secrets[arn]!, createTelemetry({ fleet: 'lambda', disabled: true }));
+    const event = albEvent(call('z'.repeat(2000)));
+    const request = requestFromAlbEvent(event);
+    const result = albResultFor(event, request, await gateway.handle(request));
+    expect(result.statusCode).toBe(413);
+    expect(JSON.parse(result.body!).error.message).toContain('1000 bytes');
+    await gateway.close();
+  });
+
   it('GIVEN a broken environment WHEN the gateway is built THEN the error names the variable', async () => {
     await expect(createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.poolUrls]: '{nope' }, async () => '')).rejects.toThrow(`${GATEWAY_ENV.poolUrls} is not valid JSON`);
     await expect(createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.poolUrls]: '{}' }, async () => '')).rejects.toThrow('poolUrls.github: missing');
