@@ -90,13 +90,13 @@ describe('ALB→Lambda gateway', () => {
   });
 
   it('GIVEN a body over gateway.maxBodyBytes WHEN it arrives through the ALB THEN the core answers 413', async () => {
-    const small = { ...env, [GATEWAY_ENV.spec]: JSON.stringify({ name: 'lambda', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { maxBodyBytes: 1000 } }) };
+    const small = { ...env, [GATEWAY_ENV.spec]: JSON.stringify({ name: 'lambda', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { maxBodyBytes: 2048 } }) };
     const gateway = await createGatewayFromEnvironment(small, async (arn) => secrets[arn]!, createTelemetry({ fleet: 'lambda', disabled: true }));
-    const event = albEvent(call('z'.repeat(2000)));
+    const event = albEvent(call('z'.repeat(5000)));
     const request = requestFromAlbEvent(event);
     const result = albResultFor(event, request, await gateway.handle(request));
     expect(result.statusCode).toBe(413);
-    expect(JSON.parse(result.body!).error.message).toContain('1000 bytes');
+    expect(JSON.parse(result.body!).error.message).toContain('2048 bytes');
     await gateway.close();
   });
 
