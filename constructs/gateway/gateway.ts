@@ -13,6 +13,17 @@ import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type Gateway
 import type { FleetSpec } from '../../lib/spec';
 import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
 
+/**
+ * A secret the gateway reads: the ARN it is given, the ARN its policy names, the key that decrypts it,
+ * and, when the policy needs a pattern, how cdk-nag spells that resource.
+ */
+interface SecretToRead {
+  readonly arn: string;
+  readonly policyArn: string;
+  readonly key?: kms.IKey;
+  readonly nagResource?: string;
+}
+
 /** Where the gateway keeps sessions: the host and password secret of an `McpSessionStore`. */
 export interface McpGatewaySessionStore {
   readonly host: string;
@@ -60,12 +71,8 @@ export class McpGateway extends Construct {
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   public readonly listenerRules: readonly elbv2.ApplicationListenerRule[];
 
-  /** Name of the API key secret from the spec. */
-  private readonly apiKeysSecretName?: string;
-
   constructor(scope: Construct, id: string, props: McpGatewayProps) {
     super(scope, id);
-    this.apiKeysSecretName = props.spec.auth?.apiKeys?.secretName;
     const fleet = planFleet(props.spec, this.node.path);
     const plan = fleet.gateway;
     this.plan = plan;
@@ -128,9 +135,12 @@ export class McpGateway extends Construct {
   }
 
   /** The secret ARNs the plan asks for; an API key secret is found by its name from the spec. */
-  private secretsToRead(props: McpGatewayProps): Partial<Record<GatewayEnvInput, { arn: string; policyArn: string; key?: kms.IKey }>> {
-    const own = (secret: secretsmanager.ISecret) => ({ arn: secret.secretArn, policyArn: secret.secretArn, ...(secret.encryptionKey ? { key: secret.encryptionKey } : {}) });
+  private secretsToRead(props: McpGatewayProps): Partial<Record<GatewayEnvInput, SecretToRead>> {
+    const own = (secret: secretsmanager.ISecret): SecretToRead => ({ arn: secret.secretArn, policyArn: secret.secretArn, ...(secret.encryptionKey ? { key: secret.encryptionKey } : {}) });
     const apiKeys = props.spec.auth?.apiKeys;
+    const stack = Stack.of(this);
+    // cdk-nag names a finding after its resource, with intrinsics spelled as <AWS::...>.
+    const literal = (value: string, intrinsic: string) => (Token.isUnresolved(value) ? `<${intrinsic}>` : value);
     return {
       sessionStoreAuthSecretArn: own(props.sessionStore.authSecret),
       identitySecretArn: own(props.identitySecret),
@@ -138,8 +148,9 @@ export class McpGateway extends Construct {
         ? {
             apiKeysSecretArn: {
               // A partial ARN: GetSecretValue accepts it; the policy needs the six random suffix characters.
-              arn: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: apiKeys.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-              policyArn: Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${apiKeys.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+              arn: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: apiKeys.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+              policyArn: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${apiKeys.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+              nagResource: `arn:<AWS::Partition>:secretsmanager:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:secret:${apiKeys.secretName}-??????`,
             },
           }
         : {}),
@@ -147,20 +158,17 @@ export class McpGateway extends Construct {
   }
 
   /** `secretsmanager:GetSecretValue` on exactly the planned secrets, and decrypt on their keys. */
-  private grantSecretReads(secrets: Partial<Record<GatewayEnvInput, { arn: string; policyArn: string; key?: kms.IKey }>>): void {
+  private grantSecretReads(secrets: Partial<Record<GatewayEnvInput, SecretToRead>>): void {
     const planned = this.plan.secretInputs.map((input) => secrets[input]!);
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: planned.map((s) => s.policyArn) }));
-    for (const s of planned) s.key?.grantDecrypt(this.function);
-    const apiKeys = this.apiKeysSecretName;
-    if (apiKeys) {
-      // cdk-nag names the finding after the resource with intrinsics spelled as <AWS::...>.
-      const stack = Stack.of(this);
-      const literal = (value: string, intrinsic: string) => (Token.isUnresolved(value) ? `<${intrinsic}>` : value);
-      const resource = `arn:<AWS::Partition>:secretsmanager:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:secret:${apiKeys}-??????`;
-      Validations.of(this.function).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason: 'The API key secret is referenced by name; Secrets Manager appends six random characters to its ARN, which only the -?????? pattern matches.',
-      });
+    for (const s of planned) {
+      s.key?.grantDecrypt(this.function);
+      if (s.nagResource) {
+        Validations.of(this.function).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${s.nagResource}]`,
+          reason: 'The API key secret is referenced by name; Secrets Manager appends six random characters to its ARN, which only the -?????? pattern matches.',
+        });
+      }
     }
   }
 
