@@ -46,8 +46,10 @@ describe('multi-region fleet with global routing deployed on the emulator', () =
       context[`certificateArn-${region}`] = await issueCertificate(emulator.clientConfigFor(region), recordNameIn(ZONE_NAME));
     }
     await emulator.bootstrap(PROJECT_DIR, MULTI_REGION_REGIONS);
+    // One synthesis of the whole app, then each stack after the ones it depends on.
+    const assemblyDir = await emulator.synth({ projectDir: PROJECT_DIR, app: APP, context });
     for (const stackName of [...MULTI_REGION_REGIONS.map(regionalStackName), GLOBAL_STACK_NAME]) {
-      deployed.set(stackName, await emulator.deploy({ stackName, projectDir: PROJECT_DIR, app: APP, context }));
+      deployed.set(stackName, await emulator.deploy({ stackName, projectDir: PROJECT_DIR, assemblyDir }));
     }
   });
 

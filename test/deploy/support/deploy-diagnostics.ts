@@ -28,19 +28,20 @@ export class DeployFailure extends Error {
 }
 
 /**
- * Builds the failure report for a run of `cdk deploy <stackName>` that failed.
+ * Builds the failure report for a CLI run that failed.
+ * @param stackName the stack whose status and events to show; undefined for a synthesis.
  * @param emulatorLog the moto server's log so far.
  */
 export async function describeDeployFailure(
   config: EmulatorClientConfig,
-  stackName: string,
+  stackName: string | undefined,
   run: CdkRun,
   emulatorLog: string,
 ): Promise<DeployFailure> {
   const ending = run.timedOut ? `timed out after ${run.durationMs} ms` : `exited with code ${run.exitCode}`;
   const sections = [
     `\`${run.command}\` ${ending}.`,
-    await stackEventsSection(config, stackName),
+    ...(stackName === undefined ? [] : [await stackEventsSection(config, stackName)]),
     `CDK CLI output (last ${OUTPUT_TAIL_LINES} lines):\n${tail(run.output.split('\n'), OUTPUT_TAIL_LINES)}`,
     `Emulator log without request lines (last ${EMULATOR_LOG_TAIL_LINES} lines):\n${tail(
       emulatorLog.split('\n').filter((line) => !ACCESS_LOG_LINE.test(line)),

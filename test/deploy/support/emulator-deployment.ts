@@ -25,10 +25,8 @@ import {
 /** The stack the bootstrap creates. */
 const BOOTSTRAP_STACK = 'CDKToolkit';
 
-/** Options for {@link EmulatorDeployment.deploy}. */
-export interface DeployOptions {
-  /** The stack to deploy (its CloudFormation name). */
-  readonly stackName: string;
+/** What to synthesize: an app and its context. */
+export interface SynthOptions {
   /** Directory holding the `cdk.json` to use; the CLI runs there. */
   readonly projectDir: string;
   /**
@@ -42,10 +40,22 @@ export interface DeployOptions {
    */
   readonly context?: Readonly<Record<string, string>>;
   /**
-   * Time limit of the `cdk deploy` run.
+   * Time limit of the CLI run.
    * @default 300_000 ms
    */
   readonly timeoutMs?: number;
+}
+
+/** Options for {@link EmulatorDeployment.deploy}. */
+export interface DeployOptions extends SynthOptions {
+  /** The stack to deploy (its CloudFormation name). */
+  readonly stackName: string;
+  /**
+   * A cloud assembly from {@link EmulatorDeployment.synth} to deploy from, so that an app with several
+   * stacks is synthesized once; `app` and `context` then do not apply.
+   * @default - the CLI synthesizes the app
+   */
+  readonly assemblyDir?: string;
 }
 
 /** A stack that deployed, with both views of it. */
@@ -82,6 +92,8 @@ export class EmulatorDeployment {
   /** Configuration for SDK clients that talk to this emulator, in `region`. */
   public readonly clientConfig: EmulatorClientConfig;
   private readonly processEnv: NodeJS.ProcessEnv;
+  /** Cloud assemblies synthesized so far (names their directories). */
+  private assemblies = 0;
 
   private constructor(
     /** The moto server behind this account. */
@@ -117,30 +129,36 @@ export class EmulatorDeployment {
   }
 
   /**
-   * `cdk deploy <stack>` with context lookups disabled (the examples must synthesize from what is
-   * committed) and the cloud assembly written to the scratch directory, away from the project's
-   * `cdk.out`. Only the named stack: the caller deploys dependencies first (the emulator cannot
-   * update a stack, and the CLI would try when it includes them). Throws a {@link DeployFailure} that
-   * says why when the deployment fails.
+   * `cdk synth` with context lookups disabled (the examples must synthesize from what is committed),
+   * into a new directory under the scratch directory. Throws a {@link DeployFailure} with the CLI
+   * output when synthesis fails.
+   * @returns the cloud assembly directory, for {@link DeployOptions.assemblyDir}.
+   */
+  public async synth(options: SynthOptions): Promise<string> {
+    const assemblyDir = path.join(this.scratchDir, `cdk.out.synth-${this.assemblies++}`);
+    const run = await runCdk(['synth', ...appArgs(options), '--output', assemblyDir, '--no-lookups', '--quiet'], {
+      cwd: options.projectDir,
+      env: this.processEnv,
+      timeoutMs: options.timeoutMs,
+    });
+    if (run.exitCode !== 0) throw await describeDeployFailure(this.clientConfig, undefined, run, this.moto.log);
+    return assemblyDir;
+  }
+
+  /**
+   * `cdk deploy <stack>` of the app (synthesized as in {@link synth}, the cloud assembly written to
+   * the scratch directory, away from the project's `cdk.out`) or of an assembly `synth` made. Only
+   * the named stack: the caller deploys dependencies first (the emulator cannot update a stack, and
+   * the CLI would try when it includes them). Throws a {@link DeployFailure} that says why when the
+   * deployment fails.
    */
   public async deploy(options: DeployOptions): Promise<DeployedStack> {
-    const assemblyDir = path.join(this.scratchDir, `cdk.out.${options.stackName}`);
-    const contextArgs = Object.entries(options.context ?? {}).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+    const assemblyDir = options.assemblyDir ?? path.join(this.scratchDir, `cdk.out.${options.stackName}`);
+    const source = options.assemblyDir
+      ? ['--app', options.assemblyDir]
+      : [...appArgs(options), '--output', assemblyDir, '--no-lookups'];
     const run = await runCdk(
-      [
-        'deploy',
-        options.stackName,
-        ...(options.app ? ['--app', options.app] : []),
-        ...contextArgs,
-        '--output',
-        assemblyDir,
-        '--require-approval',
-        'never',
-        '--no-lookups',
-        '--exclusively',
-        '--progress',
-        'events',
-      ],
+      ['deploy', options.stackName, ...source, '--require-approval', 'never', '--exclusively', '--progress', 'events'],
       { cwd: options.projectDir, env: this.processEnv, timeoutMs: options.timeoutMs },
     );
     // The synthesized stack names its region; without one (synthesis failed) the default is asked.
@@ -166,3 +184,10 @@ export class EmulatorDeployment {
   }
 }
 
+/** `--app` and `-c key=value` arguments of a synthesis. */
+function appArgs(options: SynthOptions): string[] {
+  return [
+    ...(options.app ? ['--app', options.app] : []),
+    ...Object.entries(options.context ?? {}).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+  ];
+}
