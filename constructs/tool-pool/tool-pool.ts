@@ -8,7 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { planFleet, type PoolPlan } from '../../lib/plan';
-import { DEFAULTS, type FleetSpec } from '../../lib/spec';
+import { DEFAULTS, POOL_ENV, type FleetSpec } from '../../lib/spec';
 import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
 
 export interface McpToolPoolProps {
@@ -39,8 +39,9 @@ export interface McpToolPoolProps {
    */
   readonly serviceProps?: Partial<ecs.FargateServiceProps>;
   /**
-   * Overrides for the container. Non-root user and read-only root filesystem are enforced.
-   * @default - the plan's image, port, environment and stop timeout
+   * Overrides for the container. Non-root user, read-only root filesystem and port are enforced;
+   * `environment` and `secrets` add to the plan's, whose `POOL_ENV` variables always win.
+   * @default - the plan's image, environment, identity secret and stop timeout
    */
   readonly containerProps?: Partial<ecs.ContainerDefinitionOptions>;
   /**
@@ -83,10 +84,12 @@ export class McpToolPool extends Construct {
       memoryLimitMiB: c.memoryMiB,
       volumes: c.scratchVolumes.map((v) => ({ name: v.name })),
     });
+    // User environment and secrets add to the plan's; the pool contract (POOL_ENV) always wins.
+    const contract = new Set<string>(Object.values(POOL_ENV));
+    const contractEnvironment = Object.fromEntries(Object.entries(c.environment).filter(([name]) => contract.has(name)));
     const containerOptions = mergeProps<ecs.ContainerDefinitionOptions>(
       {
         image: ecs.ContainerImage.fromRegistry(c.image),
-        environment: { ...c.environment },
         stopTimeout: Duration.seconds(c.stopTimeoutSeconds),
         logging: ecs.LogDrivers.awsLogs({ streamPrefix: plan.name, logGroup: this.logGroup }),
       },
@@ -95,7 +98,8 @@ export class McpToolPool extends Construct {
         portMappings: [{ containerPort: c.port, name: 'mcp' }],
         user: c.user,
         readonlyRootFilesystem: c.readonlyRootFilesystem,
-        secrets: Object.fromEntries(c.secrets.map((s) => [s.name, ecs.Secret.fromSecretsManager(props.identitySecret)])),
+        environment: { ...c.environment, ...props.containerProps?.environment, ...contractEnvironment },
+        secrets: { ...props.containerProps?.secrets, ...Object.fromEntries(c.secrets.map((s) => [s.name, ecs.Secret.fromSecretsManager(props.identitySecret)])) },
       },
     );
     const targetGroupProps = mergeProps<elbv2.ApplicationTargetGroupProps>(

@@ -158,10 +158,23 @@ describe('McpToolPool', () => {
   describe('GIVEN overrides', () => {
     test('WHEN a user overrides defaults THEN they apply, while enforced security settings win', () => {
       const { stack, addPool } = poolStack();
-      addPool('github', { serviceProps: { desiredCount: 5, assignPublicIp: true }, containerProps: { readonlyRootFilesystem: false, user: 'root', memoryReservationMiB: 256 } });
+      addPool('github', {
+        serviceProps: { desiredCount: 5, assignPublicIp: true },
+        containerProps: { readonlyRootFilesystem: false, user: 'root', memoryReservationMiB: 256, environment: { LOG_LEVEL: 'debug', MCP_FLEET_POOL: 'spoofed' } },
+      });
       const t = Template.fromStack(stack);
       t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 5, NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) } });
-      t.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ ReadonlyRootFilesystem: true, User: '1000:1000', MemoryReservation: 256 })] });
+      t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        ContainerDefinitions: [
+          Match.objectLike({
+            ReadonlyRootFilesystem: true,
+            User: '1000:1000',
+            MemoryReservation: 256,
+            Environment: Match.arrayWith([{ Name: 'MCP_FLEET_POOL', Value: 'github' }, { Name: 'LOG_LEVEL', Value: 'debug' }]),
+            Secrets: [Match.objectLike({ Name: 'MCP_FLEET_IDENTITY_KEY' })],
+          }),
+        ],
+      });
     });
 
     test('WHEN the deregistration delay exceeds the stop timeout THEN the error names the construct path', () => {
