@@ -7,7 +7,7 @@
  * Not checked here because the emulator keeps them nowhere (the construct tests assert them on the
  * template): the ECS services' deployment configuration (circuit breaker with rollback, healthy
  * percentages) and health check grace period, the cluster's Container Insights setting, and every
- * resource of a type in EMULATOR_SKIPPED_TYPES (WAF, scaling, alarms, bucket policies).
+ * resource of a type in EMULATOR_SKIPPED_TYPES (WAF, scaling, bucket policies, egress rules).
  */
 import {
   DescribeLoadBalancerAttributesCommand,
