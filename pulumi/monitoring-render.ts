@@ -75,6 +75,7 @@ export function alarmMetric(alarm: AlarmPlan, values: pulumi.Output<MetricDimens
       ...Object.entries(q.using).map(([id, m]) => ({
         id,
         returnData: false,
+        label: m.label,
         metric: { namespace: m.namespace, metricName: m.metricName, dimensions: dimensionsOf(m.source, v), period, stat: m.statistic },
       })),
     ]),

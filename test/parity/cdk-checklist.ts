@@ -1,5 +1,5 @@
 /** Reduces a synthesized CloudFormation template of a fleet to the shared checklist. */
-import { byKey, cloudMapLine, countKinds, healthCheckLine, RESOURCE_KINDS, type FleetChecklist } from './checklist';
+import { alarmLine, byKey, cloudMapLine, countKinds, healthCheckLine, RESOURCE_KINDS, widgetLine, type FleetChecklist, type MetricFacts, type MonitoringChecklist } from './checklist';
 
 type Props = Record<string, any>;
 interface CfnResource {
@@ -260,4 +260,47 @@ function sessionStore(ofKind: (kind: string) => Array<[string, Props]>): Record<
     defaultUser: `${user.UserId} ${user.UserName} ${user.AccessString}`,
     auth: auth(user.AuthenticationMode?.Passwords?.[0]),
   };
+}
+
+/** CloudFormation's form of a value that names a resource (a token), made comparable. */
+const RESOURCE_VALUE = '<resource>';
+
+/** The alarms and dashboard layout of a template. */
+export function cdkMonitoringChecklist(template: { Resources: Record<string, CfnResource> }): MonitoringChecklist {
+  const resources = Object.values(template.Resources);
+  const dims = (d: Props[] | undefined) => Object.fromEntries((d ?? []).map((x) => [x.Name, typeof x.Value === 'string' ? x.Value : RESOURCE_VALUE]));
+  const alarms = resources
+    .filter((r) => r.Type === RESOURCE_KINDS.alarm!.cfn)
+    .map(({ Properties: a = {} }) => {
+      const queries = a.Metrics as Props[] | undefined;
+      const expression = queries?.find((q) => q.Expression !== undefined);
+      const metric = (m: Props, period: number, stat: string): MetricFacts => ({ namespace: m.Namespace, metricName: m.MetricName, stat, period, dimensions: dims(m.Dimensions) });
+      return alarmLine({
+        name: a.AlarmName,
+        description: a.AlarmDescription,
+        comparison: a.ComparisonOperator,
+        threshold: a.Threshold,
+        evaluationPeriods: a.EvaluationPeriods,
+        datapointsToAlarm: a.DatapointsToAlarm,
+        treatMissingData: a.TreatMissingData,
+        ...(expression
+          ? {
+              math: {
+                id: expression.Id,
+                expression: expression.Expression,
+                label: expression.Label,
+                using: queries!.filter((q) => q.MetricStat).map((q) => ({ id: q.Id, label: q.Label, ...metric(q.MetricStat.Metric, q.MetricStat.Period, q.MetricStat.Stat) })),
+              },
+            }
+          : { metric: metric(a, a.Period, a.Statistic ?? a.ExtendedStatistic) }),
+      });
+    })
+    .sort();
+  const dashboards = resources.filter((r) => r.Type === RESOURCE_KINDS.dashboard!.cfn);
+  if (dashboards.length !== 1) throw new Error(`cdk checklist: expected one dashboard, found ${dashboards.length}`);
+  const d = dashboards[0]!.Properties!;
+  // The body is a Fn::Join of JSON text and tokens (inside JSON strings): tokens become a placeholder.
+  const body = (d.DashboardBody['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : RESOURCE_VALUE)).join('');
+  const widgets = (JSON.parse(body) as { widgets: Props[] }).widgets.map((w) => widgetLine(w as Parameters<typeof widgetLine>[0]));
+  return { alarms, dashboardName: d.DashboardName, widgets };
 }

@@ -10,13 +10,14 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as pulumiSdk from '@pulumi/pulumi';
 import { allResources, declare, resetRecording } from '../pulumi/harness';
 import { McpFleet as CdkFleet } from '../../constructs';
-import { McpFleet as PulumiFleet } from '../../pulumi';
+import { McpFleetMonitoring as CdkMonitoring } from '../../constructs/monitoring';
+import { McpFleet as PulumiFleet, McpFleetMonitoring as PulumiMonitoring, fleetMonitoringArgs } from '../../pulumi';
 import type { FleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, testStack } from '../constructs/support';
 import { checklistDifferences, type FleetChecklist } from './checklist';
-import { cdkChecklist } from './cdk-checklist';
-import { pulumiChecklist } from './pulumi-checklist';
+import { cdkChecklist, cdkMonitoringChecklist } from './cdk-checklist';
+import { pulumiChecklist, pulumiMonitoringChecklist } from './pulumi-checklist';
 
 /** Renders with CDK; `drift` may change the constructs (an escape hatch) before synthesis. */
 function renderWithCdk(spec: FleetSpec, drift?: (fleet: CdkFleet) => void): FleetChecklist {
@@ -111,5 +112,35 @@ describe('GIVEN a serverless store, API keys, a per-tool WAF limit and a priorit
     expect(checklistDifferences(cdk, pulumi)).toEqual([]);
     expect(pulumi.sessionStore).toMatchObject({ deployment: 'serverless', auth: 'from Secrets Manager' });
     expect(pulumi.firewall.redactedHeaders).toEqual(['authorization', 'x-api-key']);
+  });
+});
+
+describe('GIVEN the three-pool fleet with its monitoring', () => {
+  test('THEN both renderings create the same alarms, with the same conditions and metrics, and the same dashboard layout', async () => {
+    const stack = testStack();
+    const fleet = new CdkFleet(stack, 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN });
+    const store = fleet.sessionStore.plan;
+    new CdkMonitoring(fleet, 'Monitoring', {
+      spec: threePoolSpec,
+      loadBalancer: fleet.loadBalancer.loadBalancer,
+      pools: fleet.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
+      gatewayFunction: fleet.gateway.function,
+      gatewayTargetGroup: fleet.gateway.targetGroup,
+      sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
+      webAclMetricName: fleet.firewall.plan.metricName,
+    });
+    const template = Template.fromStack(stack).toJSON() as Parameters<typeof cdkMonitoringChecklist>[0];
+
+    resetRecording();
+    await declare((options) => {
+      const pulumiFleet = new PulumiFleet('fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN }, options);
+      return new PulumiMonitoring('fleet-monitoring', { ...fleetMonitoringArgs(pulumiFleet), region: 'us-east-1' }, { parent: pulumiFleet });
+    });
+
+    const cdk = cdkMonitoringChecklist(template);
+    const pulumi = pulumiMonitoringChecklist(allResources());
+    expect(checklistDifferences(cdk, pulumi)).toEqual([]);
+    expect(cdk.alarms.length).toBeGreaterThan(10);
+    expect(cdk.widgets.length).toBeGreaterThan(10);
   });
 });

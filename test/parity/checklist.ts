@@ -51,6 +51,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
   webAcl: { cfn: 'AWS::WAFv2::WebACL', pulumi: 'aws:wafv2/webAcl:WebAcl' },
   webAclAssociation: { cfn: 'AWS::WAFv2::WebACLAssociation', pulumi: 'aws:wafv2/webAclAssociation:WebAclAssociation' },
   webAclLogging: { cfn: 'AWS::WAFv2::LoggingConfiguration', pulumi: 'aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration' },
+  alarm: { cfn: 'AWS::CloudWatch::Alarm', pulumi: 'aws:cloudwatch/metricAlarm:MetricAlarm' },
+  dashboard: { cfn: 'AWS::CloudWatch::Dashboard', pulumi: 'aws:cloudwatch/dashboard:Dashboard' },
 };
 
 /**
@@ -164,6 +166,63 @@ export function countKinds(types: readonly string[], side: 'cfn' | 'pulumi'): { 
     else if (!(type in RENDERING_DETAILS[side])) unmapped.add(type);
   }
   return { counts: Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))), unmappedTypes: [...unmapped].sort() };
+}
+
+/** Alarms and dashboard layout of a monitored fleet. */
+export interface MonitoringChecklist {
+  /** One line per alarm: name, condition, missing data, metric or math (with its metrics), description. */
+  readonly alarms: readonly string[];
+  readonly dashboardName: string;
+  /** `type x,y widthxheight title` per widget, in layout order. */
+  readonly widgets: readonly string[];
+}
+
+/** Dimensions whose values come from the spec (compared by value); the others name resources (compared by name). */
+const LITERAL_DIMENSIONS = new Set(['Fleet', 'Pool', 'Tool', 'CacheClusterId', 'clusterId', 'WebACL', 'Region', 'Rule']);
+
+export interface AlarmFacts {
+  readonly name: string;
+  readonly description: string;
+  readonly comparison: string;
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly treatMissingData: string;
+  /** A single metric, or the expression and the metrics it uses. */
+  readonly metric?: MetricFacts;
+  readonly math?: { readonly id: string; readonly expression: string; readonly label: string; readonly using: ReadonlyArray<MetricFacts & { readonly id: string; readonly label: string }> };
+}
+
+export interface MetricFacts {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly stat: string;
+  readonly period: number;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+function metricLine(m: MetricFacts): string {
+  const dims = Object.entries(m.dimensions)
+    .map(([k, v]) => (LITERAL_DIMENSIONS.has(k) ? `${k}=${v}` : k))
+    .sort();
+  return `${m.namespace}/${m.metricName} ${m.stat} ${m.period}s [${dims.join(',')}]`;
+}
+
+/** Formats an alarm the same way on both sides. */
+export function alarmLine(a: AlarmFacts): string {
+  const condition = `${a.comparison} ${a.threshold} in ${a.datapointsToAlarm}/${a.evaluationPeriods} missing=${a.treatMissingData}`;
+  const watched = a.math
+    ? `${a.math.id}=${a.math.expression} "${a.math.label}" using ${[...a.math.using]
+        .sort(byKey((u) => u.id))
+        .map((u) => `${u.id}=${metricLine(u)} "${u.label}"`)
+        .join('; ')}`
+    : metricLine(a.metric!);
+  return `${a.name} | ${condition} | ${watched} | ${a.description}`;
+}
+
+/** Formats a dashboard widget (already positioned) the same way on both sides. */
+export function widgetLine(w: { type: string; x: number; y: number; width: number; height: number; properties?: { title?: string } }): string {
+  return `${w.type} ${w.x},${w.y} ${w.width}x${w.height} ${w.properties?.title ?? ''}`.trimEnd();
 }
 
 /** `path: cdk=… pulumi=…` for every leaf where the two checklists differ. */

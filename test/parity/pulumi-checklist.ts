@@ -1,6 +1,6 @@
 /** Reduces the resources a Pulumi program registered (recorded by the mocks harness) to the shared checklist. */
 import type { RecordedResource } from '../pulumi/harness';
-import { byKey, cloudMapLine, countKinds, healthCheckLine, RESOURCE_KINDS, type FleetChecklist } from './checklist';
+import { alarmLine, byKey, cloudMapLine, countKinds, healthCheckLine, RESOURCE_KINDS, widgetLine, type FleetChecklist, type MetricFacts, type MonitoringChecklist } from './checklist';
 
 type Inputs = Record<string, any>;
 
@@ -230,4 +230,39 @@ function sessionStore(custom: readonly RecordedResource[], ofKind: (kind: string
     defaultUser: `${user.userId} ${user.userName} ${user.accessString}`,
     auth: auth(user.passwords, user.passwordsWo),
   };
+}
+
+/** The alarms and dashboard layout a Pulumi program registered. */
+export function pulumiMonitoringChecklist(resources: readonly RecordedResource[]): MonitoringChecklist {
+  const metricFacts = (m: Inputs, period: number, stat: string): MetricFacts => ({ namespace: m.namespace, metricName: m.metricName, stat, period, dimensions: m.dimensions ?? {} });
+  const alarms = resources
+    .filter((r) => r.type === RESOURCE_KINDS.alarm!.pulumi)
+    .map(({ inputs: a }) => {
+      const queries = a.metricQueries as Inputs[] | undefined;
+      const expression = queries?.find((q) => q.expression !== undefined);
+      return alarmLine({
+        name: a.name,
+        description: a.alarmDescription,
+        comparison: a.comparisonOperator,
+        threshold: a.threshold,
+        evaluationPeriods: a.evaluationPeriods,
+        datapointsToAlarm: a.datapointsToAlarm,
+        treatMissingData: a.treatMissingData,
+        ...(expression
+          ? {
+              math: {
+                id: expression.id,
+                expression: expression.expression,
+                label: expression.label,
+                using: queries!.filter((q) => q.metric).map((q) => ({ id: q.id, label: q.label, ...metricFacts(q.metric, q.metric.period, q.metric.stat) })),
+              },
+            }
+          : { metric: metricFacts(a, a.period, a.statistic ?? a.extendedStatistic) }),
+      });
+    })
+    .sort();
+  const dashboards = resources.filter((r) => r.type === RESOURCE_KINDS.dashboard!.pulumi);
+  if (dashboards.length !== 1) throw new Error(`pulumi checklist: expected one dashboard, found ${dashboards.length}`);
+  const body = JSON.parse(dashboards[0]!.inputs.dashboardBody) as { widgets: Inputs[] };
+  return { alarms, dashboardName: dashboards[0]!.inputs.dashboardName, widgets: body.widgets.map((w) => widgetLine(w as Parameters<typeof widgetLine>[0])) };
 }
