@@ -52,7 +52,8 @@ export interface McpGatewayProps {
    */
   readonly reservedConcurrentExecutions?: number;
   /**
-   * Overrides for the function. Code, handler, runtime, VPC placement and environment are enforced.
+   * Overrides for the function. Code, handler, runtime and VPC placement are enforced; `environment`
+   * adds to the planned variables, which always win.
    * @default - the plan's name, memory and timeout on arm64
    */
   readonly functionProps?: Partial<lambda.FunctionProps>;
@@ -114,7 +115,8 @@ export class McpGateway extends Construct {
           vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
           securityGroups: [this.securityGroup],
           allowPublicSubnet: false,
-          environment,
+          // User variables (e.g. log levels) add to the planned ones, which always win.
+          environment: { ...props.functionProps?.environment, ...environment },
           logGroup: this.logGroup,
           ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
         },

@@ -102,8 +102,15 @@ describe('McpGateway', () => {
     expect(() => gatewayStack(threePoolSpec, { reservedConcurrentExecutions: 0 })).toThrow('Test/Gateway: reservedConcurrentExecutions must be a positive integer (got 0)');
   });
 
-  test('GIVEN function overrides WHEN constructed THEN sizes yield but runtime, handler and VPC placement are enforced', () => {
-    const { stack } = gatewayStack(threePoolSpec, { functionProps: { memorySize: 2048, handler: 'other.handler', allowPublicSubnet: true } });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048, Handler: 'index.handler', Runtime: 'nodejs24.x' });
+  test('GIVEN function overrides WHEN constructed THEN sizes and extra variables apply, but runtime, handler, placement and planned variables are enforced', () => {
+    const { stack } = gatewayStack(threePoolSpec, {
+      functionProps: { memorySize: 2048, handler: 'other.handler', allowPublicSubnet: true, environment: { POWERTOOLS_LOG_LEVEL: 'DEBUG', [GATEWAY_ENV.region]: 'elsewhere' } },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 2048,
+      Handler: 'index.handler',
+      Runtime: 'nodejs24.x',
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'DEBUG', [GATEWAY_ENV.region]: 'us-east-1' }) },
+    });
   });
 });
