@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -79,6 +79,12 @@ export class McpLoadBalancer extends Construct {
     if (props.certificate && props.certificateArn) throw constructError(this.node.path, 'give certificate or certificateArn, not both');
     if (!props.certificate && !props.certificateArn && !props.domain) {
       throw constructError(this.node.path, 'the HTTPS listener needs a certificate: set certificateArn, certificate, or domain (for a DNS-validated certificate)');
+    }
+
+    if (props.domain && !Token.isUnresolved(props.domain.hostedZone.zoneName)) {
+      const zone = props.domain.hostedZone.zoneName.replace(/\.$/, '');
+      const name = props.domain.domainName.replace(/\.$/, '');
+      if (name !== zone && !name.endsWith(`.${zone}`)) throw constructError(this.node.path, `domain.domainName "${name}" is not inside the hosted zone "${zone}"`);
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `MCP fleet ${plan.fleet} load balancer`, allowAllOutbound: false });

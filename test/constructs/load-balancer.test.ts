@@ -97,6 +97,14 @@ describe('McpLoadBalancer', () => {
     });
   });
 
+  test('GIVEN a domain outside its hosted zone WHEN constructed THEN the error names the path, the name and the zone', () => {
+    const stack = testStack();
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' });
+    expect(() => new McpLoadBalancer(stack, 'LoadBalancer', { spec: threePoolSpec, vpc: testVpc(stack), domain: { hostedZone, domainName: 'mcp.example.org' } })).toThrow(
+      'Test/LoadBalancer: domain.domainName "mcp.example.org" is not inside the hosted zone "example.com"',
+    );
+  });
+
   test('GIVEN no certificate source WHEN constructed THEN the error names the path and the options', () => {
     const stack = testStack();
     expect(() => new McpLoadBalancer(stack, 'LoadBalancer', { spec: threePoolSpec, vpc: testVpc(stack) })).toThrow(
