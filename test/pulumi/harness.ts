@@ -21,14 +21,13 @@ export interface RecordedResource {
   readonly custom: boolean;
 }
 
-export const ACCOUNT = '123456789012';
-export const REGION = 'us-east-1';
-export const MOCK_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const MOCK_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 /** What the mocked `secretsmanager.getRandomPassword` returns. */
-export const MOCK_RANDOM_PASSWORD = 'mockRandomPassword0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ';
+const MOCK_RANDOM_PASSWORD = 'mockRandomPassword0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ';
 
 const recorded: RecordedResource[] = [];
-const invoked: Array<{ token: string; inputs: Record<string, any> }> = [];
 
 /** Pulumi's wire form of a secret, as mocks receive it. */
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
@@ -106,7 +105,6 @@ void pulumi.runtime.setMocks(
       return { id: args.custom === false ? undefined : `${args.name}-id`, state };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-      invoked.push({ token: args.token, inputs: args.inputs });
       return mockCall(args.token, args.inputs);
     },
   },
@@ -193,15 +191,9 @@ export function allResources(): readonly RecordedResource[] {
   return recorded;
 }
 
-/** Every call of a provider function so far (e.g. `getAvailabilityZones`). */
-export function allInvokes(): ReadonlyArray<{ token: string; inputs: Record<string, any> }> {
-  return invoked;
-}
-
 /** Forgets what was recorded (call between tests that build separate components). */
 export function resetRecording(): void {
   recorded.length = 0;
-  invoked.length = 0;
 }
 
 /** Resources of one type token, optionally narrowed by a predicate on their inputs or name. */
@@ -219,11 +211,11 @@ export function oneResource(type: string, where?: (r: RecordedResource) => boole
   return found[0]!;
 }
 
-/** Count of resources per type token (custom resources only unless `includeComponents`). */
-export function countsByType(includeComponents = false): Record<string, number> {
+/** Count of (custom) resources per type token. */
+export function countsByType(): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of recorded) {
-    if (!r.custom && !includeComponents) continue;
+    if (!r.custom) continue;
     counts[r.type] = (counts[r.type] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
