@@ -126,8 +126,10 @@ export class PoolCaller {
     }
     await this.forget(target.pool, call.owner);
     if (!call.idempotent) {
+      // In-band for 2026 callers (the pool is fine, the request was well-formed); the 2025-era layer
+      // turns this code into 404 for the client session.
       throw new GatewayError(
-        404,
+        200,
         POOL_ERROR.sessionLost,
         `Backend session lost: the task of pool "${target.pool.name}" that held this session is gone (${reply ? `HTTP ${reply.status}` : 'unreachable'}); the call was not run`,
         {},
