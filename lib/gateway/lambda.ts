@@ -16,6 +16,7 @@ import { protectedResourceMetadataUrl, canonicalResourceUrl } from './auth/prote
 import { GatewayError } from './errors';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway';
 import { RPC, errorResponse } from './protocol/jsonrpc';
+import { MemoryRateLimiter } from './resilience/memory-rate-limiter';
 import { RedisRateLimiter } from './resilience/redis-rate-limiter';
 import { RedisSessionStore } from './session/redis-store';
 import { createTelemetry, type Telemetry } from './telemetry/telemetry';
@@ -97,6 +98,9 @@ export async function createGatewayFromEnvironment(
     const client = createRedisClient(redisUrl, redisAuth !== undefined ? { authToken: redisAuth } : {});
     options.sessionStore = new RedisSessionStore({ client, fleet: spec.name, region });
     options.rateLimiter = new RedisRateLimiter(client, { keyPrefix: `mcp-fleet:${spec.name}:${region}:rate:` });
+  } else {
+    // Without a shared store each execution environment enforces the limits on its own.
+    options.rateLimiter = new MemoryRateLimiter();
   }
   return createGateway(options);
 }
