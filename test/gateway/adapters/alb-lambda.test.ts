@@ -2,6 +2,7 @@
 import type { ALBEvent } from 'aws-lambda';
 import { albResultFor, requestFromAlbEvent, ALB_LAMBDA_RESPONSE_LIMIT_BYTES } from '../../../lib/gateway/adapters/alb-lambda';
 import { createGatewayFromEnvironment } from '../../../lib/gateway/lambda';
+import { createRedisClient } from '../../../lib/gateway/adapters/redis';
 import { createTelemetry } from '../../../lib/gateway/telemetry/telemetry';
 import { GATEWAY_ENV, IDENTITY_HEADER } from '../../../lib/spec/gateway-env';
 import { MODERN_META } from '../../support/harness';
@@ -97,6 +98,24 @@ describe('ALB→Lambda gateway', () => {
     const result = albResultFor(event, request, await gateway.handle(request));
     expect(result.statusCode).toBe(413);
     expect(JSON.parse(result.body!).error.message).toContain('2048 bytes');
+    await gateway.close();
+  });
+
+  it('GIVEN MCP_FLEET_REDIS_URL WHEN a 2025 client initializes THEN its session lives in Redis under the fleet and region', async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const gateway = await createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.redisUrl]: redisUrl }, async (arn) => secrets[arn]!, createTelemetry({ fleet: 'lambda', disabled: true }));
+    const init = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'alb', version: '1' } } };
+    const event = albEvent(init, { headers: { 'mcp-protocol-version': '2025-11-25', 'mcp-method': 'initialize', 'mcp-name': '' } });
+    const request = requestFromAlbEvent(event);
+    const result = albResultFor(event, request, await gateway.handle(request));
+    expect(result.statusCode).toBe(200);
+    const sessionId = String(result.headers!['mcp-session-id']);
+    expect(sessionId).toMatch(/^eu-west-1\./);
+    const redis = createRedisClient(redisUrl);
+    const key = `mcp-fleet:lambda:eu-west-1:session:${sessionId}`;
+    expect(await redis.exists(key)).toBe(1);
+    await redis.del(key);
+    await redis.quit();
     await gateway.close();
   });
 
