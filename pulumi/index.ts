@@ -7,4 +7,5 @@ export * from './session-store';
 export * from './gateway';
 export * from './firewall';
 export * from './monitoring';
+export * from './global-routing';
 export { allowTcp, type SecurityGroupEnd } from './security';

@@ -61,6 +61,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { ...base, primaryEndpointAddress: `master.${name}.cache.amazonaws.com`, port: inputs.port ?? 6379 };
     case 'aws:elasticache/serverlessCache:ServerlessCache':
       return { ...base, endpoints: [{ address: `${name}.serverless.cache.amazonaws.com`, port: 6379 }] };
+    case 'aws:globalaccelerator/accelerator:Accelerator':
+      return { ...base, dnsName: `${name}.awsglobalaccelerator.com`, hostedZoneId: 'Z2BJ6XQ5FK7U4H' };
     case 'aws:lambda/function:Function':
       return { ...base, invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/functions/${arn}/invocations` };
     case 'aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace':
