@@ -49,6 +49,16 @@ export interface DispatcherOptions {
   readonly authorizeTool?: (principal: Principal, tool: string) => void;
 }
 
+/**
+ * SEP-2243 `Mcp-Param-*` headers mirror tool arguments that a tool declares with `x-mcp-header`; a
+ * 2026 pool checks them against the body, so they travel with the call unchanged.
+ */
+function paramHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) if (name.startsWith('mcp-param-')) out[name] = headers[name]!;
+  return out;
+}
+
 /** Result fields that name the list of each aggregated method. */
 const LIST_METHODS: Readonly<Record<string, ListKind>> = {
   'tools/list': 'tools',
@@ -179,6 +189,7 @@ export class Dispatcher {
       idempotent: isIdempotentMethod(message.method),
       requestId: ctx.requestId,
       ...(declared ? { tool: route.original } : {}),
+      ...(sameEra && ctx.modern ? { forwardHeaders: paramHeaders(ctx.request.headers) } : {}),
       ...(ctx.identity ? { identity: ctx.identity } : {}),
     };
     const raw = passThrough && ctx.modern ? ctx.request.body : undefined;

@@ -44,6 +44,8 @@ export interface PoolCall {
   readonly requestId: string;
   /** The tool, for metrics: only a name the pool declares (never raw client input). @default - pool metrics only */
   readonly tool?: string;
+  /** Caller headers the pool must see as sent (2026 `Mcp-Param-*`). @default none */
+  readonly forwardHeaders?: Readonly<HeaderMap>;
   /** Signed caller identity for the pool (`IDENTITY_HEADER`), when configured. */
   readonly identity?: { readonly header: string; valueFor(pool: string): Promise<string> };
 }
@@ -197,6 +199,7 @@ export class PoolCaller {
   ): Promise<BackendHttpResponse> {
     const modern = isModernVersion(target.pool.protocolVersion);
     const headers: HeaderMap = {
+      ...call.forwardHeaders,
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       [HEADER.protocolVersion]: backend?.protocolVersion ?? (modern ? MODERN_VERSION : target.pool.protocolVersion),
