@@ -1,5 +1,19 @@
 /** Reduces a synthesized CloudFormation template of a fleet to the shared checklist. */
-import { alarmLine, byKey, cloudMapLine, countKinds, healthCheckLine, RESOURCE_KINDS, widgetLine, type FleetChecklist, type MetricFacts, type MonitoringChecklist } from './checklist';
+import {
+  alarmLine,
+  byKey,
+  cloudMapLine,
+  countKinds,
+  healthCheckLine,
+  healthCheckRoute53Line,
+  recordLine,
+  RESOURCE_KINDS,
+  widgetLine,
+  type FleetChecklist,
+  type GlobalRoutingChecklist,
+  type MetricFacts,
+  type MonitoringChecklist,
+} from './checklist';
 
 type Props = Record<string, any>;
 interface CfnResource {
@@ -303,4 +317,51 @@ export function cdkMonitoringChecklist(template: { Resources: Record<string, Cfn
   const body = (d.DashboardBody['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : RESOURCE_VALUE)).join('');
   const widgets = (JSON.parse(body) as { widgets: Props[] }).widgets.map((w) => widgetLine(w as Parameters<typeof widgetLine>[0]));
   return { alarms, dashboardName: d.DashboardName, widgets };
+}
+
+/** The global routing resources of a template. */
+export function cdkGlobalRoutingChecklist(template: { Resources: Record<string, CfnResource> }): GlobalRoutingChecklist {
+  const entries = Object.values(template.Resources);
+  const of = (kind: string) => entries.filter((r) => r.Type === RESOURCE_KINDS[kind]!.cfn).map((r) => r.Properties ?? {});
+  return {
+    ...countKinds(entries.map((r) => r.Type), 'cfn'),
+    healthChecks: of('healthCheck')
+      .map(({ HealthCheckConfig: h }) =>
+        healthCheckRoute53Line({ type: h.Type, fqdn: h.FullyQualifiedDomainName, port: h.Port, path: h.ResourcePath, interval: h.RequestInterval, failures: h.FailureThreshold, sni: h.EnableSNI === true, latency: h.MeasureLatency === true }),
+      )
+      .sort(),
+    records: of('dnsRecord')
+      .map((r) =>
+        recordLine({ name: r.Name, type: r.Type, setIdentifier: r.SetIdentifier, region: r.Region, healthChecked: r.HealthCheckId !== undefined, aliasName: typeof r.AliasTarget.DNSName === 'string' ? r.AliasTarget.DNSName : RESOURCE_VALUE, aliasZone: r.AliasTarget.HostedZoneId, evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth }),
+      )
+      .sort(),
+    alarms: of('alarm')
+      .map((a) =>
+        alarmLine({
+          name: a.AlarmName,
+          description: a.AlarmDescription,
+          comparison: a.ComparisonOperator,
+          threshold: a.Threshold,
+          evaluationPeriods: a.EvaluationPeriods,
+          datapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
+          treatMissingData: a.TreatMissingData,
+          metric: { namespace: a.Namespace, metricName: a.MetricName, stat: a.Statistic, period: a.Period, dimensions: Object.fromEntries((a.Dimensions as Props[]).map((d) => [d.Name, RESOURCE_VALUE])) },
+        }) + ` actions=${(a.AlarmActions ?? []).length}/${(a.OKActions ?? []).length}`,
+      )
+      .sort(),
+    accelerator: [
+      ...of('accelerator').map((a) => `accelerator ${a.Name} enabled=${a.Enabled !== false}`),
+      ...of('acceleratorListener').map((l) => `listener ${l.Protocol} ${(l.PortRanges as Props[]).map((p) => `${p.FromPort}-${p.ToPort}`).join(',')} affinity=${l.ClientAffinity}`),
+      ...of('endpointGroup')
+        .map(
+          (g) =>
+            `endpoints ${g.EndpointGroupRegion} dial=${g.TrafficDialPercentage} ${g.HealthCheckProtocol}:${g.HealthCheckPort}${g.HealthCheckPath} every ${g.HealthCheckIntervalSeconds}s threshold=${g.ThresholdCount} ` +
+            (g.EndpointConfigurations as Props[]).map((e) => `${e.EndpointId} keep-ip=${e.ClientIPPreservationEnabled}`).join(','),
+        )
+        .sort(),
+    ],
+    sessionDatastore: of('globalDatastore').map(
+      (d) => `${d.GlobalReplicationGroupIdSuffix} primary=${(d.Members as Props[]).find((m) => m.Role === 'PRIMARY')?.ReplicationGroupId} failover=${d.AutomaticFailoverEnabled} ${d.GlobalReplicationGroupDescription}`,
+    ),
+  };
 }

@@ -7,17 +7,20 @@
 import { AssetStaging } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as pulumiSdk from '@pulumi/pulumi';
 import { allResources, declare, resetRecording } from '../pulumi/harness';
 import { McpFleet as CdkFleet } from '../../constructs';
+import { McpGlobalRouting as CdkGlobalRouting } from '../../constructs/global-routing';
 import { McpFleetMonitoring as CdkMonitoring } from '../../constructs/monitoring';
-import { McpFleet as PulumiFleet, McpFleetMonitoring as PulumiMonitoring, fleetMonitoringArgs } from '../../pulumi';
+import { McpFleet as PulumiFleet, McpFleetMonitoring as PulumiMonitoring, McpGlobalRouting as PulumiGlobalRouting, fleetMonitoringArgs } from '../../pulumi';
 import type { FleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, testStack } from '../constructs/support';
 import { checklistDifferences, type FleetChecklist } from './checklist';
-import { cdkChecklist, cdkMonitoringChecklist } from './cdk-checklist';
-import { pulumiChecklist, pulumiMonitoringChecklist } from './pulumi-checklist';
+import { cdkChecklist, cdkGlobalRoutingChecklist, cdkMonitoringChecklist } from './cdk-checklist';
+import { pulumiChecklist, pulumiGlobalRoutingChecklist, pulumiMonitoringChecklist } from './pulumi-checklist';
 
 /** Renders with CDK; `drift` may change the constructs (an escape hatch) before synthesis. */
 function renderWithCdk(spec: FleetSpec, drift?: (fleet: CdkFleet) => void): FleetChecklist {
@@ -142,5 +145,40 @@ describe('GIVEN the three-pool fleet with its monitoring', () => {
     expect(checklistDifferences(cdk, pulumi)).toEqual([]);
     expect(cdk.alarms.length).toBeGreaterThan(10);
     expect(cdk.widgets.length).toBeGreaterThan(10);
+  });
+});
+
+describe('GIVEN two regional copies of the fleet behind one name', () => {
+  const regions = [
+    { region: 'us-east-1', dnsName: 'mcp-agents-1.us-east-1.elb.amazonaws.com', canonicalHostedZoneId: 'Z35SXDOTRQ7X7K', loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mcp-agents/1' },
+    { region: 'eu-west-1', dnsName: 'mcp-agents-2.eu-west-1.elb.amazonaws.com', canonicalHostedZoneId: 'Z32O12XQLNTSW2', loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/mcp-agents/2' },
+  ];
+  const spec: FleetSpec = { ...threePoolSpec, sessionStore: { nodeType: 'cache.r7g.large' } };
+  const topicArn = 'arn:aws:sns:us-east-1:123456789012:regions';
+  const datastore = { primaryReplicationGroupId: 'agents-sessions', primaryRegion: 'us-east-1' };
+
+  test.each(['latency-records', 'global-accelerator'] as const)('WHEN the front door is %s THEN both renderings route, check and alarm alike', async (frontDoor) => {
+    const options = frontDoor === 'latency-records' ? {} : { sessionGlobalDatastore: datastore };
+    const stack = testStack();
+    new CdkGlobalRouting(stack, 'Global', {
+      spec,
+      regions,
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' }),
+      recordName: 'mcp.example.com',
+      frontDoor,
+      ...(frontDoor === 'latency-records' ? { regionAlarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', topicArn) } : {}),
+      ...options,
+    });
+    const cdk = cdkGlobalRoutingChecklist(Template.fromStack(stack).toJSON() as Parameters<typeof cdkGlobalRoutingChecklist>[0]);
+
+    resetRecording();
+    await declare(
+      (opts) =>
+        new PulumiGlobalRouting('global', { spec, regions, hostedZoneId: 'Z0123456789', recordName: 'mcp.example.com', frontDoor, ...(frontDoor === 'latency-records' ? { regionAlarmTopicArn: topicArn } : {}), ...options }, opts),
+    );
+    const pulumi = pulumiGlobalRoutingChecklist(allResources());
+
+    expect(checklistDifferences(cdk, pulumi)).toEqual([]);
+    expect(cdk.records.length).toBeGreaterThan(0);
   });
 });

@@ -53,6 +53,12 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
   webAclLogging: { cfn: 'AWS::WAFv2::LoggingConfiguration', pulumi: 'aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration' },
   alarm: { cfn: 'AWS::CloudWatch::Alarm', pulumi: 'aws:cloudwatch/metricAlarm:MetricAlarm' },
   dashboard: { cfn: 'AWS::CloudWatch::Dashboard', pulumi: 'aws:cloudwatch/dashboard:Dashboard' },
+  healthCheck: { cfn: 'AWS::Route53::HealthCheck', pulumi: 'aws:route53/healthCheck:HealthCheck' },
+  dnsRecord: { cfn: 'AWS::Route53::RecordSet', pulumi: 'aws:route53/record:Record' },
+  accelerator: { cfn: 'AWS::GlobalAccelerator::Accelerator', pulumi: 'aws:globalaccelerator/accelerator:Accelerator' },
+  acceleratorListener: { cfn: 'AWS::GlobalAccelerator::Listener', pulumi: 'aws:globalaccelerator/listener:Listener' },
+  endpointGroup: { cfn: 'AWS::GlobalAccelerator::EndpointGroup', pulumi: 'aws:globalaccelerator/endpointGroup:EndpointGroup' },
+  globalDatastore: { cfn: 'AWS::ElastiCache::GlobalReplicationGroup', pulumi: 'aws:elasticache/globalReplicationGroup:GlobalReplicationGroup' },
 };
 
 /**
@@ -218,6 +224,32 @@ export function alarmLine(a: AlarmFacts): string {
         .join('; ')}`
     : metricLine(a.metric!);
   return `${a.name} | ${condition} | ${watched} | ${a.description}`;
+}
+
+/** Global routing of the regional copies of a fleet. */
+export interface GlobalRoutingChecklist {
+  readonly counts: Readonly<Record<string, number>>;
+  readonly unmappedTypes: readonly string[];
+  /** `type fqdn:port path every Ns after N failures sni latency`. */
+  readonly healthChecks: readonly string[];
+  /** `name type set region health alias zone evaluate`. */
+  readonly records: readonly string[];
+  readonly alarms: readonly string[];
+  /** Accelerator, listener and endpoint groups. */
+  readonly accelerator: readonly string[];
+  readonly sessionDatastore: readonly string[];
+}
+
+/** Hosted zone of every Global Accelerator DNS name: its alias target is the accelerator, whatever its generated name. */
+const ACCELERATOR_ZONE = 'Z2BJ6XQ5FK7U4H';
+
+export function recordLine(r: { name: string; type: string; setIdentifier?: string; region?: string; healthChecked: boolean; aliasName: string; aliasZone: string; evaluateTargetHealth?: boolean }): string {
+  const alias = r.aliasZone === ACCELERATOR_ZONE ? '<accelerator>' : r.aliasName;
+  return `${r.name.replace(/\.$/, '')} ${r.type} set=${r.setIdentifier ?? '-'} region=${r.region ?? '-'} health=${r.healthChecked} alias=${alias}@${r.aliasZone} evaluate=${r.evaluateTargetHealth === true}`;
+}
+
+export function healthCheckRoute53Line(h: { type: string; fqdn: string; port: number; path: string; interval: number; failures: number; sni: boolean; latency: boolean }): string {
+  return `${h.type} ${h.fqdn}:${h.port} ${h.path} every ${h.interval}s after ${h.failures} failures sni=${h.sni} latency=${h.latency}`;
 }
 
 /** Formats a dashboard widget (already positioned) the same way on both sides. */

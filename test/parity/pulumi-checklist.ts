@@ -1,6 +1,20 @@
 /** Reduces the resources a Pulumi program registered (recorded by the mocks harness) to the shared checklist. */
 import type { RecordedResource } from '../pulumi/harness';
-import { alarmLine, byKey, cloudMapLine, countKinds, healthCheckLine, RESOURCE_KINDS, widgetLine, type FleetChecklist, type MetricFacts, type MonitoringChecklist } from './checklist';
+import {
+  alarmLine,
+  byKey,
+  cloudMapLine,
+  countKinds,
+  healthCheckLine,
+  healthCheckRoute53Line,
+  recordLine,
+  RESOURCE_KINDS,
+  widgetLine,
+  type FleetChecklist,
+  type GlobalRoutingChecklist,
+  type MetricFacts,
+  type MonitoringChecklist,
+} from './checklist';
 
 type Inputs = Record<string, any>;
 
@@ -265,4 +279,48 @@ export function pulumiMonitoringChecklist(resources: readonly RecordedResource[]
   if (dashboards.length !== 1) throw new Error(`pulumi checklist: expected one dashboard, found ${dashboards.length}`);
   const body = JSON.parse(dashboards[0]!.inputs.dashboardBody) as { widgets: Inputs[] };
   return { alarms, dashboardName: dashboards[0]!.inputs.dashboardName, widgets: body.widgets.map((w) => widgetLine(w as Parameters<typeof widgetLine>[0])) };
+}
+
+/** The global routing resources a Pulumi program registered. */
+export function pulumiGlobalRoutingChecklist(resources: readonly RecordedResource[]): GlobalRoutingChecklist {
+  const custom = resources.filter((r) => r.custom);
+  const of = (kind: string) => custom.filter((r) => r.type === RESOURCE_KINDS[kind]!.pulumi).map((r) => r.inputs);
+  return {
+    ...countKinds(custom.map((r) => r.type), 'pulumi'),
+    healthChecks: of('healthCheck')
+      .map((h) => healthCheckRoute53Line({ type: h.type, fqdn: h.fqdn, port: h.port, path: h.resourcePath, interval: h.requestInterval, failures: h.failureThreshold, sni: h.enableSni === true, latency: h.measureLatency === true }))
+      .sort(),
+    records: of('dnsRecord')
+      .map((r) => {
+        const [alias] = r.aliases as Inputs[];
+        return recordLine({ name: r.name, type: r.type, setIdentifier: r.setIdentifier, region: r.latencyRoutingPolicies?.[0]?.region, healthChecked: r.healthCheckId !== undefined, aliasName: alias!.name, aliasZone: alias!.zoneId, evaluateTargetHealth: alias!.evaluateTargetHealth });
+      })
+      .sort(),
+    alarms: of('alarm')
+      .map((a) =>
+        alarmLine({
+          name: a.name,
+          description: a.alarmDescription,
+          comparison: a.comparisonOperator,
+          threshold: a.threshold,
+          evaluationPeriods: a.evaluationPeriods,
+          datapointsToAlarm: a.datapointsToAlarm ?? a.evaluationPeriods,
+          treatMissingData: a.treatMissingData,
+          metric: { namespace: a.namespace, metricName: a.metricName, stat: a.statistic, period: a.period, dimensions: a.dimensions },
+        }) + ` actions=${(a.alarmActions ?? []).length}/${(a.okActions ?? []).length}`,
+      )
+      .sort(),
+    accelerator: [
+      ...of('accelerator').map((a) => `accelerator ${a.name} enabled=${a.enabled !== false}`),
+      ...of('acceleratorListener').map((l) => `listener ${l.protocol} ${(l.portRanges as Inputs[]).map((p) => `${p.fromPort}-${p.toPort}`).join(',')} affinity=${l.clientAffinity}`),
+      ...of('endpointGroup')
+        .map(
+          (g) =>
+            `endpoints ${g.endpointGroupRegion} dial=${g.trafficDialPercentage} ${g.healthCheckProtocol}:${g.healthCheckPort}${g.healthCheckPath} every ${g.healthCheckIntervalSeconds}s threshold=${g.thresholdCount} ` +
+            (g.endpointConfigurations as Inputs[]).map((e) => `${e.endpointId} keep-ip=${e.clientIpPreservationEnabled}`).join(','),
+        )
+        .sort(),
+    ],
+    sessionDatastore: of('globalDatastore').map((d) => `${d.globalReplicationGroupIdSuffix} primary=${d.primaryReplicationGroupId} failover=${d.automaticFailoverEnabled} ${d.globalReplicationGroupDescription}`),
+  };
 }
