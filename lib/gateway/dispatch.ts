@@ -14,6 +14,7 @@ import type { BackendOwner, PoolCall, PoolCaller, PoolTarget } from './backend/p
 import { isSse, responseIn } from './backend/response';
 import { toLegacyResult, toModernResult } from './protocol/envelope';
 import { RPC, isRecord, resultMessage, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse } from './protocol/jsonrpc';
+import { paramHeadersFor } from './protocol/param-headers';
 import { parseSse, writeSse } from './protocol/sse';
 import { SUPPORTED_VERSIONS, isModernVersion } from './protocol/versions';
 import { isIdempotentMethod } from './resilience/retry';
@@ -189,7 +190,7 @@ export class Dispatcher {
       idempotent: isIdempotentMethod(message.method),
       requestId: ctx.requestId,
       ...(declared ? { tool: route.original } : {}),
-      ...(sameEra && ctx.modern ? { forwardHeaders: paramHeaders(ctx.request.headers) } : {}),
+      ...(await this.paramHeaders(message, ctx, target, route.original)),
       ...(ctx.identity ? { identity: ctx.identity } : {}),
     };
     const raw = passThrough && ctx.modern ? ctx.request.body : undefined;
@@ -204,6 +205,17 @@ export class Dispatcher {
       return { kind: 'relay', response: this.rewriteSse(reply.body, wireId, message.id, ctx, message.method) };
     }
     return this.reply(message.id, response.result ?? {}, ctx, message.method);
+  }
+
+  /**
+   * `Mcp-Param-*` headers for a 2026 pool: a 2026 caller's are passed on as sent; for a 2025 caller
+   * the gateway derives them from the tool's declared input schema and the arguments.
+   */
+  private async paramHeaders(message: JsonRpcRequest, ctx: RequestContext, target: PoolTarget, original: string | undefined): Promise<Pick<PoolCall, 'forwardHeaders'>> {
+    if (message.method !== 'tools/call' || !isModernVersion(target.pool.protocolVersion)) return {};
+    if (ctx.modern) return { forwardHeaders: paramHeaders(ctx.request.headers) };
+    const tool = await this.options.catalog.declaration('tools', target.pool.name, original ?? String(message.params?.name), ctx.requestId);
+    return tool ? { forwardHeaders: paramHeadersFor(tool.inputSchema, message.params?.arguments) } : {};
   }
 
   private rewriteSse(body: string, wireId: JsonRpcId, id: JsonRpcId, ctx: RequestContext, method: string): GatewayResponse {

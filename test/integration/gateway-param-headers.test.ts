@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { z } from 'zod';
-import { connectV2 } from '../support/clients';
+import { connectV1, connectV2 } from '../support/clients';
 import { startGateway } from '../support/harness';
 
-it('GIVEN a 2026 pool tool that mirrors an argument in an Mcp-Param header WHEN a v2 client calls it through the gateway THEN the pool accepts the call', async () => {
+it('GIVEN a 2026 pool tool that mirrors an argument in an Mcp-Param header WHEN a v2 or a v1 client calls it through the gateway THEN the pool accepts the call', async () => {
   const handler = toNodeHandler(
     createMcpHandler(() => {
       const server = new McpServer({ name: 'geo', version: '1' });
@@ -32,6 +32,12 @@ it('GIVEN a 2026 pool tool that mirrors an argument in an Mcp-Param header WHEN 
   const result = await client.callTool({ name: 'geo_lookup', arguments: { region: 'eu-west-1' } });
   expect(result.content).toEqual([{ type: 'text', text: 'region eu-west-1' }]);
   expect(seen).toEqual(['eu-west-1']);
+  // A 2025-era client sends no such header: the gateway derives it from the tool's declared schema.
+  const { client: legacy } = await connectV1(g.mcpUrl);
+  const viaSession = await legacy.callTool({ name: 'geo_lookup', arguments: { region: 'ünïcode' } });
+  expect(viaSession.content).toEqual([{ type: 'text', text: 'region ünïcode' }]);
+  expect(seen[1]).toBe(`=?base64?${Buffer.from('ünïcode').toString('base64')}?=`);
+  await legacy.close();
   await client.close();
   await g.close();
   pool.closeAllConnections();

@@ -24,6 +24,7 @@ import type { HeaderMap } from '../http';
 import type { BackendSessionRecord, GatewaySessionRecord, SessionStore } from '../ports';
 import { toLegacyParams, toModernParams, type Envelope } from '../protocol/envelope';
 import { isRecord, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc';
+import { encodeHeaderValue } from '../protocol/param-headers';
 import { HEADER, LATEST_LEGACY_VERSION, META, MODERN_VERSION, NAME_HEADER_SOURCE, isModernVersion } from '../protocol/versions';
 import { POOL_ERROR, resultIn } from './response';
 import { BackendError, type BackendHttpResponse, type BackendTransport } from './transport';
@@ -335,9 +336,4 @@ function envelopeFor(owner: BackendOwner): Envelope {
     return { protocolVersion: MODERN_VERSION, clientInfo: owner.session.clientInfo, clientCapabilities: owner.session.clientCapabilities ?? {} };
   }
   return { protocolVersion: MODERN_VERSION, clientCapabilities: GATEWAY_ENVELOPE_CAPABILITIES };
-}
-
-/** SEP-2243: header values that are not printable ASCII travel Base64-encoded in a sentinel. */
-export function encodeHeaderValue(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) && value.trim() === value ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }

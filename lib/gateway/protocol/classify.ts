@@ -7,6 +7,7 @@
 import { GatewayError } from '../errors';
 import type { GatewayRequest } from '../http';
 import { RPC, isNotification, isRecord, isRequest, type JsonRpcMessage } from './jsonrpc';
+import { decodeHeaderValue } from './param-headers';
 import { HEADER, META, MODERN_VERSION, NAME_HEADER_SOURCE, SUPPORTED_VERSIONS, isModernVersion, isSupportedVersion } from './versions';
 
 /** The media type of a `Content-Type` or `Accept` entry, lower case, without parameters. */
@@ -134,12 +135,4 @@ function checkRequiredModernHeaders(
   if (value !== undefined && decoded !== value) {
     throw headerMismatch(nameHeader, value, `the body carries params.${field}="${value}" but the Mcp-Name header names "${decoded}"`);
   }
-}
-
-/** Header values that are not plain ASCII travel as `=?base64?…?=` (SEP-2243). */
-export function decodeHeaderValue(value: string): string | undefined {
-  if (!value.startsWith('=?base64?') || !value.endsWith('?=')) return value;
-  const encoded = value.slice('=?base64?'.length, -2);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return undefined;
-  return Buffer.from(encoded, 'base64').toString('utf8');
 }

@@ -92,6 +92,13 @@ export class Catalog {
     return this.naming(kind).byExposed.get(exposed);
   }
 
+  /** What a pool declared for one of its items (e.g. a tool's `inputSchema`), after refreshing stale listings. */
+  async declaration(kind: ListKind, pool: string, original: string, requestId: string): Promise<Item | undefined> {
+    await this.refresh(kind, requestId);
+    const { key } = LIST_KINDS[kind];
+    return this.listings.get(listingKey(pool, kind))?.items.find((item) => item[key] === original);
+  }
+
   /** Like `lookup`, after refreshing stale listings. */
   async resolve(kind: ListKind, exposed: string, requestId: string): Promise<NamedEntry | undefined> {
     await this.refresh(kind, requestId);
