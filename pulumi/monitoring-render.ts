@@ -4,60 +4,11 @@
  */
 import type * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
-import { GATEWAY_METRICS, type AlarmPlan, type DashboardPlan, type DashboardQuery, type MetricQuery, type MetricSource, type WidgetPlan } from '../lib/plan';
-
-/** Dimension values of the fleet's resources (all resolved: rendering runs inside `apply`). */
-export interface MetricDimensionValues {
-  readonly fleet: string;
-  readonly region: string;
-  /** `app/<name>/<id>` of the load balancer (its `arnSuffix`). */
-  readonly loadBalancerFullName: string;
-  /** Pool name → `targetgroup/<name>/<id>`. */
-  readonly poolTargetGroupFullNames: Readonly<Record<string, string>>;
-  readonly gatewayTargetGroupFullName?: string;
-  readonly poolServices: Readonly<Record<string, { readonly clusterName: string; readonly serviceName: string }>>;
-  readonly gatewayFunctionName?: string;
-  readonly cacheNodeIds: readonly string[];
-  readonly serverlessCacheName?: string;
-  readonly webAclMetricName?: string;
-}
+import { metricDimensions as dimensionsOf, type AlarmPlan, type DashboardPlan, type DashboardQuery, type MetricDimensionValues, type MetricQuery, type WidgetPlan } from '../lib/plan';
 
 /** CloudWatch's colour for alarm thresholds on charts. */
 const THRESHOLD_COLOR = '#d62728';
 const PERCENTILE = /^p\d+(\.\d+)?$/;
-
-function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`the monitoring plan uses ${what}, which the arguments do not provide`);
-  return value;
-}
-
-export function dimensionsOf(source: MetricSource, v: MetricDimensionValues): Record<string, string> {
-  const g = GATEWAY_METRICS;
-  switch (source.resource) {
-    case 'loadBalancer':
-      return { LoadBalancer: v.loadBalancerFullName };
-    case 'poolTargetGroup':
-      return { LoadBalancer: v.loadBalancerFullName, TargetGroup: required(v.poolTargetGroupFullNames[source.pool], `the target group of pool "${source.pool}"`) };
-    case 'gatewayTargetGroup':
-      return { LoadBalancer: v.loadBalancerFullName, TargetGroup: required(v.gatewayTargetGroupFullName, 'the gateway target group') };
-    case 'poolService': {
-      const s = required(v.poolServices[source.pool], `the ECS service of pool "${source.pool}"`);
-      return { ClusterName: s.clusterName, ServiceName: s.serviceName };
-    }
-    case 'gatewayFunction':
-      return { FunctionName: required(v.gatewayFunctionName, 'the gateway function') };
-    case 'gatewayPool':
-      return { [g.fleetDimension]: v.fleet, [g.poolDimension]: source.pool };
-    case 'gatewayTool':
-      return { [g.fleetDimension]: v.fleet, [g.toolDimension]: source.tool };
-    case 'cacheNode':
-      return { CacheClusterId: required(v.cacheNodeIds[source.node], `session store node ${source.node + 1}`) };
-    case 'serverlessCache':
-      return { clusterId: required(v.serverlessCacheName, 'the serverless session store') };
-    case 'webAcl':
-      return { WebACL: required(v.webAclMetricName, 'the web ACL metric name'), Region: v.region, Rule: 'ALL' };
-  }
-}
 
 /** `statistic` or `extendedStatistic` (percentiles), as alarms want them. */
 function statistic(q: MetricQuery): { statistic: string } | { extendedStatistic: string } {

@@ -5,10 +5,10 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { MONITORING_PERIOD_SECONDS, planMonitoring, type MonitoringPlan, type MonitoringPlanOptions } from '../lib/plan';
+import { cacheNodeIdsOf, MONITORING_PERIOD_SECONDS, planMonitoring, type MetricDimensionValues, type MonitoringPlan, type MonitoringPlanOptions, type SessionStoreMetricsSource } from '../lib/plan';
 import { parseFleetSpec, type FleetSpec } from '../lib/spec';
 import type { McpFleet } from './fleet';
-import { alarmMetric, dashboardBody, type MetricDimensionValues } from './monitoring-render';
+import { alarmMetric, dashboardBody } from './monitoring-render';
 
 /** One pool's target group and ECS service. */
 export interface McpFleetMonitoringPool {
@@ -20,19 +20,6 @@ export interface McpFleetMonitoringPool {
   readonly clusterName: pulumi.Input<string>;
   readonly serviceName: pulumi.Input<string>;
 }
-
-/** Where the session store's metrics come from. */
-export type McpSessionStoreMetricsSource =
-  /** A single-shard replication group; its nodes are `<id>-001`, `<id>-002`, ... */
-  | {
-      readonly replicationGroupId: string;
-      /** @default 1 + spec.sessionStore.replicas */
-      readonly nodeCount?: number;
-    }
-  /** The cache cluster ids of the nodes, for any other layout. */
-  | { readonly cacheClusterIds: readonly string[] }
-  /** An ElastiCache Serverless cache (no memory alarm: it grows on its own). */
-  | { readonly serverlessCacheName: string };
 
 export interface McpFleetMonitoringArgs {
   /** The fleet spec; alarm thresholds come from `observability`. */
@@ -46,7 +33,7 @@ export interface McpFleetMonitoringArgs {
   /** `arnSuffix` of the gateway's target group. @default - the gateway is not in the per-target-group charts */
   readonly gatewayTargetGroupArnSuffix?: pulumi.Input<string>;
   /** @default - no session store charts or memory alarm */
-  readonly sessionStore?: McpSessionStoreMetricsSource;
+  readonly sessionStore?: SessionStoreMetricsSource;
   /** Metric name of the WAF web ACL (the `WebACL` dimension). @default - no WAF chart */
   readonly webAclMetricName?: string;
   /** SNS topic notified when an alarm fires and when it recovers. @default - alarms without actions */
@@ -87,11 +74,6 @@ export function fleetMonitoringArgs(fleet: McpFleet): McpFleetMonitoringArgs {
   };
 }
 
-/** Node ids of a single-shard replication group: `<id>-001` … */
-export function replicationGroupNodeIds(replicationGroupId: string, nodeCount: number): string[] {
-  return Array.from({ length: nodeCount }, (_, i) => `${replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
-}
-
 export class McpFleetMonitoring extends pulumi.ComponentResource {
   public readonly plan: MonitoringPlan;
   /** Every alarm, in plan order. */
@@ -115,7 +97,7 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
     const region = args.region ?? aws.config.region;
     if (!region) throw new Error(`${where}: set the aws:region stack configuration or pass region`);
     const store = args.sessionStore;
-    const cacheNodeIds = !store || 'serverlessCacheName' in store ? [] : 'cacheClusterIds' in store ? [...store.cacheClusterIds] : replicationGroupNodeIds(store.replicationGroupId, store.nodeCount ?? 1 + spec.sessionStore.replicas);
+    const cacheNodeIds = cacheNodeIdsOf(store, 1 + spec.sessionStore.replicas);
     const options: MonitoringPlanOptions = {
       region,
       gatewayFunction: args.gatewayFunctionName !== undefined,

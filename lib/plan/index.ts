@@ -12,4 +12,5 @@ export * from './security';
 export * from './fleet';
 export * from './monitoring-metrics';
 export * from './monitoring';
+export * from './monitoring-dimensions';
 export * from './global-routing';
