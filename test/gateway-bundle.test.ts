@@ -48,8 +48,12 @@ describe('the gateway Lambda bundle', () => {
   });
 
   test('GIVEN a build WHEN the bundle is inspected THEN the AWS SDK stays external and licenses sit beside it', () => {
-    const code = readFileSync(path.join(GATEWAY_BUNDLE_DIR, GATEWAY_BUNDLE_ENTRY), 'utf8');
-    expect(code).toContain('require("@aws-sdk/client-secrets-manager")');
+    const meta = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'meta', 'gateway-lambda.json'), 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, unknown>; imports: Array<{ path: string; external?: boolean }> }>;
+    };
+    const output = meta.outputs['dist/gateway-lambda/index.js']!;
+    expect(Object.keys(output.inputs).filter((file) => file.includes('node_modules/@aws-sdk/'))).toEqual([]);
+    expect(output.imports.filter((i) => i.path.startsWith('@aws-sdk/')).every((i) => i.external)).toBe(true);
     expect(existsSync(path.join(GATEWAY_BUNDLE_DIR, 'index.js.LEGAL.txt'))).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
 /** The gateway bundle: size, what it is made of, and how long a fresh process takes to load it. */
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
@@ -40,25 +39,20 @@ function wallMs(args, env) {
  * gateway from its environment as the first invocation does (no secrets, no Redis: no network).
  */
 export function coldInit(bundlePath, env, runs) {
-  const sdkPath = createRequire(bundlePath).resolve('@aws-sdk/client-secrets-manager');
   const bare = [];
   const loaded = [];
   const inside = [];
-  // The AWS SDK client is external to the bundle (the Lambda runtime provides it); loading it first
-  // tells its share of the require apart.
   // CPU time (user + system) of the require is measured too: unlike wall time, it hardly grows when
   // other work shares the cores.
   const script = `const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
-require(${JSON.stringify(sdkPath)});
-const t1 = process.hrtime.bigint();
 const m = require(${JSON.stringify(bundlePath)});
-const t2 = process.hrtime.bigint();
+const t1 = process.hrtime.bigint();
 const c1 = process.cpuUsage(c0);
 m.createGatewayFromEnvironment(process.env).then(async (g) => {
-  const t3 = process.hrtime.bigint();
+  const t2 = process.hrtime.bigint();
   await g.close();
-  console.log(JSON.stringify({ sdkMs: Number(t1 - t0) / 1e6, requireMs: Number(t2 - t0) / 1e6, requireCpuMs: (c1.user + c1.system) / 1000, buildMs: Number(t3 - t2) / 1e6 }));
+  console.log(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, requireCpuMs: (c1.user + c1.system) / 1000, buildMs: Number(t2 - t1) / 1e6 }));
 });`;
   for (let i = 0; i < runs; i++) {
     bare.push(wallMs(['-e', '0'], env).ms);
@@ -71,7 +65,6 @@ m.createGatewayFromEnvironment(process.env).then(async (g) => {
     processWithBundleMs: median(loaded),
     coldInitMs: median(loaded) - median(bare),
     requireMs: median(inside.map((r) => r.requireMs)),
-    sdkMs: median(inside.map((r) => r.sdkMs)),
     requireCpuMs: median(inside.map((r) => r.requireCpuMs)),
     firstBuildMs: median(inside.map((r) => r.buildMs)),
   };
