@@ -63,6 +63,10 @@ function ecrRepositoryArn(image: string): string | undefined {
 export class McpToolPool extends pulumi.ComponentResource {
   /** The pool's plan (names, container, target group, scaling). */
   public readonly plan: PoolPlan;
+  /** Logical name of the component (its children's names start with it). */
+  public readonly resourceName: string;
+  /** Open connections per task to scale to (`addConnectionScaling`). @default - no connection scaling */
+  public readonly connectionsPerTask?: number;
   public readonly securityGroup: aws.ec2.SecurityGroup;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly executionRole: aws.iam.Role;
@@ -87,6 +91,9 @@ export class McpToolPool extends pulumi.ComponentResource {
     if (!plan) throw new Error(`${where}: the spec has no pool "${args.pool}" (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
     super(TYPE, name, {}, opts);
     this.plan = plan;
+    this.resourceName = name;
+    const connectionsPerTask = args.spec.pools.find((p) => p.name === plan.name)?.connectionsPerTask;
+    if (connectionsPerTask !== undefined) this.connectionsPerTask = connectionsPerTask;
     const rules: ListenerRulePlan[] = fleet.listener.rules.filter((r) => r.target.kind === 'pool' && r.target.pool === plan.name);
     const parent = { parent: this };
     const region = args.region ?? aws.getRegionOutput({}, parent).region;

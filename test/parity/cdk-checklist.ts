@@ -150,7 +150,11 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
         .filter(([, p]) => refOf(p.ScalingTargetId) === id)
         .map(([, p]) => {
           const c = p.TargetTrackingScalingPolicyConfiguration;
-          return `${p.PolicyType} ${c.PredefinedMetricSpecification.PredefinedMetricType} target ${c.TargetValue} in ${c.ScaleInCooldown}s out ${c.ScaleOutCooldown}s`;
+          const custom = c.CustomizedMetricSpecification;
+          const metric = custom
+            ? `custom ${custom.Namespace}/${custom.MetricName} ${custom.Statistic} [${((custom.Dimensions ?? []) as Props[]).map((d) => `${d.Name}=${d.Value}`).join(',')}]`
+            : c.PredefinedMetricSpecification.PredefinedMetricType;
+          return `${p.PolicyType} ${metric} target ${c.TargetValue} in ${c.ScaleInCooldown}s out ${c.ScaleOutCooldown}s`;
         });
       return { targetGroup: targetGroupName(service.LoadBalancers[0].TargetGroupArn), min: t.MinCapacity as number, max: t.MaxCapacity as number, policies: policies.sort() };
     })

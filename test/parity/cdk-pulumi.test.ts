@@ -6,6 +6,7 @@
  */
 import { AssetStaging } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,28 +14,38 @@ import type * as pulumiSdk from '@pulumi/pulumi';
 import { allResources, declare, resetRecording } from '../pulumi/harness';
 import { McpFleet as CdkFleet } from '../../constructs';
 import { McpGlobalRouting as CdkGlobalRouting } from '../../constructs/global-routing';
-import { McpFleetMonitoring as CdkMonitoring } from '../../constructs/monitoring';
-import { McpFleet as PulumiFleet, McpFleetMonitoring as PulumiMonitoring, McpGlobalRouting as PulumiGlobalRouting, fleetMonitoringArgs } from '../../pulumi';
-import type { FleetSpec } from '../../lib/spec';
+import { addConnectionScaling as addCdkConnectionScaling, McpFleetMonitoring as CdkMonitoring } from '../../constructs/monitoring';
+import {
+  addConnectionScaling as addPulumiConnectionScaling,
+  McpFleet as PulumiFleet,
+  McpFleetMonitoring as PulumiMonitoring,
+  McpGlobalRouting as PulumiGlobalRouting,
+  fleetMonitoringArgs,
+} from '../../pulumi';
+import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, testStack } from '../constructs/support';
 import { checklistDifferences, type FleetChecklist } from './checklist';
 import { cdkChecklist, cdkGlobalRoutingChecklist, cdkMonitoringChecklist } from './cdk-checklist';
 import { pulumiChecklist, pulumiGlobalRoutingChecklist, pulumiMonitoringChecklist } from './pulumi-checklist';
 
-/** Renders with CDK; `drift` may change the constructs (an escape hatch) before synthesis. */
-function renderWithCdk(spec: FleetSpec, drift?: (fleet: CdkFleet) => void): FleetChecklist {
+/** Renders with CDK; `change` may add to or alter the constructs (e.g. an escape hatch) before synthesis. */
+function renderWithCdk(spec: FleetSpec, change?: (fleet: CdkFleet) => void): FleetChecklist {
   const stack = testStack();
   const fleet = new CdkFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE_ARN });
-  drift?.(fleet);
+  change?.(fleet);
   const staging = fleet.gateway.function.node.findAll().filter((c): c is AssetStaging => c instanceof AssetStaging);
   return cdkChecklist(Template.fromStack(stack).toJSON() as Parameters<typeof cdkChecklist>[0], staging.map((s) => s.sourcePath).join(','));
 }
 
-/** Renders with Pulumi; `drift` may change resources (a transformation) as they are declared. */
-async function renderWithPulumi(spec: FleetSpec, drift?: pulumiSdk.ResourceTransformation): Promise<FleetChecklist> {
+/** Renders with Pulumi; `drift` may alter resources (a transformation) as they are declared, `add` add to the fleet. */
+async function renderWithPulumi(spec: FleetSpec, drift?: pulumiSdk.ResourceTransformation, add?: (fleet: PulumiFleet) => void): Promise<FleetChecklist> {
   resetRecording();
-  await declare((options) => new PulumiFleet('fleet', { spec, certificateArn: CERTIFICATE_ARN }, { ...options, transformations: [...(options.transformations ?? []), ...(drift ? [drift] : [])] }));
+  await declare((options) => {
+    const fleet = new PulumiFleet('fleet', { spec, certificateArn: CERTIFICATE_ARN }, { ...options, transformations: [...(options.transformations ?? []), ...(drift ? [drift] : [])] });
+    add?.(fleet);
+    return fleet;
+  });
   return pulumiChecklist(allResources());
 }
 
@@ -100,18 +111,27 @@ type Mutable = {
   -readonly [K in keyof FleetChecklist]: FleetChecklist[K] extends ReadonlyArray<infer T> ? Array<{ -readonly [P in keyof T]: T[P] extends ReadonlyArray<infer U> ? U[] : T[P] }> : { -readonly [P in keyof FleetChecklist[K]]: FleetChecklist[K][P] extends ReadonlyArray<infer U> ? U[] : FleetChecklist[K][P] };
 };
 
-describe('GIVEN a serverless store, API keys, a per-tool WAF limit and a priority pool', () => {
+describe('GIVEN a serverless store, API keys, a per-tool WAF limit, a priority pool and connection scaling', () => {
   const spec: FleetSpec = {
     ...threePoolSpec,
-    pools: [...threePoolSpec.pools, { name: 'github-fast', image: 'public.ecr.aws/mcp-fleet/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
+    pools: [...threePoolSpec.pools.map((p) => (p.name === 'github' ? { ...p, connectionsPerTask: 200 } : p)), { name: 'github-fast', image: 'public.ecr.aws/mcp-fleet/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
     auth: { ...threePoolSpec.auth, apiKeys: { secretName: 'agents/api-keys' } },
     rateLimits: { ...threePoolSpec.rateLimits, perTool: { waf: { requests: 600, windowSeconds: 60 } } },
     sessionStore: { deployment: 'serverless' },
   };
 
   test('THEN both renderings still produce the same checklist', async () => {
-    const cdk = renderWithCdk(spec);
-    const pulumi = await renderWithPulumi(spec);
+    const resolved = parseFleetSpec(spec);
+    const metric = { namespace: 'McpFleet', metricName: 'OpenConnections', statistic: 'Average' as const };
+    const cdk = renderWithCdk(spec, (fleet) =>
+      fleet.pools.forEach((pool, i) =>
+        addCdkConnectionScaling(pool.scaling, resolved.pools[i]!, { connectionsPerTaskMetric: new cloudwatch.Metric({ ...metric, dimensionsMap: { Fleet: spec.name, Pool: pool.plan.name } }) }),
+      ),
+    );
+    const pulumi = await renderWithPulumi(spec, undefined, (fleet) =>
+      Object.values(fleet.pools).forEach((pool) => addPulumiConnectionScaling(pool, { metric: { ...metric, dimensions: { Fleet: spec.name, Pool: pool.plan.name } } })),
+    );
+    expect(pulumi.scaling.find((s) => s.targetGroup === 'agents-github')!.policies).toContain('TargetTrackingScaling custom McpFleet/OpenConnections Average [Fleet=agents,Pool=github] target 200 in 300s out 60s');
     expect(checklistDifferences(cdk, pulumi)).toEqual([]);
     expect(pulumi.sessionStore).toMatchObject({ deployment: 'serverless', auth: 'from Secrets Manager' });
     expect(pulumi.firewall.redactedHeaders).toEqual(['authorization', 'x-api-key']);

@@ -125,7 +125,11 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
         .filter((p) => p.inputs.resourceId === t.resourceId)
         .map(({ inputs: p }) => {
           const c = p.targetTrackingScalingPolicyConfiguration;
-          return `${p.policyType} ${c.predefinedMetricSpecification.predefinedMetricType} target ${c.targetValue} in ${c.scaleInCooldown}s out ${c.scaleOutCooldown}s`;
+          const custom = c.customizedMetricSpecification;
+          const metric = custom
+            ? `custom ${custom.namespace}/${custom.metricName} ${custom.statistic} [${(custom.dimensions as Inputs[]).map((d) => `${d.name}=${d.value}`).join(',')}]`
+            : c.predefinedMetricSpecification.predefinedMetricType;
+          return `${p.policyType} ${metric} target ${c.targetValue} in ${c.scaleInCooldown}s out ${c.scaleOutCooldown}s`;
         });
       return { targetGroup: targetGroupName(service.loadBalancers[0].targetGroupArn), min: t.minCapacity as number, max: t.maxCapacity as number, policies: policies.sort() };
     })

@@ -4,7 +4,7 @@
  */
 import { allResources, declare, isSecretValue, oneResource, resetRecording, resourcesOfType, unwrapSecret, type RecordedResource } from './harness';
 import { FleetSpecError, GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
-import { McpFleet, McpToolPool } from '../../pulumi';
+import { addConnectionScaling, McpFleet, McpToolPool } from '../../pulumi';
 import { threePoolSpec } from '../fixtures/specs';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
@@ -144,5 +144,38 @@ describe('private ECR image', () => {
     expect(statements.find((s) => s.Sid === 'EcrPull')).toMatchObject({ Resource: ['arn:aws:ecr:eu-west-1:123456789012:repository/mcp/github'] });
     expect(statements.find((s) => s.Sid === 'EcrLogin')).toMatchObject({ Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
     expect(statementsOf('ecr-pool-slack-execution').map((s) => s.Sid)).toEqual(['WriteLogs', 'ReadIdentitySecret', 'DecryptIdentitySecret']);
+  });
+});
+
+describe('connection scaling', () => {
+  const metric = { namespace: 'McpFleet', metricName: 'OpenConnections', statistic: 'Average' as const };
+  let fleet: McpFleet;
+  beforeAll(async () => {
+    resetRecording();
+    const spec: FleetSpec = { ...threePoolSpec, pools: threePoolSpec.pools.map((p) => (p.name === 'github' ? { ...p, connectionsPerTask: 200 } : p)) };
+    fleet = (
+      await declare((options) => {
+        const created = new McpFleet('conn', { spec, certificateArn: CERTIFICATE_ARN }, options);
+        for (const pool of Object.values(created.pools)) addConnectionScaling(pool, { metric: { ...metric, dimensions: { Pool: pool.plan.name } } });
+        return created;
+      })
+    ).component;
+  });
+
+  test('GIVEN connectionsPerTask on one pool WHEN scaling is added to every pool THEN only that pool tracks the gauge per task', () => {
+    const policies = resourcesOfType('aws:appautoscaling/policy:Policy', (r) => r.name.endsWith('-connection-scaling'));
+    expect(policies.map((p) => p.name)).toEqual(['conn-pool-github-connection-scaling']);
+    expect(policies[0]!.inputs.targetTrackingScalingPolicyConfiguration).toEqual({
+      targetValue: 200,
+      customizedMetricSpecification: { namespace: 'McpFleet', metricName: 'OpenConnections', statistic: 'Average', dimensions: [{ name: 'Pool', value: 'github' }] },
+      scaleInCooldown: 300,
+      scaleOutCooldown: 60,
+    });
+    expect(policies[0]!.inputs.resourceId).toBe('service/agents-mcp/github');
+  });
+
+  test('GIVEN a metric that is not a per-task mean WHEN added THEN it is refused', () => {
+    const wrong = { ...metric, statistic: 'Sum' } as unknown as typeof metric;
+    expect(() => addConnectionScaling(fleet.pools.github!, { metric: wrong })).toThrow('pool "github": the connections-per-task metric must use the Average statistic (a per-task mean), not Sum');
   });
 });
