@@ -138,4 +138,19 @@ describe('gateway aggregation and routing', () => {
     await client.close();
     await paged.close();
   });
+
+  it('GIVEN completion/complete for a prompt WHEN asked in either era THEN it reaches the pool that owns the prompt; an unknown prompt is -32602', async () => {
+    const first = await startEchoPool({ tool: 'one_tool', prompt: 'one_prompt' });
+    const second = await startEchoPool({ tool: 'two_tool', era: '2025-11-25', prompt: 'two_prompt' });
+    const g = await gatewayFor([pool('one', ['one_*']), pool('two', ['two_*'], { sessionMode: 'stateful', protocolVersion: '2025-11-25' })], { one: first.url, two: second.url });
+    const { client } = await connectV1(g.mcpUrl);
+    const modern = await connectV2(g.mcpUrl);
+    for (const c of [client, modern] as const) {
+      expect((await c.complete({ ref: { type: 'ref/prompt', name: 'two_prompt' }, argument: { name: 'topic', value: 'a' } })).completion.values).toEqual(['two_prompt:a']);
+      expect((await c.complete({ ref: { type: 'ref/prompt', name: 'one_prompt' }, argument: { name: 'topic', value: 'b' } })).completion.values).toEqual(['one_prompt:b']);
+      await expect(c.complete({ ref: { type: 'ref/prompt', name: 'nobody_prompt' }, argument: { name: 'topic', value: 'a' } })).rejects.toMatchObject({ code: -32602 });
+    }
+    await Promise.all([client.close(), modern.close()]);
+    await Promise.all([first.close(), second.close()]);
+  });
 });

@@ -16,6 +16,8 @@ export interface EchoPoolOptions {
   readonly sse?: boolean;
   /** Split tools/list into this many pages (tools `<tool>_p<N>`, one per page, besides `tool`). @default 1 */
   readonly pages?: number;
+  /** A prompt the pool lists and completes arguments of (`<prompt>:<value>`). @default none */
+  readonly prompt?: string;
 }
 
 export interface EchoPool {
@@ -64,6 +66,14 @@ export async function startEchoPool(options: EchoPoolOptions): Promise<EchoPool>
           const more = page + 1 < pages ? { nextCursor: String(page + 1) } : {};
           const tools = names.map((name) => ({ name, inputSchema: { type: 'object' } }));
           return send(200, { jsonrpc: '2.0', id: message.id, result: { tools, ...more, ...(era === '2026-07-28' ? { ttlMs: 0, cacheScope: 'public' } : {}), ...modern } });
+        }
+        case 'prompts/list':
+          return send(200, { jsonrpc: '2.0', id: message.id, result: { prompts: options.prompt ? [{ name: options.prompt }] : [], ...modern } });
+        case 'completion/complete': {
+          const ref = message.params?.ref as { name?: string } | undefined;
+          const argument = message.params?.argument as { value?: string } | undefined;
+          if (!options.prompt || ref?.name !== options.prompt) return send(200, { jsonrpc: '2.0', id: message.id, error: { code: -32602, message: 'no such prompt' } });
+          return send(200, { jsonrpc: '2.0', id: message.id, result: { completion: { values: [`${options.prompt}:${argument?.value}`] }, ...modern } });
         }
         case 'tools/call': {
           const text = JSON.stringify({ tool: message.params?.name, args: message.params?.arguments, session: req.headers['mcp-session-id'] ?? null });
