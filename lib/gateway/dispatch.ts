@@ -3,6 +3,7 @@
  * `server/discover`, `ping`, and the routed methods (`tools/call`, `prompts/get`, `resources/read`,
  * `completion/complete`) sent to the owning pool.
  */
+import { randomBytes } from 'node:crypto';
 import type { ResolvedFleetSpec } from '../spec/defaults';
 import { priorityPoolFor } from '../spec/ownership';
 import { matchesAnyPattern } from '../spec/patterns';
@@ -69,8 +70,13 @@ const LIST_METHODS: Readonly<Record<string, ListKind>> = {
 };
 
 export class Dispatcher {
-  /** Ids the gateway puts on requests sent over backend sessions that several callers share. */
+  /**
+   * Ids the gateway puts on requests sent over backend sessions that several callers share. Gateway
+   * instances share those sessions through the store, so the ids carry a random per-instance part: a
+   * pool matches answers to requests by id, and two instances must never send the same one.
+   */
   private nextWireId = 0;
+  private readonly wireIdPrefix = `mcp-fleet-${randomBytes(6).toString('base64url')}-`;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -178,7 +184,7 @@ export class Dispatcher {
     const { target } = route;
     const renamed = route.original !== undefined && route.original !== message.params?.name;
     const shared = ctx.owner.kind !== 'session' && target.pool.sessionMode === 'stateful' && !isModernVersion(target.pool.protocolVersion);
-    const wireId: JsonRpcId = shared ? `mcp-fleet-${++this.nextWireId}` : message.id;
+    const wireId: JsonRpcId = shared ? `${this.wireIdPrefix}${++this.nextWireId}` : message.id;
     const outbound: JsonRpcRequest =
       renamed || wireId !== message.id ? { ...message, id: wireId, params: { ...message.params, ...(renamed ? { name: route.original } : {}) } } : message;
     const sameEra = ctx.modern === isModernVersion(target.pool.protocolVersion);

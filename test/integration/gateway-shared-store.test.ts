@@ -6,7 +6,7 @@ import { createRedisClient } from '../../lib/gateway/adapters/redis';
 import { RedisSessionStore } from '../../lib/gateway/session/redis-store';
 import type { FleetSpec } from '../../lib/spec/types';
 import { answerOf, connectV1, connectV2 } from '../support/clients';
-import { startGateway, type RunningGateway } from '../support/harness';
+import { modernRequest, postFast, startGateway, type RunningGateway } from '../support/harness';
 import { startV1StatefulPool, startV2Pool, type TestPool } from '../support/pools';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -18,7 +18,7 @@ describe('gateway instances sharing a Redis session store', () => {
   let second: RunningGateway;
 
   beforeAll(async () => {
-    pools = [await startV1StatefulPool({ name: 'slack', tools: ['slack_count'] }), await startV2Pool({ name: 'github', tools: ['github_search'] })];
+    pools = [await startV1StatefulPool({ name: 'slack', tools: ['slack_count'], delayMs: 20 }), await startV2Pool({ name: 'github', tools: ['github_search'] })];
     const spec: FleetSpec = {
       name: 'shared',
       pools: [
@@ -63,5 +63,19 @@ describe('gateway instances sharing a Redis session store', () => {
     for (let i = 0; i < 4; i++) counts.push(Number(answerOf(await (i % 2 ? b : a).callTool({ name: 'slack_count', arguments: {} })).count));
     expect(counts).toEqual([counts[0], counts[0]! + 1, counts[0]! + 2, counts[0]! + 3]);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('GIVEN 2026 callers of one principal on both instances WHEN they call the stateful pool concurrently over the shared backend session THEN every answer is their own', async () => {
+    const calls = Array.from({ length: 60 }, (_, i) => i);
+    const answers = await Promise.all(
+      calls.map(async (i) => {
+        const { headers, body } = modernRequest('tools/call', { name: 'slack_count', arguments: { n: i } }, 1);
+        const res = await postFast((i % 2 ? second : first).mcpUrl, body, headers);
+        const data = res.text.startsWith('{') ? res.text : res.text.split('\n').find((l) => l.startsWith('data: ') && l.includes('"result"'))!.slice(6);
+        const message = JSON.parse(data);
+        return { id: message.id, n: JSON.parse(message.result.content[0].text).args.n };
+      }),
+    );
+    expect(answers).toEqual(calls.map((n) => ({ id: 1, n })));
   });
 });
