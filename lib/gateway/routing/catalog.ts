@@ -182,7 +182,7 @@ export class Catalog {
       for (let page = 0; page < MAX_PAGES; page++) {
         const request: JsonRpcRequest = {
           jsonrpc: '2.0',
-          id: `mcp-fleet-list-${page}`,
+          id: `mcp-fleet-${kind}-${page}`, // distinct per list: lists of one pool may run at once on one backend session
           method: LIST_KINDS[kind].method,
           ...(cursor !== undefined ? { params: { cursor } } : {}),
         };
