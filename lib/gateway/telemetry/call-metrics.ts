@@ -1,10 +1,11 @@
 /**
- * Per-tool and per-pool call metrics, aggregated in memory and published as CloudWatch EMF lines with
- * Powertools Metrics. Recording a call is a map lookup and an array push; one EMF line carries up to
- * 100 calls of one (pool, tool) pair, so a busy gateway writes a line per 100 calls, not per call.
+ * Per-tool and per-pool call metrics, aggregated in memory and written as CloudWatch EMF lines.
+ * Recording a call is a map lookup, two additions and an array push; one EMF line carries up to 100
+ * calls of one (pool, tool) pair (EMF's cap on values per metric), so a busy gateway writes a line per
+ * 100 calls plus one per pair at each flush. Latency stays raw values, so p50/p99 statistics work.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE, type RejectionReason } from './metric-names';
+import { EMF_MAX_VALUES, emfLine } from './emf';
+import { METRIC_DIMENSION_SETS, METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE, type RejectionReason } from './metric-names';
 
 /** One request the gateway sent to a pool. */
 export interface CallRecord {
@@ -16,9 +17,6 @@ export interface CallRecord {
   /** Milliseconds from sending to the whole answer. */
   readonly ms: number;
 }
-
-/** EMF caps the values of one metric in one record at 100. */
-const MAX_VALUES_PER_RECORD = 100;
 
 interface CallGroup {
   readonly pool: string;
@@ -35,20 +33,28 @@ export interface CallMetricsOptions {
    * @default false
    */
   readonly disabled?: boolean;
+  /**
+   * Where each EMF line goes (CloudWatch Logs reads stdout, in Lambda and in ECS).
+   * @default a write of the line and a newline to process.stdout
+   */
+  readonly write?: (line: string) => void;
 }
 
+const PER_TOOL_AND_POOL = [METRIC_DIMENSION_SETS.perTool, METRIC_DIMENSION_SETS.perPool];
+const PER_POOL = [METRIC_DIMENSION_SETS.perPool];
+const PER_REASON = [METRIC_DIMENSION_SETS.perReason];
+
 export class CallMetrics {
-  private readonly metrics: Metrics;
   private readonly groups = new Map<string, CallGroup>();
   private readonly rejections = new Map<RejectionReason, number>();
+  private readonly fleet: string;
   private readonly disabled: boolean;
+  private readonly write: (line: string) => void;
 
   constructor(options: CallMetricsOptions) {
+    this.fleet = options.fleet;
     this.disabled = options.disabled ?? false;
-    this.metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'mcp-fleet-gateway' });
-    // Powertools adds a `service` dimension by default; the dashboard contract is exactly METRIC_DIMENSION_SETS.
-    this.metrics.clearDefaultDimensions();
-    this.metrics.setDefaultDimensions({ [METRIC_DIMENSIONS.fleet]: options.fleet });
+    this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
   }
 
   recordCall(call: CallRecord): void {
@@ -62,7 +68,7 @@ export class CallMetrics {
     group.calls += 1;
     if (!call.ok) group.errors += 1;
     group.latencies.push(call.ms);
-    if (group.latencies.length >= MAX_VALUES_PER_RECORD) this.publishGroup(group);
+    if (group.latencies.length >= EMF_MAX_VALUES) this.publishGroup(group);
   }
 
   recordRejection(reason: RejectionReason): void {
@@ -74,22 +80,39 @@ export class CallMetrics {
   flush(): void {
     for (const group of this.groups.values()) if (group.calls > 0) this.publishGroup(group);
     this.groups.clear();
+    const timestamp = Date.now();
     for (const [reason, count] of this.rejections) {
-      this.metrics.addDimensions({ [METRIC_DIMENSIONS.reason]: reason });
-      this.metrics.addMetric(METRIC_NAMES.rejected, MetricUnit.Count, count);
-      this.metrics.publishStoredMetrics();
+      this.write(
+        emfLine({
+          namespace: METRICS_NAMESPACE,
+          dimensionSets: PER_REASON,
+          dimensions: { [METRIC_DIMENSIONS.fleet]: this.fleet, [METRIC_DIMENSIONS.reason]: reason },
+          metrics: { [METRIC_NAMES.rejected]: { unit: 'Count', value: count } },
+          timestamp,
+        }),
+      );
     }
     this.rejections.clear();
   }
 
   private publishGroup(group: CallGroup): void {
-    if (group.tool !== undefined) this.metrics.addDimensions({ [METRIC_DIMENSIONS.tool]: group.tool });
-    this.metrics.addDimensions({ [METRIC_DIMENSIONS.pool]: group.pool });
-    this.metrics.addMetric(METRIC_NAMES.calls, MetricUnit.Count, group.calls);
-    this.metrics.addMetric(METRIC_NAMES.errors, MetricUnit.Count, group.errors);
-    // Latency last: Powertools publishes by itself when a metric reaches 100 values.
-    for (const ms of group.latencies) this.metrics.addMetric(METRIC_NAMES.latency, MetricUnit.Milliseconds, ms);
-    if (this.metrics.hasStoredMetrics()) this.metrics.publishStoredMetrics();
+    const dimensions: Record<string, string> = { [METRIC_DIMENSIONS.fleet]: this.fleet };
+    if (group.tool !== undefined) dimensions[METRIC_DIMENSIONS.tool] = group.tool;
+    dimensions[METRIC_DIMENSIONS.pool] = group.pool;
+    const latencies = group.latencies;
+    this.write(
+      emfLine({
+        namespace: METRICS_NAMESPACE,
+        dimensionSets: group.tool === undefined ? PER_POOL : PER_TOOL_AND_POOL,
+        dimensions,
+        metrics: {
+          [METRIC_NAMES.calls]: { unit: 'Count', value: group.calls },
+          [METRIC_NAMES.errors]: { unit: 'Count', value: group.errors },
+          [METRIC_NAMES.latency]: { unit: 'Milliseconds', value: latencies.length === 1 ? latencies[0]! : latencies },
+        },
+        timestamp: Date.now(),
+      }),
+    );
     group.calls = 0;
     group.errors = 0;
     group.latencies = [];
