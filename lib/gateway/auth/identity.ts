@@ -5,9 +5,8 @@
  * Tokens are reused for a few seconds per principal and pool, so the hot path rarely signs.
  */
 import { randomUUID } from 'node:crypto';
-import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Principal } from '../ports';
-import { loadJose } from './jose';
 
 /** HMAC-SHA-256 wants a key of at least its output size. */
 const MIN_KEY_BYTES = 32;
@@ -105,7 +104,6 @@ export class IdentitySigner {
   }
 
   private async sign(principal: Principal, pool: string, now: number): Promise<string> {
-    const { SignJWT } = await loadJose();
     const issuedAt = Math.floor(now / 1000);
     return new SignJWT({ scope: principal.scopes.join(' '), auth_method: principal.method })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -142,7 +140,6 @@ export interface VerifyFleetIdentityOptions {
  * lifetime of at most 60 s) and returns who is calling. Throws an Error saying why otherwise.
  */
 export async function verifyFleetIdentity(token: string, key: string | Uint8Array, options: VerifyFleetIdentityOptions): Promise<FleetIdentity> {
-  const { jwtVerify } = await loadJose();
   const secret = keyBytes(key, 'verifyFleetIdentity');
   let payload: JWTPayload;
   try {

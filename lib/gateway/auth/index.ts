@@ -1,5 +1,4 @@
 export * from './challenge';
-export * from './jose';
 export * from './jwt';
 export * from './api-keys';
 export * from './composite';

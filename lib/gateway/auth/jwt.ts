@@ -5,13 +5,12 @@
  * Failures are 401 with an RFC 6750 challenge pointing at the RFC 9728 metadata; a JWKS endpoint that
  * cannot be reached is a 503 (the token may be fine).
  */
-import type { JWSAlgorithm, JWTPayload, JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
+import { createRemoteJWKSet, errors, jwtVerify, type JWSAlgorithm, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { JwtAuthSpec } from '../../spec';
 import { GatewayError } from '../errors';
 import type { GatewayRequest } from '../http';
 import type { Authenticator, Principal } from '../ports';
 import { AUTH_ERROR_CODE, unauthorized } from './challenge';
-import { loadJose, type Jose } from './jose';
 
 /** Signature algorithms whose verification key is public: a JWKS can never hold a shared secret. */
 export const ASYMMETRIC_ALGORITHMS: readonly JWSAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -45,8 +44,7 @@ export interface JwtAuthenticatorOptions {
 class JwksUnavailableError extends Error {}
 
 export class JwtAuthenticator implements Authenticator {
-  /** The JWKS fetcher, made on first use (jose loads asynchronously). */
-  private getKey: JWTVerifyGetKey | undefined;
+  private readonly getKey: JWTVerifyGetKey;
   private readonly algorithms: JWSAlgorithm[];
   private readonly clockTolerance: number;
 
@@ -61,9 +59,11 @@ export class JwtAuthenticator implements Authenticator {
     }
     this.algorithms = [...algorithms];
     this.clockTolerance = options.clockToleranceSeconds ?? 5;
+    this.getKey = this.keySource();
   }
 
-  private keySource({ createRemoteJWKSet, errors }: Jose): JWTVerifyGetKey {
+  /** Fetches nothing until the first token arrives (jose fetches the JWKS lazily). */
+  private keySource(): JWTVerifyGetKey {
     const jwks = createRemoteJWKSet(new URL(this.spec.jwksUri), {
       timeoutDuration: this.options.jwksTimeoutMs ?? 5_000,
       cacheMaxAge: this.options.jwksCacheMaxAgeMs ?? 600_000,
@@ -93,12 +93,9 @@ export class JwtAuthenticator implements Authenticator {
 
   /** Verifies a bare token (without `Bearer `). */
   async verify(token: string): Promise<Principal> {
-    const jose = await loadJose();
-    this.getKey ??= this.keySource(jose);
-    const { errors } = jose;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jose.jwtVerify(token, this.getKey, {
+      ({ payload } = await jwtVerify(token, this.getKey, {
         issuer: this.spec.issuer,
         audience: [...this.spec.audience],
         algorithms: this.algorithms,
@@ -110,7 +107,7 @@ export class JwtAuthenticator implements Authenticator {
         throw new GatewayError(503, AUTH_ERROR_CODE, `Cannot verify tokens right now: ${error.message}`, { 'retry-after': '5' }, { cause: error });
       }
       if (error instanceof errors.JOSEError) {
-        throw unauthorized(describeJoseError(jose, error), { tokenGiven: true, resourceMetadataUrl: this.options.resourceMetadataUrl, cause: error });
+        throw unauthorized(describeJoseError(error), { tokenGiven: true, resourceMetadataUrl: this.options.resourceMetadataUrl, cause: error });
       }
       throw error;
     }
@@ -129,7 +126,7 @@ export function scopesOf(payload: JWTPayload): string[] {
   return [...new Set(list.filter((s) => s !== ''))];
 }
 
-function describeJoseError({ errors }: Jose, error: InstanceType<Jose['errors']['JOSEError']>): string {
+function describeJoseError(error: errors.JOSEError): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm that is not accepted';

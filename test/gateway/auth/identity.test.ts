@@ -1,6 +1,7 @@
 import { IDENTITY_HEADER } from '../../../lib/spec';
 import type { Principal } from '../../../lib/gateway/ports';
-import { IdentitySigner, loadJose, verifyFleetIdentity } from '../../../lib/gateway/auth';
+import { SignJWT } from 'jose';
+import { IdentitySigner, verifyFleetIdentity } from '../../../lib/gateway/auth';
 
 const KEY = 'k'.repeat(32) + '-identity-hmac-key';
 const alice: Principal = { id: 'alice', scopes: ['github:read', 'slack:post'], method: 'jwt' };
@@ -35,7 +36,6 @@ describe('fleet identity for pools', () => {
   test('GIVEN an expired or long-lived token WHEN verified THEN it is rejected', async () => {
     const expired = await new IdentitySigner({ key: KEY, fleet: 'agents', now: () => Date.now() - 120_000 }).tokenFor(alice, 'github');
     await expect(verifyFleetIdentity(expired, KEY, { pool: 'github', fleet: 'agents' })).rejects.toThrow('"exp" claim timestamp check failed');
-    const { SignJWT } = await loadJose();
     const longLived = await new SignJWT({ auth_method: 'jwt' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('agents').setAudience('github').setSubject('a').setJti('j').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(KEY));
     await expect(verifyFleetIdentity(longLived, KEY, { pool: 'github', fleet: 'agents' })).rejects.toThrow('lifetime 3600 s exceeds 60 s');
   });

@@ -1,8 +1,7 @@
 /** A real JWKS endpoint on loopback for the JWT tests: an ES256 and an RS256 key, and a token factory. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CryptoKey, JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
-import { loadJose } from '../../../lib/gateway/auth/jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 
 export interface Issuer {
   readonly issuer: string;
@@ -17,7 +16,6 @@ export interface Issuer {
 }
 
 export async function startIssuer(): Promise<Issuer> {
-  const { exportJWK, generateKeyPair, SignJWT } = await loadJose();
   const es = await generateKeyPair('ES256');
   const rs = await generateKeyPair('RS256');
   const jwks = { keys: [{ ...(await exportJWK(es.publicKey)), kid: 'es', alg: 'ES256', use: 'sig' }, { ...(await exportJWK(rs.publicKey)), kid: 'rs', alg: 'RS256', use: 'sig' }] };

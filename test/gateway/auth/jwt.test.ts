@@ -1,7 +1,7 @@
 import { GatewayError } from '../../../lib/gateway/errors';
 import type { GatewayRequest } from '../../../lib/gateway/http';
 import { JwtAuthenticator } from '../../../lib/gateway/auth';
-import { loadJose, type Jose } from '../../../lib/gateway/auth/jose';
+import * as jose from 'jose';
 import { startIssuer, type Issuer } from './jwks-server';
 
 const METADATA = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
@@ -22,10 +22,8 @@ async function refusal(promise: Promise<unknown>): Promise<GatewayError> {
 describe('JwtAuthenticator (real JWKS over http on loopback)', () => {
   let issuer: Issuer;
   let auth: JwtAuthenticator;
-  let jose: Jose;
 
   beforeAll(async () => {
-    jose = await loadJose();
     issuer = await startIssuer();
     auth = new JwtAuthenticator({ issuer: issuer.issuer, audience: ['mcp-fleet', 'other'], jwksUri: issuer.jwksUri, principalClaim: 'sub' }, { resourceMetadataUrl: METADATA });
   });
