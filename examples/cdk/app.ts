@@ -1,25 +1,34 @@
 /**
- * The example CDK app (root `cdk.json`). Context keys, all optional:
- *   account, region, certificateArn, hostedZoneId + zoneName.
- * The defaults synthesize without credentials or Docker (the zones of the default account and region
+ * The example CDK app (root `cdk.json`): the single-region fleet `McpFleetExample`, and the
+ * multi-region fleet (`McpFleetMultiRegion-<region>` stacks plus `McpFleetMultiRegionGlobal`).
+ * Context keys, all optional:
+ *   account, region, certificateArn, hostedZoneId + zoneName (single region; the zone is also the
+ *   multi-region example's), certificateArn-<region> (one certificate per region of the multi-region example).
+ * The defaults synthesize without credentials or Docker (the zones of the default account and regions
  * are in the committed cdk.context.json); pass real values to deploy.
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { exampleFleetSpec } from './fleet-spec';
+import { addMultiRegionExample } from './multi-region';
 import { McpFleetExampleStack } from './stack';
 
 export const EXAMPLE_DEFAULTS = {
   account: '123456789012',
   region: 'us-east-1',
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000',
+  hostedZone: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' },
 } as const;
+
+/** A harmless certificate ARN in `region` of `account`, for synthesis without an account. */
+const placeholderCertificateArn = (account: string, region: string): string =>
+  `arn:aws:acm:${region}:${account}:certificate/00000000-0000-4000-8000-000000000000`;
 
 /**
  * Builds the example app; `context` adds to (and wins over) the CLI context.
  * @param outdir where `synth` writes the cloud assembly (default: the CLI's, or a temporary directory).
  */
-export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: string): { app: App; stacks: McpFleetExampleStack[] } {
+export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: string): { app: App; stacks: Stack[] } {
   // CDK's built-in template validation costs seconds per synth; the tests run cfn-lint over every
   // template instead, and cdk-nag (below) checks security on every synth.
   const app = new App({ context, builtinCloudFormationValidation: false, ...(outdir ? { outdir } : {}) });
@@ -35,12 +44,19 @@ export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: 
   const stack = new McpFleetExampleStack(app, 'McpFleetExample', {
     env: { account, region },
     spec: exampleFleetSpec,
-    certificateArn: get('certificateArn') ?? EXAMPLE_DEFAULTS.certificateArn,
+    certificateArn: get('certificateArn') ?? placeholderCertificateArn(account, region),
     ...(hostedZoneId && zoneName ? { hostedZone: { hostedZoneId, zoneName } } : {}),
     description: 'mcp-fleet example: three MCP pools behind a TLS 1.3 ALB with WAF, a gateway Lambda and a Valkey session store',
   });
+  const multiRegion = addMultiRegionExample(app, {
+    account,
+    // Its own fleet name: both examples can live in one account without their named resources clashing.
+    spec: { ...exampleFleetSpec, name: `${exampleFleetSpec.name}-global` },
+    certificateArn: (r) => get(`certificateArn-${r}`) ?? placeholderCertificateArn(account, r),
+    hostedZone: hostedZoneId && zoneName ? { hostedZoneId, zoneName } : EXAMPLE_DEFAULTS.hostedZone,
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
-  return { app, stacks: [stack] };
+  return { app, stacks: [stack, ...multiRegion.regional, multiRegion.global] };
 }
 
 if (require.main === module) {

@@ -1,6 +1,6 @@
 /**
- * The multi-region fleet (test/deploy/fixtures/multi-region-app.ts: one McpFleet stack per region and
- * the global routing) deployed with the pinned CDK CLI onto the emulator, in dependency order, then
+ * The multi-region example (examples/cdk/multi-region.ts in the root cdk.json app: one McpFleet stack
+ * per region and the global routing) deployed with the pinned CDK CLI onto the emulator, in dependency order, then
  * read back with the AWS SDK in each region: every region runs its own fleet, and Route 53 routes by
  * latency to each region's load balancer behind a health check of its deep health path. The cross-
  * region endpoint reads (AwsCustomResource) are made by the harness's server, see
@@ -9,10 +9,10 @@
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { ListHealthChecksCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import * as path from 'node:path';
-import { exampleFleetSpec } from '../../examples/cdk/fleet-spec';
 import { planFleet } from '../../lib/plan';
 import { GATEWAY_ENV } from '../../lib/spec';
-import { GLOBAL_STACK_NAME, MULTI_REGION_REGIONS, recordNameIn, regionalStackName } from './fixtures/multi-region-app';
+import { GLOBAL_STACK_NAME, MULTI_REGION_REGIONS, recordNameIn, regionalStackName } from '../../examples/cdk/multi-region';
+import { exampleFleetSpec } from '../../examples/cdk/fleet-spec';
 import {
   EmulatorClients,
   EmulatorDeployment,
@@ -26,9 +26,9 @@ import {
 } from './support';
 
 const PROJECT_DIR = path.resolve(__dirname, '../..');
-const APP = `${path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx')} ${path.join(__dirname, 'fixtures', 'multi-region-app.ts')}`;
 const ZONE_NAME = 'multi-region-deploy-test.example.com';
-const plan = planFleet(exampleFleetSpec);
+// The multi-region example runs the example spec under its own fleet name (examples/cdk/app.ts).
+const plan = planFleet({ ...exampleFleetSpec, name: `${exampleFleetSpec.name}-global` });
 
 describe('multi-region fleet with global routing deployed on the emulator', () => {
   let emulator: EmulatorDeployment | undefined;
@@ -47,7 +47,7 @@ describe('multi-region fleet with global routing deployed on the emulator', () =
     }
     await emulator.bootstrap(PROJECT_DIR, MULTI_REGION_REGIONS);
     // One synthesis of the whole app, then each stack after the ones it depends on.
-    const assemblyDir = await emulator.synth({ projectDir: PROJECT_DIR, app: APP, context });
+    const assemblyDir = await emulator.synth({ projectDir: PROJECT_DIR, context });
     for (const stackName of [...MULTI_REGION_REGIONS.map(regionalStackName), GLOBAL_STACK_NAME]) {
       deployed.set(stackName, await emulator.deploy({ stackName, projectDir: PROJECT_DIR, assemblyDir }));
     }
