@@ -1,5 +1,4 @@
 export * from './breaker';
-export * from './timeout';
 export * from './retry';
 export * from './token-bucket';
 export * from './memory-rate-limiter';
