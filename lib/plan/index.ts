@@ -13,4 +13,5 @@ export * from './fleet';
 export * from './monitoring-metrics';
 export * from './monitoring';
 export * from './monitoring-dimensions';
+export * from './pool-metrics';
 export * from './global-routing';
