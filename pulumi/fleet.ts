@@ -4,12 +4,14 @@
  */
 import type * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { planFleet, type FleetPlan, type TrafficPeer } from '../lib/plan';
+import { planFleet, POOL_CONNECTIONS_METRIC, type FleetPlan, type TrafficPeer } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { fleetEncryptionKey } from './encryption-key';
 import { McpFirewall } from './firewall';
 import { assertReservedConcurrency, McpGateway } from './gateway';
+import { addConnectionScaling, type ConnectionScalingOptions } from './connection-scaling';
 import { McpLoadBalancer } from './load-balancer';
+import { fleetMonitoringArgs, McpFleetMonitoring, type McpFleetMonitoringArgs } from './monitoring';
 import { McpNetwork, type McpVpcInput } from './network';
 import { allowTcp, type SecurityGroupEnd } from './security';
 import { McpSessionStore } from './session-store';
@@ -45,6 +47,17 @@ export interface McpFleetArgs {
    * @default - none: the gateway shares the account's unreserved concurrency
    */
   readonly gatewayReservedConcurrency?: number;
+  /**
+   * Alarm topic, tools to alarm on by name, dashboard name, region.
+   * @default - alarms without actions, per-pool tool error alarms, `mcp-fleet-<fleet>-<region>`, the `aws:region` configuration
+   */
+  readonly monitoring?: Pick<McpFleetMonitoringArgs, 'alarmTopicArn' | 'toolNames' | 'dashboardName' | 'region'>;
+  /**
+   * The per-task gauge a pool scales on when its spec sets `connectionsPerTask` (statistic Average).
+   * @default - `OpenConnections` in namespace `McpFleet` with dimensions {Fleet, Pool}, which the
+   * example pool servers publish (`lib/plan/pool-metrics.ts`)
+   */
+  readonly connectionsPerTaskMetric?: (pool: string) => ConnectionScalingOptions['metric'];
 }
 
 const TYPE = 'mcp-fleet:index:McpFleet';
@@ -63,6 +76,8 @@ export class McpFleet extends pulumi.ComponentResource {
   /** Pools by name, in spec order. */
   public readonly pools: Readonly<Record<string, McpToolPool>>;
   public readonly firewall: McpFirewall;
+  /** The fleet's dashboard and alarms. */
+  public readonly monitoring: McpFleetMonitoring;
   /** `https://<domain>` + the MCP path: what agents connect to. */
   public readonly url: pulumi.Output<string>;
 
@@ -131,6 +146,10 @@ export class McpFleet extends pulumi.ComponentResource {
     this.firewall = new McpFirewall(`${name}-waf`, { spec, loadBalancerArn: this.loadBalancer.loadBalancer.arn, kmsKeyArn }, parent);
     this.url = pulumi.interpolate`${publicUrl}${this.plan.mcpPath}`;
 
+    this.monitoring = new McpFleetMonitoring(`${name}-monitoring`, { ...fleetMonitoringArgs(this), ...args.monitoring }, parent);
+    const connectionsPerTaskMetric = args.connectionsPerTaskMetric ?? ((pool: string) => poolConnectionsMetric(plan.fleet, pool));
+    for (const pool of Object.values(this.pools)) addConnectionScaling(pool, { metric: connectionsPerTaskMetric(pool.plan.name) });
+
     this.registerOutputs({
       url: this.url,
       loadBalancerDnsName: this.loadBalancer.loadBalancer.dnsName,
@@ -165,4 +184,10 @@ export class McpFleet extends pulumi.ComponentResource {
       allowTcp(`${name}-${label(rule.from)}-to-${label(rule.to)}-${rule.port}`, from, to, rule.port, rule.description);
     }
   }
+}
+
+/** The gauge the pool servers publish about themselves (see `POOL_CONNECTIONS_METRIC`). */
+function poolConnectionsMetric(fleet: string, pool: string): ConnectionScalingOptions['metric'] {
+  const m = POOL_CONNECTIONS_METRIC;
+  return { namespace: m.namespace, metricName: m.metricName, statistic: m.statistic, dimensions: { [m.fleetDimension]: fleet, [m.poolDimension]: pool } };
 }

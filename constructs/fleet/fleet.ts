@@ -1,12 +1,15 @@
+import { Duration } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { planFleet, type FleetPlan } from '../../lib/plan';
-import type { FleetSpec } from '../../lib/spec';
+import { planFleet, POOL_CONNECTIONS_METRIC, type FleetPlan } from '../../lib/plan';
+import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
 import { McpFirewall } from '../firewall';
 import { McpGateway, type McpGatewayProps } from '../gateway';
 import { McpLoadBalancer, type McpFleetDomain, type McpLoadBalancerProps } from '../load-balancer';
+import { addConnectionScaling, McpFleetMonitoring, type McpFleetMonitoringProps } from '../monitoring';
 import { McpNetwork, type McpNetworkProps } from '../network';
 import { McpSessionStore, type McpSessionStoreProps } from '../session-store';
 import { constructError } from '../shared';
@@ -60,6 +63,17 @@ export interface McpFleetProps {
   readonly gateway?: Pick<McpGatewayProps, 'reservedConcurrentExecutions' | 'functionProps'>;
   /** @default - no overrides */
   readonly sessionStore?: Pick<McpSessionStoreProps, 'replicationGroupProps' | 'serverlessCacheProps'>;
+  /**
+   * Alarm topic, tools to alarm on by name, dashboard name.
+   * @default - alarms without actions, per-pool tool error alarms, `mcp-fleet-<fleet>-<region>`
+   */
+  readonly monitoring?: Pick<McpFleetMonitoringProps, 'alarmTopic' | 'toolNames' | 'dashboardName'>;
+  /**
+   * The per-task gauge a pool scales on when its spec sets `connectionsPerTask` (statistic Average).
+   * @default - `OpenConnections` in namespace `McpFleet` with dimensions {Fleet, Pool}, which the
+   * example pool servers publish (`lib/plan/pool-metrics.ts`)
+   */
+  readonly connectionsPerTaskMetric?: (pool: string) => cloudwatch.IMetric;
 }
 
 /**
@@ -78,6 +92,8 @@ export class McpFleet extends Construct {
   /** Pools in spec order. */
   public readonly pools: readonly McpToolPool[];
   public readonly firewall: McpFirewall;
+  /** The fleet's dashboard and alarms. */
+  public readonly monitoring: McpFleetMonitoring;
 
   constructor(scope: Construct, id: string, props: McpFleetProps) {
     super(scope, id);
@@ -127,5 +143,32 @@ export class McpFleet extends Construct {
         }),
     );
     this.firewall = new McpFirewall(this, 'Firewall', { spec, loadBalancer: this.loadBalancer.loadBalancer, encryptionKey });
+
+    const store = this.sessionStore.plan;
+    this.monitoring = new McpFleetMonitoring(this, 'Monitoring', {
+      spec,
+      loadBalancer: this.loadBalancer.loadBalancer,
+      pools: this.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
+      gatewayFunction: this.gateway.function,
+      gatewayTargetGroup: this.gateway.targetGroup,
+      sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
+      webAclMetricName: this.firewall.plan.metricName,
+      ...props.monitoring,
+    });
+    const connectionsPerTaskMetric = props.connectionsPerTaskMetric ?? ((pool: string) => poolConnectionsMetric(this.plan.fleet, pool));
+    const resolved = parseFleetSpec(spec, this.node.path);
+    this.pools.forEach((pool, i) => addConnectionScaling(pool.scaling, resolved.pools[i]!, { connectionsPerTaskMetric: connectionsPerTaskMetric(pool.plan.name) }));
   }
+}
+
+/** The gauge the pool servers publish about themselves (see `POOL_CONNECTIONS_METRIC`). */
+function poolConnectionsMetric(fleet: string, pool: string): cloudwatch.IMetric {
+  const m = POOL_CONNECTIONS_METRIC;
+  return new cloudwatch.Metric({
+    namespace: m.namespace,
+    metricName: m.metricName,
+    dimensionsMap: { [m.fleetDimension]: fleet, [m.poolDimension]: pool },
+    statistic: m.statistic,
+    period: Duration.seconds(m.periodSeconds),
+  });
 }

@@ -8,6 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
 import { MONITORING_PERIOD_SECONDS, planMonitoring, type MonitoringPlanOptions } from '../../lib/plan/monitoring';
+import { cacheNodeIdsOf, type SessionStoreMetricsSource } from '../../lib/plan/monitoring-dimensions';
 import { COMPARISON, MISSING_DATA, QueryRenderer, loadBalancerFullNameFromArn, targetGroupFullNameFromArn } from './render';
 
 /** One pool's load balancer target group and ECS service. */
@@ -19,18 +20,8 @@ export interface McpFleetMonitoringPool {
   readonly service: ecs.IBaseService;
 }
 
-/** Where the session store's metrics come from. */
-export type McpSessionStoreMetricsSource =
-  /** A single-shard replication group; its nodes are `<id>-001`, `<id>-002`, ... */
-  | {
-      readonly replicationGroupId: string;
-      /** @default 1 + spec.sessionStore.replicas */
-      readonly nodeCount?: number;
-    }
-  /** The cache cluster ids of the nodes, for any other layout. */
-  | { readonly cacheClusterIds: readonly string[] }
-  /** An ElastiCache Serverless cache (no memory alarm: it grows on its own). */
-  | { readonly serverlessCacheName: string };
+/** Where the session store's metrics come from (the plan's `SessionStoreMetricsSource`). */
+export type McpSessionStoreMetricsSource = SessionStoreMetricsSource;
 
 export interface McpFleetMonitoringProps {
   /** The fleet spec; alarm thresholds come from `observability`. Validated again here. */
@@ -101,7 +92,7 @@ export class McpFleetMonitoring extends Construct {
         throw new Error(`${where}sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`);
       }
     }
-    const cacheNodeIds = resolveCacheNodeIds(props.sessionStore, 1 + spec.sessionStore.replicas);
+    const cacheNodeIds = cacheNodeIdsOf(props.sessionStore, 1 + spec.sessionStore.replicas);
     const region = Stack.of(this).region;
     const options: MonitoringPlanOptions = {
       region,
@@ -125,9 +116,9 @@ export class McpFleetMonitoring extends Construct {
         fleet: spec.name,
         region,
         loadBalancerFullName: loadBalancerFullNameFromArn(props.loadBalancer.loadBalancerArn),
-        poolTargetGroupFullNames: new Map(props.pools.map((p) => [p.name, targetGroupFullNameFromArn(p.targetGroup.targetGroupArn)])),
+        poolTargetGroupFullNames: Object.fromEntries(props.pools.map((p) => [p.name, targetGroupFullNameFromArn(p.targetGroup.targetGroupArn)])),
         ...(props.gatewayTargetGroup ? { gatewayTargetGroupFullName: targetGroupFullNameFromArn(props.gatewayTargetGroup.targetGroupArn) } : {}),
-        poolServices: new Map(props.pools.map((p) => [p.name, { clusterName: p.service.cluster.clusterName, serviceName: p.service.serviceName }])),
+        poolServices: Object.fromEntries(props.pools.map((p) => [p.name, { clusterName: p.service.cluster.clusterName, serviceName: p.service.serviceName }])),
         ...(props.gatewayFunction ? { gatewayFunctionName: props.gatewayFunction.functionName } : {}),
         cacheNodeIds,
         ...(props.sessionStore && 'serverlessCacheName' in props.sessionStore ? { serverlessCacheName: props.sessionStore.serverlessCacheName } : {}),
@@ -165,15 +156,4 @@ export class McpFleetMonitoring extends Construct {
       widgets: plan.dashboard.rows.map((row) => row.map((w) => render.widget(w, this.alarms))),
     });
   }
-}
-
-/** Node ids of a single-shard replication group: `<id>-001` … */
-export function replicationGroupNodeIds(replicationGroupId: string, nodeCount: number): string[] {
-  return Array.from({ length: nodeCount }, (_, i) => `${replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
-}
-
-function resolveCacheNodeIds(source: McpSessionStoreMetricsSource | undefined, defaultNodeCount: number): string[] {
-  if (!source || 'serverlessCacheName' in source) return [];
-  if ('cacheClusterIds' in source) return [...source.cacheClusterIds];
-  return replicationGroupNodeIds(source.replicationGroupId, source.nodeCount ?? defaultNodeCount);
 }

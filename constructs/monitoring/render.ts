@@ -4,26 +4,9 @@
  */
 import { Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { AlarmQuery, DashboardQuery, MetricQuery, MetricSource } from '../../lib/plan/monitoring-metrics';
-import { GATEWAY_METRICS } from '../../lib/plan/monitoring-metrics';
+import type { AlarmQuery, DashboardQuery, MetricQuery } from '../../lib/plan/monitoring-metrics';
+import { metricDimensions, type MetricDimensionValues } from '../../lib/plan/monitoring-dimensions';
 import type { AlarmComparison, MissingDataTreatment, WidgetPlan } from '../../lib/plan/monitoring';
-
-/** Dimension values of the fleet's resources, resolved by the construct from its props. */
-export interface MetricDimensionValues {
-  readonly fleet: string;
-  readonly region: string;
-  /** `app/<name>/<id>` of the load balancer. */
-  readonly loadBalancerFullName: string;
-  /** Pool name → `targetgroup/<name>/<id>`. */
-  readonly poolTargetGroupFullNames: ReadonlyMap<string, string>;
-  readonly gatewayTargetGroupFullName?: string;
-  /** Pool name → ECS cluster and service name. */
-  readonly poolServices: ReadonlyMap<string, { readonly clusterName: string; readonly serviceName: string }>;
-  readonly gatewayFunctionName?: string;
-  readonly cacheNodeIds: readonly string[];
-  readonly serverlessCacheName?: string;
-  readonly webAclMetricName?: string;
-}
 
 /** `app/<name>/<id>` from `arn:…:loadbalancer/app/<name>/<id>`, valid for tokens too. */
 export function loadBalancerFullNameFromArn(arn: string): string {
@@ -36,38 +19,6 @@ export function targetGroupFullNameFromArn(arn: string): string {
   return Fn.select(5, Fn.split(':', arn));
 }
 
-function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`the monitoring plan uses ${what}, which the props do not provide`);
-  return value;
-}
-
-function dimensionsOf(source: MetricSource, v: MetricDimensionValues): Record<string, string> {
-  const g = GATEWAY_METRICS;
-  switch (source.resource) {
-    case 'loadBalancer':
-      return { LoadBalancer: v.loadBalancerFullName };
-    case 'poolTargetGroup':
-      return { LoadBalancer: v.loadBalancerFullName, TargetGroup: required(v.poolTargetGroupFullNames.get(source.pool), `the target group of pool "${source.pool}"`) };
-    case 'gatewayTargetGroup':
-      return { LoadBalancer: v.loadBalancerFullName, TargetGroup: required(v.gatewayTargetGroupFullName, 'the gateway target group') };
-    case 'poolService': {
-      const s = required(v.poolServices.get(source.pool), `the ECS service of pool "${source.pool}"`);
-      return { ClusterName: s.clusterName, ServiceName: s.serviceName };
-    }
-    case 'gatewayFunction':
-      return { FunctionName: required(v.gatewayFunctionName, 'the gateway function') };
-    case 'gatewayPool':
-      return { [g.fleetDimension]: v.fleet, [g.poolDimension]: source.pool };
-    case 'gatewayTool':
-      return { [g.fleetDimension]: v.fleet, [g.toolDimension]: source.tool };
-    case 'cacheNode':
-      return { CacheClusterId: required(v.cacheNodeIds[source.node], `session store node ${source.node + 1}`) };
-    case 'serverlessCache':
-      return { clusterId: required(v.serverlessCacheName, 'the serverless session store') };
-    case 'webAcl':
-      return { WebACL: required(v.webAclMetricName, 'the web ACL metric name'), Region: v.region, Rule: 'ALL' };
-  }
-}
 
 export class QueryRenderer {
   private readonly period: Duration;
@@ -83,7 +34,7 @@ export class QueryRenderer {
     return new cloudwatch.Metric({
       namespace: q.namespace,
       metricName: q.metricName,
-      dimensionsMap: dimensionsOf(q.source, this.values),
+      dimensionsMap: metricDimensions(q.source, this.values),
       statistic: q.statistic,
       period: this.period,
       label: q.label,
@@ -93,7 +44,7 @@ export class QueryRenderer {
   /** An alarm's metric: a single metric without a label, so CloudFormation gets the plain (non-`Metrics`) form. */
   alarmQuery(q: AlarmQuery): cloudwatch.IMetric {
     if (q.kind === 'math') return this.query(q);
-    return new cloudwatch.Metric({ namespace: q.namespace, metricName: q.metricName, dimensionsMap: dimensionsOf(q.source, this.values), statistic: q.statistic, period: this.period });
+    return new cloudwatch.Metric({ namespace: q.namespace, metricName: q.metricName, dimensionsMap: metricDimensions(q.source, this.values), statistic: q.statistic, period: this.period });
   }
 
   query(q: DashboardQuery): cloudwatch.IMetric {

@@ -1,16 +1,14 @@
 /**
- * McpFleetMonitoring wired to a whole McpFleet with the few lines the fleet needs (the same lines
- * the lead adds to McpFleet): the bindings resolve to the fleet's own resources and the stack stays
- * cdk-nag clean.
+ * The McpFleetMonitoring that McpFleet composes: its bindings resolve to the fleet's own resources,
+ * pools that ask for it scale on the pools' connection gauge, and the stack stays cdk-nag clean.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { McpFleet } from '../../constructs/fleet';
-import { McpFleetMonitoring, addConnectionScaling } from '../../constructs/monitoring';
-import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
+import type { FleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 import { dashboardWidgets, widget } from './monitoring-fixtures';
 
@@ -23,25 +21,10 @@ function monitoredFleet(nag = false) {
   const app = new App({ builtinCloudFormationValidation: false });
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   const stack = new Stack(app, 'Fleet', { env: { account: '123456789012', region: 'us-east-1' } });
-  const fleet = new McpFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE });
-  const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: fleet.encryptionKey });
-  const store = fleet.sessionStore.plan;
-  const monitoring = new McpFleetMonitoring(fleet, 'Monitoring', {
-    spec,
-    loadBalancer: fleet.loadBalancer.loadBalancer,
-    pools: fleet.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
-    gatewayFunction: fleet.gateway.function,
-    gatewayTargetGroup: fleet.gateway.targetGroup,
-    sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
-    webAclMetricName: fleet.firewall.plan.metricName,
-    alarmTopic: topic,
-  });
-  const resolved = parseFleetSpec(spec);
-  fleet.pools.forEach((pool, i) =>
-    addConnectionScaling(pool.scaling, resolved.pools[i]!, {
-      connectionsPerTaskMetric: new cloudwatch.Metric({ namespace: 'McpFleet', metricName: 'OpenConnections', dimensionsMap: { Fleet: spec.name, Pool: pool.plan.name }, statistic: 'Average' }),
-    }),
-  );
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const alarmTopic = new sns.Topic(stack, 'Alarms', { enforceSSL: true, masterKey: key });
+  const fleet = new McpFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE, encryptionKey: key, monitoring: { alarmTopic } });
+  const monitoring = fleet.monitoring;
   return { app, stack, monitoring };
 }
 
@@ -65,7 +48,28 @@ describe('McpFleetMonitoring on an McpFleet', () => {
   test('GIVEN connectionsPerTask on one pool WHEN wired THEN only that pool tracks connections per task', () => {
     const policies = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map((p) => p.Properties.TargetTrackingScalingPolicyConfiguration);
     const connections = policies.filter((c) => c.CustomizedMetricSpecification?.MetricName === 'OpenConnections');
-    expect(connections).toEqual([expect.objectContaining({ TargetValue: 200 })]);
+    expect(connections).toEqual([
+      expect.objectContaining({
+        TargetValue: 200,
+        CustomizedMetricSpecification: expect.objectContaining({
+          Namespace: 'McpFleet',
+          Statistic: 'Average',
+          Dimensions: [
+            { Name: 'Fleet', Value: 'agents' },
+            { Name: 'Pool', Value: 'github' },
+          ],
+        }),
+      }),
+    ]);
+  });
+
+  test('GIVEN an alarm topic WHEN the fleet is built THEN every alarm notifies it on alarm and on recovery', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+    }
   });
 
   test('GIVEN AwsSolutions and NIST 800-53 R5 WHEN the monitored fleet is synthesized THEN there are no findings', () => {

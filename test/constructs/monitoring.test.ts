@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { McpFleetMonitoring, addConnectionScaling, replicationGroupNodeIds, type McpFleetMonitoringProps } from '../../constructs/monitoring';
+import { McpFleetMonitoring, addConnectionScaling, type McpFleetMonitoringProps } from '../../constructs/monitoring';
 import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 import { ACCOUNT, REGION, dashboardWidgets, importedGateway, importedLoadBalancer, importedPools, testStack, widget } from './monitoring-fixtures';
@@ -231,10 +231,6 @@ describe('McpFleetMonitoring validation', () => {
     expect(() => monitoredStack({ sessionStore: { serverlessCacheName: 'agents-sessions' } })).toThrow(
       /^Monitoring\/Monitoring: sessionStore describes an ElastiCache Serverless cache, but the spec deploys a replication group \(sessionStore.deployment\)$/,
     );
-  });
-
-  test('GIVEN a replication group id WHEN naming nodes THEN they are numbered from 001', () => {
-    expect(replicationGroupNodeIds('agents-sessions', 3)).toEqual(['agents-sessions-001', 'agents-sessions-002', 'agents-sessions-003']);
   });
 });
 

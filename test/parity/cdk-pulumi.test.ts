@@ -6,7 +6,6 @@
  */
 import { AssetStaging } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,15 +13,11 @@ import type * as pulumiSdk from '@pulumi/pulumi';
 import { allResources, declare, resetRecording } from '../pulumi/harness';
 import { McpFleet as CdkFleet } from '../../constructs';
 import { McpGlobalRouting as CdkGlobalRouting } from '../../constructs/global-routing';
-import { addConnectionScaling as addCdkConnectionScaling, McpFleetMonitoring as CdkMonitoring } from '../../constructs/monitoring';
 import {
-  addConnectionScaling as addPulumiConnectionScaling,
   McpFleet as PulumiFleet,
-  McpFleetMonitoring as PulumiMonitoring,
   McpGlobalRouting as PulumiGlobalRouting,
-  fleetMonitoringArgs,
 } from '../../pulumi';
-import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
+import type { FleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, testStack } from '../constructs/support';
 import { checklistDifferences, type FleetChecklist } from './checklist';
@@ -121,16 +116,9 @@ describe('GIVEN a serverless store, API keys, a per-tool WAF limit, a priority p
   };
 
   test('THEN both renderings still produce the same checklist', async () => {
-    const resolved = parseFleetSpec(spec);
-    const metric = { namespace: 'McpFleet', metricName: 'OpenConnections', statistic: 'Average' as const };
-    const cdk = renderWithCdk(spec, (fleet) =>
-      fleet.pools.forEach((pool, i) =>
-        addCdkConnectionScaling(pool.scaling, resolved.pools[i]!, { connectionsPerTaskMetric: new cloudwatch.Metric({ ...metric, dimensionsMap: { Fleet: spec.name, Pool: pool.plan.name } }) }),
-      ),
-    );
-    const pulumi = await renderWithPulumi(spec, undefined, (fleet) =>
-      Object.values(fleet.pools).forEach((pool) => addPulumiConnectionScaling(pool, { metric: { ...metric, dimensions: { Fleet: spec.name, Pool: pool.plan.name } } })),
-    );
+    // Both McpFleets scale a pool that sets connectionsPerTask on the pools' own connection gauge.
+    const cdk = renderWithCdk(spec);
+    const pulumi = await renderWithPulumi(spec);
     expect(pulumi.scaling.find((s) => s.targetGroup === 'agents-github')!.policies).toContain('TargetTrackingScaling custom McpFleet/OpenConnections Average [Fleet=agents,Pool=github] target 200 in 300s out 60s');
     expect(checklistDifferences(cdk, pulumi)).toEqual([]);
     expect(pulumi.sessionStore).toMatchObject({ deployment: 'serverless', auth: 'from Secrets Manager' });
@@ -138,27 +126,16 @@ describe('GIVEN a serverless store, API keys, a per-tool WAF limit, a priority p
   });
 });
 
-describe('GIVEN the three-pool fleet with its monitoring', () => {
+describe('GIVEN the three-pool fleet, whose McpFleet composes its monitoring', () => {
   test('THEN both renderings create the same alarms, with the same conditions and metrics, and the same dashboard layout', async () => {
+    const topicArn = 'arn:aws:sns:us-east-1:123456789012:fleet-alarms';
     const stack = testStack();
-    const fleet = new CdkFleet(stack, 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN });
-    const store = fleet.sessionStore.plan;
-    new CdkMonitoring(fleet, 'Monitoring', {
-      spec: threePoolSpec,
-      loadBalancer: fleet.loadBalancer.loadBalancer,
-      pools: fleet.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
-      gatewayFunction: fleet.gateway.function,
-      gatewayTargetGroup: fleet.gateway.targetGroup,
-      sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
-      webAclMetricName: fleet.firewall.plan.metricName,
-    });
+    const alarmTopic = sns.Topic.fromTopicArn(stack, 'Alarms', topicArn);
+    new CdkFleet(stack, 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, monitoring: { alarmTopic } });
     const template = Template.fromStack(stack).toJSON() as Parameters<typeof cdkMonitoringChecklist>[0];
 
     resetRecording();
-    await declare((options) => {
-      const pulumiFleet = new PulumiFleet('fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN }, options);
-      return new PulumiMonitoring('fleet-monitoring', { ...fleetMonitoringArgs(pulumiFleet), region: 'us-east-1' }, { parent: pulumiFleet });
-    });
+    await declare((options) => new PulumiFleet('fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, monitoring: { alarmTopicArn: topicArn } }, options));
 
     const cdk = cdkMonitoringChecklist(template);
     const pulumi = pulumiMonitoringChecklist(allResources());

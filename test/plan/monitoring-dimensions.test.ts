@@ -1,4 +1,5 @@
 import { cacheNodeIdsOf, metricDimensions, type MetricDimensionValues } from '../../lib/plan';
+import { replicationGroupNodeIds } from '../../lib/plan/monitoring-dimensions';
 
 const values: MetricDimensionValues = {
   fleet: 'agents',
@@ -33,5 +34,11 @@ describe('cacheNodeIdsOf', () => {
     expect(cacheNodeIdsOf({ cacheClusterIds: ['a', 'b', 'c'] }, 2)).toEqual(['a', 'b', 'c']);
     expect(cacheNodeIdsOf({ serverlessCacheName: 'agents-sessions' }, 2)).toEqual([]);
     expect(cacheNodeIdsOf(undefined, 2)).toEqual([]);
+  });
+});
+
+describe('replicationGroupNodeIds', () => {
+  test('GIVEN a replication group id WHEN naming nodes THEN they are numbered from 001', () => {
+    expect(replicationGroupNodeIds('agents-sessions', 3)).toEqual(['agents-sessions-001', 'agents-sessions-002', 'agents-sessions-003']);
   });
 });

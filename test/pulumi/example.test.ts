@@ -13,7 +13,7 @@ describe('examples/pulumi', () => {
 
   beforeAll(async () => {
     // GIVEN the stack config a user sets with `pulumi config set`
-    pulumi.runtime.setAllConfig({ [`${PROJECT}:certificateArn`]: CERTIFICATE_ARN, [`${PROJECT}:domainName`]: 'mcp.example.com' });
+    pulumi.runtime.setAllConfig({ 'aws:region': 'us-east-1', [`${PROJECT}:certificateArn`]: CERTIFICATE_ARN, [`${PROJECT}:domainName`]: 'mcp.example.com' });
     // WHEN Pulumi loads the program
     // (required, not imported: the config must be in place before the program runs)
     program = require('../../examples/pulumi/index') as typeof ExampleProgram;

@@ -153,21 +153,23 @@ describe('connection scaling', () => {
   beforeAll(async () => {
     resetRecording();
     const spec: FleetSpec = { ...threePoolSpec, pools: threePoolSpec.pools.map((p) => (p.name === 'github' ? { ...p, connectionsPerTask: 200 } : p)) };
-    fleet = (
-      await declare((options) => {
-        const created = new McpFleet('conn', { spec, certificateArn: CERTIFICATE_ARN }, options);
-        for (const pool of Object.values(created.pools)) addConnectionScaling(pool, { metric: { ...metric, dimensions: { Pool: pool.plan.name } } });
-        return created;
-      })
-    ).component;
+    fleet = (await declare((options) => new McpFleet('conn', { spec, certificateArn: CERTIFICATE_ARN }, options))).component;
   });
 
-  test('GIVEN connectionsPerTask on one pool WHEN scaling is added to every pool THEN only that pool tracks the gauge per task', () => {
+  test('GIVEN connectionsPerTask on one pool WHEN the fleet is built THEN only that pool tracks the pools\' connection gauge per task', () => {
     const policies = resourcesOfType('aws:appautoscaling/policy:Policy', (r) => r.name.endsWith('-connection-scaling'));
     expect(policies.map((p) => p.name)).toEqual(['conn-pool-github-connection-scaling']);
     expect(policies[0]!.inputs.targetTrackingScalingPolicyConfiguration).toEqual({
       targetValue: 200,
-      customizedMetricSpecification: { namespace: 'McpFleet', metricName: 'OpenConnections', statistic: 'Average', dimensions: [{ name: 'Pool', value: 'github' }] },
+      customizedMetricSpecification: {
+        namespace: 'McpFleet',
+        metricName: 'OpenConnections',
+        statistic: 'Average',
+        dimensions: [
+          { name: 'Fleet', value: 'agents' },
+          { name: 'Pool', value: 'github' },
+        ],
+      },
       scaleInCooldown: 300,
       scaleOutCooldown: 60,
     });

@@ -37,7 +37,16 @@ describe('components', () => {
   test('THEN every component is a ComponentResource with its type token, and every resource has a parent', () => {
     const components = allResources().filter((r) => !r.custom).map((r) => r.type);
     expect(new Set(components)).toEqual(
-      new Set(['mcp-fleet:index:McpFleet', 'mcp-fleet:index:McpNetwork', 'mcp-fleet:index:McpLoadBalancer', 'mcp-fleet:index:McpSessionStore', 'mcp-fleet:index:McpGateway', 'mcp-fleet:index:McpToolPool', 'mcp-fleet:index:McpFirewall']),
+      new Set([
+        'mcp-fleet:index:McpFleet',
+        'mcp-fleet:index:McpNetwork',
+        'mcp-fleet:index:McpLoadBalancer',
+        'mcp-fleet:index:McpSessionStore',
+        'mcp-fleet:index:McpGateway',
+        'mcp-fleet:index:McpToolPool',
+        'mcp-fleet:index:McpFirewall',
+        'mcp-fleet:index:McpFleetMonitoring',
+      ]),
     );
     // The tracker's transformation is inherited only through `parent`: an orphan would be missing.
     const orphans = allResources().filter((r) => !tracker.names().has(`${r.type}::${r.name}`));

@@ -99,6 +99,10 @@ function mockCall(token: string, inputs: Record<string, any>): Record<string, un
 /** The mocked project: named after the example program, so that its `pulumi.Config()` finds its keys. */
 export const PROJECT = 'mcp-fleet-example';
 
+// The provider's region, as `pulumi config set aws:region` gives it to a real program (McpFleet's
+// monitoring names its dashboard after it).
+pulumi.runtime.setConfig('aws:region', REGION);
+
 void pulumi.runtime.setMocks(
   {
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {

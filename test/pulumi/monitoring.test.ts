@@ -1,9 +1,9 @@
 /**
- * McpFleetMonitoring (Pulumi) bound to a whole McpFleet under mocks: alarms with the spec's thresholds
- * on the fleet's own resources, and a dashboard whose widgets chart them.
+ * The McpFleetMonitoring (Pulumi) that McpFleet composes, under mocks: alarms with the spec's
+ * thresholds on the fleet's own resources, and a dashboard whose widgets chart them.
  */
 import { allResources, declare, oneResource, resetRecording, resourcesOfType, type RecordedResource } from './harness';
-import { McpFleet, McpFleetMonitoring, fleetMonitoringArgs } from '../../pulumi';
+import { McpFleet, McpFleetMonitoring } from '../../pulumi';
 import { threePoolSpec } from '../fixtures/specs';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
@@ -14,10 +14,8 @@ describe('GIVEN the three-pool fleet WHEN monitored with an alarm topic', () => 
   let monitoring: McpFleetMonitoring;
   beforeAll(async () => {
     resetRecording();
-    ({ component: monitoring } = await declare((options) => {
-      const fleet = new McpFleet('agents', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN }, options);
-      return new McpFleetMonitoring('agents-monitoring', { ...fleetMonitoringArgs(fleet), alarmTopicArn: TOPIC_ARN, region: 'us-east-1' }, { parent: fleet });
-    }));
+    const { component: fleet } = await declare((options) => new McpFleet('agents', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, monitoring: { alarmTopicArn: TOPIC_ARN } }, options));
+    monitoring = fleet.monitoring;
   });
 
   test('THEN every planned alarm exists once, notifying the topic when it fires and when it recovers', () => {
