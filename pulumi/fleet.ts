@@ -90,6 +90,10 @@ export class McpFleet extends pulumi.ComponentResource {
     this.spec = args.spec;
     const { spec } = args;
     const parent = { parent: this };
+    if (!spec.auth?.jwt && !spec.auth?.apiKeys) {
+      // Allowed (a fleet behind a private network or another proxy), but never by accident.
+      void pulumi.log.warn('the spec has no auth.jwt or auth.apiKeys: anyone who reaches the load balancer can call every tool', this);
+    }
     if (!args.encryptionKeyArn) this.encryptionKey = fleetEncryptionKey(`${name}-key`, plan.fleet, this);
     const kmsKeyArn = args.encryptionKeyArn ?? this.encryptionKey!.arn;
 

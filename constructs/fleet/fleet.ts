@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -101,6 +101,10 @@ export class McpFleet extends Construct {
     const unknownPools = Object.keys(props.pools ?? {}).filter((name) => !this.plan.pools.some((p) => p.name === name));
     if (unknownPools.length > 0) throw constructError(this.node.path, `pools overrides name pools that are not in the spec: ${unknownPools.join(', ')}`);
     const { spec } = props;
+    if (!spec.auth?.jwt && !spec.auth?.apiKeys) {
+      // Allowed (a fleet behind a private network or another proxy), but never by accident.
+      Annotations.of(this).addWarningV2('mcp-fleet:no-auth', 'the spec has no auth.jwt or auth.apiKeys: anyone who reaches the load balancer can call every tool');
+    }
 
     this.encryptionKey = props.encryptionKey ?? fleetKey(this, 'Key', this.plan.fleet);
     const encryptionKey = this.encryptionKey;

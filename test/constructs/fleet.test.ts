@@ -1,5 +1,5 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { McpFleet } from '../../constructs';
 import { threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, resourcesOf, testStack } from './support';
@@ -91,5 +91,20 @@ describe('McpFleet', () => {
     expect(() => new McpFleet(testStack(), 'Fleet', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(
       /^Test\/Fleet: invalid fleet spec \(2 problems\):\n {2}- pools\[0\]\.stopTimeoutSeconds: 200 s exceeds[\s\S]*\n {2}- pools\[1\]\.tools\[0\]: "github_issues" overlaps "github_\*"/,
     );
+  });
+});
+
+describe('McpFleet without authentication', () => {
+  test('GIVEN a spec with neither JWT nor API keys WHEN built THEN the fleet carries a warning that says anyone can call every tool', () => {
+    const stack = testStack();
+    const { auth: _auth, ...openSpec } = threePoolSpec;
+    new McpFleet(stack, 'Fleet', { spec: openSpec, certificateArn: CERTIFICATE_ARN });
+    Annotations.fromStack(stack).hasWarning('/Test/Fleet', Match.stringLikeRegexp('no auth.jwt or auth.apiKeys: anyone who reaches the load balancer can call every tool'));
+  });
+
+  test('GIVEN a spec with JWT auth WHEN built THEN there is no such warning', () => {
+    const stack = testStack();
+    new McpFleet(stack, 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN });
+    Annotations.fromStack(stack).hasNoWarning('/Test/Fleet', Match.stringLikeRegexp('anyone who reaches the load balancer'));
   });
 });
