@@ -5,6 +5,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { assertCallerIdentityOptions, authenticateCaller, type CallerIdentityOptions } from './caller-identity';
+import { assertConnectionGaugeOptions, startConnectionGauge, type ConnectionGaugeOptions } from './connection-gauge';
+import { RequestRejection } from './json-body';
 
 /** What a pool plugs into the shell. */
 export interface McpEndpoint {
@@ -35,6 +38,33 @@ export interface PoolListenOptions {
    * @default 30000
    */
   readonly drainTimeoutMs?: number;
+  /**
+   * HTTP path of the MCP endpoint (`MCP_FLEET_MCP_PATH`).
+   * @default '/mcp'
+   */
+  readonly mcpPath?: string;
+  /**
+   * HTTP path of the deep health check (`MCP_FLEET_HEALTH_PATH`).
+   * @default '/health'
+   */
+  readonly healthPath?: string;
+  /**
+   * Verify the gateway-signed caller identity (`IDENTITY_HEADER`) before any tool runs.
+   * @default - the header is ignored and tools see no caller
+   */
+  readonly identity?: CallerIdentityOptions;
+  /**
+   * Publish the `OpenConnections` gauge (EMF on stdout) for connection-based scaling.
+   * @default - no gauge
+   */
+  readonly connectionGauge?: ConnectionGaugeOptions;
+}
+
+/** Throws unless `path` can be an HTTP path to serve. */
+export function assertHttpPath(path: string, what: string): void {
+  if (!/^\/[\x21-\x7e]*$/.test(path) || path.includes('?') || path.includes('#')) {
+    throw new RangeError(`${what} must be an HTTP path starting with "/" (no spaces, query or fragment), got "${path}"`);
+  }
 }
 
 /** A running pool. */
@@ -73,6 +103,14 @@ function baseUrl(address: AddressInfo, requestedHost: string): string {
 export async function servePool(endpoint: McpEndpoint, options: PoolListenOptions = {}): Promise<PoolHandle> {
   const host = options.host ?? '127.0.0.1';
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  const mcpPath = options.mcpPath ?? MCP_PATH;
+  const healthPath = options.healthPath ?? HEALTH_PATH;
+  assertHttpPath(mcpPath, 'mcpPath');
+  assertHttpPath(healthPath, 'healthPath');
+  if (mcpPath === healthPath) throw new RangeError(`mcpPath and healthPath must differ (both are "${mcpPath}")`);
+  const identity = options.identity;
+  if (identity) assertCallerIdentityOptions(identity);
+  if (options.connectionGauge) assertConnectionGaugeOptions(options.connectionGauge);
   let draining = false;
   let closing: Promise<void> | undefined;
   /** Requests that must finish before the pool stops; standing GET streams are not among them. */
@@ -98,11 +136,19 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0];
-    if (path === HEALTH_PATH && req.method === 'GET') return health(res);
-    if (path !== MCP_PATH) return sendJson(res, 404, { error: `not found: ${path}; the MCP endpoint is ${MCP_PATH}` });
+    if (path === healthPath && req.method === 'GET') return health(res);
+    if (path !== mcpPath) return sendJson(res, 404, { error: `not found: ${path}; the MCP endpoint is ${mcpPath}` });
     if (draining) {
       // Keep-alive connections may still carry a request after SIGTERM: refuse it so the client retries elsewhere.
       return sendJsonRpcError(res, 503, -32000, `pool ${endpoint.name} is shutting down`, { connection: 'close', 'retry-after': '1' });
+    }
+    if (identity) {
+      try {
+        await authenticateCaller(req, identity);
+      } catch (error) {
+        if (error instanceof RequestRejection) return sendJsonRpcError(res, error.status, error.code, error.message);
+        throw error;
+      }
     }
     await endpoint.handle(req, res);
   }
@@ -128,10 +174,12 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
     });
   });
   const base = baseUrl(server.address() as AddressInfo, host);
-  url = `${base}${MCP_PATH}`;
+  url = `${base}${mcpPath}`;
+  const gauge = options.connectionGauge ? startConnectionGauge(server, options.connectionGauge) : undefined;
 
   async function drain(): Promise<void> {
     draining = true;
+    gauge?.stop();
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (inFlight > 0) {
@@ -150,7 +198,7 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
 
   return {
     url,
-    healthUrl: `${base}${HEALTH_PATH}`,
+    healthUrl: `${base}${healthPath}`,
     close: () => (closing ??= drain()),
   };
 }

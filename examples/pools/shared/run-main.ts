@@ -1,16 +1,10 @@
 /**
- * Runs a pool as a process: `PORT` and `HOST` from the environment, one JSON log line when ready, and
- * graceful shutdown on SIGTERM/SIGINT (ECS sends SIGTERM, then SIGKILL after the stop timeout).
+ * Runs a pool as a process: settings from the environment (`POOL_ENV`, plus `HOST`), one JSON log line
+ * when ready, and graceful shutdown on SIGTERM/SIGINT (ECS sends SIGTERM, then SIGKILL after the stop
+ * timeout). A bad setting exits 2 with a line naming the variable.
  */
 import type { PoolHandle, PoolListenOptions } from './pool-server';
-
-/** Reads a port from the environment, or says what is wrong with it. */
-export function portFromEnv(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer from 0 to 65535, got "${value}"`);
-  return port;
-}
+import { poolSettingsFromEnv, type PoolEnvSettings } from './pool-env';
 
 function log(fields: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
@@ -45,17 +39,18 @@ export function runPoolMain(pool: string, start: (options: PoolListenOptions) =>
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
-  let port: number;
+  let settings: PoolEnvSettings;
   try {
-    port = portFromEnv(process.env.PORT, 8080);
+    settings = poolSettingsFromEnv(process.env);
   } catch (error) {
     log({ level: 'error', pool, msg: (error as Error).message });
     process.exit(2);
   }
-  start({ port, host: process.env.HOST || '127.0.0.1' }).then(
+  for (const warning of settings.warnings) log({ level: 'warn', pool, msg: warning });
+  start(settings.options).then(
     (started) => {
       handle = started;
-      log({ level: 'info', pool, msg: 'listening', url: started.url, health: started.healthUrl });
+      log({ level: 'info', pool, msg: 'listening', url: started.url, health: started.healthUrl, verifiesIdentity: settings.options.identity !== undefined });
     },
     (error: unknown) => {
       log({ level: 'error', pool, msg: 'failed to start', error: String(error) });

@@ -1,7 +1,7 @@
 /** The slack tools on MCP SDK v1: one server instance per session, holding that session's draft. */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
-import { jsonResult, toolError } from '../shared';
+import { callerOf, jsonResult, toolError } from '../shared';
 import { MAX_MESSAGE_CHARS, MessageDraft, type SlackWorkspace } from './workspace';
 
 export const SLACK_TOOLS = ['slack_list_channels', 'slack_draft_append', 'slack_draft_show', 'slack_draft_clear', 'slack_draft_send', 'slack_channel_history'] as const;
@@ -12,8 +12,11 @@ const channel = z.string().min(1).max(80).describe('Channel name, with or withou
 export function createSlackServer(workspace: SlackWorkspace): McpServer {
   const server = new McpServer({ name: 'slack-pool', version: '1.0.0' });
   const draft = new MessageDraft();
-  /** Messages are signed with the client's name from `initialize`. */
-  const author = () => server.server.getClientVersion()?.name ?? 'unknown-client';
+  /**
+   * Messages are signed by the caller the gateway vouched for (`IDENTITY_HEADER`, verified by the pool
+   * shell), else by the client's name from `initialize`.
+   */
+  const author = (authInfo: Parameters<typeof callerOf>[0]) => callerOf(authInfo)?.principal ?? server.server.getClientVersion()?.name ?? 'unknown-client';
 
   server.registerTool(
     'slack_list_channels',
@@ -55,11 +58,15 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
 
   server.registerTool(
     'slack_draft_send',
-    { title: 'Send the draft', description: "Post this session's draft to a channel and clear it.", inputSchema: { channel } },
-    async (args) => {
+    {
+      title: 'Send the draft',
+      description: "Post this session's draft to a channel and clear it; the message's author is the verified caller, else the client's name.",
+      inputSchema: { channel },
+    },
+    async (args, extra) => {
       if (draft.lineCount === 0) return toolError('the draft is empty: add text with slack_draft_append first');
       try {
-        const message = workspace.post(args.channel, author(), draft.text);
+        const message = workspace.post(args.channel, author(extra.authInfo), draft.text);
         draft.clear();
         return jsonResult({ channel: args.channel.replace(/^#/, ''), ...message });
       } catch (error) {

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startSlackPool, type PoolHandle } from '../../../examples/pools';
+import { ApiKeyAuthenticator, generateApiKey } from '../../../lib/gateway/auth/api-keys';
+import { IdentitySigner } from '../../../lib/gateway/auth/identity';
+import type { Principal } from '../../../lib/gateway/ports';
+import { IDENTITY_HEADER } from '../../../lib/spec/gateway-env';
+import { startGateway, type RunningGateway } from '../../support/harness';
+import { connectLegacy, firstText } from '../support';
+
+const FLEET = 'identity-fleet';
+const KEY = randomBytes(32);
+const ALICE: Principal = { id: 'alice@example.com', scopes: ['chat'], method: 'jwt' };
+const LEGACY_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
+
+function signer(options: { key?: Uint8Array; fleet?: string; now?: () => number } = {}): IdentitySigner {
+  return new IdentitySigner({ key: options.key ?? KEY, fleet: options.fleet ?? FLEET, reuseSeconds: 0, ...(options.now ? { now: options.now } : {}) });
+}
+
+/** A JSON-RPC POST to the pool, as a gateway or a forger would send it. */
+async function rawPost(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; headers: Headers; json: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { ...LEGACY_HEADERS, ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  const json: unknown = text.startsWith('event:') ? JSON.parse(/^data: (.*)$/m.exec(text)![1]!) : JSON.parse(text);
+  return { status: res.status, headers: res.headers, json };
+}
+
+/** A 2025 client whose every request carries `identity` (as the gateway's legacy leg sends it). */
+async function connectAs(url: string, identity: string): Promise<Client> {
+  const client = new Client({ name: 'identity-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { [IDENTITY_HEADER]: identity } } }));
+  return client;
+}
+
+describe('example pools: the gateway-signed caller identity', () => {
+  let slack: PoolHandle;
+  beforeAll(async () => {
+    slack = await startSlackPool({ port: 0, identity: { key: KEY, fleet: FLEET, pool: 'slack' } });
+  });
+  afterAll(() => slack.close());
+
+  test('GIVEN a valid token for this fleet and pool WHEN a tool posts a message THEN its author is the verified principal', async () => {
+    const client = await connectAs(slack.url, await signer().tokenFor(ALICE, 'slack'));
+    try {
+      await client.callTool({ name: 'slack_draft_append', arguments: { text: 'signed by the fleet' } });
+      const sent = firstText(await client.callTool({ name: 'slack_draft_send', arguments: { channel: 'random' } }));
+      expect(sent).toMatchObject({ channel: 'random', author: 'alice@example.com', text: 'signed by the fleet' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('GIVEN no identity header WHEN a tool posts THEN the request is accepted (the direct route) and the author is the client name', async () => {
+    const { client } = await connectLegacy(slack.url, 'direct-route-client');
+    try {
+      await client.callTool({ name: 'slack_draft_append', arguments: { text: 'via the load balancer' } });
+      expect(firstText(await client.callTool({ name: 'slack_draft_send', arguments: { channel: 'random' } }))).toMatchObject({ author: 'direct-route-client' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test.each([
+    ['forged (another key)', () => signer({ key: randomBytes(32) }).tokenFor(ALICE, 'slack'), /signature verification failed/],
+    ['expired', () => signer({ now: () => Date.now() - 120_000 }).tokenFor(ALICE, 'slack'), /"exp" claim timestamp check failed/],
+    ['for another pool', () => signer().tokenFor(ALICE, 'github'), /unexpected "aud" claim value/],
+    ['from another fleet', () => signer({ fleet: 'other-fleet' }).tokenFor(ALICE, 'slack'), /unexpected "iss" claim value/],
+    ['not a token', async () => 'alice', /Invalid Compact JWS/],
+  ])('GIVEN an open session WHEN a tool call carries an identity %s THEN 401 with a JSON-RPC error, and the tool does not run', async (_what, token, reason) => {
+    const { client, transport } = await connectLegacy(slack.url);
+    try {
+      await client.callTool({ name: 'slack_draft_append', arguments: { text: 'must stay a draft' } });
+      const before = firstText(await client.callTool({ name: 'slack_channel_history', arguments: { channel: 'general', limit: 100 } })) as { messages: unknown[] };
+
+      const refused = await rawPost(
+        slack.url,
+        { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'slack_draft_send', arguments: { channel: 'general' } } },
+        { 'mcp-session-id': transport.sessionId!, [IDENTITY_HEADER]: await token() },
+      );
+      expect(refused.status).toBe(401);
+      expect(refused.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000 } });
+      expect(refused.json.error.message).toMatch(/^Unauthorized: fleet identity rejected: /);
+      expect(refused.json.error.message).toMatch(reason);
+
+      // The draft was neither sent nor cleared.
+      expect(firstText(await client.callTool({ name: 'slack_draft_show', arguments: {} }))).toEqual({ lines: 1, text: 'must stay a draft' });
+      const after = firstText(await client.callTool({ name: 'slack_channel_history', arguments: { channel: 'general', limit: 100 } })) as { messages: unknown[] };
+      expect(after.messages).toEqual(before.messages);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('GIVEN a forged token WHEN it comes with initialize THEN no session is opened', async () => {
+    const forged = await signer({ key: randomBytes(32) }).tokenFor(ALICE, 'slack');
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'forger', version: '1' } } };
+    const refused = await rawPost(slack.url, init, { [IDENTITY_HEADER]: forged });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('mcp-session-id')).toBeNull();
+    expect(refused.json.error.message).toMatch(/signature verification failed/);
+  });
+
+  test('GIVEN an identity key shorter than 32 bytes WHEN a pool starts THEN it refuses to', async () => {
+    await expect(startSlackPool({ port: 0, identity: { key: 'short', fleet: FLEET, pool: 'slack' } })).rejects.toThrow('the identity key must be at least 32 bytes (got 5)');
+  });
+});
+
+describe('example pools: caller identity end to end through the real gateway', () => {
+  let slack: PoolHandle;
+  let gateway: RunningGateway;
+  const apiKey = generateApiKey();
+
+  beforeAll(async () => {
+    slack = await startSlackPool({ port: 0, identity: { key: KEY, fleet: FLEET, pool: 'slack' } });
+    gateway = await startGateway(
+      { name: FLEET, pools: [{ name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' }] },
+      { slack: slack.url },
+      { identityKey: KEY, authenticator: new ApiKeyAuthenticator([{ id: 'k1', sha256: apiKey.sha256, principal: 'bot-deployer', scopes: [] }]) },
+    );
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await slack.close();
+  });
+
+  /** #random as a direct caller (no identity header) sees it. */
+  async function rawHistory(): Promise<unknown> {
+    const { client } = await connectLegacy(slack.url);
+    try {
+      return firstText(await client.callTool({ name: 'slack_channel_history', arguments: { channel: 'random', limit: 100 } }));
+    } finally {
+      await client.close();
+    }
+  }
+
+  test('GIVEN an API-key caller WHEN it posts through the gateway THEN the pool verifies the signed identity and the message author is the principal', async () => {
+    const client = new Client({ name: 'through-gateway', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), { requestInit: { headers: { 'x-api-key': apiKey.key } } }));
+    try {
+      await client.callTool({ name: 'slack_draft_append', arguments: { text: 'deployed v42' } });
+      const sent = firstText(await client.callTool({ name: 'slack_draft_send', arguments: { channel: 'random' } }));
+      expect(sent).toMatchObject({ author: 'bot-deployer', text: 'deployed v42' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('GIVEN a gateway signing with another key WHEN a caller posts THEN the pool refuses and the caller gets an error, not a message', async () => {
+    const rogue = await startGateway(
+      { name: FLEET, pools: [{ name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' }] },
+      { slack: slack.url },
+      { identityKey: randomBytes(32) },
+    );
+    try {
+      const client = new Client({ name: 'rogue', version: '1.0.0' });
+      const before = await rawHistory();
+      await expect(
+        (async () => {
+          await client.connect(new StreamableHTTPClientTransport(new URL(rogue.mcpUrl)));
+          await client.callTool({ name: 'slack_draft_append', arguments: { text: 'x' } });
+          await client.callTool({ name: 'slack_draft_send', arguments: { channel: 'random' } });
+        })(),
+      ).rejects.toThrow(/fleet identity rejected: signature verification failed/);
+      await client.close();
+      expect(await rawHistory()).toEqual(before);
+    } finally {
+      await rogue.close();
+    }
+  });
+});
