@@ -4,7 +4,7 @@
  */
 import { POOL_ENV } from '../../../lib/spec/gateway-env';
 import { assertCallerIdentityOptions } from './caller-identity';
-import { assertHttpPath, HEALTH_PATH, MCP_PATH, type PoolListenOptions } from './pool-server';
+import { HEALTH_PATH, httpPathProblem, MCP_PATH, type PoolListenOptions } from './pool-server';
 
 /** A variable of the environment has a value the pool cannot use. */
 export class PoolEnvError extends Error {
@@ -36,11 +36,8 @@ export function portFromEnv(value: string | undefined, fallback: number): number
 function pathFromEnv(env: NodeJS.ProcessEnv, variable: string, fallback: string): string {
   const value = env[variable];
   if (value === undefined || value === '') return fallback;
-  try {
-    assertHttpPath(value, variable);
-  } catch {
-    throw new PoolEnvError(variable, `must be an HTTP path starting with "/" (no spaces, query or fragment), got "${value}"`);
-  }
+  const problem = httpPathProblem(value);
+  if (problem) throw new PoolEnvError(variable, problem);
   return value;
 }
 

@@ -60,11 +60,10 @@ export interface PoolListenOptions {
   readonly connectionGauge?: ConnectionGaugeOptions;
 }
 
-/** Throws unless `path` can be an HTTP path to serve. */
-export function assertHttpPath(path: string, what: string): void {
-  if (!/^\/[\x21-\x7e]*$/.test(path) || path.includes('?') || path.includes('#')) {
-    throw new RangeError(`${what} must be an HTTP path starting with "/" (no spaces, query or fragment), got "${path}"`);
-  }
+/** What keeps `path` from being an HTTP path to serve (to follow the setting's name), or undefined. */
+export function httpPathProblem(path: string): string | undefined {
+  if (/^\/[\x21-\x7e]*$/.test(path) && !path.includes('?') && !path.includes('#')) return undefined;
+  return `must be an HTTP path starting with "/" (no spaces, query or fragment), got "${path}"`;
 }
 
 /** A running pool. */
@@ -105,8 +104,10 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   const mcpPath = options.mcpPath ?? MCP_PATH;
   const healthPath = options.healthPath ?? HEALTH_PATH;
-  assertHttpPath(mcpPath, 'mcpPath');
-  assertHttpPath(healthPath, 'healthPath');
+  for (const [setting, path] of [['mcpPath', mcpPath], ['healthPath', healthPath]] as const) {
+    const problem = httpPathProblem(path);
+    if (problem) throw new RangeError(`${setting} ${problem}`);
+  }
   if (mcpPath === healthPath) throw new RangeError(`mcpPath and healthPath must differ (both are "${mcpPath}")`);
   const identity = options.identity;
   if (identity) assertCallerIdentityOptions(identity);

@@ -1,4 +1,5 @@
 import { PoolEnvError, poolSettingsFromEnv } from '../../../examples/pools/shared';
+import { startImagesPool } from '../../../examples/pools';
 import { connectLegacy, spawnTs, type Spawned } from '../support';
 
 /** A fixed key keeps the test titles stable; its value does not matter here. */
@@ -105,5 +106,15 @@ describe('example pools as processes: POOL_ENV', () => {
     expect(JSON.parse(await pool.waitForLine(/"msg":"listening"/))).toMatchObject({ verifiesIdentity: true });
     pool.child.kill('SIGTERM');
     expect(await pool.exited()).toBe(0);
+  });
+});
+
+describe('example pools: listen options', () => {
+  test.each([
+    [{ mcpPath: 'mcp' }, 'mcpPath must be an HTTP path starting with "/" (no spaces, query or fragment), got "mcp"'],
+    [{ healthPath: '/health?deep=1' }, 'healthPath must be an HTTP path starting with "/" (no spaces, query or fragment), got "/health?deep=1"'],
+    [{ mcpPath: '/x', healthPath: '/x' }, 'mcpPath and healthPath must differ (both are "/x")'],
+  ])('GIVEN %j WHEN a pool starts THEN it refuses, saying why', async (paths, message) => {
+    await expect(startImagesPool({ port: 0, ...paths })).rejects.toThrow(message);
   });
 });
