@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startSlackPool, type PoolHandle } from '../../../examples/pools';
+import { startGithubPool, startSlackPool, type PoolHandle } from '../../../examples/pools';
 import { ApiKeyAuthenticator, generateApiKey } from '../../../lib/gateway/auth/api-keys';
 import { IdentitySigner } from '../../../lib/gateway/auth/identity';
 import type { Principal } from '../../../lib/gateway/ports';
 import { IDENTITY_HEADER } from '../../../lib/spec/gateway-env';
 import { startGateway, type RunningGateway } from '../../support/harness';
-import { connectLegacy, firstText } from '../support';
+import { connectLegacy, connectModern, firstText } from '../support';
 
 const FLEET = 'identity-fleet';
 const KEY = randomBytes(32);
@@ -167,5 +167,55 @@ describe('example pools: caller identity end to end through the real gateway', (
     } finally {
       await rogue.close();
     }
+  });
+});
+
+describe('example pools: caller identity on the SDK v2 pool (2026-07-28)', () => {
+  let github: PoolHandle;
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    github = await startGithubPool({ port: 0, identity: { key: KEY, fleet: FLEET, pool: 'github' } });
+    gateway = await startGateway({ name: FLEET, pools: [{ name: 'github', image: 'x', tools: ['github_*'] }] }, { github: github.url }, { identityKey: KEY });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await github.close();
+  });
+
+  test('GIVEN the gateway signs with the fleet key WHEN a 2026-07-28 client calls a tool through it THEN the pool accepts the identity', async () => {
+    const client = await connectModern(gateway.mcpUrl);
+    try {
+      const ref = await client.callTool({ name: 'github_parse_reference', arguments: { reference: 'aws/aws-cdk' } });
+      expect(ref.structuredContent).toMatchObject({ owner: 'aws', repo: 'aws-cdk' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('GIVEN a gateway signing with another key WHEN a 2026-07-28 client calls a tool through it THEN the pool refuses the call', async () => {
+    const rogue = await startGateway({ name: FLEET, pools: [{ name: 'github', image: 'x', tools: ['github_*'] }] }, { github: github.url }, { identityKey: randomBytes(32) });
+    try {
+      const attempt = (async () => {
+        const client = await connectModern(rogue.mcpUrl);
+        try {
+          await client.callTool({ name: 'github_parse_reference', arguments: { reference: 'aws/aws-cdk' } });
+        } finally {
+          await client.close();
+        }
+      })();
+      await expect(attempt).rejects.toThrow(/fleet identity rejected: signature verification failed/);
+    } finally {
+      await rogue.close();
+    }
+  });
+
+  test('GIVEN a token for the slack pool WHEN it reaches the github pool THEN 401', async () => {
+    const refused = await rawPost(
+      github.url,
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'replay', version: '1' } } },
+      { [IDENTITY_HEADER]: await signer().tokenFor(ALICE, 'slack') },
+    );
+    expect(refused.status).toBe(401);
+    expect(refused.json.error.message).toMatch(/unexpected "aud" claim value/);
   });
 });
