@@ -81,14 +81,14 @@ export class McpSessionStore extends pulumi.ComponentResource {
   private createReplicationGroup(name: string, plan: ReplicationGroupPlan, args: McpSessionStoreArgs, token: pulumi.Output<string>, tokenVersion: number) {
     const subnetGroup = new aws.elasticache.SubnetGroup(
       `${name}-subnets`,
-      { name: plan.id, description: `session store ${plan.id}`, subnetIds: args.privateSubnetIds },
+      { name: plan.id, description: plan.description, subnetIds: args.privateSubnetIds },
       { parent: this },
     );
     return new aws.elasticache.ReplicationGroup(
       `${name}-cache`,
       {
         replicationGroupId: plan.id,
-        description: `MCP fleet sessions, rate limits and caches (${plan.id})`,
+        description: plan.description,
         engine: plan.engine,
         engineVersion: plan.engineVersion,
         nodeType: plan.nodeType,
@@ -133,7 +133,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
       `${name}-cache`,
       {
         name: plan.name,
-        description: `MCP fleet sessions, rate limits and caches (${plan.name})`,
+        description: plan.description,
         engine: plan.engine,
         majorEngineVersion: plan.majorEngineVersion,
         securityGroupIds: [this.securityGroup.id],

@@ -75,7 +75,7 @@ export class McpSessionStore extends Construct {
 
     if (this.plan.deployment === 'replication-group') {
       const plan: ReplicationGroupPlan = this.plan;
-      this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', { description: `MCP fleet ${fleet.fleet} session store`, subnetIds });
+      this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', { description: plan.description, subnetIds });
       this.replicationGroup = new elasticache.CfnReplicationGroup(
         this,
         'ReplicationGroup',
@@ -90,7 +90,7 @@ export class McpSessionStore extends Construct {
           },
           props.replicationGroupProps,
           {
-            replicationGroupDescription: `MCP fleet ${fleet.fleet} sessions, rate limits and discovery cache`,
+            replicationGroupDescription: plan.description,
             engine: plan.engine,
             numNodeGroups: plan.numNodeGroups,
             multiAzEnabled: plan.multiAz,
@@ -128,7 +128,7 @@ export class McpSessionStore extends Construct {
         mergeProps<elasticache.CfnServerlessCacheProps>({ majorEngineVersion: plan.majorEngineVersion, snapshotRetentionLimit: plan.snapshotRetentionDays }, props.serverlessCacheProps, {
           serverlessCacheName: plan.name,
           engine: plan.engine,
-          description: `MCP fleet ${fleet.fleet} sessions, rate limits and discovery cache`,
+          description: plan.description,
           ...(kmsKeyId ? { kmsKeyId } : {}),
           securityGroupIds,
           subnetIds,

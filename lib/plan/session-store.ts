@@ -40,6 +40,8 @@ export interface ReplicationGroupPlan {
   readonly atRestEncryption: true;
   readonly port: number;
   readonly authentication: 'auth-token';
+  /** Description of the cache and its subnet group (one text for both renderings). */
+  readonly description: string;
   readonly snapshotRetentionDays: number;
 }
 
@@ -52,6 +54,8 @@ export interface ServerlessCachePlan {
   readonly transitEncryption: true;
   readonly atRestEncryption: true;
   readonly authentication: 'default-user-password';
+  /** Description of the cache (one text for both renderings). */
+  readonly description: string;
   readonly userGroupId: string;
   /** User id of the group's `default` user, whose password is the generated one. */
   readonly defaultUserId: string;
@@ -68,6 +72,7 @@ export function planSessionStore(spec: ResolvedFleetSpec): SessionStorePlan {
   const names = fleetNames(spec.name);
   const versions = SESSION_STORE_ENGINE_VERSIONS[store.engine];
   const authToken = { length: AUTH_TOKEN_LENGTH, excludePunctuation: true as const };
+  const description = `MCP fleet ${spec.name} sessions, rate limits and discovery cache`;
   if (store.deployment === 'serverless') {
     return {
       deployment: 'serverless',
@@ -81,6 +86,7 @@ export function planSessionStore(spec: ResolvedFleetSpec): SessionStorePlan {
       userGroupId: names.sessionStoreUserGroup,
       defaultUserId: names.sessionStoreDefaultUser,
       snapshotRetentionDays: SNAPSHOT_RETENTION_DAYS,
+      description,
       authToken,
     };
   }
@@ -100,6 +106,7 @@ export function planSessionStore(spec: ResolvedFleetSpec): SessionStorePlan {
     port: SESSION_STORE_PORT,
     authentication: 'auth-token',
     snapshotRetentionDays: SNAPSHOT_RETENTION_DAYS,
+    description,
     authToken,
   };
 }

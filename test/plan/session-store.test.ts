@@ -7,6 +7,7 @@ describe('planSessionStore', () => {
     expect(planSessionStore(resolveFleetSpec(threePoolSpec))).toEqual({
       deployment: 'replication-group',
       id: 'agents-sessions',
+      description: 'MCP fleet agents sessions, rate limits and discovery cache',
       engine: 'valkey',
       engineVersion: '8.0',
       nodeType: 'cache.t4g.small',
