@@ -19,6 +19,8 @@ export interface GatewayArgs {
   readonly pools: readonly PoolUrlFlag[];
   readonly redis?: string;
   readonly region: string;
+  /** `--metrics`: EMF lines on stdout even on a terminal. */
+  readonly metrics: boolean;
 }
 
 export interface DevArgs {
@@ -27,6 +29,8 @@ export interface DevArgs {
   readonly host: string;
   readonly config?: string;
   readonly pools: readonly PoolUrlFlag[];
+  /** `--metrics`: EMF lines on stdout even on a terminal. */
+  readonly metrics: boolean;
 }
 
 export interface ValidateArgs {
@@ -40,11 +44,16 @@ export interface HelpArgs {
   readonly topic?: string;
 }
 
-export type CliArgs = GatewayArgs | DevArgs | ValidateArgs | HelpArgs;
+export interface VersionArgs {
+  readonly command: 'version';
+}
+
+export type CliArgs = GatewayArgs | DevArgs | ValidateArgs | HelpArgs | VersionArgs;
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 const LISTEN = { port: { type: 'string' }, host: { type: 'string' } } as const;
 const POOLS = { config: { type: 'string' }, pool: { type: 'string', multiple: true } } as const;
+const METRICS = { metrics: { type: 'boolean' } } as const;
 
 /** `--pool github=http://127.0.0.1:8081/mcp`; names follow the spec's pool-name rule. */
 const POOL_FLAG_RE = /^([a-z](?:[a-z0-9-]{0,18}[a-z0-9])?)=(.+)$/;
@@ -109,11 +118,17 @@ function parseHost(value: string | undefined, command: string): string {
 /** Parses `argv` (without `node` and the script). */
 export function parseCommandLine(argv: readonly string[]): CliArgs {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
+  // No command is a mistake (exit 2 with the usage); asking for help is not.
+  if (command === undefined) throw new UsageError('no command given');
+  if (command === '--help' || command === '-h' || command === 'help') return { command: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
+  if (command === '--version' || command === '-v' || command === 'version') {
+    if (rest.length > 0) throw new UsageError(`${command} takes no arguments (got "${rest[0]}")`);
+    return { command: 'version' };
+  }
 
   switch (command) {
     case 'gateway': {
-      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, redis: { type: 'string' }, region: { type: 'string' } });
+      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, region: { type: 'string' } });
       if (values.help) return { command: 'help', topic: command };
       const region = values.region ?? 'local';
       if (!REGION_RE.test(region)) throw new UsageError(`--region must be 1-32 lower-case letters, digits and dashes (got "${region}")`, command);
@@ -128,10 +143,11 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
         pools,
         ...(redis ? { redis } : {}),
         region,
+        metrics: values.metrics ?? false,
       };
     }
     case 'dev': {
-      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS });
+      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS });
       if (values.help) return { command: 'help', topic: command };
       return {
         command,
@@ -139,6 +155,7 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
         host: parseHost(values.host, command),
         ...(values.config ? { config: values.config } : {}),
         pools: parsePoolFlags(values.pool, command),
+        metrics: values.metrics ?? false,
       };
     }
     case 'validate': {

@@ -19,6 +19,7 @@ import { createTelemetry } from '../gateway/telemetry';
 import type { ResolvedFleetSpec } from '../spec';
 import { CliError } from './errors';
 import type { LocalFleet } from './local-fleet';
+import { createRequestLog } from './request-log';
 
 /** Environment variable naming a JSON keys document for `auth.apiKeys` (Secrets Manager is for the cloud). */
 export const API_KEYS_FILE_ENV = 'MCP_FLEET_API_KEYS_FILE';
@@ -43,6 +44,16 @@ export interface LocalGatewayOptions {
    * @default 60000
    */
   readonly metricsIntervalMs?: number;
+  /**
+   * Write EMF metric lines to stdout.
+   * @default true
+   */
+  readonly metrics?: boolean;
+  /**
+   * Where to write one readable line per request (see `request-log.ts`).
+   * @default - no request log
+   */
+  readonly requestLog?: (line: string) => void;
 }
 
 export interface LocalGateway {
@@ -109,16 +120,19 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       ? new RedisRateLimiter(redis, { keyPrefix: `mcp-fleet:${spec.name}:${region}:rate:` })
       : new MemoryRateLimiter();
 
-  const gateway = createGateway({
+  const telemetry = createTelemetry({ fleet: spec.name, flushIntervalMs: options.metricsIntervalMs ?? 60_000, metrics: options.metrics ?? true });
+  const requestLog = options.requestLog ? createRequestLog(telemetry, options.requestLog) : undefined;
+  const core = createGateway({
     spec,
     poolUrls,
-    telemetry: createTelemetry({ fleet: spec.name, flushIntervalMs: options.metricsIntervalMs ?? 60_000 }),
+    telemetry: requestLog?.telemetry ?? telemetry,
     sessionStore,
     region,
     ...(rateLimiter ? { rateLimiter } : {}),
     ...(authenticator ? { authenticator } : {}),
     ...(publicBase ? { publicUrl: publicBase } : {}),
   });
+  const gateway = requestLog ? requestLog.wrap(core) : core;
   let server;
   try {
     server = await startGatewayServer(gateway, { port: options.port, host });

@@ -7,6 +7,7 @@ import { CliError, EXIT, UsageError } from './errors';
 import { processIo, type CliIo } from './io';
 import { untilShutdownSignal } from './signals';
 import { USAGE } from './usage';
+import { packageVersion } from './version';
 
 async function run(args: CliArgs, io: CliIo): Promise<number> {
   switch (args.command) {
@@ -16,6 +17,9 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       io.out(text);
       return EXIT.ok;
     }
+    case 'version':
+      io.out(packageVersion());
+      return EXIT.ok;
     case 'validate':
       return runValidate(args, io);
     // Long-running commands listen for signals before they start, so Ctrl-C during start-up still stops them cleanly.
@@ -38,7 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.err(USAGE[error.command ?? 'main']!);
       return EXIT.usage;
     }
-    const prefix = args && args.command !== 'help' ? `mcp-fleet ${args.command}` : 'mcp-fleet';
+    const prefix = args && args.command !== 'help' && args.command !== 'version' ? `mcp-fleet ${args.command}` : 'mcp-fleet';
     io.err(error instanceof CliError ? `${prefix}: ${error.message}` : `${prefix}: unexpected error: ${(error as Error).stack ?? String(error)}`);
     return EXIT.failure;
   }

@@ -350,6 +350,9 @@ function poolTargets(spec: ResolvedFleetSpec, urls: Readonly<Record<string, stri
 
 /** Which refusal metric an error answer counts under; undefined for pool failures and in-band errors. */
 function rejectionReason(error: GatewayError): RejectionReason | undefined {
+  // GET and the like on the MCP path: the transport spec lets a server answer 405, and every SDK
+  // client tries a GET stream once per session. Counting those would hide real refusals.
+  if (error.status === 405) return undefined;
   if (error.status === 401) return 'unauthenticated';
   if (error.status === 403) return 'forbidden';
   if (error.status === 429) return 'rate-limited';

@@ -14,11 +14,13 @@ describe('parseCommandLine', () => {
       ],
       redis: 'rediss://cache:6379',
       region: 'eu-west-1',
+      metrics: false,
     });
+    expect(parseCommandLine(['gateway', '--port', '0', '--config', 'f', '--metrics'])).toMatchObject({ metrics: true });
   });
 
   test('GIVEN dev without flags WHEN parsed THEN loopback, a free port and the built-in fleet', () => {
-    expect(parseCommandLine(['dev'])).toEqual({ command: 'dev', port: 0, host: '127.0.0.1', pools: [] });
+    expect(parseCommandLine(['dev'])).toEqual({ command: 'dev', port: 0, host: '127.0.0.1', pools: [], metrics: false });
   });
 
   test.each([
@@ -38,12 +40,18 @@ describe('parseCommandLine', () => {
     [['validate'], /validate takes exactly one FILE \(got 0\)/],
     [['validate', 'a.json', 'b.json'], /got 2/],
     [['deploy'], /unknown command "deploy"/],
+    [[], /no command given/],
+    [['--version', 'x'], /--version takes no arguments \(got "x"\)/],
   ])('GIVEN %p WHEN parsed THEN a usage error says what is wrong', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);
     expect(() => parseCommandLine(argv)).toThrow(message);
   });
 
-  test.each([[[]], [['--help']], [['help', 'dev']], [['dev', '-h']]])('GIVEN %p WHEN parsed THEN help is asked for', (argv) => {
+  test.each([[['--version']], [['-v']], [['version']]])('GIVEN %p WHEN parsed THEN the version is asked for', (argv) => {
+    expect(parseCommandLine(argv)).toEqual({ command: 'version' });
+  });
+
+  test.each([[['--help']], [['help', 'dev']], [['dev', '-h']]])('GIVEN %p WHEN parsed THEN help is asked for', (argv) => {
     expect(parseCommandLine(argv).command).toBe('help');
   });
 });

@@ -18,4 +18,17 @@ describe('bin/mcp-fleet.js (the built CLI bundle)', () => {
     expect(run.stderr).toContain('mcp-fleet: unknown command "serve"');
     expect(run.stderr).toContain('Usage: mcp-fleet <command> [options]');
   });
+
+  test('GIVEN --version WHEN the installed command runs THEN it prints the package version and exits 0', () => {
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mcp-fleet.js'), '--version'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe((require('../../package.json') as { version: string }).version);
+  });
+
+  test('GIVEN no arguments WHEN the installed command runs THEN it prints the usage and exits 2', () => {
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'mcp-fleet.js')], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('mcp-fleet: no command given');
+    expect(run.stderr).toContain('Usage: mcp-fleet <command> [options]');
+  });
 });

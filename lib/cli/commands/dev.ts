@@ -10,6 +10,7 @@ import { CliError, EXIT } from '../errors';
 import type { CliIo } from '../io';
 import { checkPoolFlags, fleetFromSpec } from '../local-fleet';
 import { startLocalGateway } from '../local-gateway';
+import { outputFor } from '../request-log';
 import { loadSpecFile } from '../spec-file';
 
 const DEFAULT_SOURCE = 'examples/fleet.json';
@@ -43,7 +44,7 @@ export async function runDev(args: DevArgs, io: CliIo, stop: Promise<NodeJS.Sign
   let gateway;
   try {
     const fleet = fleetFromSpec(spec, source, args.pools, 'dev', Object.fromEntries([...pools].map(([name, handle]) => [name, handle.url])));
-    gateway = await startLocalGateway({ fleet, port: args.port, host: args.host });
+    gateway = await startLocalGateway({ fleet, port: args.port, host: args.host, ...outputFor(io.terminal, args.metrics, (line) => io.out(line)) });
     io.out(`mcp-fleet dev: fleet "${spec.name}" from ${source}`);
     for (const pool of spec.pools) io.out(`  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${pool.discoveryOnly ? 'tools by discovery' : pool.tools.join(', ')})`);
     io.out(`MCP endpoint: ${gateway.mcpUrl}`);

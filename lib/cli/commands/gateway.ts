@@ -4,12 +4,20 @@ import { EXIT } from '../errors';
 import type { CliIo } from '../io';
 import { fleetFromPoolFlags, fleetFromSpec } from '../local-fleet';
 import { startLocalGateway } from '../local-gateway';
+import { outputFor } from '../request-log';
 import { loadSpecFile } from '../spec-file';
 
 /** Runs until `stop` resolves (the first SIGINT or SIGTERM), then closes the gateway. */
 export async function runGateway(args: GatewayArgs, io: CliIo, stop: Promise<NodeJS.Signals>): Promise<number> {
   const fleet = args.config ? fleetFromSpec(loadSpecFile(args.config), args.config, args.pools, 'gateway') : await fleetFromPoolFlags(args.pools);
-  const gateway = await startLocalGateway({ fleet, port: args.port, host: args.host, region: args.region, ...(args.redis ? { redisUrl: args.redis } : {}) });
+  const gateway = await startLocalGateway({
+    fleet,
+    port: args.port,
+    host: args.host,
+    region: args.region,
+    ...(args.redis ? { redisUrl: args.redis } : {}),
+    ...outputFor(io.terminal, args.metrics, (line) => io.out(line)),
+  });
   // One write, so a reader that sees the first line sees the pools too.
   io.out(
     [

@@ -9,6 +9,8 @@ import type { RejectionReason } from './metric-names';
 export function rejectionReasonOf(error: unknown): RejectionReason | undefined {
   if (error instanceof CircuitOpenError) return 'circuit-open';
   if (!(error instanceof GatewayError)) return undefined;
+  // 405 answers an SDK client's GET stream attempt (allowed by the transport spec): not a refusal.
+  if (error.status === 405) return undefined;
   if (error.status === 401) return 'unauthenticated';
   if (error.status === 403) return 'forbidden';
   if (error.status === 429) return 'rate-limited';

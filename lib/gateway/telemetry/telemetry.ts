@@ -42,6 +42,11 @@ export interface TelemetryOptions {
    */
   readonly flushIntervalMs?: number;
   /**
+   * Write EMF metric lines. The CLI turns them off on a terminal, where a person reads the output.
+   * @default true
+   */
+  readonly metrics?: boolean;
+  /**
    * Emit no metrics and no logs (tests that do not look at them).
    * @default false
    */
@@ -52,7 +57,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const disabled = options.disabled ?? false;
   const level = disabled ? 'SILENT' : options.logLevel;
   const log = createStructuredLogger({ fleet: options.fleet, ...(level ? { level } : {}) });
-  const metrics = new CallMetrics({ fleet: options.fleet, disabled });
+  const metrics = new CallMetrics({ fleet: options.fleet, disabled: disabled || options.metrics === false });
   const interval = options.flushIntervalMs ?? 0;
   const timer = interval > 0 ? setInterval(() => metrics.flush(), interval) : undefined;
   timer?.unref();

@@ -38,5 +38,7 @@ describe('rejectionReasonOf', () => {
     expect(rejectionReasonOf(new GatewayError(502, -32051, 'Pool unavailable'))).toBeUndefined();
     expect(rejectionReasonOf(new GatewayError(504, -32052, 'Pool timed out'))).toBeUndefined();
     expect(rejectionReasonOf(new TypeError('fetch failed'))).toBeUndefined();
+    // Every SDK session tries a GET stream once; the spec-allowed 405 is not a refusal.
+    expect(rejectionReasonOf(new GatewayError(405, -32000, 'Method not allowed: GET'))).toBeUndefined();
   });
 });

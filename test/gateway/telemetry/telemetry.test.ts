@@ -129,6 +129,20 @@ describe('telemetry EMF metrics (captured from stdout)', () => {
       output.restore();
     }
   });
+
+  test('GIVEN metrics turned off (the CLI on a terminal) WHEN used THEN no EMF is written but logs are', () => {
+    const output = captureOutput();
+    try {
+      const telemetry = createTelemetry({ fleet: 'agents', metrics: false });
+      telemetry.recordCall({ pool: 'github', tool: 'github_search', ok: true, ms: 1 });
+      telemetry.recordRejection('circuit-open');
+      telemetry.log.warn('still shown');
+      telemetry.close();
+      expect(output.json()).toEqual([expect.objectContaining({ message: 'still shown', level: 'WARN' })]);
+    } finally {
+      output.restore();
+    }
+  });
 });
 
 describe('telemetry logs', () => {
