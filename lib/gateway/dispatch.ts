@@ -47,8 +47,11 @@ export interface DispatcherOptions {
   readonly serverInfo: { readonly name: string; readonly version: string };
   /** @default - no gateway rate limits */
   readonly rateLimits?: RateLimitPolicy;
-  /** Throws 403 when the principal may not call the tool. @default - every tool allowed */
-  readonly authorizeTool?: (principal: Principal, tool: string) => void;
+  /**
+   * Throws 403 when the principal may not call the tool, named as the caller sent it (`tool`) and as
+   * the serving pool declares it (`declared`). @default - every tool allowed
+   */
+  readonly authorizeTool?: (principal: Principal, tool: string, declared: string) => void;
 }
 
 /**
@@ -61,13 +64,13 @@ function paramHeaders(headers: Readonly<Record<string, string>>): Record<string,
   return out;
 }
 
-/** Result fields that name the list of each aggregated method. */
-const LIST_METHODS: Readonly<Record<string, ListKind>> = {
-  'tools/list': 'tools',
-  'prompts/list': 'prompts',
-  'resources/list': 'resources',
-  'resources/templates/list': 'resourceTemplates',
-};
+/** Result fields that name the list of each aggregated method (a Map: `constructor` is no method). */
+const LIST_METHODS: ReadonlyMap<string, ListKind> = new Map([
+  ['tools/list', 'tools'],
+  ['prompts/list', 'prompts'],
+  ['resources/list', 'resources'],
+  ['resources/templates/list', 'resourceTemplates'],
+]);
 
 export class Dispatcher {
   /**
@@ -82,7 +85,7 @@ export class Dispatcher {
 
   /** Answers one JSON-RPC request. Throws `GatewayError` for errors the caller turns into answers. */
   async request(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
-    const kind = LIST_METHODS[message.method];
+    const kind = LIST_METHODS.get(message.method);
     if (kind) return this.list(message, kind, ctx);
     switch (message.method) {
       case 'ping':
@@ -129,8 +132,9 @@ export class Dispatcher {
   private async callTool(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
     const name = stringParam(message, 'name');
     const route = await this.routeTool(name, ctx);
-    // Scopes are written for the names pools declare (`github_*`), so check the declared name.
-    this.options.authorizeTool?.(ctx.principal, route.original);
+    // Scopes are written for the names pools declare (`github_*`); a prefixed or case-variant name
+    // the caller used must not dodge them, so both names are checked.
+    this.options.authorizeTool?.(ctx.principal, name, route.original);
     if (this.options.rateLimits?.enabled) await this.options.rateLimits.checkToolCall(ctx.principal, name);
     return this.routed(message, ctx, route);
   }

@@ -125,7 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     caller,
     targets,
     serverInfo,
-    authorizeTool: (principal, tool) => scopes.check(principal, tool),
+    authorizeTool: (principal, tool, declared) => scopes.check(principal, tool, declared),
     ...(options.rateLimiter ? { rateLimits: new RateLimitPolicy(spec, options.rateLimiter) } : {}),
   });
 

@@ -85,7 +85,7 @@ export type PatternScopes = { readonly scopes: readonly string[] } | { readonly 
  */
 export function requiredScopesFor(pattern: string, toolScopes: readonly ToolScopeSpec[]): PatternScopes {
   for (const entry of toolScopes) {
-    if (!patternsOverlap(entry.tools, pattern, true)) continue;
+    if (!patternsOverlap(entry.tools, pattern)) continue;
     if (!patternCovers(entry.tools, pattern)) {
       return { unresolvable: `toolScopes pattern "${entry.tools}" applies to only some tools matching "${pattern}"` };
     }

@@ -38,7 +38,7 @@ export const DEFAULTS = {
   },
   /** ECS caps the container stop timeout at 120 s on Fargate. */
   maxStopTimeoutSeconds: 120,
-  jwt: { principalClaim: 'sub', verifyAtLoadBalancer: true },
+  jwt: { principalClaim: 'sub', verifyAtLoadBalancer: true, maxTokenAgeSeconds: 86_400 },
   apiKeyHeader: 'x-api-key',
   agentHeader: 'x-mcp-agent-id',
   wafWindow: { requests: 3000, windowSeconds: 300 },
@@ -58,6 +58,7 @@ export const DEFAULTS = {
     breakerFailureThreshold: 5,
     breakerResetMs: 30_000,
     maxBodyBytes: 1_000_000,
+    allowUndeclaredTools: false,
   },
   observability: {
     p99LatencyMs: 5000,
@@ -163,6 +164,7 @@ export function resolveFleetSpec(spec: FleetSpec): ResolvedFleetSpec {
               jwksUri: jwt.jwksUri ?? `${jwt.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
               principalClaim: jwt.principalClaim ?? DEFAULTS.jwt.principalClaim,
               verifyAtLoadBalancer: jwt.verifyAtLoadBalancer ?? DEFAULTS.jwt.verifyAtLoadBalancer,
+              maxTokenAgeSeconds: jwt.maxTokenAgeSeconds ?? DEFAULTS.jwt.maxTokenAgeSeconds,
             },
           }
         : {}),

@@ -149,10 +149,18 @@ export interface JwtAuthSpec {
    */
   readonly principalClaim?: string;
   /**
-   * Also verify the JWT at the load balancer for requests it routes straight to pools.
+   * Also verify the JWT at the load balancer for requests it routes straight to pools. Off, the
+   * load balancer has no check of its own, so no request goes straight to a pool: every request
+   * goes through the gateway.
    * @default true
    */
   readonly verifyAtLoadBalancer?: boolean;
+  /**
+   * Oldest token the gateway accepts, in seconds since its `iat`; a token without `iat` must expire
+   * within this time. Tokens issued in the future (beyond a 5 s clock leeway) are refused too.
+   * @default 86400 (24 hours)
+   */
+  readonly maxTokenAgeSeconds?: number;
 }
 
 /** API keys, kept hashed in a secret the gateway reads at start. */
@@ -277,6 +285,15 @@ export interface GatewaySpec {
   readonly breakerResetMs?: number;
   /** Largest accepted request body. @default 1000000 (the ALB→Lambda limit is 1 MB) */
   readonly maxBodyBytes?: number;
+  /**
+   * Serve tools that a pool lists although they match none of the pool's `tools` patterns. Off, the
+   * gateway leaves such tools out of `tools/list` and refuses to route them (with a warning in the
+   * log): the spec's patterns are what the load balancer, the overlap check and `auth.toolScopes`
+   * reason about, so a tool outside them would escape all three. `discoveryOnly` pools are exempt
+   * (their tools are whatever they list).
+   * @default false
+   */
+  readonly allowUndeclaredTools?: boolean;
 }
 
 export interface ObservabilitySpec {

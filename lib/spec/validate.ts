@@ -102,6 +102,7 @@ const fleetSchema = z.strictObject({
           jwksUri: z.optional(httpsUrl),
           principalClaim: z.optional(z.string().check(z.minLength(1))),
           verifyAtLoadBalancer: z.optional(z.boolean()),
+          maxTokenAgeSeconds: z.optional(int(60, 30 * 86400)),
         }),
       ),
       apiKeys: z.optional(z.strictObject({ secretName: z.string().check(z.regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')), header: z.optional(header) })),
@@ -135,6 +136,7 @@ const fleetSchema = z.strictObject({
       breakerFailureThreshold: z.optional(int(1, 1000)),
       breakerResetMs: z.optional(int(100, 3_600_000)),
       maxBodyBytes: z.optional(int(1024, 100_000_000)),
+      allowUndeclaredTools: z.optional(z.boolean()),
     }),
   ),
   observability: z.optional(
@@ -213,7 +215,7 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
       const pa = owners[a]!;
       const pb = owners[b]!;
       pb.pool.tools.forEach((tb, jb) => {
-        const hit = pa.pool.tools.find((ta) => patternsOverlap(ta, tb, true));
+        const hit = pa.pool.tools.find((ta) => patternsOverlap(ta, tb));
         if (hit !== undefined) {
           add(`pools[${pb.index}].tools[${jb}]`, `"${tb}" overlaps "${hit}" of pool "${pa.pool.name}" (pools[${pa.index}]); every tool must have exactly one owning pool`);
         }

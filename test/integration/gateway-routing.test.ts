@@ -38,7 +38,8 @@ describe('gateway aggregation and routing', () => {
   });
 
   async function gatewayFor(pools: PoolSpec[], urls: Record<string, string>): Promise<RunningGateway> {
-    const g = await startGateway({ name: 'routing', pools }, urls);
+    // These pools list tools outside their patterns on purpose (collisions need them): opt in.
+    const g = await startGateway({ name: 'routing', pools, gateway: { allowUndeclaredTools: true } }, urls);
     running.push(g);
     return g;
   }
@@ -110,7 +111,7 @@ describe('gateway aggregation and routing', () => {
     const port = await deadPort();
     const warnings: Array<Record<string, unknown>> = [];
     const g = await startGateway(
-      { name: 'routing', pools: [...twoPools(), pool('gone', ['gone_*'])] },
+      { name: 'routing', pools: [...twoPools(), pool('gone', ['gone_*'])], gateway: { allowUndeclaredTools: true } },
       { alpha: alpha.url, beta: beta.url, gone: `http://127.0.0.1:${port}/mcp` },
       { logger: { info: () => undefined, error: () => undefined, warn: (message, fields) => void warnings.push({ message, ...fields }) } },
     );

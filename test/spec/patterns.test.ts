@@ -25,8 +25,10 @@ describe('tool patterns', () => {
     expect(patternsOverlap(b, a)).toBe(expected);
   });
 
-  test('case matters only when asked to ignore it (as the ALB does)', () => {
-    expect(patternsOverlap('GitHub_*', 'github_x')).toBe(false);
-    expect(patternsOverlap('GitHub_*', 'github_x', true)).toBe(true);
+  test('one rule everywhere: case never matters, as the ALB compares Mcp-Name', () => {
+    expect(matchesPattern('Echo_Admin', 'echo_*')).toBe(true);
+    expect(matchesPattern('ECHO_ADMIN', 'echo_admin')).toBe(true);
+    expect(matchesPattern('echo_admin', 'ECHO_*')).toBe(true);
+    expect(patternsOverlap('GitHub_*', 'github_x')).toBe(true);
   });
 });

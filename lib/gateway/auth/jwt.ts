@@ -10,7 +10,10 @@ import type { JwtAuthSpec } from '../../spec';
 import { GatewayError } from '../errors';
 import type { GatewayRequest } from '../http';
 import type { Authenticator, Principal } from '../ports';
+import { DEFAULTS } from '../../spec/defaults';
 import { AUTH_ERROR_CODE, unauthorized } from './challenge';
+
+const DEFAULT_MAX_TOKEN_AGE_SECONDS = DEFAULTS.jwt.maxTokenAgeSeconds;
 
 /** Signature algorithms whose verification key is public: a JWKS can never hold a shared secret. */
 export const ASYMMETRIC_ALGORITHMS: readonly JWSAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -49,7 +52,7 @@ export class JwtAuthenticator implements Authenticator {
   private readonly clockTolerance: number;
 
   constructor(
-    private readonly spec: Required<Pick<JwtAuthSpec, 'issuer' | 'audience' | 'jwksUri' | 'principalClaim'>>,
+    private readonly spec: Required<Pick<JwtAuthSpec, 'issuer' | 'audience' | 'jwksUri' | 'principalClaim'>> & Pick<JwtAuthSpec, 'maxTokenAgeSeconds'>,
     private readonly options: JwtAuthenticatorOptions,
   ) {
     const algorithms = options.algorithms ?? ASYMMETRIC_ALGORITHMS;
@@ -77,6 +80,12 @@ export class JwtAuthenticator implements Authenticator {
         throw new JwksUnavailableError(`cannot fetch the issuer's keys from ${this.spec.jwksUri}: ${(error as Error).message}`, { cause: error });
       }
     };
+  }
+
+  private checkAge(payload: JWTPayload): void {
+    const maxAge = this.spec.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
+    const problem = tokenAgeProblem(payload, maxAge, this.clockTolerance, Math.floor(Date.now() / 1000));
+    if (problem) throw unauthorized(problem, { tokenGiven: true, resourceMetadataUrl: this.options.resourceMetadataUrl });
   }
 
   async authenticate(request: GatewayRequest): Promise<Principal> {
@@ -111,12 +120,30 @@ export class JwtAuthenticator implements Authenticator {
       }
       throw error;
     }
+    this.checkAge(payload);
     const id = payload[this.spec.principalClaim];
     if (typeof id !== 'string' || id === '') {
       throw unauthorized(`the token has no "${this.spec.principalClaim}" claim naming the caller`, { tokenGiven: true, resourceMetadataUrl: this.options.resourceMetadataUrl });
     }
     return { id, scopes: scopesOf(payload), method: 'jwt' };
   }
+}
+
+/**
+ * Bounds how old a token may be (`auth.jwt.maxTokenAgeSeconds`) and refuses one issued in the
+ * future: a stolen long-lived token, or one minted with a skewed clock to outlive its rotation.
+ */
+function tokenAgeProblem(payload: JWTPayload, maxAgeSeconds: number, toleranceSeconds: number, nowSeconds: number): string | undefined {
+  const { iat, exp } = payload;
+  if (iat !== undefined) {
+    if (typeof iat !== 'number' || !Number.isFinite(iat)) return 'the token\'s "iat" claim is not a number';
+    if (iat > nowSeconds + toleranceSeconds) return 'the token is issued in the future ("iat" is ahead of the clock)';
+    if (nowSeconds - iat > maxAgeSeconds + toleranceSeconds) return `the token is older than ${maxAgeSeconds} s ("iat")`;
+    return undefined;
+  }
+  // Without `iat` the age is unknown: bound the remaining lifetime instead.
+  if (typeof exp === 'number' && exp - nowSeconds > maxAgeSeconds + toleranceSeconds) return `the token has no "iat" and stays valid for more than ${maxAgeSeconds} s`;
+  return undefined;
 }
 
 /** Scopes from `scope` ("a b c", RFC 9068) or `scp` (an array as Okta issues it, or "a b" as Entra ID does). */

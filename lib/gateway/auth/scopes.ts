@@ -1,5 +1,8 @@
 /**
- * Per-tool scopes from `auth.toolScopes`: the first entry whose pattern matches the tool decides.
+ * Per-tool scopes from `auth.toolScopes`: the first entry whose pattern matches the tool decides
+ * (matching ignores case, as everywhere in the fleet). A tool is checked under the name the caller
+ * used AND the name the serving pool declares: a collision-prefixed name (`slack__github_x`) or a
+ * case variant cannot dodge an entry written for either.
  * A caller missing any of them gets 403 with an `insufficient_scope` challenge that lists every scope
  * the tool needs (the MCP authorization spec: all of them in one challenge, not one at a time).
  */
@@ -22,9 +25,12 @@ export class ScopePolicy {
     } = {},
   ) {}
 
-  /** Throws 403 unless `principal` holds every scope `tool` requires. */
-  check(principal: Principal, tool: string): void {
-    const required = requiredScopes(this.toolScopes, tool);
+  /**
+   * Throws 403 unless `principal` holds every scope `tool` requires.
+   * @param declared the name the serving pool declares, when it differs from `tool` (the exposed name).
+   */
+  check(principal: Principal, tool: string, declared: string = tool): void {
+    const required = [...new Set([...requiredScopes(this.toolScopes, tool), ...requiredScopes(this.toolScopes, declared)])];
     const missing = required.filter((scope) => !principal.scopes.includes(scope));
     if (missing.length === 0) return;
     const description = `tool "${tool}" requires scope${required.length === 1 ? '' : 's'} ${required.join(' ')}`;

@@ -58,13 +58,44 @@ export function isNotification(message: JsonRpcMessage): message is JsonRpcNotif
   return 'method' in message && !('id' in message);
 }
 
-/** Parses a request body: one message or an array (batch). Throws 400/-32700 on bad JSON. */
+/**
+ * Deepest nesting of arrays and objects accepted in a request body. `JSON.parse` copes with any
+ * depth, but re-encoding (`JSON.stringify`, schema checks) recurses and overflows the stack: a
+ * 100 000-deep body would be a 500. No MCP message needs more than a few dozen levels.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `text` nests arrays/objects deeper than `max` (brackets inside strings do not count). */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  // Reaching depth max+1 takes max+1 opening brackets: short bodies cannot.
+  if (text.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** Parses a request body: one message or an array (batch). Throws 400/-32700 on bad JSON or too deep nesting. */
 export function parseBody(body: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (cause) {
     throw new GatewayError(400, RPC.parseError, `Parse error: the request body is not valid JSON (${(cause as Error).message})`);
   }
+  if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+    throw new GatewayError(400, RPC.invalidRequest, `Invalid Request: the request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return value;
 }
 
 /**

@@ -46,12 +46,17 @@ export const META = {
   serverInfo: 'io.modelcontextprotocol/serverInfo',
 } as const;
 
-/** Methods whose `Mcp-Name` header mirrors a body field (SEP-2243), and which field. */
-export const NAME_HEADER_SOURCE: Readonly<Record<string, string>> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-};
+/**
+ * Methods whose `Mcp-Name` header mirrors a body field (SEP-2243), and which field. No prototype:
+ * a client-chosen method such as `constructor` or `__proto__` must look up nothing.
+ */
+export const NAME_HEADER_SOURCE: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, {
+    'tools/call': 'name',
+    'prompts/get': 'name',
+    'resources/read': 'uri',
+  }),
+);
 
 /** Whether a revision allows JSON-RPC batches (2025-03-26 did; 2025-06-18 removed them). */
 export function allowsBatches(version: string): boolean {

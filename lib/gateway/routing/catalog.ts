@@ -7,6 +7,7 @@
  * line; its last known names stay reserved so that its absence never renames another pool's tools.
  */
 import type { ResolvedFleetSpec } from '../../spec/defaults';
+import { matchesAnyPattern } from '../../spec/patterns';
 import type { PoolCaller, PoolTarget } from '../backend/pool-caller';
 import { resultIn } from '../backend/response';
 import type { JsonRpcRequest } from '../protocol/jsonrpc';
@@ -193,7 +194,7 @@ export class Catalog {
         cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
         if (cursor === undefined) break;
       }
-      this.store(key, { items, fetchedAt: this.now(), ok: true });
+      this.store(key, { items: kind === 'tools' ? this.declaredOnly(target, items) : items, fetchedAt: this.now(), ok: true });
     } catch (error) {
       // A pool without this feature answers method-not-found: an empty list, not an outage.
       if ((error as { code?: number }).code === -32601) {
@@ -203,6 +204,22 @@ export class Catalog {
       this.options.log('warn', 'pool left out of list', { pool, list: LIST_KINDS[kind].method, error: (error as Error).message });
       this.store(key, { items: previous?.items ?? [], fetchedAt: this.now(), ok: false });
     }
+  }
+
+  /**
+   * The tools a pool may serve under `gateway.allowUndeclaredTools`: those its spec patterns cover
+   * (all, for a discovery-only pool or when allowed). The rest never enter the catalog, so they are
+   * neither listed nor routed; each listing that drops some says so in the log.
+   */
+  private declaredOnly(target: PoolTarget, items: Item[]): Item[] {
+    const { pool } = target;
+    if (pool.discoveryOnly || this.options.spec.gateway.allowUndeclaredTools) return items;
+    const kept = items.filter((item) => typeof item.name === 'string' && matchesAnyPattern(item.name, pool.tools));
+    if (kept.length < items.length) {
+      const dropped = items.filter((item) => !kept.includes(item)).map((item) => String(item.name));
+      this.options.log('warn', 'pool lists tools outside its patterns; not served (gateway.allowUndeclaredTools is off)', { pool: pool.name, patterns: pool.tools, tools: dropped });
+    }
+    return kept;
   }
 
   /** Learns a pool's capabilities: `server/discover` for 2026 pools, `initialize` for 2025 ones. */

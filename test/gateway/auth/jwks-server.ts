@@ -9,7 +9,8 @@ export interface Issuer {
   /** Requests served, for cache assertions. */
   readonly hits: () => number;
   /** Signs `claims` with the issuer's key `kid` (default the ES256 one). */
-  sign(claims: JWTPayload, options?: { kid?: 'es' | 'rs'; expiresIn?: string | number; key?: CryptoKey; alg?: string }): Promise<string>;
+  /** `issuedAt`: epoch seconds for `iat`, or null for a token without `iat` (default now). */
+  sign(claims: JWTPayload, options?: { kid?: 'es' | 'rs'; expiresIn?: string | number; key?: CryptoKey; alg?: string; issuedAt?: number | null }): Promise<string>;
   /** Make the JWKS endpoint answer 500 from now on. */
   breakEndpoint(): void;
   close(): Promise<void>;
@@ -38,11 +39,9 @@ export async function startIssuer(): Promise<Issuer> {
     async sign(claims, options = {}) {
       const kid = options.kid ?? 'es';
       const key = options.key ?? (kid === 'es' ? es.privateKey : rs.privateKey);
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: options.alg ?? (kid === 'es' ? 'ES256' : 'RS256'), kid })
-        .setIssuedAt()
-        .setExpirationTime(options.expiresIn ?? '5m')
-        .sign(key);
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: options.alg ?? (kid === 'es' ? 'ES256' : 'RS256'), kid });
+      if (options.issuedAt !== null) jwt.setIssuedAt(options.issuedAt);
+      return jwt.setExpirationTime(options.expiresIn ?? '5m').sign(key);
     },
     breakEndpoint: () => (broken = true),
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -47,6 +47,42 @@ describe('JwtAuthenticator (real JWKS over http on loopback)', () => {
     expect((await refusal(byEmail.authenticate(request(`Bearer ${without}`)))).message).toBe('Unauthorized: the token has no "email" claim naming the caller');
   });
 
+  describe('token age (auth.jwt.maxTokenAgeSeconds, 5 s leeway)', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    let aged: JwtAuthenticator;
+    beforeAll(() => {
+      aged = new JwtAuthenticator({ issuer: issuer.issuer, audience: ['mcp-fleet'], jwksUri: issuer.jwksUri, principalClaim: 'sub', maxTokenAgeSeconds: 3600 }, { resourceMetadataUrl: METADATA });
+    });
+    const claims = () => ({ iss: issuer.issuer, aud: 'mcp-fleet', sub: 'agent-7' });
+
+    test('GIVEN a token issued in the future WHEN authenticated THEN 401 saying so', async () => {
+      const token = await issuer.sign(claims(), { issuedAt: now() + 600, expiresIn: now() + 1200 });
+      const error = await refusal(aged.authenticate(request(`Bearer ${token}`)));
+      expect(error.status).toBe(401);
+      expect(error.message).toBe('Unauthorized: the token is issued in the future ("iat" is ahead of the clock)');
+      // Within the leeway it is fine.
+      const skewed = await issuer.sign(claims(), { issuedAt: now() + 3 });
+      await expect(aged.authenticate(request(`Bearer ${skewed}`))).resolves.toMatchObject({ id: 'agent-7' });
+    });
+
+    test('GIVEN an unexpired token older than the maximum age WHEN authenticated THEN 401', async () => {
+      const token = await issuer.sign(claims(), { issuedAt: now() - 7200, expiresIn: now() + 600 });
+      expect((await refusal(aged.authenticate(request(`Bearer ${token}`)))).message).toBe('Unauthorized: the token is older than 3600 s ("iat")');
+    });
+
+    test('GIVEN a token without iat WHEN it stays valid longer than the maximum age THEN 401; a short-lived one passes', async () => {
+      const long = await issuer.sign(claims(), { issuedAt: null, expiresIn: now() + 7200 });
+      expect((await refusal(aged.authenticate(request(`Bearer ${long}`)))).message).toContain('has no "iat" and stays valid for more than 3600 s');
+      const short = await issuer.sign(claims(), { issuedAt: null, expiresIn: now() + 600 });
+      await expect(aged.authenticate(request(`Bearer ${short}`))).resolves.toMatchObject({ id: 'agent-7' });
+    });
+
+    test('GIVEN no maxTokenAgeSeconds WHEN a day-old token arrives THEN the 24 h default refuses it', async () => {
+      const token = await issuer.sign(claims(), { issuedAt: now() - 90_000, expiresIn: now() + 600 });
+      expect((await refusal(auth.authenticate(request(`Bearer ${token}`)))).message).toContain('older than 86400 s');
+    });
+  });
+
   test('GIVEN no Authorization header WHEN authenticated THEN 401 with a challenge that points at the metadata and has no error code', async () => {
     const error = await refusal(auth.authenticate(request()));
     expect(error.status).toBe(401);

@@ -1,0 +1,118 @@
+/**
+ * Authorization attacks against a real gateway (JWTs from a real JWKS, real SDK clients, real pools):
+ * a case variant of a scoped tool, tools a pool lists outside its patterns, prototype method names
+ * and deeply nested JSON.
+ */
+import { JwtAuthenticator } from '../../lib/gateway/auth';
+import type { FleetSpec } from '../../lib/spec/types';
+import { startIssuer, type Issuer } from '../gateway/auth/jwks-server';
+import { answerOf, connectV2 } from '../support/clients';
+import { JSON_HEADERS, modernRequest, post, startGateway, type RunningGateway } from '../support/harness';
+import { startV2Pool, type TestPool } from '../support/pools';
+
+const AUDIENCE = 'https://mcp.example.com/mcp';
+
+describe('security: one matching rule for routing and authorization', () => {
+  let issuer: Issuer;
+  let echo: TestPool;
+  const running: RunningGateway[] = [];
+
+  const spec = (extra: Partial<FleetSpec> = {}): FleetSpec => ({
+    name: 'sec-scopes',
+    pools: [{ name: 'echo', image: 'x', tools: ['echo_*'] }],
+    auth: { jwt: { issuer: 'https://issuer.example.com', audience: [AUDIENCE] }, toolScopes: [{ tools: 'echo_*', scopes: ['echo:admin'] }] },
+    ...extra,
+  });
+
+  async function gateway(extra: Partial<FleetSpec> = {}): Promise<RunningGateway> {
+    const authenticator = new JwtAuthenticator({ issuer: issuer.issuer, audience: [AUDIENCE], jwksUri: issuer.jwksUri, principalClaim: 'sub' }, { resourceMetadataUrl: `${AUDIENCE}/meta` });
+    const g = await startGateway(spec(extra), { echo: echo.url }, { authenticator });
+    running.push(g);
+    return g;
+  }
+  const token = (scope: string) => issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'mallory', scope });
+
+  beforeAll(async () => {
+    issuer = await startIssuer();
+    // The pool declares a mixed-case admin tool and one tool outside the spec's patterns.
+    echo = await startV2Pool({ name: 'echo', tools: ['echo_public', 'Echo_Admin', 'shell_exec'] });
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((g) => g.close()));
+    await echo.close();
+    await issuer.close();
+  });
+
+  it('GIVEN toolScopes echo_* WHEN a caller without the scope calls the pool-declared "Echo_Admin" (and "ECHO_ADMIN") THEN 403, and with the scope it runs', async () => {
+    const g = await gateway();
+    const mallory = await connectV2(g.mcpUrl, { authorization: `Bearer ${await token('other')}` });
+    for (const name of ['Echo_Admin', 'ECHO_ADMIN', 'echo_public']) {
+      await expect(mallory.callTool({ name, arguments: {} })).rejects.toThrow(/Insufficient scope: required "echo:admin"/);
+    }
+    // The raw HTTP answer: 403 with the insufficient_scope challenge.
+    const raw = modernRequest('tools/call', { name: 'Echo_Admin', arguments: {} });
+    const res = await post(g.mcpUrl, raw.body, { ...raw.headers, authorization: `Bearer ${await token('other')}` });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toContain('insufficient_scope');
+
+    const admin = await connectV2(g.mcpUrl, { authorization: `Bearer ${await token('echo:admin')}` });
+    expect(answerOf(await admin.callTool({ name: 'Echo_Admin', arguments: {} }))).toMatchObject({ pool: 'echo', tool: 'Echo_Admin' });
+    await mallory.close();
+    await admin.close();
+  });
+
+  it('GIVEN a pool that lists a tool outside its patterns WHEN listed or called THEN it is hidden and refused by default', async () => {
+    const g = await gateway();
+    const admin = await connectV2(g.mcpUrl, { authorization: `Bearer ${await token('echo:admin')}` });
+    expect((await admin.listTools()).tools.map((t) => t.name)).toEqual(['echo_public', 'Echo_Admin']);
+    await expect(admin.callTool({ name: 'shell_exec', arguments: {} })).rejects.toThrow(/Unknown tool: shell_exec/);
+    await admin.close();
+  });
+
+  it('GIVEN gateway.allowUndeclaredTools WHEN listed or called THEN the opt-in serves it', async () => {
+    const g = await gateway({ gateway: { allowUndeclaredTools: true } });
+    const admin = await connectV2(g.mcpUrl, { authorization: `Bearer ${await token('echo:admin')}` });
+    expect((await admin.listTools()).tools.map((t) => t.name)).toContain('shell_exec');
+    expect(answerOf(await admin.callTool({ name: 'shell_exec', arguments: {} }))).toMatchObject({ pool: 'echo', tool: 'shell_exec' });
+    await admin.close();
+  });
+});
+
+describe('security: hostile JSON-RPC input answers 4xx, never 500', () => {
+  let pool: TestPool;
+  let g: RunningGateway;
+
+  beforeAll(async () => {
+    pool = await startV2Pool({ name: 'github', tools: ['github_search'] });
+    g = await startGateway({ name: 'sec-input', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }] }, { github: pool.url });
+  });
+  afterAll(async () => {
+    await g.close();
+    await pool.close();
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('GIVEN method "%s" WHEN posted (2026 era) THEN -32601 method not found', async (method) => {
+    const raw = modernRequest(method);
+    const res = await post(g.mcpUrl, raw.body, raw.headers);
+    expect(res.status).toBe(200);
+    expect(res.json.error).toMatchObject({ code: -32601, message: `Method not found: ${method}` });
+  });
+
+  it('GIVEN arguments nested 100 000 deep WHEN posted THEN 400 -32600 naming the depth limit', async () => {
+    const raw = modernRequest('tools/call', { name: 'github_search', arguments: {} });
+    const body = JSON.stringify(raw.body).replace('"arguments":{}', `"arguments":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    const res = await post(g.mcpUrl, body, raw.headers);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ code: -32600, message: expect.stringContaining('deeper than 64 levels') });
+    // Brackets inside strings are data, not nesting.
+    const text = modernRequest('tools/call', { name: 'github_search', arguments: { text: '['.repeat(1000) } });
+    expect((await post(g.mcpUrl, text.body, text.headers)).status).toBe(200);
+  });
+
+  it('GIVEN a 2025-era session WHEN a prototype method is sent THEN -32601 too', async () => {
+    const init = await post(g.mcpUrl, { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+    const sessionId = init.headers.get('mcp-session-id')!;
+    const res = await post(g.mcpUrl, { jsonrpc: '2.0', id: 1, method: '__proto__' }, { ...JSON_HEADERS, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' });
+    expect(res.json.error).toMatchObject({ code: -32601 });
+  });
+});
