@@ -21,6 +21,8 @@ export interface GatewayArgs {
   readonly region: string;
   /** `--metrics`: EMF lines on stdout even on a terminal. */
   readonly metrics: boolean;
+  /** Read the fleet, store and secrets from the `GATEWAY_ENV` variables (how the gateway service runs). */
+  readonly fromEnv?: true;
 }
 
 export interface DevArgs {
@@ -128,8 +130,13 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
 
   switch (command) {
     case 'gateway': {
-      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, region: { type: 'string' } });
+      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, region: { type: 'string' }, 'from-env': { type: 'boolean' } });
       if (values.help) return { command: 'help', topic: command };
+      if (values['from-env']) {
+        const clash = (['config', 'pool', 'redis', 'region'] as const).filter((flag) => values[flag] !== undefined);
+        if (clash.length > 0) throw new UsageError(`--from-env takes the fleet from the environment; drop ${clash.map((f) => `--${f}`).join(', ')}`, command);
+        return { command, port: parsePort(values.port, undefined, command), host: parseHost(values.host, command), pools: [], region: 'local', metrics: values.metrics ?? false, fromEnv: true };
+      }
       const region = values.region ?? 'local';
       if (!REGION_RE.test(region)) throw new UsageError(`--region must be 1-32 lower-case letters, digits and dashes (got "${region}")`, command);
       const pools = parsePoolFlags(values.pool, command);

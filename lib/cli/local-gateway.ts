@@ -16,7 +16,7 @@ import { MemoryRateLimiter } from '../gateway/resilience/memory-rate-limiter';
 import { RedisRateLimiter } from '../gateway/resilience/redis-rate-limiter';
 import { MemorySessionStore, RedisSessionStore } from '../gateway/session';
 import { createTelemetry } from '../gateway/telemetry';
-import type { ResolvedFleetSpec } from '../spec';
+import { GATEWAY_ENV, type ResolvedFleetSpec } from '../spec';
 import { CliError } from './errors';
 import type { LocalFleet } from './local-fleet';
 import { createRequestLog } from './request-log';
@@ -54,6 +54,20 @@ export interface LocalGatewayOptions {
    * @default - no request log
    */
   readonly requestLog?: (line: string) => void;
+  /**
+   * Public base URL of the gateway (RFC 9728 metadata, 401 challenges), e.g. `https://mcp.example.com`.
+   * @default - `http://<host>:<port>` (none with port 0)
+   */
+  readonly publicUrl?: string;
+  /** AUTH token of the session store, when `redisUrl` carries no password. @default - none */
+  readonly redisAuthToken?: string;
+  /** HMAC key that signs the caller identity sent to pools. @default - no identity header */
+  readonly identityKey?: string;
+  /**
+   * The `auth.apiKeys` document itself (`{"keys":[...]}`).
+   * @default - read from the file named by `MCP_FLEET_API_KEYS_FILE`
+   */
+  readonly apiKeysDocument?: string;
 }
 
 export interface LocalGateway {
@@ -67,14 +81,20 @@ export interface LocalGateway {
   close(): Promise<void>;
 }
 
-function authenticatorFor(spec: ResolvedFleetSpec, publicBase: string | undefined): Authenticator | undefined {
+function authenticatorFor(spec: ResolvedFleetSpec, publicBase: string | undefined, apiKeysDocument: string | undefined): Authenticator | undefined {
   const { auth } = spec;
   if (!auth.jwt && !auth.apiKeys) return undefined;
   if (auth.jwt && !publicBase) {
     throw new CliError('the spec uses auth.jwt, whose 401 challenge names the gateway URL: give a fixed --port (not 0)');
   }
   let apiKeys;
-  if (auth.apiKeys) {
+  if (auth.apiKeys && apiKeysDocument !== undefined) {
+    try {
+      apiKeys = parseApiKeysDocument(apiKeysDocument, GATEWAY_ENV.apiKeys);
+    } catch (error) {
+      throw new CliError((error as Error).message, { cause: error });
+    }
+  } else if (auth.apiKeys) {
     const file = process.env[API_KEYS_FILE_ENV];
     if (!file) throw new CliError(`the spec uses auth.apiKeys (secret "${auth.apiKeys.secretName}"); locally, set ${API_KEYS_FILE_ENV} to a JSON file with the same {"keys":[...]} document`);
     try {
@@ -89,8 +109,8 @@ function authenticatorFor(spec: ResolvedFleetSpec, publicBase: string | undefine
   });
 }
 
-async function connectRedis(url: string): Promise<Redis> {
-  const client = createRedisClient(url);
+async function connectRedis(url: string, authToken: string | undefined): Promise<Redis> {
+  const client = createRedisClient(url, authToken !== undefined ? { authToken } : {});
   try {
     // Commands fail at once until the connection is ready (no offline queue), so wait for it first.
     if (client.status !== 'ready') await once(client, 'ready');
@@ -107,10 +127,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const { spec, poolUrls } = options.fleet;
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'local';
-  const publicBase = options.port === 0 ? undefined : `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
-  const authenticator = authenticatorFor(spec, publicBase);
+  const publicBase = options.publicUrl ?? (options.port === 0 ? undefined : `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`);
+  const authenticator = authenticatorFor(spec, publicBase, options.apiKeysDocument);
 
-  const redis = options.redisUrl ? await connectRedis(options.redisUrl) : undefined;
+  const redis = options.redisUrl ? await connectRedis(options.redisUrl, options.redisAuthToken) : undefined;
   const sessionStore: SessionStore = redis ? new RedisSessionStore({ client: redis, fleet: spec.name, region }) : new MemorySessionStore();
   const limited = spec.rateLimits.perAgent.toolCalls !== undefined || spec.rateLimits.perTool.toolCalls !== undefined;
   // The Lambda's key layout: buckets are per fleet and region.
@@ -131,6 +151,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     ...(rateLimiter ? { rateLimiter } : {}),
     ...(authenticator ? { authenticator } : {}),
     ...(publicBase ? { publicUrl: publicBase } : {}),
+    ...(options.identityKey !== undefined ? { identityKey: new TextEncoder().encode(options.identityKey) } : {}),
   });
   const gateway = requestLog ? requestLog.wrap(core) : core;
   let server;

@@ -11,6 +11,7 @@ Commands:
 Run "mcp-fleet <command> --help" for a command's options, "mcp-fleet --version" for the version.`,
   gateway: `Usage: mcp-fleet gateway --port N [--host 127.0.0.1] [--config fleet.json] [--pool NAME=URL ...]
                          [--redis URL] [--region R] [--metrics]
+       mcp-fleet gateway --port N --host H --from-env [--metrics]
 
 Serves the gateway at the spec's MCP path (default /mcp) and /health.
   --port N          TCP port (0 picks a free one)
@@ -21,6 +22,8 @@ Serves the gateway at the spec's MCP path (default /mcp) and /health.
   --redis URL       redis:// or rediss:// session store shared by gateway instances
                     (default: in-memory, this process only)
   --region R        region name in session ids and store keys (default local)
+  --from-env        take the spec, pool URLs, store, region, public URL and secrets from the
+                    MCP_FLEET_* environment the IaC gives the gateway service (see README)
   --metrics         write EMF metric lines on a terminal too (elsewhere they are always written)
 
 On a terminal, each request is logged as one line (time, method, tool, pools, status, ms).

@@ -7,13 +7,13 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { GATEWAY_ENV } from '../spec/gateway-env';
-import { parseFleetSpec } from '../spec/validate';
 import { albResultFor, requestFromAlbEvent } from './adapters/alb-lambda';
 import { createRedisClient } from './adapters/redis';
 import { parseApiKeysDocument } from './auth/api-keys';
 import { createAuthenticator } from './auth/composite';
 import { protectedResourceMetadataUrl, canonicalResourceUrl } from './auth/protected-resource';
 import { GatewayError } from './errors';
+import { readGatewayEnvironment, type Environment } from './environment';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway';
 import { RPC, errorResponse } from './protocol/jsonrpc';
 import { MemoryRateLimiter } from './resilience/memory-rate-limiter';
@@ -21,7 +21,7 @@ import { RedisRateLimiter } from './resilience/redis-rate-limiter';
 import { RedisSessionStore } from './session/redis-store';
 import { createTelemetry, type Telemetry } from './telemetry/telemetry';
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type { Environment } from './environment';
 
 /** Reads a secret's string value. */
 export type SecretReader = (arn: string) => Promise<string>;
@@ -42,34 +42,13 @@ function secretsManagerReader(): SecretReader {
   };
 }
 
-function required(env: Environment, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new Error(`gateway environment: ${name} is not set`);
-  return value;
-}
-
-function parseJson(env: Environment, name: string): unknown {
-  try {
-    return JSON.parse(required(env, name));
-  } catch (cause) {
-    if (cause instanceof SyntaxError) throw new Error(`gateway environment: ${name} is not valid JSON (${cause.message})`);
-    throw cause;
-  }
-}
-
 /** Builds the gateway from `GATEWAY_ENV` variables; every missing or malformed input is named. */
 export async function createGatewayFromEnvironment(
   env: Environment,
   readSecret: SecretReader = secretsManagerReader(),
   telemetry?: Telemetry,
 ): Promise<Gateway> {
-  const spec = parseFleetSpec(parseJson(env, GATEWAY_ENV.spec), GATEWAY_ENV.spec);
-  const poolUrls = parseJson(env, GATEWAY_ENV.poolUrls);
-  if (typeof poolUrls !== 'object' || poolUrls === null || Array.isArray(poolUrls) || !Object.values(poolUrls).every((v) => typeof v === 'string')) {
-    throw new Error(`gateway environment: ${GATEWAY_ENV.poolUrls} must be a JSON object of pool name → URL`);
-  }
-  const region = env[GATEWAY_ENV.region] ?? env.AWS_REGION ?? 'local';
-  const publicUrl = env[GATEWAY_ENV.publicUrl];
+  const { spec, poolUrls, region, publicUrl, redisUrl } = readGatewayEnvironment(env);
   const secret = (name: string) => {
     const arn = env[name];
     return arn ? readSecret(arn) : Promise.resolve(undefined);
@@ -83,7 +62,7 @@ export async function createGatewayFromEnvironment(
   const resourceUrl = publicUrl ? canonicalResourceUrl(publicUrl, spec.mcpPath) : undefined;
   const options: { -readonly [K in keyof GatewayOptions]: GatewayOptions[K] } = {
     spec,
-    poolUrls: poolUrls as Record<string, string>,
+    poolUrls,
     region,
     authenticator: createAuthenticator(spec.auth, {
       ...(resourceUrl ? { resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl) } : {}),
@@ -93,7 +72,6 @@ export async function createGatewayFromEnvironment(
     ...(identity !== undefined ? { identityKey: new TextEncoder().encode(identity) } : {}),
     ...(telemetry ? { telemetry } : {}),
   };
-  const redisUrl = env[GATEWAY_ENV.redisUrl];
   if (redisUrl) {
     const client = createRedisClient(redisUrl, redisAuth !== undefined ? { authToken: redisAuth } : {});
     options.sessionStore = new RedisSessionStore({ client, fleet: spec.name, region });

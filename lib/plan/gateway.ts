@@ -3,9 +3,10 @@
  * group. Values only a rendering knows (region, cache endpoint, secret ARNs) are named inputs that
  * each rendering fills with its own tokens or outputs through `renderGatewayEnvironment`.
  */
-import { GATEWAY_ENV, type FleetSpec, type ResolvedFleetSpec } from '../spec';
+import { GATEWAY_ENV, type FleetSpec, type GatewayHosting, type ResolvedFleetSpec } from '../spec';
 import type { HealthCheckPlan } from './pools';
 import { FleetPlanError } from './errors';
+import { planGatewayService, type GatewayServicePlan } from './gateway-service';
 import { fleetNames } from './names';
 
 /** Values of the gateway environment that come from the rendering, not the spec. */
@@ -33,6 +34,10 @@ export interface GatewayTargetGroupPlan {
 }
 
 export interface GatewayPlan {
+  /** Which rendering runs the gateway: the Lambda below, or `service`. */
+  readonly hosting: GatewayHosting;
+  /** The Fargate service, with `hosting: 'service'` (then nothing of the Lambda is rendered). @default - none */
+  readonly service?: GatewayServicePlan;
   readonly functionName: string;
   /** The newest Node.js Lambda runtime (the bundle targets Node 20 and runs on any newer one). */
   readonly runtime: 'nodejs24.x';
@@ -59,7 +64,7 @@ const GATEWAY_HEALTH_CHECK = { intervalSeconds: 60, timeoutSeconds: 10, healthyT
  * @param poolUrls pool name → URL, from the pool plans.
  * @param sessionStorePort port of the session store endpoint.
  * @param where names the caller in errors.
- * @throws FleetPlanError when the environment would not fit Lambda's 4 KB.
+ * @throws FleetPlanError when a Lambda's environment would not fit Lambda's 4 KB.
  */
 export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls: Readonly<Record<string, string>>, sessionStorePort: number, where?: string): GatewayPlan {
   const names = fleetNames(spec.name);
@@ -77,13 +82,17 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
   ];
   const inputs = environment.flatMap((e) => ('input' in e ? [e.input] : []));
   const bytes = environment.reduce((n, e) => n + Buffer.byteLength(e.name) + ('value' in e ? Buffer.byteLength(e.value) : Buffer.byteLength(e.prefix + e.suffix) + INPUT_ALLOWANCE_BYTES), 0);
-  if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+  const hosting = spec.gateway.hosting;
+  if (hosting === 'lambda' && bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
     throw new FleetPlanError(
       `the gateway environment would need about ${bytes} bytes (the spec alone ${Buffer.byteLength(specJson)}); Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}. Merge tool patterns or drop optional spec settings`,
       where,
     );
   }
+  const secretInputs = inputs.filter((i) => SECRET_INPUTS.has(i));
   return {
+    hosting,
+    ...(hosting === 'service' ? { service: planGatewayService(spec, environment, secretInputs) } : {}),
     functionName: names.gatewayFunction,
     runtime: 'nodejs24.x',
     architecture: 'arm64',
@@ -91,17 +100,17 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
     timeoutSeconds: spec.gateway.timeoutSeconds,
     environment,
     inputs,
-    secretInputs: inputs.filter((i) => SECRET_INPUTS.has(i)),
+    secretInputs,
     targetGroup: { name: names.gatewayTargetGroup, targetType: 'lambda', multiValueHeadersEnabled: true, healthCheck: { path: spec.healthPath, ...GATEWAY_HEALTH_CHECK } },
   };
 }
 
 /**
- * The gateway environment as a plain record. Works with CDK tokens (they are strings) and inside a
+ * The gateway environment (of the Lambda, or the service's container) as a plain record. Works with CDK tokens (they are strings) and inside a
  * Pulumi `apply`. Throws when an input the plan needs is missing.
  */
-export function renderGatewayEnvironment(plan: GatewayPlan, values: Partial<Readonly<Record<GatewayEnvInput, string>>>, where?: string): Record<string, string> {
-  const missing = plan.inputs.filter((i) => values[i] === undefined);
+export function renderGatewayEnvironment(plan: { readonly environment: readonly GatewayEnvEntry[] }, values: Partial<Readonly<Record<GatewayEnvInput, string>>>, where?: string): Record<string, string> {
+  const missing = plan.environment.flatMap((e) => ('input' in e && values[e.input] === undefined ? [e.input] : []));
   if (missing.length > 0) throw new Error(`${where ? `${where}: ` : ''}the gateway environment needs ${missing.join(', ')}`);
   return Object.fromEntries(plan.environment.map((e) => [e.name, 'input' in e ? `${e.prefix}${values[e.input]}${e.suffix}` : e.value]));
 }

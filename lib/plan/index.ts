@@ -6,6 +6,7 @@ export * from './listener-rules';
 export * from './pools';
 export * from './firewall';
 export * from './gateway';
+export * from './gateway-service';
 export * from './session-store';
 export * from './load-balancer';
 export * from './security';

@@ -27,6 +27,10 @@ export function planIngress(spec: ResolvedFleetSpec, ports: { readonly https: nu
       { from: { kind: 'gateway' }, to, port: pool.port, description: `gateway to pool ${pool.name}` },
     );
   }
+  if (spec.gateway.hosting === 'service') {
+    // A Lambda target is invoked through the Lambda API; a service's tasks take connections from the load balancer.
+    rules.push({ from: { kind: 'loadBalancer' }, to: { kind: 'gateway' }, port: spec.gateway.service.port, description: 'load balancer to the gateway service (MCP path, health checks)' });
+  }
   rules.push({ from: { kind: 'gateway' }, to: { kind: 'sessionStore' }, port: ports.sessionStore, description: 'gateway to the session store' });
   return rules;
 }

@@ -5,6 +5,7 @@
 import type {
   ApiKeyAuthSpec,
   FleetSpec,
+  GatewayServiceSpec,
   GatewaySpec,
   JwtAuthSpec,
   McpProtocolVersion,
@@ -50,6 +51,7 @@ export const DEFAULTS = {
     sessionTtlSeconds: 3600,
   },
   gateway: {
+    hosting: 'lambda',
     memoryMiB: 1024,
     timeoutSeconds: 30,
     backendTimeoutMs: 25_000,
@@ -59,6 +61,18 @@ export const DEFAULTS = {
     breakerResetMs: 30_000,
     maxBodyBytes: 1_000_000,
     allowUndeclaredTools: false,
+  },
+  gatewayService: {
+    cpu: 1024,
+    memoryMiB: 2048,
+    minTasks: 2,
+    maxTasks: 20,
+    /** Lower than the pools' 70: every call passes the gateway, so it scales out first. */
+    cpuTargetPercent: 60,
+    connectionsPerTask: 1000,
+    port: 8080,
+    deregistrationDelaySeconds: 60,
+    stopTimeoutSeconds: 90,
   },
   observability: {
     p99LatencyMs: 5000,
@@ -97,6 +111,11 @@ export interface ResolvedRateLimitSpec {
   };
 }
 
+export interface ResolvedGatewaySpec extends Required<Omit<GatewaySpec, 'service'>> {
+  /** Resolved for either hosting; only `hosting: 'service'` uses it. */
+  readonly service: Required<GatewayServiceSpec>;
+}
+
 export interface ResolvedFleetSpec {
   readonly name: string;
   readonly mcpPath: string;
@@ -105,7 +124,7 @@ export interface ResolvedFleetSpec {
   readonly auth: ResolvedAuthSpec;
   readonly rateLimits: ResolvedRateLimitSpec;
   readonly sessionStore: Required<SessionStoreSpec>;
-  readonly gateway: Required<GatewaySpec>;
+  readonly gateway: ResolvedGatewaySpec;
   readonly observability: Required<ObservabilitySpec>;
 }
 
@@ -187,9 +206,17 @@ export function resolveFleetSpec(spec: FleetSpec): ResolvedFleetSpec {
       },
     },
     sessionStore: { ...DEFAULTS.sessionStore, ...definedOnly(spec.sessionStore) },
-    gateway: { ...DEFAULTS.gateway, ...definedOnly(spec.gateway) },
+    gateway: resolveGateway(spec.gateway),
     observability: { ...DEFAULTS.observability, ...definedOnly(spec.observability) },
   };
+}
+
+function resolveGateway(gateway: GatewaySpec | undefined): ResolvedGatewaySpec {
+  const { service, ...rest } = gateway ?? {};
+  const resolvedService = { ...DEFAULTS.gatewayService, ...definedOnly(service) };
+  // Like the pools: a minimum above the default maximum raises the maximum with it.
+  if (service?.maxTasks === undefined) resolvedService.maxTasks = Math.max(DEFAULTS.gatewayService.maxTasks, resolvedService.minTasks);
+  return { ...DEFAULTS.gateway, ...definedOnly(rest), service: resolvedService };
 }
 
 /** Drops keys whose value is `undefined`, so that spreading never overwrites a default with nothing. */

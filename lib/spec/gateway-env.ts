@@ -19,6 +19,15 @@ export const GATEWAY_ENV = {
   apiKeysSecretArn: 'MCP_FLEET_API_KEYS_SECRET_ARN',
   /** Public base URL of the fleet (for RFC 9728 metadata), e.g. `https://mcp.example.com`. */
   publicUrl: 'MCP_FLEET_PUBLIC_URL',
+  /**
+   * The session store AUTH token itself. The gateway service gets it from Secrets Manager as an ECS
+   * secret (the Lambda reads the secret named by `redisAuthSecretArn` instead).
+   */
+  redisAuthToken: 'MCP_FLEET_REDIS_AUTH_TOKEN',
+  /** The identity HMAC key itself (an ECS secret of the gateway service; the Lambda reads `identitySecretArn`). */
+  identityKey: 'MCP_FLEET_IDENTITY_KEY',
+  /** The API keys document itself (an ECS secret of the gateway service; the Lambda reads `apiKeysSecretArn`). */
+  apiKeys: 'MCP_FLEET_API_KEYS',
 } as const;
 
 /** Header that carries the gateway-signed caller identity to pools (a short-lived HS256 JWT). */

@@ -264,10 +264,79 @@ export interface SessionStoreSpec {
   readonly sessionTtlSeconds?: number;
 }
 
-export interface GatewaySpec {
-  /** Lambda memory. @default 1024 */
+/**
+ * Where the gateway runs. `lambda`: a function behind the load balancer, buffered (1 MB each way, no
+ * live streams). `service`: an ECS Fargate service running `mcp-fleet gateway`, which streams (live
+ * progress, server-to-client requests mid-call, subscriptions).
+ */
+export type GatewayHosting = 'lambda' | 'service';
+
+/** The gateway as an ECS Fargate service (`gateway.hosting: 'service'`). */
+export interface GatewayServiceSpec {
+  /**
+   * Fargate CPU units per task (256, 512, 1024, 2048, 4096, 8192 or 16384).
+   * @default 1024
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB; must be a valid Fargate pairing with `cpu`.
+   * @default 2048
+   */
   readonly memoryMiB?: number;
-  /** Lambda timeout; must exceed `backendTimeoutMs`. @default 30 */
+  /**
+   * Fewest running tasks (two zones: one task per zone survives the loss of a zone).
+   * @default 2
+   */
+  readonly minTasks?: number;
+  /**
+   * Most running tasks.
+   * @default 20
+   */
+  readonly maxTasks?: number;
+  /**
+   * Average CPU utilization the service scales to keep.
+   * @default 60
+   */
+  readonly cpuTargetPercent?: number;
+  /**
+   * Open client connections per task the service scales to keep (target tracking on the gauge each
+   * task publishes, `GATEWAY_CONNECTIONS_METRIC`): held SSE streams and subscriptions cost sockets and
+   * memory long before they cost CPU.
+   * @default 1000
+   */
+  readonly connectionsPerTask?: number;
+  /**
+   * Port the gateway listens on inside the task.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Seconds the load balancer lets in-flight calls and open streams finish on a draining task.
+   * @default 60
+   */
+  readonly deregistrationDelaySeconds?: number;
+  /**
+   * Seconds ECS waits after SIGTERM before SIGKILL; the gateway closes its open streams with a final
+   * event within it. Must be ≥ the deregistration delay and ≤ 120.
+   * @default 90
+   */
+  readonly stopTimeoutSeconds?: number;
+}
+
+export interface GatewaySpec {
+  /**
+   * Where the gateway runs.
+   * @default 'lambda'
+   */
+  readonly hosting?: GatewayHosting;
+  /**
+   * Size, scaling and draining of the gateway service; only with `hosting: 'service'`.
+   * @default - defaults of `GatewayServiceSpec`
+   */
+  readonly service?: GatewayServiceSpec;
+  /** Lambda memory (`hosting: 'lambda'` only). @default 1024 */
+  readonly memoryMiB?: number;
+  /** Lambda timeout (`hosting: 'lambda'` only); must exceed `backendTimeoutMs`. @default 30 */
   readonly timeoutSeconds?: number;
   /** Per-request timeout towards a pool. @default 25000 */
   readonly backendTimeoutMs?: number;
@@ -283,7 +352,7 @@ export interface GatewaySpec {
   readonly breakerFailureThreshold?: number;
   /** Milliseconds an open circuit waits before a half-open probe. @default 30000 */
   readonly breakerResetMs?: number;
-  /** Largest accepted request body. @default 1000000 (the ALB→Lambda limit is 1 MB) */
+  /** Largest accepted request body (at most 1000000 with `hosting: 'lambda'`, the ALB→Lambda limit). @default 1000000 */
   readonly maxBodyBytes?: number;
   /**
    * Serve tools that a pool lists although they match none of the pool's `tools` patterns. Off, the

@@ -52,6 +52,7 @@ const path = z.string().check(z.regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be an abso
 const header = z.string().check(z.minLength(1), z.maxLength(64), z.regex(HEADER_RE, 'must be a valid HTTP header name'));
 const toolPattern = z.string().check(z.regex(TOOL_PATTERN_RE, 'must be 1-128 of A-Z a-z 0-9 _ . - plus the wildcards * and ?'));
 const httpsUrl = z.string().check(z.regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL'));
+const fargateCpu = z.union(Object.keys(FARGATE_MEMORY).map((c) => z.literal(Number(c))));
 const windowLimit = z.strictObject({
   requests: int(10, 2_000_000_000),
   windowSeconds: z.optional(z.union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)])),
@@ -66,7 +67,7 @@ const poolSchema = z.strictObject({
   port: z.optional(int(1, 65535)),
   mcpPath: z.optional(path),
   healthPath: z.optional(path),
-  cpu: z.optional(z.union(Object.keys(FARGATE_MEMORY).map((c) => z.literal(Number(c))))),
+  cpu: z.optional(fargateCpu),
   memoryMiB: z.optional(int(512, 122880)),
   minTasks: z.optional(int(0, 1000)),
   maxTasks: z.optional(int(1, 1000)),
@@ -128,6 +129,20 @@ const fleetSchema = z.strictObject({
   ),
   gateway: z.optional(
     z.strictObject({
+      hosting: z.optional(z.enum(['lambda', 'service'])),
+      service: z.optional(
+        z.strictObject({
+          cpu: z.optional(fargateCpu),
+          memoryMiB: z.optional(int(512, 122880)),
+          minTasks: z.optional(int(1, 1000)),
+          maxTasks: z.optional(int(1, 1000)),
+          cpuTargetPercent: z.optional(int(10, 95)),
+          connectionsPerTask: z.optional(int(1, 100_000)),
+          port: z.optional(int(1024, 65535)),
+          deregistrationDelaySeconds: z.optional(int(0, 3600)),
+          stopTimeoutSeconds: z.optional(int(2, 3600)),
+        }),
+      ),
       memoryMiB: z.optional(int(128, 10240)),
       timeoutSeconds: z.optional(int(1, 900)),
       backendTimeoutMs: z.optional(int(100, 900_000)),
@@ -156,6 +171,56 @@ export function formatSpecPath(segments: ReadonlyArray<PropertyKey>): string {
   return segments.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${String(s)}` : String(s)), '');
 }
 
+/** The settings an ECS Fargate service of the fleet has (a pool, the gateway service). */
+interface FargateServiceSettings {
+  readonly cpu?: number;
+  readonly memoryMiB?: number;
+  readonly minTasks?: number;
+  readonly maxTasks?: number;
+  readonly deregistrationDelaySeconds?: number;
+  readonly stopTimeoutSeconds?: number;
+}
+
+/** Fargate sizing, task counts and draining of one service at `at`. */
+function fargateServiceProblems(at: string, service: FargateServiceSettings, defaults: Required<Omit<FargateServiceSettings, 'maxTasks'>>): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const add = (p: string, message: string) => problems.push({ path: `${at}.${p}`, message });
+  const cpu = service.cpu ?? defaults.cpu;
+  const memory = service.memoryMiB ?? defaults.memoryMiB;
+  if (FARGATE_MEMORY[cpu] && !FARGATE_MEMORY[cpu](memory)) add('memoryMiB', `${memory} MiB is not a valid Fargate memory size for ${cpu} CPU units`);
+
+  const minTasks = service.minTasks ?? defaults.minTasks;
+  if (service.maxTasks !== undefined && service.maxTasks < minTasks) add('maxTasks', `maxTasks (${service.maxTasks}) is below minTasks (${minTasks})`);
+
+  const dereg = service.deregistrationDelaySeconds ?? defaults.deregistrationDelaySeconds;
+  const stop = service.stopTimeoutSeconds ?? defaults.stopTimeoutSeconds;
+  if (stop > DEFAULTS.maxStopTimeoutSeconds) add('stopTimeoutSeconds', `${stop} s exceeds the Fargate maximum container stop timeout of ${DEFAULTS.maxStopTimeoutSeconds} s`);
+  if (dereg > stop) add('deregistrationDelaySeconds', `deregistration delay (${dereg} s) must not exceed the container stop timeout (${stop} s), or ECS kills tasks while the load balancer still drains their SSE streams`);
+  return problems;
+}
+
+/** Settings that only one hosting reads: given for the other, they would be silently ignored. */
+const LAMBDA_ONLY_GATEWAY_SETTINGS = ['memoryMiB', 'timeoutSeconds'] as const;
+
+function gatewayProblems(spec: FleetSpec, maxBodyDefault: number): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const add = (p: string, message: string) => problems.push({ path: p, message });
+  const gw = spec.gateway ?? {};
+  if (gw.hosting === 'service') {
+    for (const key of LAMBDA_ONLY_GATEWAY_SETTINGS) {
+      if (gw[key] !== undefined) add(`gateway.${key}`, `applies to hosting 'lambda' only; size the service with gateway.service (cpu, memoryMiB)`);
+    }
+    problems.push(...fargateServiceProblems('gateway.service', gw.service ?? {}, DEFAULTS.gatewayService));
+    return problems;
+  }
+  if (gw.service !== undefined) add('gateway.service', `applies to hosting 'service' only; set gateway.hosting: 'service' or remove it`);
+  const timeoutMs = (gw.timeoutSeconds ?? DEFAULTS.gateway.timeoutSeconds) * 1000;
+  const backendMs = gw.backendTimeoutMs ?? DEFAULTS.gateway.backendTimeoutMs;
+  if (backendMs >= timeoutMs) add('gateway.backendTimeoutMs', `must be below the gateway timeout (${timeoutMs} ms) so a slow pool gets a JSON-RPC error, not a killed invocation`);
+  if ((gw.maxBodyBytes ?? maxBodyDefault) > LAMBDA_BODY_LIMIT) add('gateway.maxBodyBytes', `must not exceed ${LAMBDA_BODY_LIMIT} bytes, the ALB→Lambda request limit (hosting 'service' has no such limit)`);
+  return problems;
+}
+
 function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const add = (p: string, message: string) => problems.push({ path: p, message });
@@ -169,17 +234,7 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
     if (first !== undefined) add(`${at}.name`, `duplicate pool name "${pool.name}" (also pools[${first}])`);
     else seenNames.set(pool.name, i);
 
-    const cpu = pool.cpu ?? DEFAULTS.pool.cpu;
-    const memory = pool.memoryMiB ?? DEFAULTS.pool.memoryMiB;
-    if (FARGATE_MEMORY[cpu] && !FARGATE_MEMORY[cpu](memory)) add(`${at}.memoryMiB`, `${memory} MiB is not a valid Fargate memory size for ${cpu} CPU units`);
-
-    const minTasks = pool.minTasks ?? DEFAULTS.pool.minTasks;
-    if (pool.maxTasks !== undefined && pool.maxTasks < minTasks) add(`${at}.maxTasks`, `maxTasks (${pool.maxTasks}) is below minTasks (${minTasks})`);
-
-    const dereg = pool.deregistrationDelaySeconds ?? DEFAULTS.pool.deregistrationDelaySeconds;
-    const stop = pool.stopTimeoutSeconds ?? DEFAULTS.pool.stopTimeoutSeconds;
-    if (stop > DEFAULTS.maxStopTimeoutSeconds) add(`${at}.stopTimeoutSeconds`, `${stop} s exceeds the Fargate maximum container stop timeout of ${DEFAULTS.maxStopTimeoutSeconds} s`);
-    if (dereg > stop) add(`${at}.deregistrationDelaySeconds`, `deregistration delay (${dereg} s) must not exceed the container stop timeout (${stop} s), or ECS kills tasks while the load balancer still drains their SSE streams`);
+    problems.push(...fargateServiceProblems(at, pool, DEFAULTS.pool));
 
     const healthPath = pool.healthPath ?? DEFAULTS.pool.healthPath;
     if (healthPath === (pool.mcpPath ?? DEFAULTS.pool.mcpPath)) add(`${at}.healthPath`, 'must differ from the pool mcpPath');
@@ -233,11 +288,7 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
     if (r?.burst !== undefined && r.burst < r.perSecond) add(`rateLimits.${key}.toolCalls.burst`, `burst (${r.burst}) must be at least perSecond (${r.perSecond})`);
   }
 
-  const gw = spec.gateway ?? {};
-  const timeoutMs = (gw.timeoutSeconds ?? DEFAULTS.gateway.timeoutSeconds) * 1000;
-  const backendMs = gw.backendTimeoutMs ?? DEFAULTS.gateway.backendTimeoutMs;
-  if (backendMs >= timeoutMs) add('gateway.backendTimeoutMs', `must be below the gateway timeout (${timeoutMs} ms) so a slow pool gets a JSON-RPC error, not a killed invocation`);
-  if ((gw.maxBodyBytes ?? maxBodyDefault) > LAMBDA_BODY_LIMIT) add('gateway.maxBodyBytes', `must not exceed ${LAMBDA_BODY_LIMIT} bytes, the ALB→Lambda request limit`);
+  problems.push(...gatewayProblems(spec, maxBodyDefault));
 
   if (spec.auth?.toolScopes?.length && !spec.auth.jwt && !spec.auth.apiKeys) {
     add('auth.toolScopes', 'tool scopes need auth.jwt or auth.apiKeys to say who the caller is');

@@ -1,27 +1,30 @@
 /** `mcp-fleet gateway`: serves the gateway in front of pools that already run. */
 import type { GatewayArgs } from '../args';
+import { gatewayOptionsFromEnvironment } from '../env-gateway';
 import { EXIT } from '../errors';
 import type { CliIo } from '../io';
 import { fleetFromPoolFlags, fleetFromSpec } from '../local-fleet';
-import { startLocalGateway } from '../local-gateway';
+import { startLocalGateway, type LocalGatewayOptions } from '../local-gateway';
 import { outputFor } from '../request-log';
 import { loadSpecFile } from '../spec-file';
 
-/** Runs until `stop` resolves (the first SIGINT or SIGTERM), then closes the gateway. */
-export async function runGateway(args: GatewayArgs, io: CliIo, stop: Promise<NodeJS.Signals>): Promise<number> {
+async function gatewayOptions(args: GatewayArgs, io: CliIo, env: NodeJS.ProcessEnv): Promise<LocalGatewayOptions> {
+  const listen = { port: args.port, host: args.host };
+  const output = outputFor(io.terminal, args.metrics, (line) => io.out(line));
+  if (args.fromEnv) return { ...gatewayOptionsFromEnvironment(env), ...listen, ...output };
   const fleet = args.config ? fleetFromSpec(loadSpecFile(args.config), args.config, args.pools, 'gateway') : await fleetFromPoolFlags(args.pools);
-  const gateway = await startLocalGateway({
-    fleet,
-    port: args.port,
-    host: args.host,
-    region: args.region,
-    ...(args.redis ? { redisUrl: args.redis } : {}),
-    ...outputFor(io.terminal, args.metrics, (line) => io.out(line)),
-  });
+  return { fleet, ...listen, region: args.region, ...(args.redis ? { redisUrl: args.redis } : {}), ...output };
+}
+
+/** Runs until `stop` resolves (the first SIGINT or SIGTERM), then closes the gateway. */
+export async function runGateway(args: GatewayArgs, io: CliIo, stop: Promise<NodeJS.Signals>, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const options = await gatewayOptions(args, io, env);
+  const { fleet } = options;
+  const gateway = await startLocalGateway(options);
   // One write, so a reader that sees the first line sees the pools too.
   io.out(
     [
-      `mcp-fleet gateway: fleet "${fleet.spec.name}" at ${gateway.mcpUrl} (health ${gateway.healthUrl}; ${gateway.store} session store, region ${args.region})`,
+      `mcp-fleet gateway: fleet "${fleet.spec.name}" at ${gateway.mcpUrl} (health ${gateway.healthUrl}; ${gateway.store} session store, region ${options.region ?? 'local'})`,
       ...fleet.spec.pools.map((pool) => {
         const tools = pool.discoveryOnly ? 'tools by discovery' : pool.tools.join(', ');
         return `  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${tools}; MCP ${pool.protocolVersion}, ${pool.sessionMode})`;

@@ -1,0 +1,46 @@
+/**
+ * `mcp-fleet gateway --from-env`: the gateway service's settings from the environment the IaC gives
+ * its container — the Lambda's `GATEWAY_ENV` variables, with the three secrets as values (ECS reads
+ * them from Secrets Manager when the task starts) instead of ARNs.
+ */
+import { readGatewayEnvironment, type Environment } from '../gateway/environment';
+import { GATEWAY_ENV } from '../spec';
+import { CliError } from './errors';
+import type { LocalGatewayOptions } from './local-gateway';
+
+/** Time kept back from the stop timeout so the process exits before ECS sends SIGKILL. */
+const EXIT_MARGIN_MS = 5000;
+
+/**
+ * The options of `startLocalGateway` (without port and host) that the environment describes.
+ * @throws CliError naming the variable at fault.
+ */
+export function gatewayOptionsFromEnvironment(env: Environment): Omit<LocalGatewayOptions, 'port' | 'host'> {
+  let read;
+  try {
+    read = readGatewayEnvironment(env);
+  } catch (error) {
+    throw new CliError((error as Error).message, { cause: error });
+  }
+  const { spec, poolUrls, region, publicUrl, redisUrl } = read;
+  const value = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const apiKeysDocument = value(GATEWAY_ENV.apiKeys);
+  if (spec.auth.apiKeys && apiKeysDocument === undefined) {
+    throw new CliError(`gateway environment: auth.apiKeys is set but ${GATEWAY_ENV.apiKeys} (the keys document) is not`);
+  }
+  const missingPools = spec.pools.filter((p) => poolUrls[p.name] === undefined).map((p) => p.name);
+  if (missingPools.length > 0) throw new CliError(`gateway environment: ${GATEWAY_ENV.poolUrls} has no URL for pool ${missingPools.join(', ')}`);
+  const redisAuthToken = value(GATEWAY_ENV.redisAuthToken);
+  const identityKey = value(GATEWAY_ENV.identityKey);
+  return {
+    fleet: { spec, poolUrls },
+    region,
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
+    ...(redisAuthToken ? { redisAuthToken } : {}),
+    ...(identityKey ? { identityKey } : {}),
+    ...(apiKeysDocument ? { apiKeysDocument } : {}),
+    // Open streams get their final event before ECS gives up on the task.
+    drainTimeoutMs: Math.max(1000, spec.gateway.service.stopTimeoutSeconds * 1000 - EXIT_MARGIN_MS),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * `mcp-fleet gateway --from-env`, as the gateway service's container runs it: the environment the
+ * plan gives the container (the Lambda's variables, secrets as values), pointed at real pools and
+ * the real Redis on loopback.
+ */
+import { randomBytes } from 'node:crypto';
+import { startGithubPool, type PoolHandle } from '../../examples/pools';
+import { gatewayOptionsFromEnvironment } from '../../lib/cli/env-gateway';
+import { parseCommandLine } from '../../lib/cli/args';
+import { planFleet, renderGatewayEnvironment } from '../../lib/plan';
+import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
+import { connectModern, spawnTs, type Spawned } from '../examples/support';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const FLEET = 'fromenv';
+const KEY = randomBytes(32).toString('hex');
+const spec: FleetSpec = { name: FLEET, pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { hosting: 'service', service: { stopTimeoutSeconds: 30, deregistrationDelaySeconds: 20 } } };
+
+/** The container environment of the plan, with loopback values for what the cloud would fill in. */
+function containerEnvironment(poolUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  const container = planFleet(spec).gateway.service!.container;
+  const env = renderGatewayEnvironment(container, { region: `t${randomBytes(4).toString('hex')}`, sessionStoreHost: 'unused', publicUrl: 'https://mcp.example.com' });
+  // Loopback Redis speaks no TLS, and the pool runs here rather than in Cloud Map.
+  return { ...env, [GATEWAY_ENV.redisUrl]: REDIS_URL, [GATEWAY_ENV.poolUrls]: JSON.stringify({ github: poolUrl }), ...extra };
+}
+
+describe('mcp-fleet gateway --from-env', () => {
+  let github: PoolHandle;
+  const children: Spawned[] = [];
+
+  beforeAll(async () => {
+    github = await startGithubPool({ port: 0, identity: { key: new TextEncoder().encode(KEY), fleet: FLEET, pool: 'github' } });
+  });
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.child.exitCode === null) child.child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    await github.close();
+  });
+
+  function start(env: Record<string, string>): Spawned {
+    const child = spawnTs('lib/cli/main.ts', ['gateway', '--from-env', '--port', '0'], env);
+    children.push(child);
+    return child;
+  }
+
+  test('GIVEN the planned container environment and the identity key as a value WHEN the gateway starts THEN it serves the pool through Redis, signs identities the pool accepts, and SIGTERM stops it', async () => {
+    const child = start(containerEnvironment(github.url, { [GATEWAY_ENV.identityKey]: KEY }));
+    const line = await child.waitForLine(/^mcp-fleet gateway: fleet /);
+    expect(line).toContain(`fleet "${FLEET}"`);
+    expect(line).toContain('redis session store');
+    const client = await connectModern(/at (http:\/\/\S+\/mcp) /.exec(line)![1]!);
+    try {
+      expect((await client.callTool({ name: 'github_diff_stats', arguments: { before: 'a', after: 'b' } })).structuredContent).toMatchObject({ added: 1, removed: 1 });
+    } finally {
+      await client.close();
+    }
+    child.child.kill('SIGTERM');
+    expect(await child.exited()).toBe(0);
+  });
+
+  test('GIVEN another identity key WHEN a tool is called THEN the pool refuses the gateway-signed identity', async () => {
+    const child = start(containerEnvironment(github.url, { [GATEWAY_ENV.identityKey]: randomBytes(32).toString('hex') }));
+    const line = await child.waitForLine(/^mcp-fleet gateway: fleet /);
+    const client = await connectModern(/at (http:\/\/\S+\/mcp) /.exec(line)![1]!);
+    try {
+      await expect(client.callTool({ name: 'github_diff_stats', arguments: { before: 'a', after: 'b' } })).rejects.toThrow();
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('GIVEN the secrets as values WHEN the options are read THEN the Redis AUTH token, identity key and keys document reach the gateway options', () => {
+    const keys = JSON.stringify({ keys: [] });
+    const env = containerEnvironment('http://127.0.0.1:9/mcp', { [GATEWAY_ENV.redisAuthToken]: 'token', [GATEWAY_ENV.identityKey]: KEY, [GATEWAY_ENV.apiKeys]: keys });
+    expect(gatewayOptionsFromEnvironment(env)).toMatchObject({ redisUrl: REDIS_URL, redisAuthToken: 'token', identityKey: KEY, apiKeysDocument: keys, publicUrl: 'https://mcp.example.com' });
+  });
+
+  test.each([
+    ['no spec', (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.spec]: '' }), `gateway environment: ${GATEWAY_ENV.spec} is not set`],
+    ['pool URLs that are not JSON', (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.poolUrls]: '{' }), `gateway environment: ${GATEWAY_ENV.poolUrls} is not valid JSON`],
+    ['no URL for a pool', (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.poolUrls]: '{}' }), `gateway environment: ${GATEWAY_ENV.poolUrls} has no URL for pool github`],
+    ['API keys in the spec but no keys document', (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.spec]: JSON.stringify({ ...spec, auth: { apiKeys: { secretName: 'keys' } } }) }), `auth.apiKeys is set but ${GATEWAY_ENV.apiKeys}`],
+  ])('GIVEN %s WHEN the options are read THEN the error names the variable', (_name, change, message) => {
+    expect(() => gatewayOptionsFromEnvironment(change(containerEnvironment('http://127.0.0.1:9/mcp')))).toThrow(message);
+  });
+
+  test('GIVEN the environment WHEN read THEN open streams get the stop timeout less a margin to drain', () => {
+    expect(gatewayOptionsFromEnvironment(containerEnvironment('http://127.0.0.1:9/mcp')).drainTimeoutMs).toBe(25_000);
+  });
+
+  test('GIVEN --from-env with flags the environment provides WHEN parsed THEN the usage error names them', () => {
+    expect(parseCommandLine(['gateway', '--from-env', '--port', '8080', '--host', '0.0.0.0'])).toEqual({ command: 'gateway', port: 8080, host: '0.0.0.0', pools: [], region: 'local', metrics: false, fromEnv: true });
+    expect(() => parseCommandLine(['gateway', '--from-env', '--port', '1', '--config', 'f.json', '--redis', 'redis://x'])).toThrow('--from-env takes the fleet from the environment; drop --config, --redis');
+  });
+});
