@@ -10,6 +10,7 @@ import { matchesAnyPattern } from '../spec/patterns';
 import { ownerOfTool } from '../spec/ownership';
 import { GatewayError } from './errors';
 import type { GatewayRequest, GatewayResponse } from './http';
+import type { ScopePolicy } from './auth/scopes';
 import type { Principal } from './ports';
 import type { BackendOwner, PoolCall, PoolCaller, PoolTarget } from './backend/pool-caller';
 import { isSse, responseIn } from './backend/response';
@@ -48,10 +49,10 @@ export interface DispatcherOptions {
   /** @default - no gateway rate limits */
   readonly rateLimits?: RateLimitPolicy;
   /**
-   * Throws 403 when the principal may not call the tool, named as the caller sent it (`tool`) and as
-   * the serving pool declares it (`declared`). @default - every tool allowed
+   * Who may use what (`auth.toolScopes`, `auth.poolScopes`): routed requests of a caller without the
+   * scopes get 403, and lists show each caller only what it may use. @default - everything allowed
    */
-  readonly authorizeTool?: (principal: Principal, tool: string, declared: string) => void;
+  readonly scopes?: ScopePolicy;
 }
 
 /**
@@ -125,7 +126,14 @@ export class Dispatcher {
     if (message.params?.cursor !== undefined) {
       throw new GatewayError(200, RPC.invalidParams, `Invalid params: unknown cursor ${JSON.stringify(message.params.cursor)} (the gateway returns complete lists)`);
     }
-    const items = await this.options.catalog.list(kind, ctx.requestId);
+    const { scopes } = this.options;
+    const key = kind === 'tools' || kind === 'prompts' ? 'name' : undefined;
+    // Each caller sees only what it may use: tools by tool and pool scopes, everything else by pool scopes.
+    const keep = scopes
+      ? (pool: string, item: Record<string, unknown>, declared: Record<string, unknown>) =>
+          kind === 'tools' ? scopes.allows(ctx.principal, { pool, tool: String(item[key!]), declared: String(declared[key!]) }) : scopes.allows(ctx.principal, { pool })
+      : undefined;
+    const items = await this.options.catalog.list(kind, ctx.requestId, keep);
     return this.reply(message.id, { [kind]: items }, ctx, message.method);
   }
 
@@ -133,8 +141,8 @@ export class Dispatcher {
     const name = stringParam(message, 'name');
     const route = await this.routeTool(name, ctx);
     // Scopes are written for the names pools declare (`github_*`); a prefixed or case-variant name
-    // the caller used must not dodge them, so both names are checked.
-    this.options.authorizeTool?.(ctx.principal, name, route.original);
+    // the caller used must not dodge them, so both names are checked, plus the serving pool's scopes.
+    this.options.scopes?.check(ctx.principal, name, route.original, route.target.pool.name);
     if (this.options.rateLimits?.enabled) await this.options.rateLimits.checkToolCall(ctx.principal, name);
     return this.routed(message, ctx, route);
   }
@@ -186,6 +194,7 @@ export class Dispatcher {
    */
   private async routed(message: JsonRpcRequest, ctx: RequestContext, route: { target: PoolTarget; original?: string }): Promise<Reply> {
     const { target } = route;
+    if (message.method !== 'tools/call') this.options.scopes?.enforce(ctx.principal, { pool: target.pool.name, what: message.method });
     const renamed = route.original !== undefined && route.original !== message.params?.name;
     const shared = ctx.owner.kind !== 'session' && target.pool.sessionMode === 'stateful' && !isModernVersion(target.pool.protocolVersion);
     const wireId: JsonRpcId = shared ? `${this.wireIdPrefix}${++this.nextWireId}` : message.id;

@@ -116,7 +116,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const resourceUrl = options.publicUrl ? canonicalResourceUrl(options.publicUrl, spec.mcpPath) : undefined;
   const resourceMetadata = resourceUrl ? new ProtectedResourceMetadataEndpoint(spec, resourceUrl) : undefined;
-  const scopes = new ScopePolicy(spec.auth.toolScopes, resourceUrl ? { resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl) } : {});
+  const scopes = new ScopePolicy(spec.auth.toolScopes, { poolScopes: spec.auth.poolScopes, ...(resourceUrl ? { resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl) } : {}) });
   const origins = new OriginPolicy(spec.auth.allowedOrigins);
   const signer = options.identityKey ? new IdentitySigner({ key: options.identityKey, fleet: spec.name }) : undefined;
   const dispatcher = new Dispatcher({
@@ -125,7 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     caller,
     targets,
     serverInfo,
-    authorizeTool: (principal, tool, declared) => scopes.check(principal, tool, declared),
+    scopes,
     ...(options.rateLimiter ? { rateLimits: new RateLimitPolicy(spec, options.rateLimiter) } : {}),
   });
 

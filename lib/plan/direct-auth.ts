@@ -47,10 +47,9 @@ export function planDirectAuth(spec: ResolvedFleetSpec): DirectAuthPlan {
     return { allowed: false, reason: 'auth.apiKeys without auth.jwt: the load balancer cannot verify API keys, so every request goes through the gateway', verifyJwt: false, requireBearerHeader: false };
   }
   if (!jwt.verifyAtLoadBalancer) {
-    if (apiKeys) {
-      return { allowed: false, reason: 'auth.jwt.verifyAtLoadBalancer is false and auth.apiKeys is set: unverified API-key requests must not reach pools', verifyJwt: false, requireBearerHeader: false };
-    }
-    return { allowed: true, verifyJwt: false, requireBearerHeader: false };
+    // A fleet with auth never gets an unauthenticated route to a pool: without the ALB's check,
+    // direct and priority traffic goes through the gateway, which authenticates every request.
+    return { allowed: false, reason: 'auth.jwt.verifyAtLoadBalancer is false: the load balancer checks no caller, so every request goes through the gateway', verifyJwt: false, requireBearerHeader: false };
   }
   if (jwt.audience.length > MAX_CLAIM_VALUES) {
     return { allowed: false, reason: `auth.jwt.audience has ${jwt.audience.length} values; the load balancer checks at most ${MAX_CLAIM_VALUES}`, verifyJwt: false, requireBearerHeader: false };
@@ -81,20 +80,21 @@ export type PatternScopes = { readonly scopes: readonly string[] } | { readonly 
 
 /**
  * Scopes required for every tool matching `pattern`, following the gateway's rule that the first
- * `toolScopes` entry matching a tool wins.
+ * `toolScopes` entry matching a tool wins, plus the scopes of the serving pool (`auth.poolScopes`).
  */
-export function requiredScopesFor(pattern: string, toolScopes: readonly ToolScopeSpec[]): PatternScopes {
+export function requiredScopesFor(pattern: string, toolScopes: readonly ToolScopeSpec[], poolScopes: readonly string[] = []): PatternScopes {
+  const withPool = (scopes: readonly string[]): PatternScopes => {
+    const all = [...new Set([...scopes, ...poolScopes])].sort();
+    return all.length > MAX_CLAIM_VALUES ? { unresolvable: `the tools matching "${pattern}" require ${all.length} scopes; the load balancer checks at most ${MAX_CLAIM_VALUES}` } : { scopes: all };
+  };
   for (const entry of toolScopes) {
     if (!patternsOverlap(entry.tools, pattern)) continue;
     if (!patternCovers(entry.tools, pattern)) {
       return { unresolvable: `toolScopes pattern "${entry.tools}" applies to only some tools matching "${pattern}"` };
     }
-    if (entry.scopes.length > MAX_CLAIM_VALUES) {
-      return { unresolvable: `toolScopes pattern "${entry.tools}" requires ${entry.scopes.length} scopes; the load balancer checks at most ${MAX_CLAIM_VALUES}` };
-    }
-    return { scopes: [...entry.scopes].sort() };
+    return withPool(entry.scopes);
   }
-  return { scopes: [] };
+  return withPool([]);
 }
 
 /** The JWT check of a direct route whose tools need `scopes`. */

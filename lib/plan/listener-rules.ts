@@ -99,7 +99,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 function groupByScopes(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, viaGateway: Array<{ pattern: string; reason: string }>) {
   const groups = new Map<string, { scopes: readonly string[]; patterns: string[] }>();
   for (const pattern of pool.tools) {
-    const required = requiredScopesFor(pattern, spec.auth.toolScopes);
+    const required = requiredScopesFor(pattern, spec.auth.toolScopes, spec.auth.poolScopes[pool.name]);
     if ('unresolvable' in required) {
       viaGateway.push({ pattern, reason: required.unresolvable });
       continue;

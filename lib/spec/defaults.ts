@@ -95,6 +95,7 @@ export interface ResolvedAuthSpec {
   readonly jwt?: Required<JwtAuthSpec>;
   readonly apiKeys?: Required<ApiKeyAuthSpec>;
   readonly toolScopes: readonly ToolScopeSpec[];
+  readonly poolScopes: Readonly<Record<string, readonly string[]>>;
   readonly allowedOrigins: readonly string[];
 }
 
@@ -191,6 +192,7 @@ export function resolveFleetSpec(spec: FleetSpec): ResolvedFleetSpec {
         ? { apiKeys: { secretName: auth.apiKeys.secretName, header: (auth.apiKeys.header ?? DEFAULTS.apiKeyHeader).toLowerCase() } }
         : {}),
       toolScopes: (auth.toolScopes ?? []).map((s) => ({ tools: s.tools, scopes: [...s.scopes] })),
+      poolScopes: Object.fromEntries(Object.entries(auth.poolScopes ?? {}).map(([pool, scopes]) => [pool, [...scopes]])),
       allowedOrigins: [...(auth.allowedOrigins ?? [])],
     },
     rateLimits: {

@@ -189,8 +189,20 @@ export interface AuthSpec {
   readonly jwt?: JwtAuthSpec;
   /** @default - no API keys */
   readonly apiKeys?: ApiKeyAuthSpec;
-  /** Required scopes per tool pattern; the first matching entry wins. @default [] */
+  /**
+   * Required scopes per tool pattern; the first matching entry wins. Names match ignoring case, and
+   * a tool is checked under the name the caller uses and the name its pool declares.
+   * @default []
+   */
   readonly toolScopes?: readonly ToolScopeSpec[];
+  /**
+   * Scopes required for anything a pool serves (pool name → scopes, all required): its tools, and
+   * its prompts, resources and completions, which `toolScopes` cannot name. Callers without them do
+   * not see the pool's items in lists either. On a priority pool they gate the priority route
+   * (e.g. `{ fast: ["mcp:priority"] }`); the load balancer's JWT check requires them on direct routes.
+   * @default {}
+   */
+  readonly poolScopes?: Readonly<Record<string, readonly string[]>>;
   /**
    * Browser origins allowed to call the MCP endpoint; requests with another `Origin` get 403.
    * @default [] (requests without an Origin header are allowed, browsers are not)

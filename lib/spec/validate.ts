@@ -53,6 +53,7 @@ const header = z.string().check(z.minLength(1), z.maxLength(64), z.regex(HEADER_
 const toolPattern = z.string().check(z.regex(TOOL_PATTERN_RE, 'must be 1-128 of A-Z a-z 0-9 _ . - plus the wildcards * and ?'));
 const httpsUrl = z.string().check(z.regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL'));
 const fargateCpu = z.union(Object.keys(FARGATE_MEMORY).map((c) => z.literal(Number(c))));
+const scope = z.string().check(z.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an OAuth scope token'));
 const windowLimit = z.strictObject({
   requests: int(10, 2_000_000_000),
   windowSeconds: z.optional(z.union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)])),
@@ -107,7 +108,8 @@ const fleetSchema = z.strictObject({
         }),
       ),
       apiKeys: z.optional(z.strictObject({ secretName: z.string().check(z.regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')), header: z.optional(header) })),
-      toolScopes: z.optional(z.array(z.strictObject({ tools: toolPattern, scopes: z.array(z.string().check(z.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an OAuth scope token'))).check(z.minLength(1)) }))),
+      toolScopes: z.optional(z.array(z.strictObject({ tools: toolPattern, scopes: z.array(scope).check(z.minLength(1)) }))),
+      poolScopes: z.optional(z.record(z.string(), z.array(scope).check(z.minLength(1)))),
       allowedOrigins: z.optional(z.array(z.string().check(z.regex(/^https?:\/\/[^\s/]+$/, 'must be an origin such as https://app.example.com')))),
     }),
   ),
@@ -292,6 +294,11 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
 
   if (spec.auth?.toolScopes?.length && !spec.auth.jwt && !spec.auth.apiKeys) {
     add('auth.toolScopes', 'tool scopes need auth.jwt or auth.apiKeys to say who the caller is');
+  }
+  const poolScopes = Object.keys(spec.auth?.poolScopes ?? {});
+  if (poolScopes.length > 0 && !spec.auth?.jwt && !spec.auth?.apiKeys) add('auth.poolScopes', 'pool scopes need auth.jwt or auth.apiKeys to say who the caller is');
+  for (const pool of poolScopes) {
+    if (!spec.pools.some((p) => p.name === pool)) add(`auth.poolScopes.${pool}`, `no pool named "${pool}" (pools: ${spec.pools.map((p) => p.name).join(', ')})`);
   }
 
   if (spec.sessionStore?.deployment === 'serverless' && (spec.sessionStore.nodeType !== undefined || spec.sessionStore.replicas !== undefined)) {

@@ -78,6 +78,95 @@ describe('security: one matching rule for routing and authorization', () => {
   });
 });
 
+describe('security: scopes follow the serving pool; every routed method is authorized; lists are per caller', () => {
+  let issuer: Issuer;
+  let pools: TestPool[];
+  let g: RunningGateway;
+  const token = (scope: string) => issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'mallory', scope });
+  const as = async (scope: string) => connectV2(g.mcpUrl, { authorization: `Bearer ${await token(scope)}` });
+
+  beforeAll(async () => {
+    issuer = await startIssuer();
+    pools = [
+      await startV2Pool({ name: 'echo', tools: ['echo_admin', 'echo_public'] }),
+      // A discovery-only pool that also lists "echo_admin": exposed as "misc__echo_admin".
+      await startV2Pool({ name: 'misc', tools: ['echo_admin', 'misc_tool'] }),
+      await startV2Pool({ name: 'docs', tools: ['docs_search'], extras: true }),
+      await startV2Pool({ name: 'fast', tools: ['echo_public'] }),
+    ];
+    const authenticator = new JwtAuthenticator({ issuer: issuer.issuer, audience: [AUDIENCE], jwksUri: issuer.jwksUri, principalClaim: 'sub' }, { resourceMetadataUrl: `${AUDIENCE}/meta` });
+    g = await startGateway(
+      {
+        name: 'sec-pools',
+        pools: [
+          { name: 'echo', image: 'x', tools: ['echo_*'] },
+          { name: 'misc', image: 'x', tools: [], discoveryOnly: true },
+          { name: 'docs', image: 'x', tools: ['docs_*'] },
+          { name: 'fast', image: 'x', tools: ['echo_public'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } },
+        ],
+        auth: {
+          jwt: { issuer: 'https://issuer.example.com', audience: [AUDIENCE] },
+          toolScopes: [{ tools: 'echo_admin', scopes: ['echo:admin'] }],
+          poolScopes: { docs: ['docs:read'], fast: ['mcp:priority'] },
+        },
+      },
+      Object.fromEntries(pools.map((p, i) => [['echo', 'misc', 'docs', 'fast'][i], p.url])),
+      { authenticator },
+    );
+  });
+  afterAll(async () => {
+    await g.close();
+    await Promise.all(pools.map((p) => p.close()));
+    await issuer.close();
+  });
+
+  it('GIVEN a collision-prefixed copy of a scoped tool WHEN called without the scope THEN 403 (the declared name is checked too)', async () => {
+    const mallory = await as('none');
+    await expect(mallory.callTool({ name: 'misc__echo_admin', arguments: {} })).rejects.toThrow(/Insufficient scope: required "echo:admin"/);
+    const admin = await as('echo:admin');
+    expect(answerOf(await admin.callTool({ name: 'misc__echo_admin', arguments: {} }))).toMatchObject({ pool: 'misc', tool: 'echo_admin' });
+    await Promise.all([mallory.close(), admin.close()]);
+  });
+
+  it('GIVEN poolScopes WHEN prompts/get, resources/read and completion/complete reach the pool without its scope THEN 403, with it they work', async () => {
+    const calls = (c: Awaited<ReturnType<typeof as>>) => [
+      () => c.getPrompt({ name: 'docs_prompt' }),
+      () => c.readResource({ uri: 'docs://info' }),
+      () => c.complete({ ref: { type: 'ref/prompt', name: 'docs_prompt' }, argument: { name: 'a', value: 'b' } }),
+    ];
+    const mallory = await as('none');
+    for (const call of calls(mallory)) await expect(call()).rejects.toThrow(/docs:read/);
+    const reader = await as('docs:read');
+    expect(JSON.stringify(await reader.getPrompt({ name: 'docs_prompt' }))).toContain('prompt of docs');
+    expect(JSON.stringify(await reader.readResource({ uri: 'docs://info' }))).toContain('info of docs');
+    await Promise.all([mallory.close(), reader.close()]);
+  });
+
+  it('GIVEN scopes WHEN lists are asked for THEN each caller sees only what it may use', async () => {
+    const mallory = await as('none');
+    expect((await mallory.listTools()).tools.map((t) => t.name)).toEqual(['echo_public', 'misc_tool']);
+    expect((await mallory.listPrompts()).prompts).toEqual([]);
+    expect((await mallory.listResources()).resources).toEqual([]);
+    const all = await as('echo:admin docs:read');
+    expect((await all.listTools()).tools.map((t) => t.name)).toEqual(['echo_admin', 'echo_public', 'misc__echo_admin', 'misc_tool', 'docs_search']);
+    expect((await all.listPrompts()).prompts.map((p) => p.name)).toEqual(['docs_prompt']);
+    expect((await all.listResources()).resources.map((r) => r.uri)).toEqual(['docs://info']);
+    await Promise.all([mallory.close(), all.close()]);
+  });
+
+  it('GIVEN a priority pool with a pool scope WHEN the priority header is sent without the scope THEN 403; with it the priority pool answers', async () => {
+    const priority = { 'x-mcp-priority': 'high' };
+    const mallory = await connectV2(g.mcpUrl, { ...priority, authorization: `Bearer ${await token('none')}` });
+    await expect(mallory.callTool({ name: 'echo_public', arguments: {} })).rejects.toThrow(/mcp:priority/);
+    const vip = await connectV2(g.mcpUrl, { ...priority, authorization: `Bearer ${await token('mcp:priority')}` });
+    expect(answerOf(await vip.callTool({ name: 'echo_public', arguments: {} }))).toMatchObject({ pool: 'fast' });
+    // Without the header the owning pool answers, no scope needed.
+    const plain = await as('none');
+    expect(answerOf(await plain.callTool({ name: 'echo_public', arguments: {} }))).toMatchObject({ pool: 'echo' });
+    await Promise.all([mallory.close(), vip.close(), plain.close()]);
+  });
+});
+
 describe('security: hostile JSON-RPC input answers 4xx, never 500', () => {
   let pool: TestPool;
   let g: RunningGateway;

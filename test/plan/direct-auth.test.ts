@@ -27,8 +27,10 @@ describe('planDirectAuth', () => {
     expect(planDirectAuth(spec({ jwt: { ...jwt, verifyAtLoadBalancer: false }, apiKeys: { secretName: 'k' } })).allowed).toBe(false);
   });
 
-  test('GIVEN JWT not verified at the load balancer WHEN planned THEN direct routes go unverified (the pools verify)', () => {
-    expect(planDirectAuth(spec({ jwt: { ...jwt, verifyAtLoadBalancer: false } }))).toEqual({ allowed: true, verifyJwt: false, requireBearerHeader: false });
+  test('GIVEN JWT not verified at the load balancer WHEN planned THEN no direct route exists: everything goes through the gateway', () => {
+    const plan = planDirectAuth(spec({ jwt: { ...jwt, verifyAtLoadBalancer: false } }));
+    expect(plan).toMatchObject({ allowed: false, verifyJwt: false });
+    expect(plan.reason).toMatch(/verifyAtLoadBalancer is false: the load balancer checks no caller/);
   });
 
   test('GIVEN more audiences than the ALB checks WHEN planned THEN direct routing is off', () => {
@@ -48,6 +50,13 @@ describe('patternCovers', () => {
     ['a?c', 'abc', false],
   ])('GIVEN %s and %s THEN covers = %s', (outer, inner, expected) => {
     expect(patternCovers(outer, inner)).toBe(expected);
+  });
+});
+
+describe('requiredScopesFor with pool scopes', () => {
+  test('GIVEN auth.poolScopes for the serving pool THEN they join the tool scopes, sorted and unique', () => {
+    expect(requiredScopesFor('a_*', [{ tools: 'a_*', scopes: ['a:x'] }], ['pool:p', 'a:x'])).toEqual({ scopes: ['a:x', 'pool:p'] });
+    expect(requiredScopesFor('b_*', [], ['pool:p'])).toEqual({ scopes: ['pool:p'] });
   });
 });
 

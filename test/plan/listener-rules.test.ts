@@ -137,4 +137,29 @@ describe('planListener', () => {
     expect(() => planListener(fleet(pools), 'Stack/Fleet')).toThrow(FleetPlanError);
     expect(() => planListener(fleet(pools), 'Stack/Fleet')).toThrow(/^Stack\/Fleet: the fleet needs 110 listener rules; an ALB listener allows 100/);
   });
+
+  describe('security: a fleet with auth never gets an unauthenticated route to a pool', () => {
+    const pools: PoolSpec[] = [
+      { name: 'fast', image: 'i', tools: ['gh_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } },
+      { name: 'gh', image: 'i', tools: ['gh_*'] },
+    ];
+    const jwt = { issuer: 'https://idp.example.com', audience: ['mcp'] };
+
+    test('GIVEN verifyAtLoadBalancer false WHEN planned THEN neither direct nor priority rules forward to a pool', () => {
+      const plan = planListener(fleet(pools, { auth: { jwt: { ...jwt, verifyAtLoadBalancer: false } } }));
+      const toPools = plan.rules.filter((r) => r.target.kind === 'pool');
+      expect(toPools.every((r) => r.kind === 'attach' && r.conditions[0]!.field === 'source-ip')).toBe(true);
+      expect(plan.routing.every((r) => !r.direct && r.viaGateway.every((v) => /verifyAtLoadBalancer is false/.test(v.reason)))).toBe(true);
+    });
+
+    test('GIVEN a JWT fleet WHEN planned THEN every rule that forwards to a pool verifies the JWT, and the priority pool requires its pool scope', () => {
+      const plan = planListener(fleet(pools, { auth: { jwt, poolScopes: { fast: ['mcp:priority'] } } }));
+      const forwarding = plan.rules.filter((r) => r.target.kind === 'pool' && r.kind !== 'attach');
+      expect(forwarding.map((r) => r.kind)).toEqual(['priority', 'direct']);
+      for (const rule of forwarding) expect(rule.jwt).toBeDefined();
+      const scopeOf = (r: ListenerRulePlan) => r.jwt!.additionalClaims.find((c) => c.name === 'scope')?.values;
+      expect(scopeOf(forwarding[0]!)).toEqual(['mcp:priority']);
+      expect(scopeOf(forwarding[1]!)).toBeUndefined();
+    });
+  });
 });

@@ -51,7 +51,7 @@ export function protectedResourceMetadataUrl(resourceUrl: string): string {
 /** The metadata document; undefined when the fleet has no JWT issuer (no authorization server to name). */
 export function protectedResourceMetadata(spec: Pick<ResolvedFleetSpec, 'name' | 'auth'>, resourceUrl: string): ProtectedResourceMetadata | undefined {
   if (!spec.auth.jwt) return undefined;
-  const scopes = [...new Set(spec.auth.toolScopes.flatMap((entry) => entry.scopes))].sort();
+  const scopes = [...new Set([...spec.auth.toolScopes.flatMap((entry) => entry.scopes), ...Object.values(spec.auth.poolScopes).flat()])].sort();
   return {
     resource: resourceUrl,
     authorization_servers: [spec.auth.jwt.issuer],

@@ -70,8 +70,11 @@ export class Catalog {
     this.now = options.now ?? Date.now;
   }
 
-  /** The merged list of `kind`, refreshing stale pool listings first; items carry exposed names. */
-  async list(kind: ListKind, requestId: string): Promise<Item[]> {
+  /**
+   * The merged list of `kind`, refreshing stale pool listings first; items carry exposed names.
+   * @param keep which items the caller may see (given the pool, the item as listed and as declared).
+   */
+  async list(kind: ListKind, requestId: string, keep?: (pool: string, item: Item, declared: Item) => boolean): Promise<Item[]> {
     await this.refresh(kind, requestId);
     const { byPool } = this.naming(kind);
     const { key } = LIST_KINDS[kind];
@@ -82,7 +85,8 @@ export class Catalog {
       const named = byPool.get(target.pool.name) ?? [];
       listing.items.forEach((item, i) => {
         const exposed = named[i]?.exposed;
-        out.push(exposed !== undefined && exposed !== item[key] ? { ...item, [key]: exposed } : item);
+        const shown = exposed !== undefined && exposed !== item[key] ? { ...item, [key]: exposed } : item;
+        if (!keep || keep(target.pool.name, shown, item)) out.push(shown);
       });
     }
     return out;
