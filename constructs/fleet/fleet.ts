@@ -12,7 +12,7 @@ import { McpLoadBalancer, type McpFleetDomain, type McpLoadBalancerProps } from 
 import { addConnectionScaling, McpFleetMonitoring, type McpFleetMonitoringProps } from '../monitoring';
 import { McpNetwork, type McpNetworkProps } from '../network';
 import { McpSessionStore, type McpSessionStoreProps } from '../session-store';
-import { constructError } from '../shared';
+import { concreteRegion, constructError, planned } from '../shared';
 import { McpToolPool, type McpToolPoolProps } from '../tool-pool';
 import { fleetKey } from './fleet-key';
 import { McpIdentitySecret } from './identity-secret';
@@ -97,9 +97,10 @@ export class McpFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: McpFleetProps) {
     super(scope, id);
-    this.plan = planFleet(props.spec, this.node.path);
+    concreteRegion(this, 'McpFleet');
+    this.plan = planned(this, () => planFleet(props.spec, this.node.path));
     const unknownPools = Object.keys(props.pools ?? {}).filter((name) => !this.plan.pools.some((p) => p.name === name));
-    if (unknownPools.length > 0) throw constructError(this.node.path, `pools overrides name pools that are not in the spec: ${unknownPools.join(', ')}`);
+    if (unknownPools.length > 0) throw constructError(this, `pools overrides name pools that are not in the spec: ${unknownPools.join(', ')}`);
     const { spec } = props;
     if (!spec.auth?.jwt && !spec.auth?.apiKeys) {
       // Allowed (a fleet behind a private network or another proxy), but never by accident.

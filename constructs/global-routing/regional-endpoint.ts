@@ -1,8 +1,9 @@
-import { Arn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Arn, Stack, Validations } from 'aws-cdk-lib';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { concreteRegion } from '../shared/region';
 import { regionalEndpointParameterNames, type RegionalEndpointParameterNames } from '../../lib/plan/global-routing';
 
 /** The public load balancer of one regional copy of a fleet, as global routing needs it. */
@@ -26,15 +27,6 @@ export interface McpRegionalEndpoint {
   readonly healthCheckDomainName?: string;
 }
 
-/** The region of `scope`'s stack; SSM parameter names contain it, so it must be known at synth time. */
-function concreteRegion(scope: Construct): string {
-  const region = Stack.of(scope).region;
-  if (Token.isUnresolved(region)) {
-    throw new Error(`${scope.node.path}: the stack needs an explicit region (env.region): the SSM parameter names of a regional endpoint contain it`);
-  }
-  return region;
-}
-
 export interface McpRegionalEndpointParametersProps {
   /** The fleet name (`spec.name`). */
   readonly fleetName: string;
@@ -55,7 +47,7 @@ export class McpRegionalEndpointParameters extends Construct {
 
   constructor(scope: Construct, id: string, props: McpRegionalEndpointParametersProps) {
     super(scope, id);
-    const names = regionalEndpointParameterNames(props.fleetName, concreteRegion(this));
+    const names = regionalEndpointParameterNames(props.fleetName, concreteRegion(this, 'McpRegionalEndpointParameters (its SSM parameter names contain the region)'));
     this.parameterNames = names;
     const description = `MCP fleet ${props.fleetName}: public load balancer`;
     this.dnsName = new ssm.StringParameter(this, 'DnsName', { parameterName: names.dnsName, stringValue: props.loadBalancer.loadBalancerDnsName, description: `${description} DNS name` });
@@ -94,7 +86,7 @@ export class McpRegionalEndpointReader extends Construct {
   constructor(scope: Construct, id: string, props: McpRegionalEndpointReaderProps) {
     super(scope, id);
     const names = regionalEndpointParameterNames(props.fleetName, props.region);
-    const local = concreteRegion(this) === props.region;
+    const local = concreteRegion(this, 'McpRegionalEndpoint (its SSM parameter names contain the region)') === props.region;
     const cache = new Map<string, string>();
     const read = (readerId: string, name: string): string => {
       let value = cache.get(readerId);

@@ -1,3 +1,5 @@
 export * from './props';
 export * from './log-group';
 export * from './alb';
+export * from './errors';
+export * from './region';

@@ -1,4 +1,7 @@
 /** How every construct combines its settings: defaults < user overrides < enforced settings. */
+import { UnscopedValidationError } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { validationError } from './errors';
 
 /**
  * Merges construct props in three layers. `defaults` come from the plan, `user` from the typed
@@ -15,7 +18,11 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** An error raised in a construct's constructor, naming its path first. */
-export function constructError(path: string, message: string): Error {
-  return new Error(`${path}: ${message}`);
+/**
+ * An error raised in a construct's constructor, naming its path first: a CDK `ValidationError` of the
+ * construct (see `validationError`); given only a path, an `UnscopedValidationError` with that path.
+ */
+export function constructError(scope: IConstruct | string, message: string): Error {
+  if (typeof scope !== 'string') return validationError(scope, 'McpFleetInvalidProps', message);
+  return new UnscopedValidationError('McpFleetInvalidProps' as ConstructorParameters<typeof UnscopedValidationError>[0], `${scope}: ${message}`);
 }

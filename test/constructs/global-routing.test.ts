@@ -204,7 +204,7 @@ describe('McpRegionalEndpointParameters and McpRegionalEndpointReader', () => {
 
   test('GIVEN an environment-agnostic stack WHEN writing THEN the error asks for an explicit region', () => {
     const stack = new Stack();
-    expect(() => new McpRegionalEndpointParameters(stack, 'Endpoint', { fleetName: 'agents', loadBalancer: importedLoadBalancer(stack) })).toThrow(/^Default\/Endpoint: the stack needs an explicit region \(env.region\)/);
+    expect(() => new McpRegionalEndpointParameters(stack, 'Endpoint', { fleetName: 'agents', loadBalancer: importedLoadBalancer(stack) })).toThrow(/^Default\/Endpoint: McpRegionalEndpointParameters \(its SSM parameter names contain the region\) needs a stack with a concrete region/);
   });
 
   test('GIVEN a reader in the same region WHEN synthesized THEN values are CloudFormation SSM parameter references', () => {

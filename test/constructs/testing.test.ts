@@ -1,4 +1,4 @@
-import { ASSET_HASH_PLACEHOLDER, assetHashSerializer, normalizeAssetHashes } from '../../constructs/testing';
+import { ASSET_HASH_PLACEHOLDER, assetHashSerializer, normalizeAssetHashes } from '../../lib/testing';
 
 const hash = 'a'.repeat(40) + '0123456789abcdef01234567';
 

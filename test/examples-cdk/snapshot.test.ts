@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { assetHashSerializer } from '../../constructs/testing';
+import { assetHashSerializer } from '../../lib/testing';
 import { synthExampleApp } from './support';
 
 expect.addSnapshotSerializer(assetHashSerializer);

@@ -13,7 +13,7 @@ const ENTRY_TYPES: Record<string, string> = {
   'mcp-fleet': 'dist/lib/index.d.ts',
   'mcp-fleet/cdk': 'dist/constructs/index.d.ts',
   'mcp-fleet/pulumi': 'dist/pulumi/index.d.ts',
-  'mcp-fleet/testing': 'dist/constructs/testing/index.d.ts',
+  'mcp-fleet/testing': 'dist/lib/testing/index.d.ts',
 };
 const RESOLUTIONS: Array<[string, ts.CompilerOptions]> = [
   ['node (node10)', { moduleResolution: ts.ModuleResolutionKind.Node10, module: ts.ModuleKind.CommonJS }],

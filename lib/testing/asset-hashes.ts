@@ -1,7 +1,7 @@
 /**
- * `mcp-fleet/testing`: a jest snapshot serializer for synthesized CloudFormation templates. Asset
- * hashes change with every build of the bundled gateway or of CDK's own handlers; the serializer
- * replaces them so that snapshots only change when the infrastructure does.
+ * A jest snapshot serializer for synthesized CloudFormation templates. Asset hashes change with every
+ * build of the bundled gateway or of CDK's own handlers; the serializer replaces them so that
+ * snapshots only change when the infrastructure does.
  *
  *   import { assetHashSerializer } from 'mcp-fleet/testing';
  *   expect.addSnapshotSerializer(assetHashSerializer);

@@ -1,0 +1,48 @@
+/**
+ * The README's code works as written: each TypeScript snippet a user copies (spec, CDK app, Pulumi
+ * program) is mirrored verbatim in a file here — type-checked with the project — and the CDK and
+ * Pulumi mirrors run as a user's would, importing the built package by name, without AWS credentials.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const README_BLOCKS = [...readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+/** The text between the README markers of a mirror file. */
+function mirrored(file: string): string {
+  const text = readFileSync(path.join(__dirname, file), 'utf8');
+  return text.slice(text.indexOf('// README:begin\n') + '// README:begin\n'.length, text.indexOf('// README:end\n'));
+}
+
+/** No credentials of any kind: not from the environment, files, or instance metadata. */
+function credentialFreeEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')));
+  return { ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
+}
+
+async function runMirror(file: string): Promise<Record<string, unknown>> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, file)], { cwd: ROOT, env: credentialFreeEnv(), timeout: 60_000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+describe('README snippets', () => {
+  test.each([
+    ['the fleet spec', 'spec-snippet.ts', "export const spec: FleetSpec"],
+    ['the CDK app', 'cdk-snippet.ts', "from 'mcp-fleet/cdk'"],
+    ['the Pulumi program', 'pulumi-snippet.ts', "from 'mcp-fleet/pulumi'"],
+    ['the Pulumi testing example', 'pulumi-testing.test.ts', 'setFleetMocks'],
+  ])('GIVEN %s in the README WHEN compared THEN the tested mirror holds it verbatim', (_, file, marker) => {
+    const blocks = README_BLOCKS.filter((b) => b.includes(marker));
+    expect(blocks).toHaveLength(1);
+    expect(mirrored(file)).toBe(blocks[0]);
+  });
+
+  test('GIVEN no AWS credentials WHEN the CDK and Pulumi snippets run as written THEN the CDK app synthesizes and the Pulumi program declares the fleet', async () => {
+    const [cdk, pulumi] = await Promise.all([runMirror('cdk-snippet.ts'), runMirror('pulumi-snippet.ts')]);
+    expect(cdk).toEqual({ stack: 'Agents', region: 'us-east-1', resources: expect.any(Number), services: 3 });
+    expect(pulumi).toMatchObject({ url: 'https://mcp.example.com/mcp', 'aws:ecs/service:Service': 3, 'aws:lb/loadBalancer:LoadBalancer': 1, 'aws:elasticache/replicationGroup:ReplicationGroup': 1 });
+  });
+});
