@@ -24,7 +24,7 @@ function credentialFreeEnv(): NodeJS.ProcessEnv {
 }
 
 async function runMirror(file: string): Promise<Record<string, unknown>> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, file)], { cwd: ROOT, env: credentialFreeEnv(), timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, file)], { cwd: ROOT, env: credentialFreeEnv(), timeout: 110_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
@@ -44,5 +44,5 @@ describe('README snippets', () => {
     const [cdk, pulumi] = await Promise.all([runMirror('cdk-snippet.ts'), runMirror('pulumi-snippet.ts')]);
     expect(cdk).toEqual({ stack: 'Agents', region: 'us-east-1', resources: expect.any(Number), services: 3 });
     expect(pulumi).toMatchObject({ url: 'https://mcp.example.com/mcp', 'aws:ecs/service:Service': 3, 'aws:lb/loadBalancer:LoadBalancer': 1, 'aws:elasticache/replicationGroup:ReplicationGroup': 1 });
-  });
+  }, 120_000); // two fresh processes (a CDK synth takes 5 s alone, far more on a busy machine)
 });
