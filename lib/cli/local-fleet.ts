@@ -2,7 +2,12 @@
 import { parseFleetSpec, type FleetSpec, type PoolSpec, type ResolvedFleetSpec } from '../spec';
 import type { PoolUrlFlag } from './args';
 import { CliError, UsageError } from './errors';
+import { GATEWAY_PRINCIPAL, IdentitySigner } from '../gateway/auth/identity';
+import { IDENTITY_HEADER } from '../spec/gateway-env';
 import { probePoolEra } from './probe-pool';
+
+/** The fleet name of a gateway built from `--pool` flags alone (the identity tokens' issuer). */
+export const LOCAL_FLEET_NAME = 'local';
 
 export interface LocalFleet {
   readonly spec: ResolvedFleetSpec;
@@ -42,17 +47,20 @@ export function fleetFromSpec(spec: ResolvedFleetSpec, source: string, flags: re
  * `tools/list`, and its protocol era from a handshake made now.
  * @throws CliError naming the pool that did not answer.
  */
-export async function fleetFromPoolFlags(flags: readonly PoolUrlFlag[], probeTimeoutMs = 5000): Promise<LocalFleet> {
+export async function fleetFromPoolFlags(flags: readonly PoolUrlFlag[], probeTimeoutMs = 5000, identityKey?: string): Promise<LocalFleet> {
+  // Pools that verify the caller identity answer the probe only when the gateway signs it.
+  const signer = identityKey ? new IdentitySigner({ key: identityKey, fleet: LOCAL_FLEET_NAME }) : undefined;
   const pools = await Promise.all(
     flags.map(async ({ name, url }): Promise<PoolSpec> => {
       try {
-        const era = await probePoolEra(url, probeTimeoutMs);
+        const headers: Record<string, string> = signer ? { [IDENTITY_HEADER]: await signer.tokenFor(GATEWAY_PRINCIPAL, name) } : {};
+        const era = await probePoolEra(url, probeTimeoutMs, headers);
         return { name, image: 'external', tools: [], discoveryOnly: true, ...era };
       } catch (error) {
         throw new CliError(`--pool ${name}: ${url} did not complete an MCP handshake (${(error as Error).message})`, { cause: error });
       }
     }),
   );
-  const spec: FleetSpec = { name: 'local', pools };
+  const spec: FleetSpec = { name: LOCAL_FLEET_NAME, pools };
   return { spec: parseFleetSpec(spec, '--pool flags'), poolUrls: Object.fromEntries(flags.map((f) => [f.name, f.url])) };
 }

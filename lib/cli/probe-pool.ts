@@ -14,11 +14,12 @@ export interface PoolEra {
 const PROBE_CLIENT = { name: 'mcp-fleet-cli', version: '1.0.0' };
 
 /**
+ * @param headers sent with every probe request (the gateway's signed identity, for pools that verify it).
  * @throws Error when the pool does not answer, or answers with a revision the fleet does not know.
  */
-export async function probePoolEra(url: string, timeoutMs: number): Promise<PoolEra> {
+export async function probePoolEra(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<PoolEra> {
   const client = new Client(PROBE_CLIENT, { versionNegotiation: { mode: 'auto', probe: { timeoutMs } } });
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
   try {
     await client.connect(transport, { timeout: timeoutMs });
     const version = client.getNegotiatedProtocolVersion();

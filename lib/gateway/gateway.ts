@@ -7,7 +7,7 @@ import type { ResolvedFleetSpec } from '../spec/defaults';
 import { IDENTITY_HEADER } from '../spec/gateway-env';
 import { createNodeBackendTransport } from './adapters/node-backend';
 import { ANONYMOUS } from './auth/composite';
-import { IdentitySigner } from './auth/identity';
+import { GATEWAY_PRINCIPAL, IdentitySigner } from './auth/identity';
 import { OriginPolicy } from './auth/origin';
 import { ProtectedResourceMetadataEndpoint, canonicalResourceUrl, protectedResourceMetadataUrl } from './auth/protected-resource';
 import { ScopePolicy } from './auth/scopes';
@@ -70,8 +70,13 @@ export interface GatewayOptions {
   readonly authenticator?: Authenticator;
   /** Region (or other isolation unit): part of session ids and store keys. @default 'local' */
   readonly region?: string;
-  /** HMAC key that signs the caller identity sent to pools. @default - no identity header */
+  /**
+   * Fleet key from which each pool's identity key is derived (`poolIdentityKey`): the gateway signs
+   * the caller identity it sends to a pool with that pool's key. @default - no identity header
+   */
   readonly identityKey?: Uint8Array;
+  /** Each pool's own identity key (wins over `identityKey` for that pool). @default {} */
+  readonly poolIdentityKeys?: Readonly<Record<string, string | Uint8Array>>;
   /** Public base URL of the fleet (RFC 9728 metadata). @default - derived from the request */
   readonly publicUrl?: string;
   /** Logs and EMF metrics. @default createTelemetry({ fleet: spec.name }) */
@@ -99,6 +104,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     resetMs: spec.gateway.breakerResetMs,
     onStateChange: (pool, from, to) => logger.warn('circuit breaker state change', { pool, from, to }),
   });
+  const signer =
+    options.identityKey || options.poolIdentityKeys
+      ? new IdentitySigner({ fleet: spec.name, ...(options.identityKey ? { key: options.identityKey } : {}), ...(options.poolIdentityKeys ? { poolKeys: options.poolIdentityKeys } : {}) })
+      : undefined;
   const caller = new PoolCaller({
     transport,
     store,
@@ -107,6 +116,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     sessionTtlSeconds: spec.sessionStore.sessionTtlSeconds,
     gatewayInfo: serverInfo,
     recordCall: (call) => telemetry.recordCall(call),
+    ...(signer ? { gatewayIdentity: { header: IDENTITY_HEADER, valueFor: (pool: string) => signer.tokenFor(GATEWAY_PRINCIPAL, pool) } } : {}),
   });
   const catalog = new Catalog({
     spec,
@@ -118,7 +128,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const resourceMetadata = resourceUrl ? new ProtectedResourceMetadataEndpoint(spec, resourceUrl) : undefined;
   const scopes = new ScopePolicy(spec.auth.toolScopes, { poolScopes: spec.auth.poolScopes, ...(resourceUrl ? { resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl) } : {}) });
   const origins = new OriginPolicy(spec.auth.allowedOrigins);
-  const signer = options.identityKey ? new IdentitySigner({ key: options.identityKey, fleet: spec.name }) : undefined;
   const dispatcher = new Dispatcher({
     spec,
     catalog,

@@ -101,6 +101,21 @@ const COOLDOWNS = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } a
 const DNS_TTL_SECONDS = 10;
 
 /**
+ * What a directly routed pool needs to verify the caller's JWT itself, as the ALB did: a request
+ * without the gateway-signed identity is then not trusted for lacking it.
+ */
+function directJwtEnvironment(spec: ResolvedFleetSpec, directlyRouted: boolean): Record<string, string> {
+  const jwt = spec.auth.jwt;
+  if (!directlyRouted || !jwt) return {};
+  return {
+    [POOL_ENV.jwtIssuer]: jwt.issuer,
+    [POOL_ENV.jwtAudience]: JSON.stringify(jwt.audience),
+    [POOL_ENV.jwtJwksUri]: jwt.jwksUri,
+    [POOL_ENV.jwtPrincipalClaim]: jwt.principalClaim,
+  };
+}
+
+/**
  * @param directlyRouted whether listener rules send client requests straight to the pool.
  */
 export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, directlyRouted: boolean): PoolPlan {
@@ -128,8 +143,10 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, direct
         [POOL_ENV.port]: String(pool.port),
         [POOL_ENV.mcpPath]: pool.mcpPath,
         [POOL_ENV.healthPath]: pool.healthPath,
+        ...directJwtEnvironment(spec, directlyRouted),
       },
-      secrets: [{ name: POOL_ENV.identityKey, source: 'identitySecret' }],
+      // The fleet's one identity secret; the pool derives its own key from it (see POOL_ENV.identityFleetKey).
+      secrets: [{ name: POOL_ENV.identityFleetKey, source: 'identitySecret' }],
     },
     targetGroup: {
       name: names.targetGroup,

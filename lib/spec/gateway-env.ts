@@ -48,6 +48,23 @@ export const POOL_ENV = {
   mcpPath: 'MCP_FLEET_MCP_PATH',
   /** HTTP path of the deep health check the server must serve. */
   healthPath: 'MCP_FLEET_HEALTH_PATH',
-  /** HMAC key (from a Secrets Manager secret, injected as an ECS secret) that signs `IDENTITY_HEADER`. */
+  /**
+   * This pool's own HMAC key (from a Secrets Manager secret, injected as an ECS secret) that signs
+   * `IDENTITY_HEADER`; the gateway derives or holds every pool's key, a pool only its own.
+   */
   identityKey: 'MCP_FLEET_IDENTITY_KEY',
+  /**
+   * The fleet key itself (what the IaC injects today: one secret per fleet). A pool given it derives
+   * its own key (`poolIdentityKey`) and warns: holding the fleet key, it could derive other pools'
+   * keys too. Prefer `identityKey` with only the pool's own key.
+   */
+  identityFleetKey: 'MCP_FLEET_IDENTITY_FLEET_KEY',
+  /** Pools the load balancer routes to directly: the JWT issuer (`iss`) the ALB verified. */
+  jwtIssuer: 'MCP_FLEET_JWT_ISSUER',
+  /** ... the accepted audiences, as a JSON array. */
+  jwtAudience: 'MCP_FLEET_JWT_AUDIENCE',
+  /** ... the issuer's JWKS URL. */
+  jwtJwksUri: 'MCP_FLEET_JWT_JWKS_URI',
+  /** ... the claim naming the caller. */
+  jwtPrincipalClaim: 'MCP_FLEET_JWT_PRINCIPAL_CLAIM',
 } as const;

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startGithubPool, type PoolHandle } from '../../examples/pools';
+import { poolIdentityKey } from '../../lib/gateway/auth/identity';
 import { gatewayOptionsFromEnvironment } from '../../lib/cli/env-gateway';
 import { parseCommandLine } from '../../lib/cli/args';
 import { planFleet, renderGatewayEnvironment } from '../../lib/plan';
@@ -29,7 +30,8 @@ describe('mcp-fleet gateway --from-env', () => {
   const children: Spawned[] = [];
 
   beforeAll(async () => {
-    github = await startGithubPool({ port: 0, identity: { key: new TextEncoder().encode(KEY), fleet: FLEET, pool: 'github' } });
+    // The pool holds only its own key, derived from the fleet key the gateway gets.
+    github = await startGithubPool({ port: 0, identity: { key: poolIdentityKey(KEY, FLEET, 'github'), fleet: FLEET, pool: 'github' } });
   });
   afterEach(() => {
     for (const child of children.splice(0)) if (child.child.exitCode === null) child.child.kill('SIGKILL');

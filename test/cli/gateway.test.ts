@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startGithubPool, startSlackPool, type PoolHandle } from '../../examples/pools';
+import { poolIdentityKey } from '../../lib/gateway/auth/identity';
 import { connectLegacy, connectModern, firstText, spawnTs, type Spawned } from '../examples/support';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -103,5 +104,61 @@ describe('mcp-fleet gateway', () => {
     children.push(child);
     expect(await child.exited()).toBe(code);
     expect(child.stderr()).toMatch(message);
+  });
+});
+
+describe('mcp-fleet gateway signs the caller identity (MCP_FLEET_IDENTITY_KEY)', () => {
+  const fleetKey = randomBytes(32).toString('base64url');
+  let github: PoolHandle;
+  let slack: PoolHandle;
+  const children: Spawned[] = [];
+
+  beforeAll(async () => {
+    // Real example pools, each holding only its own key derived from the fleet key.
+    const identity = (pool: string) => ({ key: poolIdentityKey(fleetKey, 'local', pool), fleet: 'local', pool });
+    [github, slack] = await Promise.all([startGithubPool({ port: 0, identity: identity('github') }), startSlackPool({ port: 0, identity: identity('slack') })]);
+  });
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.child.exitCode === null) child.child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    await Promise.all([github.close(), slack.close()]);
+  });
+
+  async function gatewayWith(env: NodeJS.ProcessEnv): Promise<string> {
+    const child = spawnTs('lib/cli/main.ts', ['gateway', '--port', '0', '--pool', `github=${github.url}`, '--pool', `slack=${slack.url}`], env);
+    children.push(child);
+    const line = await child.waitForLine(/^mcp-fleet gateway: fleet /);
+    return /at (http:\/\/\S+\/mcp) /.exec(line)![1]!;
+  }
+
+  test('GIVEN the fleet key WHEN SDK clients call through the CLI gateway THEN the pools verify the signed identity and serve both eras', async () => {
+    const url = await gatewayWith({ MCP_FLEET_IDENTITY_KEY: fleetKey });
+    const { client } = await connectLegacy(url);
+    try {
+      await client.callTool({ name: 'slack_draft_append', arguments: { text: 'signed' } });
+      const sent = firstText(await client.callTool({ name: 'slack_draft_send', arguments: { channel: 'random' } }));
+      // The author is the gateway-verified principal (anonymous: this fleet has no auth), never the client's chosen name.
+      expect(sent).toMatchObject({ author: 'anonymous', text: 'signed' });
+    } finally {
+      await client.close();
+    }
+    const modern = await connectModern(url);
+    try {
+      expect((await modern.callTool({ name: 'github_diff_stats', arguments: { before: 'a', after: 'b' } })).structuredContent).toMatchObject({ added: 1, removed: 1 });
+    } finally {
+      await modern.close();
+    }
+  });
+
+  test('GIVEN no fleet key (or a wrong one) WHEN the gateway starts THEN the pools refuse its handshake and it exits 1 saying so; straight to a pool, no service either', async () => {
+    for (const key of ['', randomBytes(32).toString('base64url')]) {
+      const child = spawnTs('lib/cli/main.ts', ['gateway', '--port', '0', '--pool', `github=${github.url}`], { MCP_FLEET_IDENTITY_KEY: key });
+      children.push(child);
+      expect(await child.exited()).toBe(1);
+      expect(child.stderr()).toMatch(/--pool github: .* did not complete an MCP handshake .*HTTP 401/);
+    }
+    // Straight to the pool, bypassing the gateway: no signed identity, no service.
+    await expect(connectLegacy(slack.url)).rejects.toThrow(/x-mcp-fleet-identity header is required/);
   });
 });

@@ -49,7 +49,7 @@ describe('McpFleet', () => {
     const logicalId = secret.stack.getLogicalId(secret.node.defaultChild as CfnElement);
     const taskDefinitions = resourcesOf(template, 'AWS::ECS::TaskDefinition');
     expect(taskDefinitions).toHaveLength(3);
-    for (const [, td] of taskDefinitions) expect(td.ContainerDefinitions[0].Secrets).toEqual([{ Name: 'MCP_FLEET_IDENTITY_KEY', ValueFrom: { Ref: logicalId } }]);
+    for (const [, td] of taskDefinitions) expect(td.ContainerDefinitions[0].Secrets).toEqual([{ Name: 'MCP_FLEET_IDENTITY_FLEET_KEY', ValueFrom: { Ref: logicalId } }]);
     const gateway = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('FleetGatewayFunction'))![1];
     expect(gateway.Environment.Variables.MCP_FLEET_IDENTITY_SECRET_ARN).toEqual({ Ref: logicalId });
   });

@@ -19,9 +19,25 @@ describe('planPool', () => {
       readonlyRootFilesystem: true,
       scratchVolumes: [{ name: 'tmp', containerPath: '/tmp' }],
       stopTimeoutSeconds: 90,
-      secrets: [{ name: POOL_ENV.identityKey, source: 'identitySecret' }],
+      secrets: [{ name: POOL_ENV.identityFleetKey, source: 'identitySecret' }],
     });
-    expect(github!.container.environment).toEqual({ MCP_FLEET_NAME: 'agents', MCP_FLEET_POOL: 'github', PORT: '8080', MCP_FLEET_MCP_PATH: '/mcp', MCP_FLEET_HEALTH_PATH: '/health' });
+    // github is routed straight from the ALB: it gets what it needs to verify forwarded JWTs itself.
+    expect(github!.container.environment).toEqual({
+      MCP_FLEET_NAME: 'agents',
+      MCP_FLEET_POOL: 'github',
+      PORT: '8080',
+      MCP_FLEET_MCP_PATH: '/mcp',
+      MCP_FLEET_HEALTH_PATH: '/health',
+      MCP_FLEET_JWT_ISSUER: 'https://auth.example.com',
+      MCP_FLEET_JWT_AUDIENCE: '["mcp-fleet"]',
+      MCP_FLEET_JWT_JWKS_URI: 'https://auth.example.com/.well-known/jwks.json',
+      MCP_FLEET_JWT_PRINCIPAL_CLAIM: 'sub',
+    });
+  });
+
+  test('GIVEN a pool only the gateway reaches WHEN planned THEN it gets no JWT settings (every request must carry the signed identity)', () => {
+    const s = resolveFleetSpec({ name: 'f', pools: [{ name: 'p', image: 'i', tools: ['a'] }], auth: { jwt: { issuer: 'https://idp.example.com', audience: ['a'] } } });
+    expect(Object.keys(planPool(s, s.pools[0]!, false).container.environment).filter((k) => k.startsWith('MCP_FLEET_JWT'))).toEqual([]);
   });
 
   test('GIVEN user environment that collides with the contract WHEN planned THEN the contract wins', () => {

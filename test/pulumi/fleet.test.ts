@@ -179,7 +179,7 @@ describe('tool pools', () => {
       readonlyRootFilesystem: true,
       stopTimeout: 90,
       mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
-      secrets: [{ name: POOL_ENV.identityKey, valueFrom: expect.stringContaining('agents-gateway-identity') }],
+      secrets: [{ name: POOL_ENV.identityFleetKey, valueFrom: expect.stringContaining('agents-gateway-identity') }],
       logConfiguration: { logDriver: 'awslogs' },
     });
     expect(container.environment).toContainEqual({ name: POOL_ENV.pool, value: 'images' });

@@ -1,16 +1,18 @@
 /**
- * The caller's identity on a pool: the gateway sends a short-lived token it signed in `IDENTITY_HEADER`
- * (see lib/gateway/auth/identity.ts); the pool checks it before any tool runs and hands the verified
- * principal to the tools through the MCP SDKs' `authInfo` (`req.auth` on the Node request).
+ * The caller's identity on a pool: the gateway sends a short-lived token it signed with this pool's
+ * key in `IDENTITY_HEADER` (see lib/gateway/auth/identity.ts); the pool checks it before any tool
+ * runs and hands the verified principal to the tools through the MCP SDKs' `authInfo` (`req.auth` on
+ * the Node request). A forged, expired or foreign token is refused.
  *
- * A request WITHOUT the header is accepted. On AWS the pool's security group admits only the load
- * balancer and the gateway, and the gateway always sends the header when the fleet has an identity key;
- * so a request without it came by the load balancer's direct route (2026-07-28 `tools/call` with an
- * `Mcp-Name` header), where the ALB has already verified the caller's JWT. A request WITH the header
- * must carry a valid token for this fleet and pool: a forged, expired or foreign one is refused.
+ * A request WITHOUT the header is refused too, unless the pool sits behind a load balancer direct
+ * route (2026-07-28 `tools/call` by `Mcp-Name`) and the request carries the caller's own JWT: then
+ * the pool verifies that token as the ALB did (the fleet's issuer, JWKS and audience, from
+ * `POOL_ENV.jwt*`) instead of trusting that a missing header means "the ALB checked it".
  */
 import type { IncomingMessage } from 'node:http';
+import { JwtAuthenticator } from '../../../lib/gateway/auth/jwt';
 import { verifyFleetIdentity, type FleetIdentity } from '../../../lib/gateway/auth/identity';
+import { GatewayError } from '../../../lib/gateway/errors';
 import { AUTH_ERROR_CODE } from '../../../lib/gateway/auth/challenge';
 import { IDENTITY_HEADER } from '../../../lib/spec/gateway-env';
 import { RequestRejection } from './json-body';
@@ -26,6 +28,51 @@ export interface CallerIdentityOptions {
   readonly fleet: string;
   /** This pool's name: the token's required audience (`MCP_FLEET_POOL`). */
   readonly pool: string;
+  /**
+   * The fleet's JWT settings, for requests the load balancer routes here directly (they carry the
+   * caller's bearer token instead of a gateway-signed identity).
+   * @default - every request must carry the gateway-signed identity
+   */
+  readonly directJwt?: DirectJwtOptions;
+}
+
+/** What the ALB checks on a direct route, for the pool to check again (`POOL_ENV.jwt*`). */
+export interface DirectJwtOptions {
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  readonly jwksUri: string;
+  /** @default 'sub' */
+  readonly principalClaim?: string;
+}
+
+/** One verifier per settings object: it caches the JWKS. */
+const verifiers = new WeakMap<DirectJwtOptions, JwtAuthenticator>();
+
+function verifierFor(options: DirectJwtOptions): JwtAuthenticator {
+  let verifier = verifiers.get(options);
+  if (!verifier) {
+    verifier = new JwtAuthenticator({ issuer: options.issuer, audience: [...options.audience], jwksUri: options.jwksUri, principalClaim: options.principalClaim ?? 'sub' }, {});
+    verifiers.set(options, verifier);
+  }
+  return verifier;
+}
+
+/** A header-less request: the caller's own JWT (direct route), verified, or a refusal. */
+async function directCaller(req: IncomingMessage, options: CallerIdentityOptions): Promise<FleetIdentity> {
+  if (!options.directJwt) {
+    throw new RequestRejection(401, AUTH_ERROR_CODE, `Unauthorized: the ${IDENTITY_HEADER} header is required (callers reach this pool through the fleet gateway, which signs their identity)`);
+  }
+  if (req.headers.authorization === undefined) {
+    throw new RequestRejection(401, AUTH_ERROR_CODE, `Unauthorized: neither the ${IDENTITY_HEADER} header nor a bearer token (direct route) is present`);
+  }
+  try {
+    const principal = await verifierFor(options.directJwt).authenticate({ method: req.method ?? 'POST', path: req.url ?? '/', query: '', headers: { authorization: req.headers.authorization }, body: '' });
+    const expiresAt = Math.floor(Date.now() / 1000) + 60;
+    return { principal: principal.id, scopes: principal.scopes, method: 'jwt', fleet: options.fleet, pool: options.pool, tokenId: 'direct', expiresAt };
+  } catch (error) {
+    if (error instanceof GatewayError) throw new RequestRejection(error.status === 401 ? 401 : 503, AUTH_ERROR_CODE, error.message);
+    throw error;
+  }
 }
 
 /** The SDKs' `AuthInfo` as the pools fill it: `clientId` is the principal, `extra.fleetIdentity` the whole identity. */
@@ -45,13 +92,17 @@ export function assertCallerIdentityOptions(options: CallerIdentityOptions): voi
 }
 
 /**
- * Verifies the request's identity header, if any, and attaches the identity as `req.auth`.
- * @returns the identity, or undefined for a request without the header.
- * @throws RequestRejection 401 when the header is present but not a valid token for this fleet and pool.
+ * Verifies the request's identity header (or, on a direct route, its bearer JWT) and attaches the
+ * identity as `req.auth`.
+ * @throws RequestRejection 401 when neither is present and valid for this fleet and pool.
  */
-export async function authenticateCaller(req: IncomingMessage & { auth?: CallerAuthInfo }, options: CallerIdentityOptions): Promise<FleetIdentity | undefined> {
+export async function authenticateCaller(req: IncomingMessage & { auth?: CallerAuthInfo }, options: CallerIdentityOptions): Promise<FleetIdentity> {
   const header = req.headers[IDENTITY_HEADER];
-  if (header === undefined) return undefined;
+  if (header === undefined) {
+    const identity = await directCaller(req, options);
+    req.auth = { token: 'direct', clientId: identity.principal, scopes: [...identity.scopes], expiresAt: identity.expiresAt, extra: { fleetIdentity: identity } };
+    return identity;
+  }
   if (Array.isArray(header)) throw new RequestRejection(401, AUTH_ERROR_CODE, `Unauthorized: ${IDENTITY_HEADER} must appear once`);
   let identity: FleetIdentity;
   try {
@@ -63,7 +114,7 @@ export async function authenticateCaller(req: IncomingMessage & { auth?: CallerA
   return identity;
 }
 
-/** The verified caller behind a tool call, from the SDK's `authInfo`; undefined when the request carried no identity. */
+/** The verified caller behind a tool call, from the SDK's `authInfo`; undefined when the pool verifies no identity (run bare). */
 export function callerOf(authInfo: { extra?: Record<string, unknown> } | undefined): FleetIdentity | undefined {
   return authInfo?.extra?.fleetIdentity as FleetIdentity | undefined;
 }

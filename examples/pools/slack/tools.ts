@@ -16,7 +16,8 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
    * Messages are signed by the caller the gateway vouched for (`IDENTITY_HEADER`, verified by the pool
    * shell), else by the client's name from `initialize`.
    */
-  const author = (authInfo: Parameters<typeof callerOf>[0]) => callerOf(authInfo)?.principal ?? server.server.getClientVersion()?.name ?? 'unknown-client';
+  // Never the client-chosen clientInfo.name: a pool run bare (no identity key) verifies no one.
+  const author = (authInfo: Parameters<typeof callerOf>[0]) => callerOf(authInfo)?.principal ?? 'anonymous';
 
   server.registerTool(
     'slack_list_channels',
@@ -60,7 +61,7 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
     'slack_draft_send',
     {
       title: 'Send the draft',
-      description: "Post this session's draft to a channel and clear it; the message's author is the verified caller, else the client's name.",
+      description: "Post this session's draft to a channel and clear it; the message's author is the verified caller (anonymous on a pool that verifies no identity).",
       inputSchema: { channel },
     },
     async (args, extra) => {

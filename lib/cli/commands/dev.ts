@@ -2,7 +2,9 @@
  * `mcp-fleet dev`: the example pools and the gateway on loopback, in this one process, until Ctrl-C.
  * Needs nothing but `npm ci`: no Docker, no cloud.
  */
+import { randomBytes } from 'node:crypto';
 import { EXAMPLE_POOLS, type PoolHandle } from '../../../examples/pools';
+import { poolIdentityKey } from '../../gateway/auth/identity';
 import DEFAULT_FLEET from '../../../examples/fleet.json';
 import { parseFleetSpec, type ResolvedFleetSpec } from '../../spec';
 import type { DevArgs } from '../args';
@@ -15,15 +17,19 @@ import { loadSpecFile } from '../spec-file';
 
 const DEFAULT_SOURCE = 'examples/fleet.json';
 
-/** Starts an example server for every pool without a `--pool` URL; closes what started if one fails. */
-async function startExamplePools(spec: ResolvedFleetSpec, source: string, external: ReadonlySet<string>): Promise<Map<string, PoolHandle>> {
+/**
+ * Starts an example server for every pool without a `--pool` URL; closes what started if one fails.
+ * Each pool gets its own identity key derived from `fleetKey`, so it serves only gateway-signed calls.
+ */
+async function startExamplePools(spec: ResolvedFleetSpec, source: string, external: ReadonlySet<string>, fleetKey: string): Promise<Map<string, PoolHandle>> {
   const local = spec.pools.filter((p) => !external.has(p.name));
   const missing = local.filter((p) => !EXAMPLE_POOLS[p.name]);
   if (missing.length > 0) {
     const names = Object.keys(EXAMPLE_POOLS).join(', ');
     throw new CliError(`${source}: no example server for pool${missing.length === 1 ? '' : 's'} ${missing.map((p) => `"${p.name}"`).join(', ')} (examples: ${names}); pass ${missing.map((p) => `--pool ${p.name}=URL`).join(' ')}`);
   }
-  const started = await Promise.allSettled(local.map(async (p) => [p.name, await EXAMPLE_POOLS[p.name]!({ port: 0, host: '127.0.0.1' })] as const));
+  const identity = (pool: string) => ({ key: poolIdentityKey(fleetKey, spec.name, pool), fleet: spec.name, pool });
+  const started = await Promise.allSettled(local.map(async (p) => [p.name, await EXAMPLE_POOLS[p.name]!({ port: 0, host: '127.0.0.1', identity: identity(p.name) })] as const));
   const handles = new Map(started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
@@ -39,12 +45,14 @@ export async function runDev(args: DevArgs, io: CliIo, stop: Promise<NodeJS.Sign
   const spec = args.config ? loadSpecFile(args.config) : parseFleetSpec(DEFAULT_FLEET, DEFAULT_SOURCE);
   checkPoolFlags(spec, source, args.pools, 'dev'); // before anything listens
 
-  const pools = await startExamplePools(spec, source, new Set(args.pools.map((p) => p.name)));
+  // A fresh fleet key per run; a pool given by --pool verifies identities only if given its derived key.
+  const fleetKey = randomBytes(32).toString('base64url');
+  const pools = await startExamplePools(spec, source, new Set(args.pools.map((p) => p.name)), fleetKey);
   const closePools = () => Promise.all([...pools.values()].map((p) => p.close()));
   let gateway;
   try {
     const fleet = fleetFromSpec(spec, source, args.pools, 'dev', Object.fromEntries([...pools].map(([name, handle]) => [name, handle.url])));
-    gateway = await startLocalGateway({ fleet, port: args.port, host: args.host, ...outputFor(io.terminal, args.metrics, (line) => io.out(line)) });
+    gateway = await startLocalGateway({ fleet, port: args.port, host: args.host, identityKey: fleetKey, ...outputFor(io.terminal, args.metrics, (line) => io.out(line)) });
     io.out(`mcp-fleet dev: fleet "${spec.name}" from ${source}`);
     for (const pool of spec.pools) io.out(`  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${pool.discoveryOnly ? 'tools by discovery' : pool.tools.join(', ')})`);
     io.out(`MCP endpoint: ${gateway.mcpUrl}`);

@@ -7,13 +7,16 @@ import { fleetFromPoolFlags, fleetFromSpec } from '../local-fleet';
 import { startLocalGateway, type LocalGatewayOptions } from '../local-gateway';
 import { outputFor } from '../request-log';
 import { loadSpecFile } from '../spec-file';
+import { GATEWAY_ENV } from '../../spec/gateway-env';
 
 async function gatewayOptions(args: GatewayArgs, io: CliIo, env: NodeJS.ProcessEnv): Promise<LocalGatewayOptions> {
   const listen = { port: args.port, host: args.host };
   const output = outputFor(io.terminal, args.metrics, (line) => io.out(line));
   if (args.fromEnv) return { ...gatewayOptionsFromEnvironment(env), ...listen, ...output };
-  const fleet = args.config ? fleetFromSpec(loadSpecFile(args.config), args.config, args.pools, 'gateway') : await fleetFromPoolFlags(args.pools);
-  return { fleet, ...listen, region: args.region, ...(args.redis ? { redisUrl: args.redis } : {}), ...output };
+  // The fleet key pools' identity keys derive from (as `--from-env` reads it): pools refuse unsigned requests.
+  const identityKey = env[GATEWAY_ENV.identityKey] || undefined;
+  const fleet = args.config ? fleetFromSpec(loadSpecFile(args.config), args.config, args.pools, 'gateway') : await fleetFromPoolFlags(args.pools, undefined, identityKey);
+  return { fleet, ...listen, region: args.region, ...(args.redis ? { redisUrl: args.redis } : {}), ...(identityKey ? { identityKey } : {}), ...output };
 }
 
 /** Runs until `stop` resolves (the first SIGINT or SIGTERM), then closes the gateway. */

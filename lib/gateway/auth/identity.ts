@@ -1,12 +1,19 @@
 /**
- * The caller's identity as pools receive it. The client's own token is never forwarded; instead the
- * gateway signs a short-lived HS256 JWT (`iss` = fleet, `aud` = pool, `sub` = principal, `scope`)
- * that it sends in `IDENTITY_HEADER`, and pools check it with `verifyFleetIdentity` and the shared key.
- * Tokens are reused for a few seconds per principal and pool, so the hot path rarely signs.
+ * The caller's identity as pools receive it. The gateway never forwards the client's own token;
+ * instead it signs a short-lived HS256 JWT (`iss` = fleet, `aud` = pool, `sub` = principal, `scope`)
+ * that it sends in `IDENTITY_HEADER`, and pools check it with `verifyFleetIdentity`.
+ *
+ * Every pool has its own key, so a pool (or whoever takes one over) can mint identities for itself
+ * only: the gateway holds either one fleet key and derives each pool's key from it with HKDF
+ * (`poolIdentityKey`), or is given each pool's key (`poolKeys`). Tokens are reused for a few seconds
+ * per principal and pool, so the hot path rarely signs.
  */
-import { randomUUID } from 'node:crypto';
+import { hkdfSync, randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Principal } from '../ports';
+
+/** Who the gateway's own requests to pools (discovery, probes, session housekeeping) come from. */
+export const GATEWAY_PRINCIPAL: Principal = Object.freeze({ id: 'mcp-fleet:gateway', scopes: Object.freeze([]) as readonly string[], method: 'anonymous' });
 
 /** HMAC-SHA-256 wants a key of at least its output size. */
 const MIN_KEY_BYTES = 32;
@@ -34,9 +41,27 @@ function keyBytes(key: string | Uint8Array, where: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * The identity key of one pool, derived from the fleet key (HKDF-SHA-256; salt the fleet, info the
+ * pool): what the pool must be given as `MCP_FLEET_IDENTITY_KEY`, as base64url text (43 characters).
+ * Knowing it tells nothing about the fleet key or another pool's key.
+ */
+export function poolIdentityKey(fleetKey: string | Uint8Array, fleet: string, pool: string): string {
+  const root = keyBytes(fleetKey, 'poolIdentityKey');
+  return Buffer.from(hkdfSync('sha256', root, `mcp-fleet/${fleet}`, `caller-identity/${pool}`, 32)).toString('base64url');
+}
+
 export interface IdentitySignerOptions {
-  /** The shared HMAC key (from the secret `MCP_FLEET_IDENTITY_SECRET_ARN`), at least 32 bytes. */
-  readonly key: string | Uint8Array;
+  /**
+   * The fleet key (at least 32 bytes): each pool's signing key is derived from it (`poolIdentityKey`).
+   * @default - only pools in `poolKeys` get identities
+   */
+  readonly key?: string | Uint8Array;
+  /**
+   * Each pool's own key, used as is (a secret per pool, e.g. from the IaC); wins over `key`.
+   * @default {}
+   */
+  readonly poolKeys?: Readonly<Record<string, string | Uint8Array>>;
   /** Fleet name: the token's issuer. */
   readonly fleet: string;
   /**
@@ -68,7 +93,7 @@ interface CachedToken {
 }
 
 export class IdentitySigner {
-  private readonly key: Uint8Array;
+  private readonly keys = new Map<string, Uint8Array>();
   private readonly ttlSeconds: number;
   private readonly reuseMs: number;
   private readonly now: () => number;
@@ -76,7 +101,9 @@ export class IdentitySigner {
   private readonly cache = new Map<string, CachedToken>();
 
   constructor(private readonly options: IdentitySignerOptions) {
-    this.key = keyBytes(options.key, 'IdentitySigner');
+    if (options.key === undefined && Object.keys(options.poolKeys ?? {}).length === 0) throw new RangeError('IdentitySigner: give the fleet key or the pool keys');
+    if (options.key !== undefined) keyBytes(options.key, 'IdentitySigner');
+    for (const [pool, key] of Object.entries(options.poolKeys ?? {})) this.keys.set(pool, keyBytes(key, `IdentitySigner (pool "${pool}")`));
     this.ttlSeconds = options.ttlSeconds ?? MAX_TTL_SECONDS;
     if (!Number.isInteger(this.ttlSeconds) || this.ttlSeconds < 1 || this.ttlSeconds > MAX_TTL_SECONDS) {
       throw new RangeError(`IdentitySigner: ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS} (got ${this.ttlSeconds})`);
@@ -103,7 +130,19 @@ export class IdentitySigner {
     return token;
   }
 
+  /** The pool's signing key: given, or derived from the fleet key once. */
+  private keyFor(pool: string): Uint8Array {
+    let key = this.keys.get(pool);
+    if (!key) {
+      if (this.options.key === undefined) throw new Error(`IdentitySigner: no identity key for pool "${pool}"`);
+      key = new TextEncoder().encode(poolIdentityKey(this.options.key, this.options.fleet, pool));
+      this.keys.set(pool, key);
+    }
+    return key;
+  }
+
   private async sign(principal: Principal, pool: string, now: number): Promise<string> {
+    const key = this.keyFor(pool);
     const issuedAt = Math.floor(now / 1000);
     return new SignJWT({ scope: principal.scopes.join(' '), auth_method: principal.method })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -113,7 +152,7 @@ export class IdentitySigner {
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + this.ttlSeconds)
       .setJti(randomUUID())
-      .sign(this.key);
+      .sign(key);
   }
 
   private dropStale(now: number): void {

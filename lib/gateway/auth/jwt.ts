@@ -19,8 +19,11 @@ const DEFAULT_MAX_TOKEN_AGE_SECONDS = DEFAULTS.jwt.maxTokenAgeSeconds;
 export const ASYMMETRIC_ALGORITHMS: readonly JWSAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
 export interface JwtAuthenticatorOptions {
-  /** URL of the RFC 9728 metadata, sent in every 401 challenge (see `protectedResourceMetadataUrl`). */
-  readonly resourceMetadataUrl: string;
+  /**
+   * URL of the RFC 9728 metadata, sent in every 401 challenge (see `protectedResourceMetadataUrl`).
+   * @default - none (pools that verify forwarded tokens have no metadata of their own)
+   */
+  readonly resourceMetadataUrl?: string;
   /**
    * Accepted `alg` values; each must be asymmetric.
    * @default ASYMMETRIC_ALGORITHMS

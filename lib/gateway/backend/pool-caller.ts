@@ -67,6 +67,11 @@ export interface PoolCallerOptions {
   readonly breakers?: CircuitBreakerRegistry;
   /** Sent as `clientInfo` when the gateway opens sessions on its own behalf. */
   readonly gatewayInfo: { readonly name: string; readonly version: string };
+  /**
+   * The gateway's own signed identity, for requests that carry no caller's (discovery, session
+   * housekeeping): pools refuse requests without one. @default - none
+   */
+  readonly gatewayIdentity?: { readonly header: string; valueFor(pool: string): Promise<string> };
 }
 
 const GATEWAY_ENVELOPE_CAPABILITIES = {};
@@ -168,15 +173,21 @@ export class PoolCaller {
         .filter((t) => owner.session.backends[t.pool.name] !== undefined)
         .map((t) => {
           const backend = owner.session.backends[t.pool.name]!;
-          return this.options.transport.send({
+          return this.identityHeader(t, {}).then((identity) => this.options.transport.send({
             method: 'DELETE',
             url: t.url,
             ...(backend.affinity ? { address: backend.affinity } : {}),
-            headers: { [HEADER.sessionId]: backend.sessionId, [HEADER.protocolVersion]: backend.protocolVersion, [HEADER.requestId]: requestId },
+            headers: { [HEADER.sessionId]: backend.sessionId, [HEADER.protocolVersion]: backend.protocolVersion, [HEADER.requestId]: requestId, ...identity },
             timeoutMs: this.options.timeoutMs,
-          });
+          }));
         }),
     );
+  }
+
+  /** The caller's signed identity for the pool, else the gateway's own. */
+  private async identityHeader(target: PoolTarget, call: Pick<PoolCall, 'identity'>): Promise<HeaderMap> {
+    const identity = call.identity ?? this.options.gatewayIdentity;
+    return identity ? { [identity.header]: await identity.valueFor(target.pool.name) } : {};
   }
 
   /** The message as the pool's era expects it. */
@@ -207,7 +218,7 @@ export class PoolCaller {
       [HEADER.requestId]: call.requestId,
     };
     if (backend) headers[HEADER.sessionId] = backend.sessionId;
-    if (call.identity) headers[call.identity.header] = await call.identity.valueFor(target.pool.name);
+    Object.assign(headers, await this.identityHeader(target, call));
     if (modern) {
       headers[HEADER.method] = message.method;
       const field = NAME_HEADER_SOURCE[message.method];
@@ -290,7 +301,8 @@ export class PoolCaller {
         .catch((error: unknown) => {
           throw this.translate(target.pool, error);
         });
-    const reply = await send({}, initialize);
+    const identity = await this.identityHeader(target, call);
+    const reply = await send(identity, initialize);
     const result = resultIn(reply, initialize.id, target.pool.name);
     const sessionId = reply.headers[HEADER.sessionId];
     if (!sessionId) {
@@ -299,7 +311,7 @@ export class PoolCaller {
     if (isRecord(result.capabilities)) this.capabilities.set(target.pool.name, result.capabilities);
     const negotiated = typeof result.protocolVersion === 'string' ? result.protocolVersion : protocolVersion;
     const record: BackendSessionRecord = { sessionId, protocolVersion: negotiated, ...(address ? { affinity: address } : {}) };
-    const ack = await send({ [HEADER.sessionId]: sessionId, [HEADER.protocolVersion]: negotiated }, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    const ack = await send({ ...identity, [HEADER.sessionId]: sessionId, [HEADER.protocolVersion]: negotiated }, { jsonrpc: '2.0', method: 'notifications/initialized' });
     if (ack.status >= 400) {
       throw new GatewayError(502, POOL_ERROR.unavailable, `Pool "${target.pool.name}" refused notifications/initialized with HTTP ${ack.status}`);
     }

@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { generateKeyPair } from 'jose';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startGithubPool, startSlackPool, type PoolHandle } from '../../../examples/pools';
 import { ApiKeyAuthenticator, generateApiKey } from '../../../lib/gateway/auth/api-keys';
-import { IdentitySigner } from '../../../lib/gateway/auth/identity';
+import { IdentitySigner, poolIdentityKey } from '../../../lib/gateway/auth/identity';
+import { startIssuer, type Issuer } from '../../gateway/auth/jwks-server';
 import type { Principal } from '../../../lib/gateway/ports';
 import { IDENTITY_HEADER } from '../../../lib/spec/gateway-env';
 import { startGateway, type RunningGateway } from '../../support/harness';
 import { connectLegacy, connectModern, firstText } from '../support';
 
 const FLEET = 'identity-fleet';
+/** The fleet key the gateway holds; each pool gets only its own derived key. */
 const KEY = randomBytes(32);
+const poolKey = (pool: string) => poolIdentityKey(KEY, FLEET, pool);
 const ALICE: Principal = { id: 'alice@example.com', scopes: ['chat'], method: 'jwt' };
 const LEGACY_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
 
@@ -28,15 +32,20 @@ async function rawPost(url: string, body: unknown, headers: Record<string, strin
 
 /** A 2025 client whose every request carries `identity` (as the gateway's legacy leg sends it). */
 async function connectAs(url: string, identity: string): Promise<Client> {
+  return (await connectWithTransport(url, identity)).client;
+}
+
+async function connectWithTransport(url: string, identity: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'identity-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { [IDENTITY_HEADER]: identity } } }));
-  return client;
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { [IDENTITY_HEADER]: identity } } });
+  await client.connect(transport);
+  return { client, transport };
 }
 
 describe('example pools: the gateway-signed caller identity', () => {
   let slack: PoolHandle;
   beforeAll(async () => {
-    slack = await startSlackPool({ port: 0, identity: { key: KEY, fleet: FLEET, pool: 'slack' } });
+    slack = await startSlackPool({ port: 0, identity: { key: poolKey('slack'), fleet: FLEET, pool: 'slack' } });
   });
   afterAll(() => slack.close());
 
@@ -51,24 +60,25 @@ describe('example pools: the gateway-signed caller identity', () => {
     }
   });
 
-  test('GIVEN no identity header WHEN a tool posts THEN the request is accepted (the direct route) and the author is the client name', async () => {
-    const { client } = await connectLegacy(slack.url, 'direct-route-client');
-    try {
-      await client.callTool({ name: 'slack_draft_append', arguments: { text: 'via the load balancer' } });
-      expect(firstText(await client.callTool({ name: 'slack_draft_send', arguments: { channel: 'random' } }))).toMatchObject({ author: 'direct-route-client' });
-    } finally {
-      await client.close();
-    }
+  test('GIVEN no identity header WHEN a client connects straight to the pool THEN 401: a missing header is not trusted', async () => {
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'alice', version: '1' } } };
+    const refused = await rawPost(slack.url, init, {});
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('mcp-session-id')).toBeNull();
+    expect(refused.json.error.message).toBe('Unauthorized: the x-mcp-fleet-identity header is required (callers reach this pool through the fleet gateway, which signs their identity)');
+    await expect(connectLegacy(slack.url, 'alice')).rejects.toThrow();
   });
 
   test.each([
     ['forged (another key)', () => signer({ key: randomBytes(32) }).tokenFor(ALICE, 'slack'), /signature verification failed/],
     ['expired', () => signer({ now: () => Date.now() - 120_000 }).tokenFor(ALICE, 'slack'), /"exp" claim timestamp check failed/],
-    ['for another pool', () => signer().tokenFor(ALICE, 'github'), /unexpected "aud" claim value/],
-    ['from another fleet', () => signer({ fleet: 'other-fleet' }).tokenFor(ALICE, 'slack'), /unexpected "iss" claim value/],
+    // Another pool's (or fleet's) token is signed with another pool key: it fails on the signature.
+    ['for another pool', () => signer().tokenFor(ALICE, 'github'), /signature verification failed/],
+    ['from another fleet', () => signer({ fleet: 'other-fleet' }).tokenFor(ALICE, 'slack'), /signature verification failed/],
+    ['minted by the github pool with its own key', () => new IdentitySigner({ poolKeys: { slack: poolKey('github') }, fleet: FLEET }).tokenFor(ALICE, 'slack'), /signature verification failed/],
     ['not a token', async () => 'alice', /Invalid Compact JWS/],
   ])('GIVEN an open session WHEN a tool call carries an identity %s THEN 401 with a JSON-RPC error, and the tool does not run', async (_what, token, reason) => {
-    const { client, transport } = await connectLegacy(slack.url);
+    const { client, transport } = await connectWithTransport(slack.url, await signer().tokenFor(ALICE, 'slack'));
     try {
       await client.callTool({ name: 'slack_draft_append', arguments: { text: 'must stay a draft' } });
       const before = firstText(await client.callTool({ name: 'slack_channel_history', arguments: { channel: 'general', limit: 100 } })) as { messages: unknown[] };
@@ -112,7 +122,7 @@ describe('example pools: caller identity end to end through the real gateway', (
   const apiKey = generateApiKey();
 
   beforeAll(async () => {
-    slack = await startSlackPool({ port: 0, identity: { key: KEY, fleet: FLEET, pool: 'slack' } });
+    slack = await startSlackPool({ port: 0, identity: { key: poolKey('slack'), fleet: FLEET, pool: 'slack' } });
     gateway = await startGateway(
       { name: FLEET, pools: [{ name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' }] },
       { slack: slack.url },
@@ -124,9 +134,9 @@ describe('example pools: caller identity end to end through the real gateway', (
     await slack.close();
   });
 
-  /** #random as a direct caller (no identity header) sees it. */
+  /** #random as a caller with a valid identity sees it. */
   async function rawHistory(): Promise<unknown> {
-    const { client } = await connectLegacy(slack.url);
+    const client = await connectAs(slack.url, await signer().tokenFor(ALICE, 'slack'));
     try {
       return firstText(await client.callTool({ name: 'slack_channel_history', arguments: { channel: 'random', limit: 100 } }));
     } finally {
@@ -174,7 +184,7 @@ describe('example pools: caller identity on the SDK v2 pool (2026-07-28)', () =>
   let github: PoolHandle;
   let gateway: RunningGateway;
   beforeAll(async () => {
-    github = await startGithubPool({ port: 0, identity: { key: KEY, fleet: FLEET, pool: 'github' } });
+    github = await startGithubPool({ port: 0, identity: { key: poolKey('github'), fleet: FLEET, pool: 'github' } });
     gateway = await startGateway({ name: FLEET, pools: [{ name: 'github', image: 'x', tools: ['github_*'] }] }, { github: github.url }, { identityKey: KEY });
   });
   afterAll(async () => {
@@ -216,6 +226,54 @@ describe('example pools: caller identity on the SDK v2 pool (2026-07-28)', () =>
       { [IDENTITY_HEADER]: await signer().tokenFor(ALICE, 'slack') },
     );
     expect(refused.status).toBe(401);
-    expect(refused.json.error.message).toMatch(/unexpected "aud" claim value/);
+    expect(refused.json.error.message).toMatch(/signature verification failed/);
+  });
+});
+
+describe('example pools: a directly routed pool verifies the forwarded JWT itself', () => {
+  let issuer: Issuer;
+  let github: PoolHandle;
+  const AUDIENCE = 'https://mcp.example.com/mcp';
+  const modernCall = (headers: Record<string, string>) =>
+    fetch(github.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'github_parse_reference', ...headers },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'github_parse_reference', arguments: { reference: 'aws/aws-cdk' }, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } },
+      }),
+    });
+
+  beforeAll(async () => {
+    issuer = await startIssuer();
+    github = await startGithubPool({
+      port: 0,
+      identity: { key: poolKey('github'), fleet: FLEET, pool: 'github', directJwt: { issuer: issuer.issuer, audience: [AUDIENCE], jwksUri: issuer.jwksUri } },
+    });
+  });
+  afterAll(async () => {
+    await github.close();
+    await issuer.close();
+  });
+
+  test('GIVEN a direct-route request with the caller\'s valid JWT WHEN it arrives without the identity header THEN the pool verifies the token and serves it', async () => {
+    const token = await issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'agent-7' });
+    const res = await modernCall({ authorization: `Bearer ${token}` });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('aws-cdk');
+  });
+
+  test.each([
+    ['no token at all', async () => ({}), /neither the x-mcp-fleet-identity header nor a bearer token/],
+    ['a token for another audience', async () => ({ authorization: `Bearer ${await issuer.sign({ iss: issuer.issuer, aud: 'other', sub: 'x' })}` }), /unexpected "aud" claim value/],
+    ['an expired token', async () => ({ authorization: `Bearer ${await issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'x' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}` }), /expired/],
+    ['a token signed by someone else', async () => ({ authorization: `Bearer ${await issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'x' }, { key: (await generateKeyPair('ES256')).privateKey })}` }), /signature is invalid/],
+  ])('GIVEN a header-less request with %s WHEN it reaches the pool THEN 401 and the tool does not run', async (_what, headers, reason) => {
+    const res = await modernCall(await headers());
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(reason);
   });
 });

@@ -1,5 +1,6 @@
 import { PoolEnvError, poolSettingsFromEnv } from '../../../examples/pools/shared';
 import { startImagesPool } from '../../../examples/pools';
+import { poolIdentityKey } from '../../../lib/gateway/auth/identity';
 import { connectLegacy, spawnTs, type Spawned } from '../support';
 
 /** A fixed key keeps the test titles stable; its value does not matter here. */
@@ -27,11 +28,24 @@ describe('example pools: settings from the container environment (POOL_ENV)', ()
     expect(warnings).toEqual([]);
   });
 
-  test('GIVEN an empty environment WHEN read THEN the local defaults apply and the gauge is left off with one warning', () => {
+  test('GIVEN an empty environment WHEN read THEN the local defaults apply, with a warning each for the unverified callers and the gauge', () => {
     expect(poolSettingsFromEnv({})).toEqual({
       options: { port: 8080, host: '127.0.0.1', mcpPath: '/mcp', healthPath: '/health' },
-      warnings: ['OpenConnections is not published: MCP_FLEET_NAME and MCP_FLEET_POOL must both be set'],
+      warnings: ['callers are not verified: MCP_FLEET_IDENTITY_KEY is not set (tools see no caller; run this way only on a private machine)', 'OpenConnections is not published: MCP_FLEET_NAME and MCP_FLEET_POOL must both be set'],
     });
+  });
+
+  test('GIVEN the fleet key (as the IaC injects it) WHEN read THEN the pool derives its own key and warns that it holds the fleet key', () => {
+    const { options, warnings } = poolSettingsFromEnv({ MCP_FLEET_NAME: 'agents', MCP_FLEET_POOL: 'github', MCP_FLEET_IDENTITY_FLEET_KEY: KEY });
+    expect(options.identity?.key).toBe(poolIdentityKey(KEY, 'agents', 'github'));
+    expect(warnings).toEqual([expect.stringContaining('holds the fleet identity key (MCP_FLEET_IDENTITY_FLEET_KEY)')]);
+  });
+
+  test('GIVEN the JWT settings of a directly routed pool WHEN read THEN the identity check also verifies forwarded JWTs', () => {
+    const jwt = { MCP_FLEET_JWT_ISSUER: 'https://idp.example.com', MCP_FLEET_JWT_AUDIENCE: '["mcp"]', MCP_FLEET_JWT_JWKS_URI: 'https://idp.example.com/jwks', MCP_FLEET_JWT_PRINCIPAL_CLAIM: 'email' };
+    const { options } = poolSettingsFromEnv({ MCP_FLEET_NAME: 'agents', MCP_FLEET_POOL: 'github', MCP_FLEET_IDENTITY_KEY: KEY, ...jwt });
+    expect(options.identity).toEqual({ key: KEY, fleet: 'agents', pool: 'github', directJwt: { issuer: 'https://idp.example.com', audience: ['mcp'], jwksUri: 'https://idp.example.com/jwks', principalClaim: 'email' } });
+    expect(() => poolSettingsFromEnv({ MCP_FLEET_NAME: 'a', MCP_FLEET_POOL: 'g', MCP_FLEET_IDENTITY_KEY: KEY, ...jwt, MCP_FLEET_JWT_AUDIENCE: 'mcp' })).toThrow('MCP_FLEET_JWT_AUDIENCE must be a JSON array');
   });
 
   test.each([
@@ -63,7 +77,7 @@ describe('example pools as processes: POOL_ENV', () => {
     if (pool?.child.exitCode === null) pool.child.kill('SIGKILL');
   });
 
-  test('GIVEN custom paths, fleet and pool WHEN the github pool runs THEN it serves MCP and health there and publishes no warning', async () => {
+  test('GIVEN custom paths, fleet and pool WHEN the github pool runs THEN it serves MCP and health there and warns only that callers are not verified', async () => {
     pool = spawnTs('examples/pools/github/main.ts', [], { PORT: '0', MCP_FLEET_MCP_PATH: '/tools/mcp', MCP_FLEET_HEALTH_PATH: '/ready', MCP_FLEET_NAME: 'agents', MCP_FLEET_POOL: 'code' });
     const listening = JSON.parse(await pool.waitForLine(/"msg":"listening"/)) as { url: string; health: string; verifiesIdentity: boolean };
     expect(listening.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tools\/mcp$/);
@@ -79,18 +93,20 @@ describe('example pools as processes: POOL_ENV', () => {
     const health = await fetch(listening.health);
     expect(health.status).toBe(200);
     expect((await fetch(listening.url.replace('/tools/mcp', '/mcp'), { method: 'POST' })).status).toBe(404);
-    expect(pool.stdout()).not.toContain('"level":"warn"');
+    const warnings = pool.stdout().split('\n').filter((line) => line.includes('"level":"warn"'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('callers are not verified');
 
     pool.child.kill('SIGTERM');
     expect(await pool.exited()).toBe(0);
   });
 
-  test('GIVEN no fleet and pool names WHEN a pool runs THEN it warns once that OpenConnections is not published', async () => {
+  test('GIVEN no fleet and pool names WHEN a pool runs THEN it warns that OpenConnections is not published (and that callers are not verified)', async () => {
     pool = spawnTs('examples/pools/images/main.ts', [], { PORT: '0', MCP_FLEET_NAME: '', MCP_FLEET_POOL: '' });
     await pool.waitForLine(/"msg":"listening"/);
     const warnings = pool.stdout().split('\n').filter((line) => line.includes('"level":"warn"'));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('OpenConnections is not published: MCP_FLEET_NAME and MCP_FLEET_POOL must both be set');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toContain('OpenConnections is not published: MCP_FLEET_NAME and MCP_FLEET_POOL must both be set');
     pool.child.kill('SIGTERM');
     expect(await pool.exited()).toBe(0);
   });

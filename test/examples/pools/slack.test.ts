@@ -23,11 +23,11 @@ describe('slack example pool (SDK v1, stateful)', () => {
       expect(firstText(await bob.client.callTool({ name: 'slack_draft_show', arguments: {} }))).toEqual({ lines: 0, text: '' });
 
       const sent = firstText(await alice.client.callTool({ name: 'slack_draft_send', arguments: { channel: '#random' } })) as { author: string; text: string };
-      expect(sent).toMatchObject({ channel: 'random', author: 'alice', text: 'release 1.2 is out\nnotes in #deploys' });
+      expect(sent).toMatchObject({ channel: 'random', author: 'anonymous', text: 'release 1.2 is out\nnotes in #deploys' });
       expect(firstText(await alice.client.callTool({ name: 'slack_draft_show', arguments: {} }))).toEqual({ lines: 0, text: '' });
 
       const history = firstText(await bob.client.callTool({ name: 'slack_channel_history', arguments: { channel: 'random', limit: 5 } })) as { messages: unknown[] };
-      expect(history.messages).toEqual([expect.objectContaining({ author: 'alice', text: sent.text })]);
+      expect(history.messages).toEqual([expect.objectContaining({ author: 'anonymous', text: sent.text })]);
     } finally {
       await alice.client.close();
       await bob.client.close();
