@@ -1,5 +1,5 @@
 /** What pools receive from the gateway: no client credentials, a signed identity, the request id; DELETE ends backend sessions; health. */
-import { verifyFleetIdentity } from '../../lib/gateway/auth/identity';
+import { poolIdentityKey, verifyFleetIdentity } from '../../lib/gateway/auth/identity';
 import type { Principal } from '../../lib/gateway/ports';
 import { IDENTITY_HEADER } from '../../lib/spec/gateway-env';
 import { answerOf, connectV1, connectV2 } from '../support/clients';
@@ -45,7 +45,8 @@ describe('requests the gateway sends to pools', () => {
     expect(seen.authorization).toBeUndefined();
     expect(seen.cookie).toBeUndefined();
     expect(seen['x-request-id']).toBe('req-12345');
-    const identity = await verifyFleetIdentity(String(seen[IDENTITY_HEADER]), identityKey, { pool: 'github', fleet: 'headers' });
+    // The pool's own key, derived from the fleet key the gateway holds.
+    const identity = await verifyFleetIdentity(String(seen[IDENTITY_HEADER]), poolIdentityKey(identityKey, 'headers', 'github'), { pool: 'github', fleet: 'headers' });
     expect(identity).toMatchObject({ principal: 'alice', scopes: ['repo:read'], pool: 'github', fleet: 'headers' });
     await client.close();
   });
