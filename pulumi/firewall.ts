@@ -5,7 +5,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { planFleet, RATE_LIMITED_BODY_KEY, type FirewallRulePlan } from '../lib/plan';
+import { fleetPlanOf, RATE_LIMITED_BODY_KEY, type FirewallRulePlan, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { fleetLogGroup } from './log-group';
 
@@ -14,6 +14,11 @@ type WebAclRule = aws.types.input.wafv2.WebAclRule;
 export interface McpFirewallArgs {
   /** The fleet spec (validated when the component is constructed). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /** ARN of the load balancer to protect. */
   readonly loadBalancerArn: pulumi.Input<string>;
   /**
@@ -63,7 +68,7 @@ export class McpFirewall extends pulumi.ComponentResource {
   public readonly logGroup: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: McpFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
-    const fleet = planFleet(args.spec, `McpFirewall ${name}`);
+    const fleet = fleetPlanOf(args, `McpFirewall ${name}`);
     super(TYPE, name, {}, opts);
     const plan = fleet.firewall;
     const parent = { parent: this };

@@ -97,21 +97,22 @@ export class McpFleet extends pulumi.ComponentResource {
     if (!args.encryptionKeyArn) this.encryptionKey = fleetEncryptionKey(`${name}-key`, plan.fleet, this);
     const kmsKeyArn = args.encryptionKeyArn ?? this.encryptionKey!.arn;
 
-    this.network = new McpNetwork(`${name}-network`, { spec, kmsKeyArn, ...(args.vpc ? { vpc: args.vpc } : {}) }, parent);
+    this.network = new McpNetwork(`${name}-network`, { spec, plan, kmsKeyArn, ...(args.vpc ? { vpc: args.vpc } : {}) }, parent);
     const { vpcId, publicSubnetIds, privateSubnetIds } = this.network;
     this.loadBalancer = new McpLoadBalancer(
       `${name}-lb`,
-      { spec, certificateArn: args.certificateArn, vpcId, publicSubnetIds, ...(args.deletionProtection !== undefined ? { deletionProtection: args.deletionProtection } : {}) },
+      { spec, plan, certificateArn: args.certificateArn, vpcId, publicSubnetIds, ...(args.deletionProtection !== undefined ? { deletionProtection: args.deletionProtection } : {}) },
       parent,
     );
     const host = args.domainName ?? this.loadBalancer.loadBalancer.dnsName;
     const publicUrl = pulumi.interpolate`https://${host}`;
 
-    this.sessionStore = new McpSessionStore(`${name}-sessions`, { spec, vpcId, privateSubnetIds, kmsKeyArn }, parent);
+    this.sessionStore = new McpSessionStore(`${name}-sessions`, { spec, plan, vpcId, privateSubnetIds, kmsKeyArn }, parent);
     this.gateway = new McpGateway(
       `${name}-gateway`,
       {
         spec,
+        plan,
         vpcId,
         privateSubnetIds,
         listenerArn: this.loadBalancer.httpsListener.arn,
@@ -130,6 +131,7 @@ export class McpFleet extends pulumi.ComponentResource {
         `${name}-pool-${pool.name}`,
         {
           spec,
+          plan,
           pool: pool.name,
           vpcId,
           privateSubnetIds,
@@ -147,7 +149,7 @@ export class McpFleet extends pulumi.ComponentResource {
     this.pools = pools;
     this.connect(name);
 
-    this.firewall = new McpFirewall(`${name}-waf`, { spec, loadBalancerArn: this.loadBalancer.loadBalancer.arn, kmsKeyArn }, parent);
+    this.firewall = new McpFirewall(`${name}-waf`, { spec, plan, loadBalancerArn: this.loadBalancer.loadBalancer.arn, kmsKeyArn }, parent);
     this.url = pulumi.interpolate`${publicUrl}${this.plan.mcpPath}`;
 
     this.monitoring = new McpFleetMonitoring(`${name}-monitoring`, { ...fleetMonitoringArgs(this), ...args.monitoring }, parent);

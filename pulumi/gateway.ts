@@ -7,7 +7,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../lib/gateway-bundle';
-import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan } from '../lib/plan';
+import { fleetPlanOf, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, policyDocument } from './iam';
 import { createListenerRules } from './listener-rules';
@@ -21,6 +21,11 @@ const IDENTITY_KEY_LENGTH = 64;
 export interface McpGatewayArgs {
   /** The fleet spec (validated when the component is constructed). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   readonly vpcId: pulumi.Input<string>;
   /** Private subnets (with NAT) for the function. */
   readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -72,7 +77,7 @@ export class McpGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpGateway ${name}`;
-    const fleet = planFleet(args.spec, where);
+    const fleet = fleetPlanOf(args, where);
     assertReservedConcurrency(args.reservedConcurrentExecutions, where);
     const bundleDir = assertGatewayBundle(where);
     super(TYPE, name, {}, opts);

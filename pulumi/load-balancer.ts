@@ -5,13 +5,18 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { planFleet } from '../lib/plan';
+import { fleetPlanOf, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { allowTcpFromInternet, emptySecurityGroup, type SecurityGroupEnd } from './security';
 
 export interface McpLoadBalancerArgs {
   /** The fleet spec (validated when the component is constructed). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /** ARN of the ACM certificate served by the HTTPS listener. */
   readonly certificateArn: pulumi.Input<string>;
   readonly vpcId: pulumi.Input<string>;
@@ -36,7 +41,7 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
   public readonly peer: SecurityGroupEnd;
 
   constructor(name: string, args: McpLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planFleet(args.spec, `McpLoadBalancer ${name}`);
+    const plan = fleetPlanOf(args, `McpLoadBalancer ${name}`);
     super(TYPE, name, {}, opts);
     const lbPlan = plan.loadBalancer;
     const parent = { parent: this };

@@ -5,8 +5,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { cacheNodeIdsOf, MONITORING_PERIOD_SECONDS, planMonitoring, type MetricDimensionValues, type MonitoringPlan, type MonitoringPlanOptions, type SessionStoreMetricsSource } from '../lib/plan';
-import { parseFleetSpec, type FleetSpec } from '../lib/spec';
+import { fleetPlanOf, cacheNodeIdsOf, MONITORING_PERIOD_SECONDS, planMonitoring, type MetricDimensionValues, type MonitoringPlan, type MonitoringPlanOptions, type SessionStoreMetricsSource, type FleetPlan } from '../lib/plan';
+import type { FleetSpec } from '../lib/spec';
 import type { McpFleet } from './fleet';
 import { alarmMetric, dashboardBody } from './monitoring-render';
 
@@ -24,6 +24,11 @@ export interface McpFleetMonitoringPool {
 export interface McpFleetMonitoringArgs {
   /** The fleet spec; alarm thresholds come from `observability`. */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /** `arnSuffix` of the fleet's load balancer. */
   readonly loadBalancerArnSuffix: pulumi.Input<string>;
   /** Every pool of the spec, each exactly once. */
@@ -62,6 +67,7 @@ export function fleetMonitoringArgs(fleet: McpFleet): McpFleetMonitoringArgs {
   const store = fleet.plan.sessionStore;
   return {
     spec: fleet.spec,
+    plan: fleet.plan,
     loadBalancerArnSuffix: fleet.loadBalancer.loadBalancer.arnSuffix,
     pools: fleet.plan.pools.map((p) => {
       const pool = fleet.pools[p.name]!;
@@ -82,7 +88,7 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpFleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpFleetMonitoring ${name}`;
-    const spec = parseFleetSpec(args.spec, where);
+    const spec = fleetPlanOf(args, where).spec;
     const specPools = spec.pools.map((p) => p.name);
     const given = args.pools.map((p) => p.name);
     const missing = specPools.filter((p) => !given.includes(p));

@@ -5,7 +5,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { planFleet, type FleetPlan } from '../lib/plan';
+import { fleetPlanOf, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, logStreamsArn, policyDocument } from './iam';
 import { fleetLogGroup } from './log-group';
@@ -22,6 +22,11 @@ export interface McpVpcInput {
 export interface McpNetworkArgs {
   /** The fleet spec (validated when the component is constructed). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /**
    * Deploy into this VPC instead of creating one.
    * @default - a new VPC (10.0.0.0/16) with public and private subnets, NAT gateways and flow logs
@@ -81,7 +86,7 @@ export class McpNetwork extends pulumi.ComponentResource {
   public readonly namespace: aws.servicediscovery.PrivateDnsNamespace;
 
   constructor(name: string, args: McpNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan: FleetPlan = planFleet(args.spec, `McpNetwork ${name}`);
+    const plan: FleetPlan = fleetPlanOf(args, `McpNetwork ${name}`);
     const cidrs = args.vpc ? undefined : subnetCidrs(args.cidrBlock ?? DEFAULT_CIDR, plan.network.maxAzs, `McpNetwork ${name}`);
     super(TYPE, name, {}, opts);
     const parent = { parent: this };

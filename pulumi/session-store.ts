@@ -6,7 +6,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { planFleet, type ReplicationGroupPlan, type ServerlessCachePlan } from '../lib/plan';
+import { fleetPlanOf, type ReplicationGroupPlan, type ServerlessCachePlan, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { generatedSecret } from './secrets';
 import { emptySecurityGroup, type SecurityGroupEnd } from './security';
@@ -14,6 +14,11 @@ import { emptySecurityGroup, type SecurityGroupEnd } from './security';
 export interface McpSessionStoreArgs {
   /** The fleet spec (validated when the component is constructed). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   readonly vpcId: pulumi.Input<string>;
   /** Private subnets in at least two zones. */
   readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -47,7 +52,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
   public readonly peer: SecurityGroupEnd;
 
   constructor(name: string, args: McpSessionStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    const fleet = planFleet(args.spec, `McpSessionStore ${name}`);
+    const fleet = fleetPlanOf(args, `McpSessionStore ${name}`);
     super(TYPE, name, {}, opts);
     const plan = fleet.sessionStore;
     this.port = plan.port;

@@ -10,16 +10,23 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { planFleet, type ListenerRulePlan, type PoolPlan } from '../lib/plan';
+import { fleetPlanOf, type ListenerRulePlan, type PoolPlan, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
+import { containerHealthCheck } from './container';
+import { renderPoolImage, type RenderedPoolImage } from './pool-image';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 
 export interface McpToolPoolArgs {
   /** The fleet spec (validated when the component is constructed). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /** Name of the pool in `spec.pools`. */
   readonly pool: string;
   readonly vpcId: pulumi.Input<string>;
@@ -52,14 +59,6 @@ const SCALABLE_DIMENSION = 'ecs:service:DesiredCount';
 /** Container name inside the task definition (as in the CDK fleet). */
 const POOL_CONTAINER_NAME = 'Server';
 
-/** Private ECR image (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`) → its repository ARN. */
-function ecrRepositoryArn(image: string): string | undefined {
-  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(image);
-  if (!match) return undefined;
-  const [, account, region, repository] = match;
-  return `arn:${region!.startsWith('cn-') ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repository}`;
-}
-
 export class McpToolPool extends pulumi.ComponentResource {
   /** The pool's plan (names, container, target group, scaling). */
   public readonly plan: PoolPlan;
@@ -67,6 +66,8 @@ export class McpToolPool extends pulumi.ComponentResource {
   public readonly resourceName: string;
   /** Open connections per task to scale to (`addConnectionScaling`). @default - no connection scaling */
   public readonly connectionsPerTask?: number;
+  /** The image the tasks run (for build and stdio pools: the ECR repository and the build). */
+  public readonly image: RenderedPoolImage;
   public readonly securityGroup: aws.ec2.SecurityGroup;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly executionRole: aws.iam.Role;
@@ -86,14 +87,13 @@ export class McpToolPool extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpToolPoolArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpToolPool ${name}`;
-    const fleet = planFleet(args.spec, where);
+    const fleet = fleetPlanOf(args, where);
     const plan = fleet.pools.find((p) => p.name === args.pool);
     if (!plan) throw new Error(`${where}: the spec has no pool "${args.pool}" (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
     super(TYPE, name, {}, opts);
     this.plan = plan;
     this.resourceName = name;
-    const connectionsPerTask = args.spec.pools.find((p) => p.name === plan.name)?.connectionsPerTask;
-    if (connectionsPerTask !== undefined) this.connectionsPerTask = connectionsPerTask;
+    if (plan.scaling.connectionsPerTask !== undefined) this.connectionsPerTask = plan.scaling.connectionsPerTask;
     const rules: ListenerRulePlan[] = fleet.listener.rules.filter((r) => r.target.kind === 'pool' && r.target.pool === plan.name);
     const parent = { parent: this };
     const region = args.region ?? aws.getRegionOutput({}, parent).region;
@@ -102,9 +102,10 @@ export class McpToolPool extends pulumi.ComponentResource {
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, `pool ${plan.name} to image registries, AWS APIs and its tools' upstream services`);
 
+    this.image = renderPoolImage(name, plan.name, plan.container.image, this);
     this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
-    const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(plan, args.identitySecretArn, args.kmsKeyArn)) }, parent);
+    const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(args.identitySecretArn, args.kmsKeyArn)) }, parent);
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
     this.taskDefinition = this.createTaskDefinition(name, fleet.fleet, plan, args.identitySecretArn, region);
 
@@ -223,13 +224,13 @@ export class McpToolPool extends pulumi.ComponentResource {
   }
 
   /** What ECS needs to start a task: write its logs, read the identity secret, pull from a private ECR repository. */
-  private executionStatements(plan: PoolPlan, identitySecretArn: pulumi.Input<string>, kmsKeyArn: pulumi.Input<string> | undefined): PolicyStatement[] {
+  private executionStatements(identitySecretArn: pulumi.Input<string>, kmsKeyArn: pulumi.Input<string> | undefined): PolicyStatement[] {
     const statements: PolicyStatement[] = [
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
       { Sid: 'ReadIdentitySecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: [identitySecretArn] },
       ...(kmsKeyArn ? [{ Sid: 'DecryptIdentitySecret', Effect: 'Allow' as const, Action: ['kms:Decrypt'], Resource: [kmsKeyArn] }] : []),
     ];
-    const repository = ecrRepositoryArn(plan.container.image);
+    const repository = this.image.ecrRepositoryArn;
     if (repository) {
       // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
       statements.push(
@@ -245,7 +246,7 @@ export class McpToolPool extends pulumi.ComponentResource {
     const containerDefinitions = pulumi.jsonStringify([
       {
         name: POOL_CONTAINER_NAME,
-        image: c.image,
+        image: this.image.ref,
         essential: true,
         user: c.user,
         readonlyRootFilesystem: c.readonlyRootFilesystem,
@@ -256,6 +257,7 @@ export class McpToolPool extends pulumi.ComponentResource {
           .map(([envName, value]) => ({ name: envName, value })),
         secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: identitySecretArn })),
         mountPoints: c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })),
+        ...(c.healthCheck ? { healthCheck: containerHealthCheck(c.healthCheck) } : {}),
         logConfiguration: {
           logDriver: 'awslogs',
           options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': plan.name },

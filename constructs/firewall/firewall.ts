@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { planFleet, type FirewallPlan } from '../../lib/plan';
+import { fleetPlanOf, type FirewallPlan, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
 import { fleetLogGroup } from '../shared';
 import { webAclRule } from './rules';
@@ -12,6 +12,11 @@ import { webAclRule } from './rules';
 export interface McpFirewallProps {
   /** The fleet spec (validated here); `rateLimits` sets the rate rules. */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /**
    * Load balancer to protect.
    * @default - no association (associate `webAcl` yourself)
@@ -39,7 +44,7 @@ export class McpFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: McpFirewallProps) {
     super(scope, id);
-    const fleet = planFleet(props.spec, this.node.path);
+    const fleet = fleetPlanOf(props, this.node.path);
     const plan = fleet.firewall;
     this.plan = plan;
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {

@@ -5,14 +5,14 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { planFleet, POOL_CONNECTIONS_METRIC, type FleetPlan } from '../../lib/plan';
-import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
+import type { FleetSpec } from '../../lib/spec';
 import { McpFirewall } from '../firewall';
 import { McpGateway, type McpGatewayProps } from '../gateway';
 import { McpLoadBalancer, type McpFleetDomain, type McpLoadBalancerProps } from '../load-balancer';
 import { addConnectionScaling, McpFleetMonitoring, type McpFleetMonitoringProps } from '../monitoring';
 import { McpNetwork, type McpNetworkProps } from '../network';
 import { McpSessionStore, type McpSessionStoreProps } from '../session-store';
-import { concreteRegion, constructError, planned } from '../shared';
+import { allowPlannedIngress, concreteRegion, constructError, planned } from '../shared';
 import { McpToolPool, type McpToolPoolProps } from '../tool-pool';
 import { fleetKey } from './fleet-key';
 import { McpIdentitySecret } from './identity-secret';
@@ -98,7 +98,8 @@ export class McpFleet extends Construct {
   constructor(scope: Construct, id: string, props: McpFleetProps) {
     super(scope, id);
     concreteRegion(this, 'McpFleet');
-    this.plan = planned(this, () => planFleet(props.spec, this.node.path));
+    const plan = planned(this, () => planFleet(props.spec, this.node.path));
+    this.plan = plan;
     const unknownPools = Object.keys(props.pools ?? {}).filter((name) => !this.plan.pools.some((p) => p.name === name));
     if (unknownPools.length > 0) throw constructError(this, `pools overrides name pools that are not in the spec: ${unknownPools.join(', ')}`);
     const { spec } = props;
@@ -109,10 +110,11 @@ export class McpFleet extends Construct {
 
     this.encryptionKey = props.encryptionKey ?? fleetKey(this, 'Key', this.plan.fleet);
     const encryptionKey = this.encryptionKey;
-    this.network = new McpNetwork(this, 'Network', { spec, ...(props.vpc ? { vpc: props.vpc } : {}), ...props.network, encryptionKey });
+    this.network = new McpNetwork(this, 'Network', { spec, plan, ...(props.vpc ? { vpc: props.vpc } : {}), ...props.network, encryptionKey });
     const vpc = this.network.vpc;
     this.loadBalancer = new McpLoadBalancer(this, 'LoadBalancer', {
       spec,
+      plan,
       vpc,
       ...(props.certificateArn ? { certificateArn: props.certificateArn } : {}),
       ...(props.certificate ? { certificate: props.certificate } : {}),
@@ -121,9 +123,10 @@ export class McpFleet extends Construct {
       ...props.loadBalancer,
     });
     this.identitySecret = new McpIdentitySecret(this, 'Identity', { fleet: this.plan.fleet, encryptionKey });
-    this.sessionStore = new McpSessionStore(this, 'SessionStore', { spec, vpc, encryptionKey, ...props.sessionStore });
+    this.sessionStore = new McpSessionStore(this, 'SessionStore', { spec, plan, vpc, encryptionKey, ...props.sessionStore });
     this.gateway = new McpGateway(this, 'Gateway', {
       spec,
+      plan,
       vpc,
       listener: this.loadBalancer.httpsListener,
       sessionStore: this.sessionStore,
@@ -132,11 +135,13 @@ export class McpFleet extends Construct {
       encryptionKey,
       ...props.gateway,
     });
-    this.sessionStore.allowFrom(this.gateway.securityGroup);
+    // Pools admit their peers themselves (from the plan's rules to them); the rest of the plan's rules here.
+    allowPlannedIngress(this.sessionStore.securityGroup, plan.ingress, { kind: 'sessionStore' }, { gateway: this.gateway.securityGroup });
     this.pools = this.plan.pools.map(
       (pool) =>
         new McpToolPool(this, `Pool-${pool.name}`, {
           spec,
+          plan,
           pool: pool.name,
           cluster: this.network.cluster,
           namespace: this.network.namespace,
@@ -147,11 +152,12 @@ export class McpFleet extends Construct {
           ...props.pools?.[pool.name],
         }),
     );
-    this.firewall = new McpFirewall(this, 'Firewall', { spec, loadBalancer: this.loadBalancer.loadBalancer, encryptionKey });
+    this.firewall = new McpFirewall(this, 'Firewall', { spec, plan, loadBalancer: this.loadBalancer.loadBalancer, encryptionKey });
 
     const store = this.sessionStore.plan;
     this.monitoring = new McpFleetMonitoring(this, 'Monitoring', {
       spec,
+      plan,
       loadBalancer: this.loadBalancer.loadBalancer,
       pools: this.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
       gatewayFunction: this.gateway.function,
@@ -161,8 +167,7 @@ export class McpFleet extends Construct {
       ...props.monitoring,
     });
     const connectionsPerTaskMetric = props.connectionsPerTaskMetric ?? ((pool: string) => poolConnectionsMetric(this.plan.fleet, pool));
-    const resolved = parseFleetSpec(spec, this.node.path);
-    this.pools.forEach((pool, i) => addConnectionScaling(pool.scaling, resolved.pools[i]!, { connectionsPerTaskMetric: connectionsPerTaskMetric(pool.plan.name) }));
+    for (const pool of this.pools) addConnectionScaling(pool.scaling, pool.plan, { connectionsPerTaskMetric: connectionsPerTaskMetric(pool.plan.name) });
   }
 }
 

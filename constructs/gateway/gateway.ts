@@ -9,7 +9,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../../lib/gateway-bundle';
-import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan } from '../../lib/plan';
+import { fleetPlanOf, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
 import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
 
@@ -33,6 +33,11 @@ export interface McpGatewaySessionStore {
 export interface McpGatewayProps {
   /** The fleet spec (validated here), handed to the gateway in its environment. */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   readonly vpc: ec2.IVpc;
   /** HTTPS listener of the fleet's load balancer: the gateway adds the MCP path and health rules. */
   readonly listener: elbv2.IApplicationListener;
@@ -74,7 +79,7 @@ export class McpGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: McpGatewayProps) {
     super(scope, id);
-    const fleet = planFleet(props.spec, this.node.path);
+    const fleet = fleetPlanOf(props, this.node.path);
     const plan = fleet.gateway;
     this.plan = plan;
     if (props.reservedConcurrentExecutions !== undefined && (!Number.isInteger(props.reservedConcurrentExecutions) || props.reservedConcurrentExecutions < 1)) {

@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { planFleet } from '../../lib/plan';
+import { fleetPlanOf, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
 import { constructError, mergeProps } from '../shared';
 import { accessLogsBucket } from './access-logs-bucket';
@@ -21,6 +21,11 @@ export interface McpFleetDomain {
 export interface McpLoadBalancerProps {
   /** The fleet spec (validated here). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   readonly vpc: ec2.IVpc;
   /**
    * ARN of an ACM certificate for the HTTPS listener.
@@ -74,7 +79,7 @@ export class McpLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: McpLoadBalancerProps) {
     super(scope, id);
-    const plan = planFleet(props.spec, this.node.path);
+    const plan = fleetPlanOf(props, this.node.path);
     const lb = plan.loadBalancer;
     if (props.certificate && props.certificateArn) throw constructError(this.node.path, 'give certificate or certificateArn, not both');
     if (!props.certificate && !props.certificateArn && !props.domain) {

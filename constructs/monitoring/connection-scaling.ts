@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import type { ResolvedPoolSpec } from '../../lib/spec';
+import type { PoolPlan } from '../../lib/plan/pools';
 
 export interface ConnectionScalingOptions {
   /**
@@ -20,19 +20,20 @@ export interface ConnectionScalingOptions {
 }
 
 /**
- * Adds target tracking on open connections per task to a pool's task count when the pool's spec asks
- * for it (`pools[].connectionsPerTask`); does nothing otherwise.
+ * Adds target tracking on open connections per task to a pool's task count when the pool's plan asks
+ * for it (`scaling.connectionsPerTask`, from `pools[].connectionsPerTask`); does nothing otherwise.
  * @returns whether a policy was added.
  */
-export function addConnectionScaling(taskCount: ecs.ScalableTaskCount, pool: Pick<ResolvedPoolSpec, 'name' | 'connectionsPerTask'>, options: ConnectionScalingOptions): boolean {
-  if (pool.connectionsPerTask === undefined) return false;
+export function addConnectionScaling(taskCount: ecs.ScalableTaskCount, pool: Pick<PoolPlan, 'name' | 'scaling'>, options: ConnectionScalingOptions): boolean {
+  const target = pool.scaling.connectionsPerTask;
+  if (target === undefined) return false;
   const statistic = options.connectionsPerTaskMetric.toMetricConfig().metricStat?.statistic;
   if (statistic !== 'Average') {
     throw new Error(`pool "${pool.name}": connectionsPerTaskMetric must use the Average statistic (a per-task mean), not ${statistic ?? 'a math expression'}`);
   }
   taskCount.scaleToTrackCustomMetric('ConnectionsPerTask', {
     metric: options.connectionsPerTaskMetric,
-    targetValue: pool.connectionsPerTask,
+    targetValue: target,
     scaleInCooldown: options.scaleInCooldown ?? Duration.minutes(5),
     scaleOutCooldown: options.scaleOutCooldown ?? Duration.minutes(1),
   });

@@ -6,7 +6,8 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
+import type { FleetSpec } from '../../lib/spec';
+import { fleetPlanOf, type FleetPlan } from '../../lib/plan/fleet';
 import { MONITORING_PERIOD_SECONDS, planMonitoring, type MonitoringPlanOptions } from '../../lib/plan/monitoring';
 import { cacheNodeIdsOf, type SessionStoreMetricsSource } from '../../lib/plan/monitoring-dimensions';
 import { COMPARISON, MISSING_DATA, QueryRenderer, loadBalancerFullNameFromArn, targetGroupFullNameFromArn } from './render';
@@ -26,6 +27,11 @@ export type McpSessionStoreMetricsSource = SessionStoreMetricsSource;
 export interface McpFleetMonitoringProps {
   /** The fleet spec; alarm thresholds come from `observability`. Validated again here. */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /** The fleet's public load balancer. */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   /** Every pool of the spec, each exactly once. */
@@ -71,7 +77,7 @@ export class McpFleetMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: McpFleetMonitoringProps) {
     super(scope, id);
-    const spec = parseFleetSpec(props.spec, this.node.path);
+    const spec = fleetPlanOf(props, this.node.path).spec;
     const where = `${this.node.path}: `;
 
     const specPools = spec.pools.map((p) => p.name);

@@ -5,13 +5,18 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { planFleet } from '../../lib/plan';
+import { fleetPlanOf, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
 import { constructError, fleetLogGroup, mergeProps } from '../shared';
 
 export interface McpNetworkProps {
   /** The fleet spec (validated here). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /**
    * Bring your own VPC. It needs private subnets with egress (`PRIVATE_WITH_EGRESS`) in at least two
    * availability zones; its flow logs stay yours to configure.
@@ -48,7 +53,7 @@ export class McpNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: McpNetworkProps) {
     super(scope, id);
-    const plan = planFleet(props.spec, this.node.path);
+    const plan = fleetPlanOf(props, this.node.path);
     if (props.vpc && props.vpcProps) throw constructError(this.node.path, 'vpc and vpcProps are mutually exclusive: vpcProps configure a VPC this construct creates');
 
     if (props.vpc) {

@@ -4,13 +4,18 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { planFleet, type ReplicationGroupPlan, type ServerlessCachePlan, type SessionStorePlan } from '../../lib/plan';
+import { fleetPlanOf, type ReplicationGroupPlan, type ServerlessCachePlan, type SessionStorePlan, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
 import { mergeProps } from '../shared';
 
 export interface McpSessionStoreProps {
   /** The fleet spec (validated here); `sessionStore` picks the engine and the deployment. */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   readonly vpc: ec2.IVpc;
   /**
    * Key for encryption at rest (cache and AUTH token secret).
@@ -57,7 +62,7 @@ export class McpSessionStore extends Construct {
 
   constructor(scope: Construct, id: string, props: McpSessionStoreProps) {
     super(scope, id);
-    const fleet = planFleet(props.spec, this.node.path);
+    const fleet = fleetPlanOf(props, this.node.path);
     this.plan = fleet.sessionStore;
     this.port = this.plan.port;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `MCP fleet ${fleet.fleet} session store`, allowAllOutbound: false });

@@ -3,3 +3,5 @@ export * from './log-group';
 export * from './alb';
 export * from './errors';
 export * from './region';
+export * from './ingress';
+export * from './container';

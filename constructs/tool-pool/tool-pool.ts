@@ -7,13 +7,19 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { planFleet, type PoolPlan } from '../../lib/plan';
+import { fleetPlanOf, type PoolPlan, type FleetPlan } from '../../lib/plan';
 import { DEFAULTS, POOL_ENV, type FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
+import { addPlannedListenerRules, allowPlannedIngress, constructError, containerHealthCheck, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
+import { poolContainerImage } from './images';
 
 export interface McpToolPoolProps {
   /** The fleet spec (validated here). */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /** Name of the pool in `spec.pools`. */
   readonly pool: string;
   readonly cluster: ecs.ICluster;
@@ -69,7 +75,7 @@ export class McpToolPool extends Construct {
 
   constructor(scope: Construct, id: string, props: McpToolPoolProps) {
     super(scope, id);
-    const fleet = planFleet(props.spec, this.node.path);
+    const fleet = fleetPlanOf(props, this.node.path);
     const plan = fleet.pools.find((p) => p.name === props.pool);
     if (!plan) throw constructError(this.node.path, `pool "${props.pool}" is not in the spec (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
     this.plan = plan;
@@ -89,7 +95,8 @@ export class McpToolPool extends Construct {
     const contractEnvironment = Object.fromEntries(Object.entries(c.environment).filter(([name]) => contract.has(name)));
     const containerOptions = mergeProps<ecs.ContainerDefinitionOptions>(
       {
-        image: ecs.ContainerImage.fromRegistry(c.image),
+        image: poolContainerImage(this, c.image),
+        ...(c.healthCheck ? { healthCheck: containerHealthCheck(c.healthCheck) } : {}),
         stopTimeout: Duration.seconds(c.stopTimeoutSeconds),
         logging: ecs.LogDrivers.awsLogs({ streamPrefix: plan.name, logGroup: this.logGroup }),
       },
@@ -160,8 +167,7 @@ export class McpToolPool extends Construct {
     this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: this.container.containerName, containerPort: c.port }));
     const rules = fleet.listener.rules.filter((r) => r.target.kind === 'pool' && r.target.pool === plan.name);
     this.listenerRules = addPlannedListenerRules(this, props.listener, rules, this.targetGroup);
-    this.allowFrom(props.listener, 'load balancer');
-    if (props.gatewaySecurityGroup) this.allowFrom(props.gatewaySecurityGroup, 'gateway');
+    allowPlannedIngress(this.securityGroup, fleet.ingress, { kind: 'pool', pool: plan.name }, { loadBalancer: props.listener, ...(props.gatewaySecurityGroup ? { gateway: props.gatewaySecurityGroup } : {}) });
 
     const scaling = plan.scaling;
     const cooldowns = { scaleInCooldown: Duration.seconds(scaling.scaleInCooldownSeconds), scaleOutCooldown: Duration.seconds(scaling.scaleOutCooldownSeconds) };

@@ -1,6 +1,6 @@
 /** Reads a fleet spec file: JSON syntax problems and spec problems come back in one list. */
 import { readFileSync } from 'node:fs';
-import { resolveFleetSpec, validateFleetSpec, type FleetSpec, type ResolvedFleetSpec, type SpecProblem } from '../spec';
+import { describeSpecPath, resolveFleetSpec, validateFleetSpec, type FleetSpec, type ResolvedFleetSpec, type SpecProblem } from '../spec';
 import { CliError } from './errors';
 
 export interface SpecFileCheck {
@@ -32,7 +32,7 @@ export function checkSpecFile(file: string): SpecFileCheck {
 
 /** `path: message` lines, the spec as a whole shown as `(spec)`. */
 export function formatProblems(problems: readonly SpecProblem[]): string[] {
-  return problems.map((p) => `${p.path || '(spec)'}: ${p.message}`);
+  return problems.map((p) => `${describeSpecPath(p)}: ${p.message}`);
 }
 
 /**

@@ -38,7 +38,7 @@ import { CircuitBreakerRegistry } from './resilience/breaker';
 import { RateLimitPolicy } from './resilience/rate-limit-policy';
 import { Catalog } from './routing/catalog';
 import { MemorySessionStore } from './session/memory-store';
-import type { RejectionReason } from './telemetry/metric-names';
+import type { RejectionReason } from '../spec/metric-names';
 import { requestIdOf } from './telemetry/request-id';
 import { createTelemetry, type Telemetry } from './telemetry/telemetry';
 

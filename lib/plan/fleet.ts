@@ -10,6 +10,8 @@ import { planIngress, type IngressRulePlan } from './security';
 import { planSessionStore, type SessionStorePlan } from './session-store';
 
 export interface FleetPlan {
+  /** The validated spec with every default filled in: what the plan was made from. */
+  readonly spec: ResolvedFleetSpec;
   readonly fleet: string;
   readonly mcpPath: string;
   readonly healthPath: string;
@@ -36,6 +38,7 @@ export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, whe
   const sessionStore = planSessionStore(spec);
   const loadBalancer = planLoadBalancer(spec);
   return {
+    spec,
     fleet: spec.name,
     mcpPath: spec.mcpPath,
     healthPath: spec.healthPath,
@@ -59,4 +62,20 @@ export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, whe
  */
 export function planFleet(input: FleetSpec, where?: string): FleetPlan {
   return planResolvedFleet(input, parseFleetSpec(input, where), where);
+}
+
+/** What every part of a fleet takes: the spec, and the plan its fleet already made of it. */
+export interface FleetPlanInput {
+  readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, computed once by the fleet that composes this part (`McpFleet` passes its
+   * own), so that every part renders the same plan and the spec is validated once.
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
+}
+
+/** The plan a part renders: the one given, or one made from the spec when the part is used alone. */
+export function fleetPlanOf(input: FleetPlanInput, where?: string): FleetPlan {
+  return input.plan ?? planFleet(input.spec, where);
 }

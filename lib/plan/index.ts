@@ -4,6 +4,7 @@ export * from './names';
 export * from './direct-auth';
 export * from './listener-rules';
 export * from './pools';
+export * from './pool-kinds';
 export * from './firewall';
 export * from './gateway';
 export * from './gateway-service';

@@ -3,7 +3,7 @@
  * statistic. Plain data; `constructs/` and `pulumi/` map each `MetricSource` to the dimensions of a
  * concrete resource (a load balancer's full name, a service's cluster and name, ...).
  */
-import { METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE } from '../gateway/telemetry/metric-names';
+import { METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE } from '../spec/metric-names';
 
 /** Statistics the monitoring plan uses. */
 export type MetricStatistic = 'Sum' | 'Average' | 'Minimum' | 'Maximum' | 'p50' | 'p95' | 'p99';
@@ -117,7 +117,7 @@ export const AWS_METRICS = {
 
 /**
  * The gateway's embedded-metric-format (EMF) metrics, from the gateway's own contract
- * (`lib/gateway/telemetry/metric-names.ts`): `Calls`, `Errors` and `Latency` per tool ({Fleet, Tool},
+ * (`lib/spec/metric-names.ts`): `Calls`, `Errors` and `Latency` per tool ({Fleet, Tool},
  * `tools/call` only) and per pool ({Fleet, Pool}, every request sent to the pool), and `Rejected` per
  * {Fleet, Reason}.
  */

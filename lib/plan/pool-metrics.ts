@@ -4,7 +4,7 @@
  * the example pool servers (`examples/pools/shared/connection-gauge.ts`) and the scaling policy.
  * Pure constants, so CDK and Pulumi code can import them without pulling in a server.
  */
-import { METRIC_DIMENSIONS, METRICS_NAMESPACE } from '../gateway/telemetry/metric-names';
+import { METRIC_DIMENSIONS, METRICS_NAMESPACE } from '../spec/metric-names';
 
 /**
  * `OpenConnections` (Count): the open TCP connections of one task's HTTP server, sampled once a

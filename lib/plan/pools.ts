@@ -1,16 +1,15 @@
 /**
  * Per pool: the ECS service, its container, its ALB target group, its scaling policy and its Cloud Map
- * registration. The gateway resolves `<pool>.<fleet>.mcp.internal` to task IPs (A records, awsvpc) and
+ * registration (the same for every kind; `pool-kinds/` plans what differs). The gateway resolves `<pool>.<fleet>.mcp.internal` to task IPs (A records, awsvpc) and
  * pins stateful backend sessions to one task IP, so every pool registers in Cloud Map.
  */
-import { POOL_ENV, type ResolvedFleetSpec, type ResolvedPoolSpec } from '../spec';
+import { POOL_ENV, type PoolKind, type ResolvedFleetSpec, type ResolvedPoolSpec } from '../spec';
 import { poolNames, type PoolNames } from './names';
-
-/** User the container runs as (uid:gid); numeric, so images need no matching /etc/passwd entry. */
-export const POOL_CONTAINER_USER = '1000:1000';
+import { planPoolRuntime, POOL_CONTAINER_USER, type ContainerHealthCheckPlan, type PoolImagePlan, type ScratchVolumePlan } from './pool-kinds';
 
 export interface PoolContainerPlan {
-  readonly image: string;
+  /** Where the image comes from: decided by the pool's kind. */
+  readonly image: PoolImagePlan;
   readonly port: number;
   readonly cpu: number;
   readonly memoryMiB: number;
@@ -20,7 +19,9 @@ export interface PoolContainerPlan {
   readonly user: string;
   readonly readonlyRootFilesystem: true;
   /** Writable scratch volumes (the root filesystem is read-only). */
-  readonly scratchVolumes: ReadonlyArray<{ readonly name: string; readonly containerPath: string }>;
+  readonly scratchVolumes: readonly ScratchVolumePlan[];
+  /** @default - none: the load balancer's deep health check is the only one */
+  readonly healthCheck?: ContainerHealthCheckPlan;
   /** Plain environment: the spec's `environment` plus the `POOL_ENV` contract (which wins). */
   readonly environment: Readonly<Record<string, string>>;
   /** Environment variables filled from secrets by the orchestrator. */
@@ -64,6 +65,11 @@ export interface PoolScalingPlan {
    * @default - no request-count scaling
    */
   readonly requestsPerTarget?: number;
+  /**
+   * Target of open connections per task (a per-task gauge, `POOL_CONNECTIONS_METRIC`).
+   * @default - no connection scaling
+   */
+  readonly connectionsPerTask?: number;
   readonly scaleInCooldownSeconds: number;
   readonly scaleOutCooldownSeconds: number;
 }
@@ -80,6 +86,7 @@ export interface PoolServicePlan {
 
 export interface PoolPlan {
   readonly name: string;
+  readonly kind: PoolKind;
   readonly names: PoolNames;
   /** URL the gateway calls: `http://<pool dns>:<port><mcpPath>`. */
   readonly url: string;
@@ -121,22 +128,26 @@ function directJwtEnvironment(spec: ResolvedFleetSpec, directlyRouted: boolean):
 export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, directlyRouted: boolean): PoolPlan {
   const names = poolNames(spec.name, pool.name);
   const stateful = pool.sessionMode === 'stateful';
+  const runtime = planPoolRuntime(pool);
   return {
     name: pool.name,
+    kind: pool.kind,
     names,
     url: `http://${names.dnsName}:${pool.port}${pool.mcpPath}`,
     stateful,
     mcpPath: pool.mcpPath,
     container: {
-      image: pool.image,
+      image: runtime.image,
       port: pool.port,
       cpu: pool.cpu,
       memoryMiB: pool.memoryMiB,
       stopTimeoutSeconds: pool.stopTimeoutSeconds,
       user: POOL_CONTAINER_USER,
       readonlyRootFilesystem: true,
-      scratchVolumes: [{ name: 'tmp', containerPath: '/tmp' }],
+      scratchVolumes: [{ name: 'tmp', containerPath: '/tmp' }, ...runtime.scratchVolumes],
+      ...(runtime.healthCheck ? { healthCheck: runtime.healthCheck } : {}),
       environment: {
+        ...runtime.environment,
         ...pool.environment,
         [POOL_ENV.fleet]: spec.name,
         [POOL_ENV.pool]: pool.name,
@@ -163,6 +174,7 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, direct
       maxCapacity: pool.maxTasks,
       cpuTargetPercent: pool.cpuTargetPercent,
       ...(directlyRouted ? { requestsPerTarget: pool.requestsPerTargetPerMinute } : {}),
+      ...(pool.connectionsPerTask !== undefined ? { connectionsPerTask: pool.connectionsPerTask } : {}),
       ...COOLDOWNS,
     },
     service: {

@@ -4,6 +4,7 @@
  */
 import type {
   ApiKeyAuthSpec,
+  ContainerBuildSpec,
   FleetSpec,
   GatewayServiceSpec,
   GatewaySpec,
@@ -11,6 +12,7 @@ import type {
   McpProtocolVersion,
   ObservabilitySpec,
   PoolSpec,
+  PoolSpecBase,
   PriorityRouteSpec,
   RateSpec,
   SessionStoreSpec,
@@ -36,6 +38,9 @@ export const DEFAULTS = {
     protocolVersion: '2026-07-28',
     deregistrationDelaySeconds: 60,
     stopTimeoutSeconds: 90,
+    /** Node LTS on Debian slim (a major pin: the bridge needs Node >= 20.19; never `latest`). */
+    stdioBaseImage: 'node:22-bookworm-slim',
+    dockerfile: 'Dockerfile',
   },
   /** ECS caps the container stop timeout at 120 s on Fargate. */
   maxStopTimeoutSeconds: 120,
@@ -84,12 +89,30 @@ export const DEFAULTS = {
   },
 } as const;
 
-export interface ResolvedPoolSpec extends Required<Omit<PoolSpec, 'priorityRoute' | 'protocolVersion' | 'tools' | 'connectionsPerTask'>> {
+/** Where a container pool's image comes from. */
+export type ResolvedImageSource = { readonly kind: 'registry'; readonly image: string } | { readonly kind: 'build'; readonly build: Required<ContainerBuildSpec> };
+
+/** What every resolved pool has, whatever its kind. */
+export interface ResolvedPoolBase extends Required<Omit<PoolSpecBase, 'priorityRoute' | 'protocolVersion' | 'tools' | 'connectionsPerTask'>> {
   readonly tools: readonly string[];
   readonly connectionsPerTask?: number;
   readonly protocolVersion: McpProtocolVersion;
   readonly priorityRoute?: PriorityRouteSpec;
 }
+
+export interface ResolvedContainerPoolSpec extends ResolvedPoolBase {
+  readonly kind: 'container';
+  readonly source: ResolvedImageSource;
+}
+
+export interface ResolvedStdioPoolSpec extends ResolvedPoolBase {
+  readonly kind: 'stdio';
+  readonly command: readonly string[];
+  readonly baseImage: string;
+}
+
+/** A pool with every default filled in, still tagged by `kind`. */
+export type ResolvedPoolSpec = ResolvedContainerPoolSpec | ResolvedStdioPoolSpec;
 
 export interface ResolvedAuthSpec {
   readonly jwt?: Required<JwtAuthSpec>;
@@ -138,15 +161,29 @@ function resolveRate(rate: RateSpec | undefined): Required<RateSpec> | undefined
 }
 
 export function resolvePoolSpec(pool: PoolSpec): ResolvedPoolSpec {
+  const base = resolvePoolBase(pool);
+  if (pool.kind === 'stdio') return { ...base, kind: 'stdio', command: [...pool.command], baseImage: pool.baseImage ?? DEFAULTS.pool.stdioBaseImage };
+  return { ...base, kind: 'container', source: resolveImageSource(pool.image, pool.build) };
+}
+
+/** `image` or `build` (exactly one, as validated). */
+function resolveImageSource(image: string | undefined, build: string | ContainerBuildSpec | undefined): ResolvedImageSource {
+  if (build === undefined) return { kind: 'registry', image: image ?? '' };
+  const b = typeof build === 'string' ? { directory: build } : build;
+  return { kind: 'build', build: { directory: b.directory, dockerfile: b.dockerfile ?? DEFAULTS.pool.dockerfile, args: { ...(b.args ?? {}) } } };
+}
+
+function resolvePoolBase(pool: PoolSpec): ResolvedPoolBase {
   const d = DEFAULTS.pool;
   const protocolVersion = pool.protocolVersion ?? d.protocolVersion;
+  // The bridge serves a stdio pool's fixed paths.
+  const paths: { readonly mcpPath?: string; readonly healthPath?: string } = pool.kind === 'stdio' ? {} : pool;
   return {
     name: pool.name,
-    image: pool.image,
     tools: [...pool.tools],
     port: pool.port ?? d.port,
-    mcpPath: pool.mcpPath ?? d.mcpPath,
-    healthPath: pool.healthPath ?? d.healthPath,
+    mcpPath: paths.mcpPath ?? d.mcpPath,
+    healthPath: paths.healthPath ?? d.healthPath,
     cpu: pool.cpu ?? d.cpu,
     memoryMiB: pool.memoryMiB ?? d.memoryMiB,
     minTasks: pool.minTasks ?? d.minTasks,

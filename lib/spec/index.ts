@@ -4,3 +4,4 @@ export * from './patterns';
 export * from './validate';
 export * from './ownership';
 export * from './gateway-env';
+export * from './metric-names';

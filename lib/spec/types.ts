@@ -18,12 +18,41 @@ export interface PriorityRouteSpec {
   readonly value: string;
 }
 
-/** One ECS service of MCP servers that owns a set of tools. */
-export interface PoolSpec {
+/**
+ * How a pool's servers run. Every kind is an ECS service behind the same routing, scaling and
+ * security; the kind says where its image comes from and what the container runs:
+ * - `container`: an image that serves MCP Streamable HTTP itself (a registry reference, or built
+ *   from a directory with a Dockerfile at deploy time);
+ * - `stdio`: a stdio MCP server command, run under `mcp-fleet bridge` in an image the library
+ *   generates (base image + this package + the command).
+ * Routing roles (`discoveryOnly`, `priorityRoute`) are not kinds: any kind can take them.
+ */
+export const POOL_KINDS = ['container', 'stdio'] as const;
+export type PoolKind = (typeof POOL_KINDS)[number];
+
+/** A Docker build of a pool image, done by the IaC tool at deploy time (never at synth). */
+export interface ContainerBuildSpec {
+  /**
+   * The build context: a directory, absolute or relative to the working directory of the CDK app or
+   * Pulumi program.
+   */
+  readonly directory: string;
+  /**
+   * Dockerfile path, relative to `directory`.
+   * @default 'Dockerfile'
+   */
+  readonly dockerfile?: string;
+  /**
+   * Build arguments (`--build-arg NAME=VALUE`).
+   * @default {}
+   */
+  readonly args?: Readonly<Record<string, string>>;
+}
+
+/** What every pool kind has: name, tools, routing, size, scaling, draining and environment. */
+export interface PoolSpecBase {
   /** Pool name: lower-case letters, digits and dashes, at most 20 characters. */
   readonly name: string;
-  /** Container image (registry/repository:tag or @digest). */
-  readonly image: string;
   /**
    * Tool name patterns the pool owns, such as `github_*`. `*` matches any run of characters and `?`
    * one character. Patterns of different owning pools must not overlap. Empty only for a
@@ -131,6 +160,46 @@ export interface PoolSpec {
    */
   readonly environment?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A pool of containers that serve MCP Streamable HTTP themselves. Give exactly one of `image` and
+ * `build`.
+ */
+export interface ContainerPoolSpec extends PoolSpecBase {
+  /** @default 'container' (a pool without `kind` is a container pool) */
+  readonly kind?: 'container';
+  /**
+   * Container image in a registry (`registry/repository:tag` or `@digest`).
+   * @default - none: `build` is given instead
+   */
+  readonly image?: string;
+  /**
+   * Build the image from a directory with a Dockerfile at deploy time (CDK image asset, Pulumi
+   * docker build). A directory string is `{ directory }`.
+   * @default - none: `image` is given instead
+   */
+  readonly build?: string | ContainerBuildSpec;
+}
+
+/**
+ * A stdio MCP server (`npx …`, `uvx …`, a binary) served over Streamable HTTP by `mcp-fleet bridge`
+ * in a generated image: `baseImage` + this package + the command. The bridge serves MCP at `/mcp`
+ * and its deep health check at `/health`, so these pools take no `mcpPath` or `healthPath`.
+ */
+export interface StdioPoolSpec extends Omit<PoolSpecBase, 'mcpPath' | 'healthPath'> {
+  readonly kind: 'stdio';
+  /** The server's argv, e.g. `["npx", "-y", "@modelcontextprotocol/server-filesystem", "/tmp"]`. */
+  readonly command: readonly string[];
+  /**
+   * Image the generated one starts from. It must provide `node` (>= 20.19) and `npm` for the bridge,
+   * and whatever the command needs (e.g. `uv` for `uvx` servers).
+   * @default 'node:22-bookworm-slim'
+   */
+  readonly baseImage?: string;
+}
+
+/** One ECS service of MCP servers that owns a set of tools: a tagged union on `kind`. */
+export type PoolSpec = ContainerPoolSpec | StdioPoolSpec;
 
 /** JWT bearer authentication. */
 export interface JwtAuthSpec {

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { DEFAULTS, resolveFleetSpec, type ResolvedFleetSpec } from './defaults';
 import { TOOL_PATTERN_RE, patternsOverlap } from './patterns';
-import { MCP_PROTOCOL_VERSIONS, type FleetSpec, type PoolSpec } from './types';
+import { MCP_PROTOCOL_VERSIONS, POOL_KINDS, type FleetSpec, type PoolSpec } from './types';
 
 z.config(en());
 
@@ -16,13 +16,22 @@ export interface SpecProblem {
   /** Where, in the spec's own terms: `pools[2].tools[0]`; empty for the spec as a whole. */
   readonly path: string;
   readonly message: string;
+  /** Name of the pool the path is inside, when it has one. @default - not about a named pool */
+  readonly pool?: string;
+}
+
+/** `pools[2] (pool "fs").command`: the path, with the pool's name when the problem is inside one. */
+export function describeSpecPath(problem: SpecProblem): string {
+  if (!problem.path) return '(spec)';
+  if (problem.pool === undefined) return problem.path;
+  return problem.path.replace(/^(pools\[\d+\])/, `$1 (pool "${problem.pool}")`);
 }
 
 /** Thrown by `parseFleetSpec`; lists every problem, each on its own line. */
 export class FleetSpecError extends Error {
   public readonly problems: readonly SpecProblem[];
   constructor(problems: readonly SpecProblem[], where?: string) {
-    const lines = problems.map((p) => `  - ${p.path || '(spec)'}: ${p.message}`).join('\n');
+    const lines = problems.map((p) => `  - ${describeSpecPath(p)}: ${p.message}`).join('\n');
     super(`${where ? `${where}: ` : ''}invalid fleet spec (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines}`);
     this.name = 'FleetSpecError';
     this.problems = problems;
@@ -60,14 +69,15 @@ const windowLimit = z.strictObject({
 });
 const rate = z.strictObject({ perSecond: z.number().check(z.gt(0), z.lte(1_000_000)), burst: z.optional(int(1, 10_000_000)) });
 
-const poolSchema = z.strictObject({
+const imageRef = z.string().check(z.minLength(1), z.regex(/^\S+$/, 'must be a container image reference without spaces'));
+const envRecord = z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')), z.string());
+
+/** Fields every pool kind has. */
+const poolBaseShape = {
   name: name(20),
-  image: z.string().check(z.minLength(1), z.regex(/^\S+$/, 'must be a container image reference without spaces')),
   tools: z.array(toolPattern),
   discoveryOnly: z.optional(z.boolean()),
   port: z.optional(int(1, 65535)),
-  mcpPath: z.optional(path),
-  healthPath: z.optional(path),
   cpu: z.optional(fargateCpu),
   memoryMiB: z.optional(int(512, 122880)),
   minTasks: z.optional(int(0, 1000)),
@@ -81,14 +91,42 @@ const poolSchema = z.strictObject({
   priorityRoute: z.optional(z.strictObject({ header, value: z.string().check(z.minLength(1), z.maxLength(128)) })),
   deregistrationDelaySeconds: z.optional(int(0, 3600)),
   stopTimeoutSeconds: z.optional(int(2, 3600)),
-  environment: z.optional(z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')), z.string())),
-}).check(
-  // Here rather than among the cross-field rules, so a missing pattern is reported with every other structural problem.
-  z.superRefine((pool, ctx) => {
-    if (pool.discoveryOnly && pool.tools.length > 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a discoveryOnly pool takes its tools from discovery: leave tools empty' });
-    if (!pool.discoveryOnly && pool.tools.length === 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'must list at least one tool pattern (or set discoveryOnly: true)' });
-  }),
-);
+  environment: z.optional(envRecord),
+};
+
+const relativeFile = z.string().check(z.minLength(1), z.regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))\S+$/, 'must be a path inside the build directory'));
+const containerBuild = z.union([
+  z.string().check(z.minLength(1, 'must name a directory')),
+  z.strictObject({ directory: z.string().check(z.minLength(1, 'must name a directory')), dockerfile: z.optional(relativeFile), args: z.optional(envRecord) }),
+]);
+
+/** One schema per pool kind, picked by `kind` (absent = 'container'). */
+const containerPoolSchema = z.strictObject({
+  ...poolBaseShape,
+  kind: z.optional(z.literal('container')),
+  image: z.optional(imageRef),
+  build: z.optional(containerBuild),
+  mcpPath: z.optional(path),
+  healthPath: z.optional(path),
+});
+const stdioPoolSchema = z.strictObject({
+  ...poolBaseShape,
+  kind: z.literal('stdio'),
+  command: z.array(z.string().check(z.minLength(1, 'must be a non-empty string')), { error: 'must be a non-empty array of strings' }).check(z.minLength(1, 'must be a non-empty array of strings')),
+  baseImage: z.optional(imageRef),
+});
+const poolSchema = z
+  .discriminatedUnion('kind', [containerPoolSchema, stdioPoolSchema], { error: `must be one of ${POOL_KINDS.map((k) => `"${k}"`).join(', ')} (absent means "container")` })
+  .check(
+    // Here rather than among the cross-field rules, so these are reported with every other structural problem.
+    z.superRefine((pool, ctx) => {
+      if (pool.discoveryOnly && pool.tools.length > 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a discoveryOnly pool takes its tools from discovery: leave tools empty' });
+      if (!pool.discoveryOnly && pool.tools.length === 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'must list at least one tool pattern (or set discoveryOnly: true)' });
+      if (pool.kind !== 'stdio' && (pool.image === undefined) === (pool.build === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [pool.image === undefined ? 'image' : 'build'], message: 'a container pool needs exactly one of image (a registry reference) and build (a directory with a Dockerfile)' });
+      }
+    }),
+  );
 
 const fleetSchema = z.strictObject({
   name: name(24),
@@ -238,8 +276,7 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
 
     problems.push(...fargateServiceProblems(at, pool, DEFAULTS.pool));
 
-    const healthPath = pool.healthPath ?? DEFAULTS.pool.healthPath;
-    if (healthPath === (pool.mcpPath ?? DEFAULTS.pool.mcpPath)) add(`${at}.healthPath`, 'must differ from the pool mcpPath');
+    if (pool.kind !== 'stdio' && (pool.healthPath ?? DEFAULTS.pool.healthPath) === (pool.mcpPath ?? DEFAULTS.pool.mcpPath)) add(`${at}.healthPath`, 'must differ from the pool mcpPath');
 
     const version = pool.protocolVersion ?? DEFAULTS.pool.protocolVersion;
     if (pool.directRouting && version !== '2026-07-28') add(`${at}.directRouting`, `direct load balancer routing needs a pool that speaks 2026-07-28 (this pool speaks ${version})`);
@@ -310,10 +347,19 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
 /** Every problem of `input` as a fleet spec; an empty array means the spec is valid. */
 export function validateFleetSpec(input: unknown): SpecProblem[] {
   const parsed = fleetSchema.safeParse(input);
-  if (!parsed.success) {
-    return parsed.error.issues.map((issue) => ({ path: formatSpecPath(issue.path), message: issue.message }));
-  }
-  return crossFieldProblems(input as FleetSpec, DEFAULTS.gateway.maxBodyBytes);
+  const problems = parsed.success
+    ? crossFieldProblems(input as FleetSpec, DEFAULTS.gateway.maxBodyBytes)
+    : parsed.error.issues.map((issue) => ({ path: formatSpecPath(issue.path), message: issue.message }));
+  return problems.map((p) => withPoolName(p, input));
+}
+
+/** Adds the pool's name to a problem under `pools[i]`, when that pool has a string name. */
+function withPoolName(problem: SpecProblem, input: unknown): SpecProblem {
+  const index = /^pools\[(\d+)\]/.exec(problem.path)?.[1];
+  if (index === undefined) return problem;
+  const pools = (input as { pools?: unknown } | null)?.pools;
+  const poolName = Array.isArray(pools) ? (pools[Number(index)] as { name?: unknown } | null)?.name : undefined;
+  return typeof poolName === 'string' ? { ...problem, pool: poolName } : problem;
 }
 
 /**

@@ -100,6 +100,9 @@ function serviceOf(type: string): string {
   return pkg === 'aws' ? (module ?? 'x').split('/')[0]! : pkg!;
 }
 
+/** Digest a mocked image build reports. */
+const MOCK_IMAGE_DIGEST = `sha256:${'0'.repeat(64)}`;
+
 interface Env {
   readonly account: string;
   readonly region: string;
@@ -128,6 +131,11 @@ function computedOutputs(env: Env, type: string, name: string, inputs: Record<st
       return { ...base, hostedZone: `Z${name.toUpperCase()}` };
     case 'aws:cloudwatch/logGroup:LogGroup':
       return { ...base, name: inputs.name ?? `/mock/${name}` };
+    case 'aws:ecr/repository:Repository':
+      return { ...base, registryId: account, repositoryUrl: `${account}.dkr.ecr.${region}.amazonaws.com/${name}` };
+    case 'docker-build:index:Image':
+      // What a push reports: the first tag pinned to the pushed digest.
+      return { ...base, digest: MOCK_IMAGE_DIGEST, ref: `${String(inputs.tags?.[0] ?? name)}@${MOCK_IMAGE_DIGEST}` };
     case 'aws:s3/bucket:Bucket':
     case 'aws:s3/bucketV2:BucketV2':
       return { ...base, bucket: inputs.bucket ?? name };
@@ -149,6 +157,8 @@ function mockCall(env: Env, token: string, inputs: Record<string, any>): Record<
       return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' };
     case 'aws:secretsmanager/getRandomPassword:getRandomPassword':
       return { randomPassword: MOCK_RANDOM_PASSWORD.slice(0, inputs.passwordLength ?? 32), id: 'random' };
+    case 'aws:ecr/getAuthorizationToken:getAuthorizationToken':
+      return { userName: 'AWS', password: 'mock-ecr-token', authorizationToken: 'mock', proxyEndpoint: `https://${account}.dkr.ecr.${region}.amazonaws.com`, expiresAt: '2030-01-01T00:00:00Z', id: account };
     case 'aws:elb/getServiceAccount:getServiceAccount':
       return { arn: 'arn:aws:iam::127311923021:root', id: '127311923021' };
     default:

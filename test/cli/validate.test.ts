@@ -44,8 +44,8 @@ describe('mcp-fleet validate', () => {
     writeFileSync(file, JSON.stringify({ name: 'fleet', pools: [{ name: 'a', image: 'x', tools: ['a_*'] }, { name: 'b', image: 'x', tools: ['a_x'], cpu: 256, memoryMiB: 4096 }] }));
     const { code, stdout } = await cli('validate', file);
     expect(code).toBe(1);
-    expect(stdout).toContain('pools[1].memoryMiB: 4096 MiB is not a valid Fargate memory size for 256 CPU units');
-    expect(stdout).toContain('pools[1].tools[0]: "a_x" overlaps "a_*" of pool "a" (pools[0])');
+    expect(stdout).toContain('pools[1] (pool "b").memoryMiB: 4096 MiB is not a valid Fargate memory size for 256 CPU units');
+    expect(stdout).toContain('pools[1] (pool "b").tools[0]: "a_x" overlaps "a_*" of pool "a" (pools[0])');
   });
 
   test('GIVEN a file that is not JSON WHEN validated THEN the syntax error is the problem', async () => {

@@ -89,7 +89,7 @@ describe('McpFleet', () => {
   test('GIVEN an invalid spec WHEN constructed THEN the error names the construct path and every problem', () => {
     const spec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, stopTimeoutSeconds: 200 }, { ...threePoolSpec.pools[1]!, tools: ['github_issues'] }] };
     expect(() => new McpFleet(testStack(), 'Fleet', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(
-      /^Test\/Fleet: invalid fleet spec \(2 problems\):\n {2}- pools\[0\]\.stopTimeoutSeconds: 200 s exceeds[\s\S]*\n {2}- pools\[1\]\.tools\[0\]: "github_issues" overlaps "github_\*"/,
+      /^Test\/Fleet: invalid fleet spec \(2 problems\):\n {2}- pools\[0\] \(pool "github"\)\.stopTimeoutSeconds: 200 s exceeds[\s\S]*\n {2}- pools\[1\] \(pool "slack"\)\.tools\[0\]: "github_issues" overlaps "github_\*"/,
     );
   });
 });

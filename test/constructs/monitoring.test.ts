@@ -7,7 +7,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { McpFleetMonitoring, addConnectionScaling, type McpFleetMonitoringProps } from '../../constructs/monitoring';
-import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
+import { planFleet } from '../../lib/plan';
+import type { FleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 import { ACCOUNT, REGION, dashboardWidgets, importedGateway, importedLoadBalancer, importedPools, testStack, widget } from './monitoring-fixtures';
 
@@ -246,7 +247,7 @@ describe('addConnectionScaling', () => {
 
   test('GIVEN a pool with connectionsPerTask WHEN added THEN target tracking keeps that many connections per task', () => {
     const { stack } = testStack('Scaling');
-    const pool = parseFleetSpec({ ...spec, pools: [{ ...spec.pools[0]!, connectionsPerTask: 150 }] }).pools[0]!;
+    const pool = planFleet({ ...spec, pools: [{ ...spec.pools[0]!, connectionsPerTask: 150 }] }).pools[0]!;
     expect(addConnectionScaling(service(stack), pool, { connectionsPerTaskMetric: gauge })).toBe(true);
     Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',
@@ -261,13 +262,13 @@ describe('addConnectionScaling', () => {
 
   test('GIVEN a pool without connectionsPerTask WHEN added THEN nothing is created', () => {
     const { stack } = testStack('NoScaling');
-    expect(addConnectionScaling(service(stack), parseFleetSpec(spec).pools[0]!, { connectionsPerTaskMetric: gauge })).toBe(false);
+    expect(addConnectionScaling(service(stack), planFleet(spec).pools[0]!, { connectionsPerTaskMetric: gauge })).toBe(false);
     Template.fromStack(stack).resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 0);
   });
 
   test('GIVEN a Sum metric WHEN added THEN the error says a per-task Average is needed', () => {
     const { stack } = testStack('SumScaling');
-    const pool = parseFleetSpec({ ...spec, pools: [{ ...spec.pools[0]!, connectionsPerTask: 150 }] }).pools[0]!;
+    const pool = planFleet({ ...spec, pools: [{ ...spec.pools[0]!, connectionsPerTask: 150 }] }).pools[0]!;
     expect(() => addConnectionScaling(service(stack), pool, { connectionsPerTaskMetric: gauge.with({ statistic: 'Sum' }) })).toThrow(/pool "github": connectionsPerTaskMetric must use the Average statistic/);
   });
 });

@@ -4,7 +4,7 @@ import { startV1StatefulPool, startV1StatelessPool, startV2Pool, type TestPool }
 import { answerOf, connectV1, connectV2 } from '../support/clients';
 import { startEchoPool } from '../support/echo-pool';
 import { modernRequest, post, startGateway, type RunningGateway } from '../support/harness';
-import type { PoolSpec } from '../../lib/spec/types';
+import type { ContainerPoolSpec, PoolSpec } from '../../lib/spec/types';
 
 /** A loopback port nobody listens on (bound, then released). */
 async function deadPort(): Promise<number> {
@@ -21,7 +21,7 @@ describe('gateway aggregation and routing', () => {
   let gamma: TestPool;
   let fast: TestPool;
   const running: RunningGateway[] = [];
-  const pool = (name: string, tools: string[], extra: Partial<PoolSpec> = {}): PoolSpec => ({ name, image: 'x', tools, ...extra });
+  const pool = (name: string, tools: string[], extra: Partial<ContainerPoolSpec> = {}): PoolSpec => ({ name, image: 'x', tools, ...extra });
 
   beforeAll(async () => {
     [alpha, beta, gamma, fast] = await Promise.all([

@@ -12,7 +12,7 @@ describe('planFleet', () => {
   test('GIVEN an invalid spec WHEN planned THEN a FleetSpecError names the caller and every problem', () => {
     const bad = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, stopTimeoutSeconds: 30, deregistrationDelaySeconds: 60 }] };
     expect(() => planFleet(bad, 'Stack/Fleet')).toThrow(FleetSpecError);
-    expect(() => planFleet(bad, 'Stack/Fleet')).toThrow(/^Stack\/Fleet: invalid fleet spec[\s\S]*pools\[0\]\.deregistrationDelaySeconds/);
+    expect(() => planFleet(bad, 'Stack/Fleet')).toThrow(/^Stack\/Fleet: invalid fleet spec[\s\S]*pools\[0\] \(pool "github"\)\.deregistrationDelaySeconds/);
   });
 
   test('GIVEN the fleet WHEN planned THEN the load balancer is TLS 1.3 only with a long idle timeout, and only it faces the internet', () => {

@@ -3,7 +3,7 @@
  * ElastiCache Serverless, API keys with per-tool limits and a priority pool, private ECR images.
  */
 import { allResources, declare, isSecretValue, oneResource, resetRecording, resourcesOfType, unwrapSecret, type RecordedResource } from './harness';
-import { FleetSpecError, GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
+import { FleetSpecError, GATEWAY_ENV, type ContainerPoolSpec, type FleetSpec } from '../../lib/spec';
 import { addConnectionScaling, McpFleet, McpToolPool } from '../../pulumi';
 import { threePoolSpec } from '../fixtures/specs';
 
@@ -35,7 +35,7 @@ describe('validation', () => {
 
   test('GIVEN draining longer than the container stop timeout WHEN the fleet is declared THEN the spec error names the pool setting', () => {
     const spec: FleetSpec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, deregistrationDelaySeconds: 100, stopTimeoutSeconds: 90 }, ...threePoolSpec.pools.slice(1)] };
-    expect(() => new McpFleet('draining', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(/McpFleet draining: invalid fleet spec[\s\S]*pools\[0\]\.deregistrationDelaySeconds: deregistration delay \(100 s\) must not exceed the container stop timeout \(90 s\)/);
+    expect(() => new McpFleet('draining', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(/McpFleet draining: invalid fleet spec[\s\S]*pools\[0\] \(pool "github"\)\.deregistrationDelaySeconds: deregistration delay \(100 s\) must not exceed the container stop timeout \(90 s\)/);
   });
 
   test('GIVEN a pool name the spec lacks WHEN a tool pool is declared alone THEN the error lists the spec’s pools', () => {
@@ -137,7 +137,7 @@ describe('API keys, per-tool limits and a priority pool', () => {
 
 describe('private ECR image', () => {
   const image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mcp/github:1.2.3';
-  beforeAll(() => build('ecr', { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, image }, ...threePoolSpec.pools.slice(1)] }));
+  beforeAll(() => build('ecr', { ...threePoolSpec, pools: [{ ...(threePoolSpec.pools[0] as ContainerPoolSpec), image }, ...threePoolSpec.pools.slice(1)] }));
 
   test('THEN the execution role may pull from exactly that repository', () => {
     const statements = statementsOf('ecr-pool-github-execution');

@@ -24,6 +24,6 @@ describe('pools[].discoveryOnly', () => {
     ['a discovery-only priority pool', pool({ tools: [], discoveryOnly: true, priorityRoute: { header: 'x-tier', value: 'gold' } }), 'pools[0].priorityRoute', /needs tool patterns/],
   ])('GIVEN %s WHEN validated THEN the problem names its path', (_name, bad, path, message) => {
     const problems = validateFleetSpec(fleet(bad, pool({ name: 'owner', tools: ['y_*'] })));
-    expect(problems).toEqual([{ path, message: expect.stringMatching(message) }]);
+    expect(problems).toEqual([{ path, pool: 'local', message: expect.stringMatching(message) }]);
   });
 });

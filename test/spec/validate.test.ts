@@ -29,7 +29,7 @@ describe('validateFleetSpec', () => {
       ],
     });
     expect(problems).toEqual([
-      { path: 'pools[1].tools[1]', message: expect.stringMatching(/"GitHub_issue_\?" overlaps "github_\*" of pool "a"/) },
+      { path: 'pools[1].tools[1]', pool: 'b', message: expect.stringMatching(/"GitHub_issue_\?" overlaps "github_\*" of pool "a"/) },
     ]);
   });
 

@@ -5,7 +5,7 @@
  * 100 calls plus one per pair at each flush. Latency stays raw values, so p50/p99 statistics work.
  */
 import { EMF_MAX_VALUES, emfLine } from './emf';
-import { METRIC_DIMENSION_SETS, METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE, type RejectionReason } from './metric-names';
+import { METRIC_DIMENSION_SETS, METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE, type RejectionReason } from '../../spec/metric-names';
 
 /** One request the gateway sent to a pool. */
 export interface CallRecord {

@@ -1,4 +1,4 @@
-export * from './metric-names';
+export * from '../../spec/metric-names';
 export * from './request-id';
 export * from './logger';
 export * from './call-metrics';

@@ -4,7 +4,7 @@
  */
 import { GatewayError } from '../errors';
 import { CircuitOpenError } from '../resilience/breaker';
-import type { RejectionReason } from './metric-names';
+import type { RejectionReason } from '../../spec/metric-names';
 
 export function rejectionReasonOf(error: unknown): RejectionReason | undefined {
   if (error instanceof CircuitOpenError) return 'circuit-open';

@@ -5,7 +5,7 @@
  */
 import { CallMetrics, type CallRecord } from './call-metrics';
 import { createStructuredLogger, type StructuredLogger, type LogLevel } from './logger';
-import type { RejectionReason } from './metric-names';
+import type { RejectionReason } from '../../spec/metric-names';
 import { requestIdOf } from './request-id';
 import type { HeaderMap } from '../http';
 
