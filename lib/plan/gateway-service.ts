@@ -7,7 +7,7 @@
  * function reads itself: the image then needs no AWS SDK and no secret ever sits in the task definition.
  */
 import { GATEWAY_ENV, type ResolvedFleetSpec } from '../spec';
-import { METRICS_NAMESPACE, METRIC_DIMENSIONS } from '../gateway/telemetry/metric-names';
+import { METRICS_NAMESPACE, METRIC_DIMENSIONS } from '../spec/metric-names';
 import type { GatewayEnvEntry, GatewayEnvInput } from './gateway';
 import type { HealthCheckPlan } from './pools';
 import { boundedName, NAME_LIMITS } from './names';
