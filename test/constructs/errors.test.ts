@@ -29,7 +29,7 @@ describe('construct errors', () => {
     const spec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, stopTimeoutSeconds: 200 }] };
     const error = thrown(() => new McpFleet(testStack(), 'Fleet', { spec, certificateArn: CERTIFICATE_ARN }));
     expect(Errors.isValidationError(error)).toBe(true);
-    expect(error.message).toMatch(/^Test\/Fleet: invalid fleet spec \(1 problem\):\n {2}- pools\[0\]\.stopTimeoutSeconds: /);
+    expect(error.message).toMatch(/^Test\/Fleet: invalid fleet spec \(1 problem\):\n {2}- pools\[0\] \(pool "github"\)\.stopTimeoutSeconds: /);
     expect(error.stack).toMatch(/^«McpFleetSpecInvalid» Test\/Fleet: invalid fleet spec/);
     expect(error.stack!.split('stopTimeoutSeconds')).toHaveLength(2);
     expect(error.stack).toContain('errors.test.ts');
