@@ -23,6 +23,8 @@ export interface GatewayArgs {
   readonly metrics: boolean;
   /** Read the fleet, store and secrets from the `GATEWAY_ENV` variables (how the gateway service runs). */
   readonly fromEnv?: true;
+  /** Seconds a stopping gateway lets calls in flight finish (SIGTERM). */
+  readonly drainSeconds: number;
 }
 
 export interface DevArgs {
@@ -111,6 +113,14 @@ function parseRedis(value: string | undefined, command: string): string | undefi
   return value;
 }
 
+/** ECS stops a task at most 120 s after SIGTERM: a longer drain would be cut off anyway. */
+function parseDrainSeconds(value: string | undefined, command: string): number {
+  if (value === undefined) return 10;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds > 120) throw new UsageError(`--drain-seconds must be an integer from 0 to 120 (got "${value}")`, command);
+  return seconds;
+}
+
 function parseHost(value: string | undefined, command: string): string {
   if (value === undefined) return '127.0.0.1';
   if (value === '' || /[\s/]/.test(value)) throw new UsageError(`--host must be an interface address or host name (got "${value}")`, command);
@@ -130,12 +140,12 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
 
   switch (command) {
     case 'gateway': {
-      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, region: { type: 'string' }, 'from-env': { type: 'boolean' } });
+      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, region: { type: 'string' }, 'from-env': { type: 'boolean' }, 'drain-seconds': { type: 'string' } });
       if (values.help) return { command: 'help', topic: command };
       if (values['from-env']) {
         const clash = (['config', 'pool', 'redis', 'region'] as const).filter((flag) => values[flag] !== undefined);
         if (clash.length > 0) throw new UsageError(`--from-env takes the fleet from the environment; drop ${clash.map((f) => `--${f}`).join(', ')}`, command);
-        return { command, port: parsePort(values.port, undefined, command), host: parseHost(values.host, command), pools: [], region: 'local', metrics: values.metrics ?? false, fromEnv: true };
+        return { command, port: parsePort(values.port, undefined, command), host: parseHost(values.host, command), pools: [], region: 'local', metrics: values.metrics ?? false, drainSeconds: parseDrainSeconds(values['drain-seconds'], command), fromEnv: true };
       }
       const region = values.region ?? 'local';
       if (!REGION_RE.test(region)) throw new UsageError(`--region must be 1-32 lower-case letters, digits and dashes (got "${region}")`, command);
@@ -151,6 +161,7 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
         ...(redis ? { redis } : {}),
         region,
         metrics: values.metrics ?? false,
+        drainSeconds: parseDrainSeconds(values['drain-seconds'], command),
       };
     }
     case 'dev': {

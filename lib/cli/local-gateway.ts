@@ -35,7 +35,9 @@ export interface LocalGatewayOptions {
   /** Region part of session ids and store keys. @default 'local' */
   readonly region?: string;
   /**
-   * How long `close()` waits for open requests and connections before it gives up on them.
+   * How long `close()` (on SIGTERM) lets calls in flight finish; open listener streams are closed
+   * at once with a reconnect hint, and calls still running at the deadline end with a final
+   * JSON-RPC error event.
    * @default 10000
    */
   readonly drainTimeoutMs?: number;
@@ -156,7 +158,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const gateway = requestLog ? requestLog.wrap(core) : core;
   let server;
   try {
-    server = await startGatewayServer(gateway, { port: options.port, host });
+    server = await startGatewayServer(gateway, { port: options.port, host, drainTimeoutMs: options.drainTimeoutMs ?? 10_000 });
   } catch (error) {
     await gateway.close();
     throw new CliError(`cannot listen on ${host}:${options.port} (${(error as Error).message})`, { cause: error });
@@ -167,9 +169,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     healthUrl: `${server.url}${spec.healthPath}`,
     store: redis ? 'redis' : 'memory',
     close: async () => {
-      // A client that never finishes its request must not keep a stopped gateway alive.
+      // The server drains (listeners closed at once, calls until the deadline, then a final error
+      // event); a client that never finishes sending its request must not keep it alive past that.
       let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.drainTimeoutMs ?? 10_000)));
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, (options.drainTimeoutMs ?? 10_000) + 1000)));
       await Promise.race([listening.close(), gaveUp]);
       clearTimeout(timer);
       // The gateway closes its session store, and with it the Redis connection the limiter shares.

@@ -13,11 +13,12 @@ import type { GatewayRequest, GatewayResponse } from './http';
 import type { ScopePolicy } from './auth/scopes';
 import type { Principal } from './ports';
 import type { BackendOwner, PoolCall, PoolCaller, PoolTarget } from './backend/pool-caller';
-import { isSse, responseIn } from './backend/response';
+import { POOL_ERROR, responseIn } from './backend/response';
+import type { BackendStream } from './backend/transport';
+import { relayPoolStream } from './streaming/pool-relay';
 import { toLegacyResult, toModernResult } from './protocol/envelope';
 import { RPC, isRecord, resultMessage, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse } from './protocol/jsonrpc';
 import { paramHeadersFor } from './protocol/param-headers';
-import { parseSse, writeSse } from './protocol/sse';
 import { SUPPORTED_VERSIONS, isModernVersion } from './protocol/versions';
 import { isIdempotentMethod } from './resilience/retry';
 import type { RateLimitPolicy } from './resilience/rate-limit-policy';
@@ -34,6 +35,8 @@ export interface RequestContext {
   readonly owner: BackendOwner;
   /** Signed identity for pools, when configured (a token per pool: the pool is its audience). */
   readonly identity?: { readonly header: string; valueFor(pool: string): Promise<string> };
+  /** Whether the answer may be a live SSE stream (the host streams, and this is not a batch). */
+  readonly streaming: boolean;
 }
 
 /** The answer to one message: a JSON-RPC response, or the pool's HTTP answer passed through as is. */
@@ -102,6 +105,15 @@ export class Dispatcher {
         return this.routed(message, ctx, await this.byUri(stringParam(message, 'uri'), ctx));
       case 'completion/complete':
         return this.complete(message, ctx);
+      case 'resources/subscribe':
+      case 'resources/unsubscribe':
+        // 2026 callers subscribe with subscriptions/listen instead.
+        if (ctx.modern) throw methodNotFound(message.method);
+        return this.routed(message, ctx, await this.byUri(stringParam(message, 'uri'), ctx));
+      case 'logging/setLevel':
+        // 2026 callers set the level per request (`_meta`), which travels with each request.
+        if (ctx.modern) throw methodNotFound(message.method);
+        return this.setLevel(message, ctx);
       default:
         throw methodNotFound(message.method);
     }
@@ -188,6 +200,30 @@ export class Dispatcher {
   }
 
   /**
+   * `logging/setLevel` applies to the session as a whole: every pool that logs gets it (over the
+   * session's backend session with stateful pools). Pools that do not log are left alone.
+   */
+  private async setLevel(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+    stringParam(message, 'level');
+    const pools = await this.options.catalog.poolsWith('logging', ctx.requestId);
+    const failures: string[] = [];
+    await Promise.all(
+      pools.map(async (target) => {
+        const call: PoolCall = { owner: ctx.owner, idempotent: true, requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) };
+        try {
+          const reply = await this.options.caller.send(target, message, call);
+          const response = responseIn(reply, message.id, target.pool.name);
+          if (response.error) failures.push(`${target.pool.name}: ${response.error.message}`);
+        } catch (error) {
+          failures.push(`${target.pool.name}: ${(error as Error).message}`);
+        }
+      }),
+    );
+    if (failures.length > 0) throw new GatewayError(200, RPC.internalError, `logging/setLevel failed for some pools: ${failures.join('; ')}`, {}, { data: { failures } });
+    return this.reply(message.id, {}, ctx);
+  }
+
+  /**
    * Sends a routed request to its pool. When nothing needs translating (same era, same name, the
    * caller's own id), the pool's body is passed through untouched — the 2026 `tools/call` fast path;
    * otherwise the response is read, put back in the caller's era and id, and re-encoded.
@@ -213,16 +249,17 @@ export class Dispatcher {
       ...(ctx.identity ? { identity: ctx.identity } : {}),
     };
     const raw = passThrough && ctx.modern ? ctx.request.body : undefined;
-    const reply = await this.options.caller.send(target, outbound, call, raw);
+    const reply = await this.options.caller.send(target, outbound, { ...call, streamSse: true }, raw);
+    if (reply.stream) {
+      const answer = (response: JsonRpcResponse): JsonRpcResponse =>
+        passThrough ? response : response.error ? { jsonrpc: '2.0', id: message.id, error: response.error } : resultMessage(message.id, this.forCaller(response.result ?? {}, ctx, message.method));
+      return { kind: 'relay', response: this.relay(target.pool.name, reply.stream, wireId, message.id, ctx, answer) };
+    }
     if (passThrough && reply.status === 200) {
       return { kind: 'relay', response: { status: 200, headers: { 'content-type': reply.headers['content-type'] ?? 'application/json' }, body: reply.body } };
     }
     const response = responseIn(reply, wireId, target.pool.name);
     if (response.error) return { kind: 'message', message: { jsonrpc: '2.0', id: message.id, error: response.error } };
-    if (isSse(reply) && sameEra) {
-      // Keep the pool's notifications that preceded the response; only the response is rewritten.
-      return { kind: 'relay', response: this.rewriteSse(reply.body, wireId, message.id, ctx, message.method) };
-    }
     return this.reply(message.id, response.result ?? {}, ctx, message.method);
   }
 
@@ -237,17 +274,30 @@ export class Dispatcher {
     return tool ? { forwardHeaders: paramHeadersFor(tool.inputSchema, message.params?.arguments) } : {};
   }
 
-  private rewriteSse(body: string, wireId: JsonRpcId, id: JsonRpcId, ctx: RequestContext, method: string): GatewayResponse {
-    const events = parseSse(body).map((event) => {
-      try {
-        const parsed = JSON.parse(event.data) as JsonRpcResponse;
-        if (parsed.id !== wireId || !parsed.result) return event;
-        return { ...event, data: JSON.stringify(resultMessage(id, this.forCaller(parsed.result, ctx, method))) };
-      } catch {
-        return event;
-      }
+  /** A pool's SSE answer relayed as it arrives (a buffered host reads it whole: see `Gateway.handle`). */
+  private relay(pool: string, stream: BackendStream, wireId: JsonRpcId, callerId: JsonRpcId, ctx: RequestContext, answer: (r: JsonRpcResponse) => JsonRpcResponse): GatewayResponse {
+    const timeoutMs = this.options.spec.gateway.backendTimeoutMs;
+    const output = relayPoolStream({
+      pool,
+      stream,
+      wireId,
+      callerId,
+      answer,
+      serverRequests: this.serverRequestPolicy(pool, ctx),
+      keepaliveMs: this.options.spec.gateway.sseKeepaliveSeconds * 1000,
+      deadline: { kind: ctx.streaming ? 'idle' : 'total', timeoutMs },
     });
-    return { status: 200, headers: { 'content-type': 'text/event-stream' }, body: writeSse(events) };
+    return { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }, body: output };
+  }
+
+  /** Whether a pool's mid-call request can reach this caller, and if not, the error that says why. */
+  private serverRequestPolicy(pool: string, ctx: RequestContext): 'relay' | ((method: string) => GatewayError) {
+    if (ctx.owner.kind === 'session' && ctx.streaming) return 'relay';
+    const why = ctx.owner.kind !== 'session'
+      ? 'the caller speaks MCP 2026-07-28, which has no server-to-client requests (a 2025-era pool asking mid-call is not translated into input_required)'
+      : 'this gateway answers buffered (ALB→Lambda or a JSON-RPC batch) and cannot hold the stream open for the client\'s answer; run the gateway as a service (gateway.hosting "service" or mcp-fleet gateway) for elicitation, sampling and roots';
+    return (method) =>
+      new GatewayError(200, POOL_ERROR.cannotRelay, `Pool "${pool}" sent ${method} during the call, which cannot reach the client: ${why}. The call was abandoned.`, {}, { data: { pool, method } });
   }
 
   private forCaller(result: Record<string, unknown>, ctx: RequestContext, method: string): Record<string, unknown> {

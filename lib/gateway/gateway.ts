@@ -1,7 +1,8 @@
 /**
  * The gateway: one transport-agnostic `GatewayRequest → GatewayResponse` function serving the MCP
- * endpoint to clients of every protocol era, in front of pools of every era. Adapters
- * (`adapters/node-http.ts`, `adapters/alb-lambda.ts`) feed it.
+ * endpoint to clients of every protocol era, in front of pools of every era. This file composes the
+ * parts (pool caller, catalog, dispatcher, the 2025-era endpoint, health) and routes HTTP requests to
+ * them. Adapters (`adapters/node-http.ts` streams, `adapters/alb-lambda.ts` buffers) feed it.
  */
 import type { ResolvedFleetSpec } from '../spec/defaults';
 import { IDENTITY_HEADER } from '../spec/gateway-env';
@@ -11,35 +12,28 @@ import { GATEWAY_PRINCIPAL, IdentitySigner } from './auth/identity';
 import { OriginPolicy } from './auth/origin';
 import { ProtectedResourceMetadataEndpoint, canonicalResourceUrl, protectedResourceMetadataUrl } from './auth/protected-resource';
 import { ScopePolicy } from './auth/scopes';
-import { PoolCaller, type PoolTarget } from './backend/pool-caller';
-import { POOL_ERROR, responseIn } from './backend/response';
+import { PoolCaller } from './backend/pool-caller';
+import { POOL_ERROR } from './backend/response';
 import type { BackendTransport } from './backend/transport';
-import { Dispatcher, type Reply, type RequestContext } from './dispatch';
+import { Dispatcher, type RequestContext } from './dispatch';
 import { GatewayError } from './errors';
+import { checkHealth } from './health';
 import type { GatewayRequest, GatewayResponse } from './http';
-import { LegacySessions, sessionNotFound, type LiveSession } from './legacy-session';
+import { LegacyEndpoint, accepted, toHttp } from './legacy-endpoint';
+import { LegacySessions } from './legacy-session';
+import { poolTargets } from './pool-targets';
 import type { Authenticator, Principal, RateLimiter, SessionStore } from './ports';
 import { checkAccept, checkContentType, classifyMessage, payloadTooLarge } from './protocol/classify';
 import { envelopeOf } from './protocol/envelope';
-import {
-  RPC,
-  errorMessage,
-  errorResponse,
-  isRequest,
-  jsonResponse,
-  parseBody,
-  toGatewayError,
-  validateMessage,
-  type JsonRpcMessage,
-  type JsonRpcResponse,
-} from './protocol/jsonrpc';
-import { HEADER, allowsBatches } from './protocol/versions';
+import { RPC, errorResponse, isRequest, jsonResponse, parseBody, toGatewayError, validateMessage, type JsonRpcMessage } from './protocol/jsonrpc';
+import { HEADER, isModernVersion } from './protocol/versions';
 import { CircuitBreakerRegistry } from './resilience/breaker';
 import { RateLimitPolicy } from './resilience/rate-limit-policy';
 import { Catalog } from './routing/catalog';
 import { MemorySessionStore } from './session/memory-store';
 import type { RejectionReason } from '../spec/metric-names';
 import { requestIdOf } from './telemetry/request-id';
+import { bodyText } from './streaming/sse-output';
 import { createTelemetry, type Telemetry } from './telemetry/telemetry';
 
 export interface Gateway {
@@ -137,15 +131,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     scopes,
     ...(options.rateLimiter ? { rateLimits: new RateLimitPolicy(spec, options.rateLimiter) } : {}),
   });
+  const authenticator = options.authenticator;
 
   /** What the dispatcher knows of a caller; pools get a signed identity per pool (the token's audience). */
-  function contextFor(request: GatewayRequest, requestId: string, principal: Principal, owner: RequestContext['owner']): RequestContext {
+  function contextFor(request: GatewayRequest, requestId: string, principal: Principal, owner: RequestContext['owner'], streaming: boolean): RequestContext {
     // 2026-era callers are exactly those without a gateway session: their backend sessions are per principal.
-    const ctx: RequestContext = { request, requestId, principal, modern: owner.kind === 'principal', owner };
+    const ctx: RequestContext = { request, requestId, principal, modern: owner.kind === 'principal', owner, streaming };
     return signer ? { ...ctx, identity: { header: IDENTITY_HEADER, valueFor: (pool: string) => signer.tokenFor(principal, pool) } } : ctx;
   }
-  const sessions = new LegacySessions({ store, region, ttlSeconds: spec.sessionStore.sessionTtlSeconds, serverInfo });
-  const authenticator = options.authenticator;
+  const legacy = new LegacyEndpoint({
+    sessions: new LegacySessions({ store, region, ttlSeconds: spec.sessionStore.sessionTtlSeconds, serverInfo }),
+    dispatcher,
+    caller,
+    targets,
+    logger,
+    keepaliveMs: spec.gateway.sseKeepaliveSeconds * 1000,
+    contextFor,
+    refuse,
+  });
 
   async function post(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     // A UTF-16 code unit is at most 3 UTF-8 bytes: only long bodies need counting.
@@ -154,18 +157,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     checkContentType(request);
     checkAccept(request);
-    const principal = authenticator ? await authenticator.authenticate(request) : ANONYMOUS;
+    const principal = await authenticate(request);
     const parsed = parseBody(request.body);
-    if (Array.isArray(parsed)) return batch(request, parsed, principal, requestId);
+    if (Array.isArray(parsed)) return legacy.batch(request, parsed, principal, requestId);
     const message = validateMessage(parsed);
     const era = classifyMessage(request, message);
     if (era.era === 'modern') return modern(request, message, principal, requestId);
-    return legacy(request, message, principal, requestId);
+    return legacy.message(request, message, principal, requestId);
   }
 
   async function modern(request: GatewayRequest, message: JsonRpcMessage, principal: Principal, requestId: string): Promise<GatewayResponse> {
     if (!isRequest(message)) return accepted();
-    const ctx = contextFor(request, requestId, principal, { kind: 'principal', principal: principal.id, envelope: envelopeOf(message.params)! });
+    const ctx = contextFor(request, requestId, principal, { kind: 'principal', principal: principal.id, envelope: envelopeOf(message.params)! }, request.streaming === true);
     try {
       return toHttp(await dispatcher.request(message, ctx));
     } catch (error) {
@@ -173,116 +176,32 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   }
 
-  async function legacy(request: GatewayRequest, message: JsonRpcMessage, principal: Principal, requestId: string): Promise<GatewayResponse> {
-    if (isRequest(message) && message.method === 'initialize') {
-      try {
-        const { sessionId, response } = await sessions.initialize(message, principal, await dispatcher.capabilities(requestId));
-        return jsonResponse(200, response, { [HEADER.sessionId]: sessionId });
-      } catch (error) {
-        return refuse(error, message.id);
-      }
-    }
-    const live = await sessions.require(request, principal);
-    if (!isRequest(message)) return accepted();
-    try {
-      return toHttp(await answerInSession(request, message, live, principal, requestId));
-    } catch (error) {
-      if (isSessionEnd(error)) throw error;
-      return refuse(error, message.id);
-    }
-  }
-
-  /** One request inside a 2025-era session; a lost backend session ends the client session (404). */
-  async function answerInSession(
-    request: GatewayRequest,
-    message: JsonRpcMessage & { id: string | number; method: string },
-    live: LiveSession,
-    principal: Principal,
-    requestId: string,
-  ): Promise<Reply> {
-    const ctx = contextFor(request, requestId, principal, { kind: 'session', sessionId: live.sessionId, session: live.session });
-    try {
-      return await dispatcher.request(message, ctx);
-    } catch (error) {
-      const e = toGatewayError(error);
-      if (e.code !== POOL_ERROR.sessionLost) throw e;
-      // The pool task holding state for this session is gone: so is the session, as far as the
-      // client can tell. 404 makes a 2025-era client re-initialize (transport spec).
-      logger.warn('backend session lost; ending client session', { requestId, sessionId: live.sessionId, error: e.message });
-      await caller.endSessions([...targets.values()], { kind: 'session', sessionId: live.sessionId, session: live.session }, requestId);
-      await sessions.end(live.sessionId);
-      throw sessionNotFound(e.message);
-    }
-  }
-
-  async function batch(request: GatewayRequest, elements: unknown[], principal: Principal, requestId: string): Promise<GatewayResponse> {
-    if (elements.length === 0) throw new GatewayError(400, RPC.invalidRequest, 'Invalid Request: empty JSON-RPC batch');
-    const live = await sessions.require(request, principal);
-    if (!allowsBatches(live.session.protocolVersion)) {
-      throw new GatewayError(400, RPC.invalidRequest, `Invalid Request: JSON-RPC batches are not allowed in protocol version ${live.session.protocolVersion} (only 2025-03-26)`);
-    }
-    const messages = elements.map((element, i) => validateMessage(element, `batch element ${i}`));
-    for (const message of messages) {
-      if (isRequest(message) && message.method === 'initialize') throw new GatewayError(400, RPC.invalidRequest, 'Invalid Request: initialize must not be part of a batch');
-      classifyMessage(request, message);
-    }
-    const answers = await Promise.all(
-      messages.filter(isRequest).map(async (message) => {
-        try {
-          return asMessage(await answerInSession(request, message, live, principal, requestId), message.id);
-        } catch (error) {
-          if (isSessionEnd(error)) throw error;
-          return errorMessage(message.id, toGatewayError(error));
-        }
-      }),
-    );
-    if (answers.length === 0) return accepted();
-    return jsonResponse(200, answers);
-  }
-
-  async function del(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
-    const principal = authenticator ? await authenticator.authenticate(request) : ANONYMOUS;
-    const live = await sessions.require(request, principal);
-    await caller.endSessions([...targets.values()], { kind: 'session', sessionId: live.sessionId, session: live.session }, requestId);
-    await sessions.end(live.sessionId);
-    return { status: 200, headers: {}, body: '' };
-  }
-
-  async function health(requestId: string): Promise<GatewayResponse> {
-    const storeCheck = await store.ping().then(
-      () => 'ok',
-      (e: Error) => e.message,
-    );
-    const pools = Object.fromEntries(
-      await Promise.all(
-        [...targets.values()].map(async (t) => {
-          const url = new URL(t.pool.healthPath, t.url);
-          const status = await transport
-            .send({ method: 'GET', url, headers: { [HEADER.requestId]: requestId }, timeoutMs: Math.min(2000, spec.gateway.backendTimeoutMs) })
-            .then(
-              (r) => (r.status < 400 ? 'ok' : `HTTP ${r.status}`),
-              (e: Error) => e.message,
-            );
-          return [t.pool.name, { status, breaker: breakers.get(t.pool.name).snapshot().state }] as const;
-        }),
-      ),
-    );
-    const poolsUp = Object.values(pools).some((p) => p.status === 'ok');
-    const healthy = storeCheck === 'ok' && poolsUp;
-    return jsonResponse(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unhealthy', region, store: storeCheck, pools });
+  function authenticate(request: GatewayRequest): Promise<Principal> {
+    return authenticator ? authenticator.authenticate(request) : Promise.resolve(ANONYMOUS);
   }
 
   async function route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const metadata = resourceMetadata?.handle(request);
     if (metadata) return metadata;
-    if (request.path === spec.healthPath && (request.method === 'GET' || request.method === 'HEAD')) return health(requestId);
+    if (request.path === spec.healthPath && (request.method === 'GET' || request.method === 'HEAD')) {
+      return checkHealth({ store, transport, targets, breakers, region, backendTimeoutMs: spec.gateway.backendTimeoutMs }, requestId);
+    }
     if (request.path !== spec.mcpPath) return jsonResponse(404, { error: `Not found: ${request.path} (the MCP endpoint is ${spec.mcpPath})` });
     origins.check(request);
     if (request.method === 'POST') return post(request, requestId);
-    if (request.method === 'DELETE') return del(request, requestId);
-    throw new GatewayError(405, RPC.serverError, `Method not allowed: ${request.method} (the MCP endpoint takes POST and DELETE; no server-initiated stream)`, {
-      allow: 'POST, DELETE',
-    });
+    if (request.method !== 'GET' && request.method !== 'DELETE') {
+      throw new GatewayError(405, RPC.serverError, `Method not allowed: ${request.method} (the MCP endpoint takes POST, and GET and DELETE within a 2025-era session)`, { allow: 'POST, GET, DELETE' });
+    }
+    if (!request.headers[HEADER.sessionId] || isModernVersion(request.headers[HEADER.protocolVersion] ?? '')) {
+      throw new GatewayError(
+        405,
+        RPC.serverError,
+        `Method not allowed: ${request.method} without a 2025-era session (send Mcp-Session-Id from initialize; MCP 2026-07-28 clients have no sessions and listen with subscriptions/listen)`,
+        { allow: 'POST' },
+      );
+    }
+    const principal = await authenticate(request);
+    return request.method === 'GET' ? legacy.listen(request, principal, requestId) : legacy.end(request, principal, requestId);
   }
 
   /** An error answer, counted as a rejection when the gateway itself refused the request. */
@@ -300,6 +219,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       let response: GatewayResponse;
       try {
         response = await route(request, requestId);
+        // A buffered host gets the whole text: the relay already refused what needs a live stream.
+        if (!request.streaming && typeof response.body !== 'string') response = { ...response, body: await bodyText(response.body) };
       } catch (error) {
         const e = toGatewayError(error);
         if (e.status >= 500) logger.error('request failed', { requestId, path: request.path, error: e.message });
@@ -314,47 +235,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       telemetry.close();
     },
   };
-}
-
-function accepted(): GatewayResponse {
-  return { status: 202, headers: {}, body: '' };
-}
-
-function toHttp(reply: Reply): GatewayResponse {
-  return reply.kind === 'relay' ? reply.response : jsonResponse(200, reply.message);
-}
-
-/** The 404 that ends a 2025-era session: answered as such, never as an in-band error. */
-function isSessionEnd(error: unknown): boolean {
-  return error instanceof GatewayError && error.code === RPC.sessionNotFound;
-}
-
-/** A relayed pool answer as one JSON-RPC message (batches answer with an array of messages). */
-function asMessage(reply: Reply, id: string | number): JsonRpcResponse {
-  return reply.kind === 'message' ? reply.message : responseIn(reply.response, id, 'pool');
-}
-
-/** Pool name → endpoint, checked against the spec: every pool needs a valid URL, no extra names. */
-function poolTargets(spec: ResolvedFleetSpec, urls: Readonly<Record<string, string>>): Map<string, PoolTarget> {
-  const problems: string[] = [];
-  const targets = new Map<string, PoolTarget>();
-  for (const pool of spec.pools) {
-    const raw = urls[pool.name];
-    if (raw === undefined) {
-      problems.push(`poolUrls.${pool.name}: missing (pool "${pool.name}" of the spec has no URL)`);
-      continue;
-    }
-    try {
-      const url = new URL(raw);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`protocol ${url.protocol} is not http: or https:`);
-      targets.set(pool.name, { pool, url });
-    } catch (e) {
-      problems.push(`poolUrls.${pool.name}: "${raw}" is not a valid http(s) URL (${(e as Error).message})`);
-    }
-  }
-  for (const name of Object.keys(urls)) if (!spec.pools.some((p) => p.name === name)) problems.push(`poolUrls.${name}: no pool of that name in the spec`);
-  if (problems.length > 0) throw new Error(`Invalid gateway pool URLs:\n  ${problems.join('\n  ')}`);
-  return targets;
 }
 
 /** Which refusal metric an error answer counts under; undefined for pool failures and in-band errors. */

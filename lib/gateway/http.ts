@@ -18,11 +18,40 @@ export interface GatewayRequest {
   readonly body: string;
   /** The peer address as the adapter saw it (after the load balancer: `x-forwarded-for`). */
   readonly remoteAddress?: string;
+  /**
+   * Whether the host can hold the answer open as a live SSE stream (the Node server can; ALB→Lambda
+   * cannot). Without it the core answers buffered and refuses at once what needs a live stream.
+   * @default false
+   */
+  readonly streaming?: boolean;
+}
+
+/**
+ * A live `text/event-stream` body: SSE text chunks, each one or more whole events, in order. The
+ * host writes them as they come, adds keep-alive comments when the stream is quiet, and calls
+ * `cancel()` when the client goes away (the pool requests behind the stream are then aborted).
+ */
+export interface ResponseStream extends AsyncIterable<string> {
+  /** Why the stream is open: a call's answer (`call`) or a listener that only ends when closed (`listen`). */
+  readonly purpose: 'call' | 'listen';
+  /** How often the host writes an SSE comment while nothing else is sent (below the load balancer's idle timeout). */
+  readonly keepaliveMs: number;
+  cancel(reason: string): void;
+  /**
+   * Ends the stream early with a final event that says why (a call gets its JSON-RPC error, a
+   * listener a reconnect hint): how a stopping gateway closes what is still open.
+   */
+  shutdown(reason: string): void;
 }
 
 export interface GatewayResponse {
   readonly status: number;
   readonly headers: HeaderMap;
-  /** The whole body: ALB→Lambda is buffered, so SSE bodies are relayed whole. */
+  /** The whole body, or a live SSE stream (only a host with `request.streaming` gets one). */
+  readonly body: string | ResponseStream;
+}
+
+/** A response whose body is all there (JSON answers, errors, whatever a buffered host sends). */
+export interface BufferedResponse extends GatewayResponse {
   readonly body: string;
 }

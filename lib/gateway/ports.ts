@@ -42,6 +42,13 @@ export interface SessionStore {
   putSession(id: string, session: GatewaySessionRecord, ttlSeconds: number): Promise<void>;
   /** Sets one pool's backend session without overwriting concurrent updates to other pools. */
   putBackendSession(id: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void>;
+  /**
+   * Sets one pool's backend session only if the session has none for that pool yet, atomically, and
+   * returns the one that holds now (the given one, or another instance's that came first);
+   * undefined when the session ended. Two instances opening the same backend session at once must
+   * agree on one: a pool's requests and the client's answers to them must meet in one backend session.
+   */
+  claimBackendSession(id: string, pool: string, backend: BackendSessionRecord, ttlSeconds: number): Promise<BackendSessionRecord | undefined>;
   deleteSession(id: string): Promise<void>;
   /**
    * Backend sessions a stateless (2026-07-28) caller holds with a stateful 2025-era pool, keyed by

@@ -3,6 +3,7 @@
  * header hygiene are pinned here rather than left to CDK feature flags or provider defaults.
  */
 import type { ResolvedFleetSpec } from '../spec';
+import { LOAD_BALANCER_IDLE_TIMEOUT_SECONDS } from '../spec/defaults';
 import { fleetNames } from './names';
 
 /**
@@ -15,7 +16,7 @@ export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09';
  * Seconds a connection may stay silent. SSE streams of long tool calls can be quiet for minutes;
  * servers should still send keep-alive comments well within this.
  */
-export const IDLE_TIMEOUT_SECONDS = 600;
+export const IDLE_TIMEOUT_SECONDS = LOAD_BALANCER_IDLE_TIMEOUT_SECONDS;
 
 export interface LoadBalancerPlan {
   readonly name: string;

@@ -20,6 +20,9 @@ import type {
   WindowLimitSpec,
 } from './types';
 
+/** Idle timeout of the fleet's load balancer (the plan sets it; streams must send something sooner). */
+export const LOAD_BALANCER_IDLE_TIMEOUT_SECONDS = 600;
+
 export const DEFAULTS = {
   mcpPath: '/mcp',
   healthPath: '/health',
@@ -66,6 +69,7 @@ export const DEFAULTS = {
     breakerResetMs: 30_000,
     maxBodyBytes: 1_000_000,
     allowUndeclaredTools: false,
+    sseKeepaliveSeconds: 15,
   },
   gatewayService: {
     cpu: 1024,

@@ -444,6 +444,13 @@ export interface GatewaySpec {
    * @default false
    */
   readonly allowUndeclaredTools?: boolean;
+  /**
+   * Seconds between SSE keep-alive comments on a quiet live stream (a streaming gateway only), so
+   * that the load balancer, whose idle timeout is 600 s, and proxies in between never cut it.
+   * Must be below that idle timeout.
+   * @default 15
+   */
+  readonly sseKeepaliveSeconds?: number;
 }
 
 export interface ObservabilitySpec {

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
-import { DEFAULTS, resolveFleetSpec, type ResolvedFleetSpec } from './defaults';
+import { DEFAULTS, LOAD_BALANCER_IDLE_TIMEOUT_SECONDS, resolveFleetSpec, type ResolvedFleetSpec } from './defaults';
 import { TOOL_PATTERN_RE, patternsOverlap } from './patterns';
 import { MCP_PROTOCOL_VERSIONS, POOL_KINDS, type FleetSpec, type PoolSpec } from './types';
 
@@ -192,6 +192,7 @@ const fleetSchema = z.strictObject({
       breakerResetMs: z.optional(int(100, 3_600_000)),
       maxBodyBytes: z.optional(int(1024, 100_000_000)),
       allowUndeclaredTools: z.optional(z.boolean()),
+      sseKeepaliveSeconds: z.optional(int(1, 3600)),
     }),
   ),
   observability: z.optional(
@@ -246,6 +247,9 @@ function gatewayProblems(spec: FleetSpec, maxBodyDefault: number): SpecProblem[]
   const problems: SpecProblem[] = [];
   const add = (p: string, message: string) => problems.push({ path: p, message });
   const gw = spec.gateway ?? {};
+  if ((gw.sseKeepaliveSeconds ?? DEFAULTS.gateway.sseKeepaliveSeconds) >= LOAD_BALANCER_IDLE_TIMEOUT_SECONDS) {
+    add('gateway.sseKeepaliveSeconds', `must be below the load balancer's idle timeout (${LOAD_BALANCER_IDLE_TIMEOUT_SECONDS} s), or quiet streams are cut`);
+  }
   if (gw.hosting === 'service') {
     for (const key of LAMBDA_ONLY_GATEWAY_SETTINGS) {
       if (gw[key] !== undefined) add(`gateway.${key}`, `applies to hosting 'lambda' only; size the service with gateway.service (cpu, memoryMiB)`);

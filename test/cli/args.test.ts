@@ -3,7 +3,7 @@ import { UsageError } from '../../lib/cli/errors';
 
 describe('parseCommandLine', () => {
   test('GIVEN every gateway flag WHEN parsed THEN each is typed and checked', () => {
-    expect(parseCommandLine(['gateway', '--port', '8080', '--host', '0.0.0.0', '--config', 'fleet.json', '--pool', 'github=http://10.0.0.5:8080/mcp', '--pool', 'slack=https://slack.internal/mcp', '--redis', 'rediss://cache:6379', '--region', 'eu-west-1'])).toEqual({
+    expect(parseCommandLine(['gateway', '--port', '8080', '--host', '0.0.0.0', '--config', 'fleet.json', '--pool', 'github=http://10.0.0.5:8080/mcp', '--pool', 'slack=https://slack.internal/mcp', '--redis', 'rediss://cache:6379', '--region', 'eu-west-1', '--drain-seconds', '90'])).toEqual({
       command: 'gateway',
       port: 8080,
       host: '0.0.0.0',
@@ -15,6 +15,7 @@ describe('parseCommandLine', () => {
       redis: 'rediss://cache:6379',
       region: 'eu-west-1',
       metrics: false,
+      drainSeconds: 90,
     });
     expect(parseCommandLine(['gateway', '--port', '0', '--config', 'f', '--metrics'])).toMatchObject({ metrics: true });
   });
@@ -36,6 +37,7 @@ describe('parseCommandLine', () => {
     [['gateway', '--port', '1', '--config', 'f', '--redis', 'http://cache'], /--redis must be a redis:\/\/ or rediss:\/\/ URL/],
     [['gateway', '--port', '1', '--config', 'f', '--region', 'EU'], /--region must be/],
     [['gateway', '--port'], /argument missing/],
+    [['gateway', '--port', '1', '--config', 'f', '--drain-seconds', '121'], /--drain-seconds must be an integer from 0 to 120 \(got "121"\)/],
     [['dev', '--prot', '1'], /Unknown option '--prot'/],
     [['validate'], /validate takes exactly one FILE \(got 0\)/],
     [['validate', 'a.json', 'b.json'], /got 2/],

@@ -98,10 +98,15 @@ describe('gateway refuses bad input clearly', () => {
     expect(after.status).toBe(404);
   });
 
-  it('GIVEN GET on the MCP endpoint WHEN asked for a stream THEN 405 with Allow', async () => {
-    const res = await fetch(url, { headers: { accept: 'text/event-stream' } });
-    expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('POST, DELETE');
+  it('GIVEN GET or DELETE without a 2025-era session WHEN sent (no session id, or a 2026-07-28 caller) THEN 405 with Allow: POST', async () => {
+    for (const headers of [{ accept: 'text/event-stream' }, { accept: 'text/event-stream', 'mcp-protocol-version': '2026-07-28' }] as Array<Record<string, string>>) {
+      const res = await fetch(url, { headers });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect((await res.json()).error.message).toContain('subscriptions/listen');
+    }
+    const del = await fetch(url, { method: 'DELETE', headers: { 'mcp-protocol-version': '2026-07-28' } });
+    expect(del.status).toBe(405);
   });
 
   it('GIVEN notifications and client responses in a session WHEN posted THEN 202 without a body', async () => {

@@ -65,7 +65,7 @@ describe('validateFleetSpec', () => {
         { name: 'a', image: 'x', tools: ['a_*'], cpu: 256, memoryMiB: 4096, minTasks: 5, maxTasks: 2 },
         { name: 'a', image: 'x', tools: ['b_*'], protocolVersion: '2025-06-18', directRouting: true },
       ],
-      gateway: { timeoutSeconds: 10, backendTimeoutMs: 20000, maxBodyBytes: 5_000_000 },
+      gateway: { timeoutSeconds: 10, backendTimeoutMs: 20000, maxBodyBytes: 5_000_000, sseKeepaliveSeconds: 600 },
     });
     expect(problems.map((p) => p.path)).toEqual([
       'pools[0].memoryMiB',
@@ -73,6 +73,7 @@ describe('validateFleetSpec', () => {
       'pools[1].name',
       'pools[1].directRouting',
       'gateway.backendTimeoutMs',
+      'gateway.sseKeepaliveSeconds',
       'gateway.maxBodyBytes',
     ]);
   });

@@ -31,6 +31,12 @@ export async function startEchoPool(options: EchoPoolOptions): Promise<EchoPool>
   const era = options.era ?? '2026-07-28';
   const sessions = new Set<string>();
   const server = createServer((req, res) => {
+    // No server-initiated stream: the transport spec's answer for a server without one.
+    if (req.method === 'GET') return void res.writeHead(405, { allow: 'POST, DELETE' }).end();
+    if (req.method === 'DELETE') {
+      sessions.delete(String(req.headers['mcp-session-id']));
+      return void res.writeHead(200).end();
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

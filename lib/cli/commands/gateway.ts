@@ -10,7 +10,7 @@ import { loadSpecFile } from '../spec-file';
 import { GATEWAY_ENV } from '../../spec/gateway-env';
 
 async function gatewayOptions(args: GatewayArgs, io: CliIo, env: NodeJS.ProcessEnv): Promise<LocalGatewayOptions> {
-  const listen = { port: args.port, host: args.host };
+  const listen = { port: args.port, host: args.host, drainTimeoutMs: args.drainSeconds * 1000 };
   const output = outputFor(io.terminal, args.metrics, (line) => io.out(line));
   if (args.fromEnv) return { ...gatewayOptionsFromEnvironment(env), ...listen, ...output };
   // The fleet key pools' identity keys derive from (as `--from-env` reads it): pools refuse unsigned requests.

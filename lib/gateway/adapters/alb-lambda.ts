@@ -5,7 +5,7 @@
  */
 import type { ALBEvent, ALBResult } from 'aws-lambda';
 import { GatewayError } from '../errors';
-import type { GatewayRequest, GatewayResponse, HeaderMap } from '../http';
+import type { BufferedResponse, GatewayRequest, GatewayResponse, HeaderMap } from '../http';
 import { RPC, errorResponse, isRecord } from '../protocol/jsonrpc';
 
 /** Lambda's limit for the whole response JSON that the ALB accepts from a function (1 MB). */
@@ -57,7 +57,13 @@ export function requestFromAlbEvent(event: ALBEvent): GatewayRequest {
  * replaced by a 502 JSON-RPC error (-32603) that says how large it was and which request it answered.
  */
 export function albResultFor(event: ALBEvent, request: GatewayRequest, response: GatewayResponse): ALBResult {
-  const result = build(event, response);
+  if (typeof response.body !== 'string') {
+    // The core only streams to hosts that ask for it (`request.streaming`); this one never does.
+    response.body.cancel('buffered host');
+    const error = new GatewayError(502, RPC.internalError, 'Internal error: a streamed answer reached the buffered ALB→Lambda adapter; it was not sent');
+    return build(event, errorResponse(error, requestIdOfBody(request.body)));
+  }
+  const result = build(event, response as BufferedResponse);
   const size = Buffer.byteLength(JSON.stringify(result));
   if (size <= ALB_LAMBDA_RESPONSE_LIMIT_BYTES) return result;
   const error = new GatewayError(
@@ -72,7 +78,7 @@ export function albResultFor(event: ALBEvent, request: GatewayRequest, response:
   return build(event, { ...replacement, headers: { ...replacement.headers, ...(requestIdHeader ? { 'x-request-id': requestIdHeader } : {}) } });
 }
 
-function build(event: ALBEvent, response: GatewayResponse): ALBResult {
+function build(event: ALBEvent, response: BufferedResponse): ALBResult {
   const base = {
     statusCode: response.status,
     statusDescription: `${response.status} ${REASONS[response.status] ?? 'Unknown'}`,

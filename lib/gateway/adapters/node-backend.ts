@@ -57,6 +57,18 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
         request.timeoutMs,
       );
       req.on('response', (res) => {
+        if (request.streamSse && res.statusCode === 200 && isEventStream(res.headers['content-type'])) {
+          settled = true;
+          clearTimeout(timer);
+          res.setEncoding('utf8');
+          resolve({
+            status: 200,
+            headers: flattenHeaders(res.headers),
+            body: '',
+            stream: { chunks: res as AsyncIterable<string>, abort: () => req.destroy() },
+          });
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
@@ -94,6 +106,10 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
       httpsAgent.destroy();
     },
   };
+}
+
+function isEventStream(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.toLowerCase().startsWith('text/event-stream');
 }
 
 function isStaleSocket(error: BackendError): boolean {

@@ -1,8 +1,14 @@
-/** Serves a `Gateway` with `node:http` (the `mcp-fleet gateway` and `dev` commands, tests, benchmarks). */
+/**
+ * Serves a `Gateway` with `node:http` (the `mcp-fleet gateway` and `dev` commands, the gateway
+ * service, tests, benchmarks). Answers stream: SSE bodies are written event by event with keep-alive
+ * comments, and a client that goes away cancels what its stream was waiting for. `close()` drains:
+ * it stops accepting, closes listeners with a reconnect hint at once, lets calls in flight finish
+ * until the drain deadline, then ends the rest with a final JSON-RPC error event.
+ */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../gateway';
-import type { GatewayRequest, HeaderMap } from '../http';
+import type { BufferedResponse, GatewayRequest, GatewayResponse, HeaderMap, ResponseStream } from '../http';
 import { errorResponse } from '../protocol/jsonrpc';
 import { payloadTooLarge } from '../protocol/classify';
 
@@ -11,18 +17,24 @@ export interface GatewayServerOptions {
   readonly port: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
+  /** How long `close()` lets calls in flight finish before it ends their streams. @default 10000 */
+  readonly drainTimeoutMs?: number;
 }
 
 export interface GatewayServer {
   /** Base URL, e.g. `http://127.0.0.1:PORT` (the MCP endpoint is at the spec's `mcpPath`). */
   readonly url: string;
+  /** Live SSE answers being written now. */
+  readonly openStreams: number;
+  /** Stops accepting and drains (see the file comment); resolves when every connection is gone. */
   close(): Promise<void>;
 }
 
 export async function startGatewayServer(gateway: Gateway, options: GatewayServerOptions): Promise<GatewayServer> {
   const host = options.host ?? '127.0.0.1';
+  const streams = new Set<ResponseStream>();
   const server = createServer((req, res) => {
-    serve(gateway, req, res).catch((error: unknown) => {
+    serve(gateway, req, res, streams).catch((error: unknown) => {
       // handle() never throws; this is a broken socket. Answer if still possible.
       if (!res.headersSent) send(res, errorResponse(error));
       else res.destroy();
@@ -39,15 +51,24 @@ export async function startGatewayServer(gateway: Gateway, options: GatewayServe
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    get openStreams() {
+      return streams.size;
+    },
+    close: async () => {
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeIdleConnections();
+      for (const stream of streams) if (stream.purpose === 'listen') stream.shutdown('gateway stopping; reconnect');
+      const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
+      while (streams.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      for (const stream of streams) stream.shutdown('drain deadline reached');
+      // Keep-alive connections that just finished a stream are idle now.
+      server.closeIdleConnections();
+      await closed;
+    },
   };
 }
 
-async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse, streams: Set<ResponseStream>): Promise<void> {
   const limit = gateway.maxBodyBytes;
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return refuseOversize(req, res, limit);
@@ -62,8 +83,39 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
     headers: flatten(req.headers),
     body,
     ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
+    streaming: true,
   };
-  send(res, await gateway.handle(request));
+  const response = await gateway.handle(request);
+  if (typeof response.body === 'string') return send(res, response as BufferedResponse);
+  streams.add(response.body);
+  try {
+    await writeStream(res, response, response.body);
+  } finally {
+    streams.delete(response.body);
+  }
+}
+
+/** Writes a live SSE answer as it comes, with a keep-alive comment whenever a period passed in silence. */
+async function writeStream(res: ServerResponse, response: GatewayResponse, stream: ResponseStream): Promise<void> {
+  res.writeHead(response.status, response.headers);
+  res.flushHeaders();
+  res.on('close', () => {
+    if (!res.writableFinished) stream.cancel('client closed the connection');
+  });
+  let quiet = true;
+  const keepalive = setInterval(() => {
+    if (quiet) res.write(': keepalive\n\n');
+    quiet = true;
+  }, stream.keepaliveMs);
+  try {
+    for await (const chunk of stream) {
+      res.write(chunk);
+      quiet = false;
+    }
+  } finally {
+    clearInterval(keepalive);
+    res.end();
+  }
 }
 
 /** The body as text, or undefined as soon as it passes `limit` bytes (the rest is never buffered). */
@@ -94,7 +146,7 @@ function refuseOversize(req: IncomingMessage, res: ServerResponse, limit: number
   req.pause();
 }
 
-function send(res: ServerResponse, response: { status: number; headers: HeaderMap; body: string }): void {
+function send(res: ServerResponse, response: BufferedResponse): void {
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
   res.end(response.body);
 }

@@ -5,7 +5,7 @@
  * path for clients that look there first.
  */
 import type { ResolvedFleetSpec } from '../../spec';
-import type { GatewayRequest, GatewayResponse } from '../http';
+import type { BufferedResponse, GatewayRequest } from '../http';
 
 export const PROTECTED_RESOURCE_WELL_KNOWN = '/.well-known/oauth-protected-resource';
 
@@ -75,7 +75,7 @@ export class ProtectedResourceMetadataEndpoint {
     this.body = metadata && JSON.stringify(metadata);
   }
 
-  handle(request: GatewayRequest): GatewayResponse | undefined {
+  handle(request: GatewayRequest): BufferedResponse | undefined {
     if (!this.paths.has(request.path)) return undefined;
     const cors = { 'access-control-allow-origin': '*' };
     if (this.body === undefined) {

@@ -27,7 +27,7 @@ import { isRecord, type JsonRpcNotification, type JsonRpcRequest } from '../prot
 import { encodeHeaderValue } from '../protocol/param-headers';
 import { HEADER, LATEST_LEGACY_VERSION, META, MODERN_VERSION, NAME_HEADER_SOURCE, isModernVersion } from '../protocol/versions';
 import { POOL_ERROR, resultIn } from './response';
-import { BackendError, type BackendHttpResponse, type BackendTransport } from './transport';
+import { BackendError, type BackendHttpResponse, type BackendStream, type BackendTransport } from './transport';
 
 /** On whose behalf a backend session is held. */
 export type BackendOwner =
@@ -37,6 +37,9 @@ export type BackendOwner =
   | { readonly kind: 'principal'; readonly principal: string; readonly envelope: Envelope }
   /** The gateway itself (discovery). */
   | { readonly kind: 'gateway' };
+
+/** A 2025-era client session as a backend-session owner. */
+export type SessionOwner = Extract<BackendOwner, { kind: 'session' }>;
 
 export interface PoolCall {
   readonly owner: BackendOwner;
@@ -49,6 +52,8 @@ export interface PoolCall {
   readonly forwardHeaders?: Readonly<HeaderMap>;
   /** Signed caller identity for the pool (`IDENTITY_HEADER`), when configured. */
   readonly identity?: { readonly header: string; valueFor(pool: string): Promise<string> };
+  /** Hand back an SSE answer as it arrives (`BackendHttpResponse.stream`). @default false */
+  readonly streamSse?: boolean;
 }
 
 export interface PoolTarget {
@@ -167,7 +172,7 @@ export class PoolCaller {
   }
 
   /** Ends the backend sessions of a 2025-era client session (best effort: pools expire them anyway). */
-  async endSessions(targets: readonly PoolTarget[], owner: Extract<BackendOwner, { kind: 'session' }>, requestId: string): Promise<void> {
+  async endSessions(targets: readonly PoolTarget[], owner: SessionOwner, requestId: string): Promise<void> {
     await Promise.allSettled(
       targets
         .filter((t) => owner.session.backends[t.pool.name] !== undefined)
@@ -182,6 +187,50 @@ export class PoolCaller {
           }));
         }),
     );
+  }
+
+  /**
+   * Delivers what a 2025-era client sends besides requests — a notification, or its answer to a
+   * request the pool sent it — over the session's backend session with the pool (pinned to the same
+   * task). False when the session holds none with this pool or the pool refused it.
+   */
+  async deliver(target: PoolTarget, owner: SessionOwner, message: object, call: Pick<PoolCall, 'requestId' | 'identity'>): Promise<boolean> {
+    const backend = owner.session.backends[target.pool.name];
+    if (!backend) return false;
+    const reply = await this.options.transport
+      .send({
+        method: 'POST',
+        url: target.url,
+        ...(backend.affinity ? { address: backend.affinity } : {}),
+        headers: { ...(await this.sessionHeaders(target, backend, call)), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify(message),
+        timeoutMs: this.options.timeoutMs,
+      })
+      .catch((error: unknown) => Promise.reject(this.translate(target.pool, error)));
+    return reply.status < 300;
+  }
+
+  /**
+   * Opens the pool's server-initiated stream (GET) of the session's backend session with it, opening
+   * that backend session first when needed. Undefined when the pool offers no such stream.
+   */
+  async listen(target: PoolTarget, owner: SessionOwner, call: Pick<PoolCall, 'requestId' | 'identity'>, lastEventId?: string): Promise<BackendStream | undefined> {
+    const backend = await this.backendFor(target, { owner, idempotent: true, ...call });
+    const reply = await this.options.transport
+      .send({
+        method: 'GET',
+        url: target.url,
+        ...(backend.affinity ? { address: backend.affinity } : {}),
+        headers: { ...(await this.sessionHeaders(target, backend, call)), accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        timeoutMs: this.options.timeoutMs,
+        streamSse: true,
+      })
+      .catch((error: unknown) => Promise.reject(this.translate(target.pool, error)));
+    return reply.stream;
+  }
+
+  private async sessionHeaders(target: PoolTarget, backend: BackendSessionRecord, call: Pick<PoolCall, 'requestId' | 'identity'>): Promise<HeaderMap> {
+    return { [HEADER.sessionId]: backend.sessionId, [HEADER.protocolVersion]: backend.protocolVersion, [HEADER.requestId]: call.requestId, ...(await this.identityHeader(target, call)) };
   }
 
   /** The caller's signed identity for the pool, else the gateway's own. */
@@ -232,6 +281,7 @@ export class PoolCaller {
       headers,
       body,
       timeoutMs: this.options.timeoutMs,
+      ...(call.streamSse ? { streamSse: true } : {}),
     });
   }
 
@@ -315,8 +365,24 @@ export class PoolCaller {
     if (ack.status >= 400) {
       throw new GatewayError(502, POOL_ERROR.unavailable, `Pool "${target.pool.name}" refused notifications/initialized with HTTP ${ack.status}`);
     }
+    if (owner.kind === 'session') return this.claim(target, owner, record, call.requestId);
     await this.remember(target.pool.name, owner, record);
     return record;
+  }
+
+  /**
+   * Records a new backend session of a client session unless another gateway instance recorded one
+   * first; then that one is used and the new one ended, so that everything of the client session
+   * with this pool meets in one backend session.
+   */
+  private async claim(target: PoolTarget, owner: SessionOwner, record: BackendSessionRecord, requestId: string): Promise<BackendSessionRecord> {
+    const holding = (await this.options.store.claimBackendSession(owner.sessionId, target.pool.name, record, this.options.sessionTtlSeconds)) ?? record;
+    if (holding.sessionId !== record.sessionId) {
+      const discarded: SessionOwner = { ...owner, session: { ...owner.session, backends: { [target.pool.name]: record } } };
+      void this.endSessions([target], discarded, requestId);
+    }
+    owner.session.backends = { ...owner.session.backends, [target.pool.name]: holding };
+    return holding;
   }
 
   private async remember(pool: string, owner: BackendOwner, record: BackendSessionRecord | undefined): Promise<void> {

@@ -12,6 +12,11 @@ export const POOL_ERROR = {
   timeout: -32052,
   /** The task holding the caller's backend session is gone; the call was not delivered. */
   sessionLost: -32053,
+  /**
+   * The pool needs something of the caller mid-call (a server-to-client request) that this gateway
+   * hosting or the caller's protocol era cannot carry; the call was abandoned at once.
+   */
+  cannotRelay: -32054,
 } as const;
 
 export function isSse(reply: BackendHttpResponse): boolean {

@@ -1,6 +1,6 @@
 /**
- * The port through which the gateway reaches pools: one buffered HTTP exchange, optionally pinned to
- * one task address. `adapters/node-backend.ts` implements it with keep-alive `node:http` agents.
+ * The port through which the gateway reaches pools: one HTTP exchange (buffered, or an SSE answer
+ * streamed as it arrives), optionally pinned to one task address. `adapters/node-backend.ts` implements it with keep-alive `node:http` agents.
  */
 import type { HeaderMap } from '../http';
 
@@ -15,14 +15,30 @@ export interface BackendHttpRequest {
   readonly address?: string;
   readonly headers: HeaderMap;
   readonly body?: string;
+  /** Time allowed until the answer's headers (a streamed answer) or its whole body (any other). */
   readonly timeoutMs: number;
+  /**
+   * Hand back a `text/event-stream` answer as it arrives (`stream`) instead of buffering it; other
+   * answers are buffered as usual. @default false
+   */
+  readonly streamSse?: boolean;
+}
+
+/** A pool's SSE answer being received: its text in order, and a way to stop it. */
+export interface BackendStream {
+  readonly chunks: AsyncIterable<string>;
+  /** Closes the connection: the pool sees the client go away. */
+  abort(): void;
 }
 
 export interface BackendHttpResponse {
   readonly status: number;
   /** Lower-case names. */
   readonly headers: HeaderMap;
+  /** The whole body ('' when `stream` is given). */
   readonly body: string;
+  /** The body still arriving, for `streamSse` requests answered with SSE. */
+  readonly stream?: BackendStream;
 }
 
 /** Why an exchange with a pool failed. */

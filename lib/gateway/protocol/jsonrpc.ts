@@ -3,7 +3,7 @@
  * builds every JSON-RPC error answer (from a `GatewayError`).
  */
 import { GatewayError } from '../errors';
-import type { GatewayResponse, HeaderMap } from '../http';
+import type { BufferedResponse, HeaderMap } from '../http';
 
 export type JsonRpcId = string | number;
 
@@ -140,12 +140,12 @@ export function errorMessage(id: JsonRpcId | null, error: GatewayError): JsonRpc
 }
 
 /** The single builder of JSON-RPC error answers: status, headers and body all come from the error. */
-export function errorResponse(error: unknown, id: JsonRpcId | null = null, headers: HeaderMap = {}): GatewayResponse {
+export function errorResponse(error: unknown, id: JsonRpcId | null = null, headers: HeaderMap = {}): BufferedResponse {
   const e = toGatewayError(error);
   return jsonResponse(e.status, errorMessage(id, e), { ...headers, ...e.headers });
 }
 
-export function jsonResponse(status: number, body: unknown, headers: HeaderMap = {}): GatewayResponse {
+export function jsonResponse(status: number, body: unknown, headers: HeaderMap = {}): BufferedResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 

@@ -25,6 +25,10 @@ export const LIST_KINDS: Readonly<Record<ListKind, { readonly method: string; re
   resourceTemplates: { method: 'resources/templates/list', key: 'uriTemplate' },
 };
 
+/** Server features whose requests the gateway routes or relays, so it may advertise them. */
+const RELAYED_FEATURES = ['tools', 'prompts', 'resources', 'completions', 'logging'] as const;
+const RELAYED_FLAGS = ['subscribe', 'listChanged'] as const;
+
 /** Longest wait for pools' capabilities during a client handshake. */
 const CAPABILITIES_WAIT_MS = 2000;
 
@@ -136,14 +140,24 @@ export class Catalog {
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(CAPABILITIES_WAIT_MS, this.options.spec.gateway.backendTimeoutMs))));
     await Promise.race([Promise.all(this.options.targets.map((t) => this.describe(t, requestId))), waited]);
     clearTimeout(timer);
-    const merged: Record<string, unknown> = {};
+    const merged: Record<string, Record<string, unknown>> = {};
     for (const caps of this.capabilities.values()) {
-      for (const feature of ['tools', 'prompts', 'resources', 'completions']) {
-        if (isRecord(caps[feature])) merged[feature] = {};
+      for (const feature of RELAYED_FEATURES) {
+        const offered = caps[feature];
+        if (!isRecord(offered)) continue;
+        const into = (merged[feature] ??= {});
+        // Flags the gateway relays (resources.subscribe, listChanged) hold if any pool offers them.
+        for (const flag of RELAYED_FLAGS) if (offered[flag] === true) into[flag] = true;
       }
     }
     if (Object.keys(merged).length === 0) merged.tools = {};
     return merged;
+  }
+
+  /** The pools that announced `feature` (e.g. `logging`), once their capabilities are known. */
+  async poolsWith(feature: string, requestId: string): Promise<PoolTarget[]> {
+    await this.serverCapabilities(requestId);
+    return this.options.targets.filter((t) => isRecord(this.capabilities.get(t.pool.name)?.[feature]));
   }
 
   /** Forgets what is cached for a pool (e.g. after it announced a list change). */

@@ -42,6 +42,15 @@ export class MemorySessionStore implements SessionStore {
     this.sessions.set(id, { value: { ...entry.value, backends }, expiresAt: this.now() + ttlSeconds * 1000, ttlMs: ttlSeconds * 1000 });
   }
 
+  async claimBackendSession(id: string, pool: string, backend: BackendSessionRecord, ttlSeconds: number): Promise<BackendSessionRecord | undefined> {
+    const entry = this.live(this.sessions, id);
+    if (!entry) return undefined;
+    const holding = entry.value.backends[pool];
+    if (holding) return holding;
+    await this.putBackendSession(id, pool, backend, ttlSeconds);
+    return backend;
+  }
+
   async deleteSession(id: string): Promise<void> {
     this.sessions.delete(id);
   }

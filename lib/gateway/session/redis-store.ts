@@ -45,10 +45,20 @@ redis.call('HSET', KEYS[1], '${TTL_FIELD}', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
+/** Sets a backend field unless one is there (or the session is gone); returns the field's value now. */
+const CLAIM_BACKEND = `
+if redis.call('HEXISTS', KEYS[1], '${SESSION_FIELD}') == 0 then return false end
+local holding = redis.call('HGET', KEYS[1], ARGV[1])
+if holding then return holding end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], '${TTL_FIELD}', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return ARGV[2]`;
+
 /** The scripts, registered on the client (EVALSHA, so the script text is not sent every time). */
 interface SessionCommands {
   mcpFleetGetSession(key: string): Promise<string[]>;
   mcpFleetPutBackend(key: string, field: string, value: string, ttlSeconds: number): Promise<number>;
+  mcpFleetClaimBackend(key: string, field: string, value: string, ttlSeconds: number): Promise<string | null>;
 }
 
 export class RedisSessionStore implements SessionStore {
@@ -60,6 +70,7 @@ export class RedisSessionStore implements SessionStore {
     this.client = options.client;
     this.client.defineCommand('mcpFleetGetSession', { numberOfKeys: 1, lua: GET_SESSION });
     this.client.defineCommand('mcpFleetPutBackend', { numberOfKeys: 1, lua: PUT_BACKEND });
+    this.client.defineCommand('mcpFleetClaimBackend', { numberOfKeys: 1, lua: CLAIM_BACKEND });
     this.scripts = this.client as unknown as SessionCommands;
     this.prefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:${options.region}:`;
   }
@@ -88,6 +99,13 @@ export class RedisSessionStore implements SessionStore {
     await this.run('write a backend session', () =>
       this.scripts.mcpFleetPutBackend(this.sessionKey(id), BACKEND_FIELD + pool, backend ? JSON.stringify(backend) : '', ttlSeconds),
     );
+  }
+
+  async claimBackendSession(id: string, pool: string, backend: BackendSessionRecord, ttlSeconds: number): Promise<BackendSessionRecord | undefined> {
+    const holding = await this.run('claim a backend session', () =>
+      this.scripts.mcpFleetClaimBackend(this.sessionKey(id), BACKEND_FIELD + pool, JSON.stringify(backend), ttlSeconds),
+    );
+    return holding === null ? undefined : (JSON.parse(holding) as BackendSessionRecord);
   }
 
   async deleteSession(id: string): Promise<void> {

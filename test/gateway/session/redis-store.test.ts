@@ -53,6 +53,19 @@ describe('RedisSessionStore', () => {
     await other.close();
   });
 
+  it('GIVEN two instances claiming a backend session for one pool at once WHEN both are done THEN both got the same one, and an ended session gets none', async () => {
+    await store.putSession('s4', session(), 60);
+    const other = new RedisSessionStore({ client: createRedisClient(REDIS_URL), fleet: 'fleet-a', region: 'eu-west-1', keyPrefix });
+    const [a, b] = await Promise.all([
+      store.claimBackendSession('s4', 'slack', { sessionId: 'from-a', protocolVersion: '2025-11-25' }, 60),
+      other.claimBackendSession('s4', 'slack', { sessionId: 'from-b', protocolVersion: '2025-11-25' }, 60),
+    ]);
+    expect(a).toEqual(b);
+    expect((await store.getSession('s4'))!.backends.slack).toEqual(a);
+    expect(await store.claimBackendSession('gone', 'slack', { sessionId: 'x', protocolVersion: '2025-11-25' }, 60)).toBeUndefined();
+    await other.close();
+  });
+
   it('GIVEN a deleted session WHEN a late backend update arrives THEN the session stays deleted', async () => {
     await store.putSession('s3', session(), 60);
     await store.deleteSession('s3');

@@ -1,0 +1,113 @@
+/**
+ * Relays one pool's SSE answer to the caller event by event as it arrives: the pool's notifications
+ * pass on as they are, server-to-client requests get ids that name the pool (or, where the caller
+ * cannot take them, end the call at once with an error that says why), event ids name the pool, and
+ * the JSON-RPC response is put in the caller's form. A pool that goes quiet for too long, breaks off
+ * or ends without a response ends the stream with a JSON-RPC error, never a hang.
+ */
+import type { BackendStream } from '../backend/transport';
+import { POOL_ERROR } from '../backend/response';
+import { GatewayError } from '../errors';
+import { errorMessage, isRecord, type JsonRpcId, type JsonRpcResponse } from '../protocol/jsonrpc';
+import { SseDecoder, writeSseEvent, type SseEvent } from '../protocol/sse';
+import { SseOutput } from './sse-output';
+import { clientRequestId, gatewayEventId } from './wire-ids';
+
+export interface PoolRelayOptions {
+  readonly pool: string;
+  readonly stream: BackendStream;
+  /** The id the pool answers (the gateway may have replaced the caller's). */
+  readonly wireId: JsonRpcId;
+  /** The caller's own id, for errors. */
+  readonly callerId: JsonRpcId;
+  /** The pool's response in the caller's form. */
+  readonly answer: (response: JsonRpcResponse) => JsonRpcResponse;
+  /**
+   * What happens to a server-to-client request: relayed with a pool-naming id, or refused with the
+   * error a function makes (the caller's host or era cannot answer it mid-call).
+   */
+  readonly serverRequests: 'relay' | ((method: string) => GatewayError);
+  readonly keepaliveMs: number;
+  /**
+   * `idle`: the pool may take any time as long as it sends something every `timeoutMs` (and none
+   * once it asked the client something: people answer slowly); `total`: the whole answer within it.
+   */
+  readonly deadline: { readonly kind: 'idle' | 'total'; readonly timeoutMs: number };
+}
+
+export function relayPoolStream(options: PoolRelayOptions): SseOutput {
+  const output = new SseOutput('call', options.keepaliveMs);
+  output.whenCancelled(() => options.stream.abort());
+  void pump(options, output);
+  return output;
+}
+
+async function pump(options: PoolRelayOptions, output: SseOutput): Promise<void> {
+  const { pool, stream } = options;
+  const decoder = new SseDecoder();
+  let finished = false;
+  let asked = false;
+  const finish = (response: JsonRpcResponse, abort = false) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    output.push(writeSseEvent({ data: JSON.stringify(response) }));
+    output.end();
+    if (abort) stream.abort();
+  };
+  const fail = (error: GatewayError) => finish(errorMessage(options.callerId, error), true);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    if (asked) return;
+    timer = setTimeout(
+      () => fail(new GatewayError(504, POOL_ERROR.timeout, `Pool "${pool}" timed out: ${options.deadline.kind === 'idle' ? 'nothing received' : 'no answer'} within ${options.deadline.timeoutMs} ms`, {}, { data: { pool } })),
+      options.deadline.timeoutMs,
+    );
+  };
+  arm();
+  output.onShutdown = (reason) =>
+    fail(new GatewayError(503, POOL_ERROR.unavailable, `Gateway stopping (${reason}): the call to pool "${pool}" was cut off before it answered; its outcome is unknown`, {}, { data: { pool } }));
+  const handle = (event: SseEvent) => {
+    if (finished) return;
+    if (options.deadline.kind === 'idle') arm();
+    let message: unknown;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return output.push(writeSseEvent(relabelled(pool, event, event.data)));
+    }
+    if (!isRecord(message)) return output.push(writeSseEvent(relabelled(pool, event, event.data)));
+    if (message.id === options.wireId && ('result' in message || 'error' in message)) return finish(options.answer(message as unknown as JsonRpcResponse));
+    if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) {
+      if (options.serverRequests !== 'relay') return fail(options.serverRequests(message.method));
+      asked = true;
+      clearTimeout(timer);
+      return output.push(writeSseEvent(relabelled(pool, event, JSON.stringify({ ...message, id: clientRequestId(pool, message.id) }))));
+    }
+    output.push(writeSseEvent(relabelled(pool, event, JSON.stringify(outboundNotification(pool, message)))));
+  };
+  try {
+    for await (const chunk of stream.chunks) for (const event of decoder.push(chunk)) handle(event);
+    for (const event of decoder.end()) handle(event);
+    fail(new GatewayError(502, POOL_ERROR.unavailable, `Pool "${pool}" ended its stream without a JSON-RPC response for request ${JSON.stringify(options.wireId)}`, {}, { data: { pool } }));
+  } catch (error) {
+    if (!output.open) return; // the client went away and the relay aborted the pool stream
+    fail(new GatewayError(502, POOL_ERROR.unavailable, `Pool "${pool}" broke off its stream: ${(error as Error).message}`, {}, { data: { pool } }));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A pool notification as the client must see it: a cancellation names the request by its client-facing id. */
+export function outboundNotification(pool: string, message: Record<string, unknown>): Record<string, unknown> {
+  if (message.method !== 'notifications/cancelled' || !isRecord(message.params)) return message;
+  const { requestId } = message.params;
+  if (typeof requestId !== 'string' && typeof requestId !== 'number') return message;
+  return { ...message, params: { ...message.params, requestId: clientRequestId(pool, requestId) } };
+}
+
+/** The event with new data and a pool-naming event id (so `Last-Event-ID` finds the pool again). */
+export function relabelled(pool: string, event: SseEvent, data: string): SseEvent {
+  return { data, ...(event.event !== undefined ? { event: event.event } : {}), ...(event.id ? { id: gatewayEventId(pool, event.id) } : {}) };
+}
