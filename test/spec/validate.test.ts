@@ -72,8 +72,8 @@ describe('validateFleetSpec', () => {
       'pools[0].maxTasks',
       'pools[1].name',
       'pools[1].directRouting',
-      'gateway.backendTimeoutMs',
       'gateway.sseKeepaliveSeconds',
+      'gateway.backendTimeoutMs',
       'gateway.maxBodyBytes',
     ]);
   });
