@@ -11,6 +11,7 @@ import * as ts from 'typescript';
 const ROOT = path.resolve(__dirname, '..', '..');
 const ENTRY_TYPES: Record<string, string> = {
   'mcp-fleet': 'dist/lib/index.d.ts',
+  'mcp-fleet/gateway': 'dist/lib/gateway/index.d.ts',
   'mcp-fleet/cdk': 'dist/constructs/index.d.ts',
   'mcp-fleet/pulumi': 'dist/pulumi/index.d.ts',
   'mcp-fleet/testing': 'dist/lib/testing/index.d.ts',
