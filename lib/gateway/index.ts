@@ -23,4 +23,3 @@ export { ApiKeysDocumentError, generateApiKey, hashApiKey, parseApiKeysDocument,
 export { IdentitySigner, verifyFleetIdentity, type FleetIdentity, type IdentitySignerOptions, type VerifyFleetIdentityOptions } from './auth/identity';
 export { createTelemetry, type Telemetry, type TelemetryOptions } from './telemetry/telemetry';
 export type { LogFields, LogLevel, StructuredLogger } from './telemetry/logger';
-export { METRIC_DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE, REJECTION_REASONS, type RejectionReason } from './telemetry/metric-names';
