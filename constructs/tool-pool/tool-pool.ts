@@ -163,11 +163,12 @@ export class McpToolPool extends Construct {
       ),
     );
 
+    // Before the target is attached: its automatic load balancer rule would otherwise take the place of the planned one.
+    allowPlannedIngress(this.securityGroup, fleet.ingress, { kind: 'pool', pool: plan.name }, { loadBalancer: props.listener, ...(props.gatewaySecurityGroup ? { gateway: props.gatewaySecurityGroup } : {}) });
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
     this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: this.container.containerName, containerPort: c.port }));
     const rules = fleet.listener.rules.filter((r) => r.target.kind === 'pool' && r.target.pool === plan.name);
     this.listenerRules = addPlannedListenerRules(this, props.listener, rules, this.targetGroup);
-    allowPlannedIngress(this.securityGroup, fleet.ingress, { kind: 'pool', pool: plan.name }, { loadBalancer: props.listener, ...(props.gatewaySecurityGroup ? { gateway: props.gatewaySecurityGroup } : {}) });
 
     const scaling = plan.scaling;
     const cooldowns = { scaleInCooldown: Duration.seconds(scaling.scaleInCooldownSeconds), scaleOutCooldown: Duration.seconds(scaling.scaleOutCooldownSeconds) };

@@ -132,7 +132,8 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
         cloudMap: s.ServiceRegistries?.[0] ? discovery(s.ServiceRegistries[0].RegistryArn) : '-',
         task: [
           `cpu ${task.Cpu} memory ${task.Memory} ${task.NetworkMode} ${task.RequiresCompatibilities.join(',')}`,
-          `container ${c!.Name} image ${c!.Image} user ${c!.User} read-only root ${c!.ReadonlyRootFilesystem} stop ${c!.StopTimeout}s`,
+          `container ${c!.Name} image ${typeof c!.Image === 'string' ? c!.Image : 'built'} user ${c!.User} read-only root ${c!.ReadonlyRootFilesystem} stop ${c!.StopTimeout}s`,
+          `health ${c!.HealthCheck ? `${(c!.HealthCheck.Command as string[]).join(' ')} every ${c!.HealthCheck.Interval}s timeout ${c!.HealthCheck.Timeout}s retries ${c!.HealthCheck.Retries} start ${c!.HealthCheck.StartPeriod}s` : 'none'}`,
           `ports ${(c!.PortMappings as Props[]).map((p) => `${p.Name}:${p.ContainerPort}/${p.Protocol}`).join(',')}`,
           `volumes ${(task.Volumes as Props[]).map((v) => v.Name).join(',')} mounts ${(c!.MountPoints as Props[]).map((m) => `${m.SourceVolume}:${m.ContainerPath}:${m.ReadOnly ? 'ro' : 'rw'}`).join(',')}`,
         ].join('; '),

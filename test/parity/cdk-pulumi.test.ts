@@ -18,6 +18,7 @@ import {
   McpGlobalRouting as PulumiGlobalRouting,
 } from '../../pulumi';
 import type { FleetSpec } from '../../lib/spec';
+import { kindsSpec } from '../fixtures/kinds';
 import { threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, testStack } from '../constructs/support';
 import { checklistDifferences, type FleetChecklist } from './checklist';
@@ -123,6 +124,18 @@ describe('GIVEN a serverless store, API keys, a per-tool WAF limit, a priority p
     expect(checklistDifferences(cdk, pulumi)).toEqual([]);
     expect(pulumi.sessionStore).toMatchObject({ deployment: 'serverless', auth: 'from Secrets Manager' });
     expect(pulumi.firewall.redactedHeaders).toEqual(['authorization', 'x-api-key']);
+  });
+});
+
+describe('GIVEN a pool of every kind (registry image, build directory, stdio command)', () => {
+  test('THEN both renderings produce the same checklist: the same tasks, health checks, volumes, scaling and flows, with built images on both sides', async () => {
+    const cdk = renderWithCdk(kindsSpec);
+    const pulumi = await renderWithPulumi(kindsSpec);
+    expect(checklistDifferences(cdk, pulumi)).toEqual([]);
+    const task = (side: FleetChecklist, pool: string) => side.services.find((s) => s.targetGroup === `kinds-${pool}`)!.task;
+    expect(task(pulumi, 'registry')).toContain('image 123456789012.dkr.ecr.us-east-1.amazonaws.com/team/server:1.2.3');
+    expect(task(pulumi, 'built')).toContain('image built');
+    expect(task(pulumi, 'fs')).toMatch(/image built .*health CMD node -e .*\/health.* start 60s.*mounts tmp:\/tmp:rw,home:\/home\/mcp:rw/);
   });
 });
 

@@ -84,6 +84,8 @@ export const RENDERING_DETAILS: { readonly cfn: Readonly<Record<string, string>>
     'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock': 'a bucket property in CloudFormation',
     'aws:s3/bucketOwnershipControls:BucketOwnershipControls': 'a bucket property in CloudFormation',
     'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration': 'a bucket property in CloudFormation',
+    'aws:ecr/repository:Repository': "built pool images (build, stdio): CDK pushes image assets to the bootstrap repository; compared as the task's image source",
+    'docker-build:index:Image': "built pool images (build, stdio): a CDK image asset, outside the template; compared as the task's image source",
   },
 };
 

@@ -92,6 +92,8 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
     })
     .sort(byKey((t) => t.name));
 
+  // Tags of pushed pool image builds: a task running `<tag>@<digest>` runs a built image.
+  const builtRefs = resources.filter((r) => r.type === 'docker-build:index:Image').map((r) => String((r.inputs.tags as unknown[])[0]));
   const services = ofKind('ecsService')
     .map(({ inputs: s }) => {
       const [binding] = s.loadBalancers as Inputs[];
@@ -107,7 +109,8 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
         cloudMap: s.serviceRegistries ? discovery(s.serviceRegistries.registryArn) : '-',
         task: [
           `cpu ${task.cpu} memory ${task.memory} ${task.networkMode} ${task.requiresCompatibilities.join(',')}`,
-          `container ${c!.name} image ${c!.image} user ${c!.user} read-only root ${c!.readonlyRootFilesystem} stop ${c!.stopTimeout}s`,
+          `container ${c!.name} image ${builtRefs.some((tag) => (c!.image as string).startsWith(`${tag}@`)) ? 'built' : c!.image} user ${c!.user} read-only root ${c!.readonlyRootFilesystem} stop ${c!.stopTimeout}s`,
+          `health ${c!.healthCheck ? `${(c!.healthCheck.command as string[]).join(' ')} every ${c!.healthCheck.interval}s timeout ${c!.healthCheck.timeout}s retries ${c!.healthCheck.retries} start ${c!.healthCheck.startPeriod}s` : 'none'}`,
           `ports ${(c!.portMappings as Inputs[]).map((p) => `${p.name}:${p.containerPort}/${p.protocol}`).join(',')}`,
           `volumes ${(task.volumes as Inputs[]).map((v) => v.name).join(',')} mounts ${(c!.mountPoints as Inputs[]).map((m) => `${m.sourceVolume}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`).join(',')}`,
         ].join('; '),
