@@ -37,6 +37,22 @@ export interface DevArgs {
   readonly metrics: boolean;
 }
 
+export interface WorkerArgs {
+  readonly command: 'worker';
+  readonly config: string;
+  /** The queue pool this worker serves and where its MCP server listens. */
+  readonly pool: PoolUrlFlag;
+  /** `amqp://…` broker or SQS queue URL. */
+  readonly queue: string;
+  readonly redis: string;
+  /** Jobs run at once. */
+  readonly concurrency: number;
+  /** Overrides of the pool's queue settings (seconds, receives). */
+  readonly maxRunSeconds?: number;
+  readonly leaseSeconds?: number;
+  readonly maxReceives?: number;
+}
+
 export interface ValidateArgs {
   readonly command: 'validate';
   readonly file: string;
@@ -52,7 +68,7 @@ export interface VersionArgs {
   readonly command: 'version';
 }
 
-export type CliArgs = GatewayArgs | DevArgs | ValidateArgs | HelpArgs | VersionArgs;
+export type CliArgs = GatewayArgs | DevArgs | WorkerArgs | ValidateArgs | HelpArgs | VersionArgs;
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 const LISTEN = { port: { type: 'string' }, host: { type: 'string' } } as const;
@@ -121,6 +137,57 @@ function parseDrainSeconds(value: string | undefined, command: string): number {
   return seconds;
 }
 
+function parseQueue(value: string | undefined, command: string): string {
+  if (value === undefined) throw new UsageError('--queue is required (amqp://user:pass@host:5672 or an SQS queue URL)', command);
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    throw new UsageError(`--queue: "${value}" is not a URL (expected amqp://host:5672 or an SQS queue URL)`, command);
+  }
+  if (!['amqp:', 'amqps:', 'https:', 'http:'].includes(protocol)) throw new UsageError(`--queue must be an amqp://, amqps:// or SQS https:// URL (got ${protocol}//)`, command);
+  return value;
+}
+
+function parseCount(flag: string, value: string | undefined, min: number, max: number, command: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${flag} must be an integer from ${min} to ${max} (got "${value}")`, command);
+  return n;
+}
+
+function parseWorker(rest: string[]): WorkerArgs | HelpArgs {
+  const command = 'worker';
+  const { values } = parse(command, rest, {
+    ...HELP,
+    ...POOLS,
+    queue: { type: 'string' },
+    redis: { type: 'string' },
+    concurrency: { type: 'string' },
+    'max-run-seconds': { type: 'string' },
+    'lease-seconds': { type: 'string' },
+    'max-receives': { type: 'string' },
+  });
+  if (values.help) return { command: 'help', topic: command };
+  if (!values.config) throw new UsageError('--config FILE is required (the fleet spec that defines the queue pool)', command);
+  const pools = parsePoolFlags(values.pool, command);
+  if (pools.length !== 1) throw new UsageError(`give exactly one --pool NAME=URL: the queue pool and its MCP server (got ${pools.length})`, command);
+  const maxRunSeconds = parseCount('max-run-seconds', values['max-run-seconds'], 1, 43_200, command);
+  const leaseSeconds = parseCount('lease-seconds', values['lease-seconds'], 1, 43_200, command);
+  const maxReceives = parseCount('max-receives', values['max-receives'], 1, 1000, command);
+  return {
+    command,
+    config: values.config,
+    pool: pools[0]!,
+    queue: parseQueue(values.queue, command),
+    redis: parseRedis(values.redis, command) ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    concurrency: parseCount('concurrency', values.concurrency, 1, 1000, command) ?? 1,
+    ...(maxRunSeconds !== undefined ? { maxRunSeconds } : {}),
+    ...(leaseSeconds !== undefined ? { leaseSeconds } : {}),
+    ...(maxReceives !== undefined ? { maxReceives } : {}),
+  };
+}
+
 function parseHost(value: string | undefined, command: string): string {
   if (value === undefined) return '127.0.0.1';
   if (value === '' || /[\s/]/.test(value)) throw new UsageError(`--host must be an interface address or host name (got "${value}")`, command);
@@ -176,6 +243,8 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
         metrics: values.metrics ?? false,
       };
     }
+    case 'worker':
+      return parseWorker(rest);
     case 'validate': {
       const { values, positionals } = parse(command, rest, { ...HELP }, true);
       if (values.help) return { command: 'help', topic: command };

@@ -3,6 +3,7 @@ import { parseCommandLine, type CliArgs } from './args';
 import { runDev } from './commands/dev';
 import { runGateway } from './commands/gateway';
 import { runValidate } from './commands/validate';
+import { runWorker } from './commands/worker';
 import { CliError, EXIT, UsageError } from './errors';
 import { processIo, type CliIo } from './io';
 import { untilShutdownSignal } from './signals';
@@ -27,6 +28,8 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       return runGateway(args, io, untilShutdownSignal());
     case 'dev':
       return runDev(args, io, untilShutdownSignal());
+    case 'worker':
+      return runWorker(args, io, untilShutdownSignal());
   }
 }
 

@@ -6,6 +6,7 @@ export const USAGE: Readonly<Record<string, string>> = {
 Commands:
   gateway    Serve the MCP gateway in front of running pools
   dev        Start the example pools and the gateway on loopback
+  worker     Run a queue pool's jobs against its MCP server
   validate   Check a fleet spec file and print every problem
 
 Run "mcp-fleet <command> --help" for a command's options, "mcp-fleet --version" for the version.`,
@@ -43,6 +44,23 @@ request is logged as one line (time, method, tool, pools, status, ms).
   --host H          interface to bind (default 127.0.0.1)
   --pool NAME=URL   use a running server for pool NAME instead of an example
   --metrics         also write the EMF metric lines (always written when stdout is not a terminal)`,
+  worker: `Usage: mcp-fleet worker --config fleet.json --pool NAME=URL --queue URL [--redis URL]
+                        [--concurrency N] [--max-run-seconds S] [--lease-seconds S] [--max-receives N]
+
+Receives jobs of queue pool NAME, calls its MCP server at URL, stores progress and results in Redis
+and deletes each message once its result is stored. SIGTERM/Ctrl-C: takes no new jobs, finishes the
+running ones (up to the lease), gives back the rest.
+  --config FILE         fleet spec (JSON) defining pool NAME
+  --pool NAME=URL       the queue pool and its MCP server's endpoint
+  --queue URL           amqp://user:pass@host:5672[/vhost] (RabbitMQ; the queue is
+                        mcp-fleet.<fleet>.<pool> with a dead-letter queue) or an SQS queue URL
+  --redis URL           job store shared with the gateway (default $REDIS_URL or redis://127.0.0.1:6379)
+  --concurrency N       jobs run at once (default 1)
+  --max-run-seconds S   longest run of one job; longer fails it (default 300)
+  --lease-seconds S     how long a job stays with a worker that stops heartbeating (default 30)
+  --max-receives N      deliveries before the dead-letter queue (default 3)
+
+Locally: RabbitMQ at 127.0.0.1:5672 (guest/guest); start it with "service rabbitmq-server start".`,
   validate: `Usage: mcp-fleet validate FILE
 
 Prints every problem of the fleet spec in FILE as "path: message". Exit status 1 if any.`,
