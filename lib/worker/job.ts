@@ -4,7 +4,8 @@
  * store runs it once and keeps one result.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+// The mini build, as the spec uses: the full zod would add 0.4 MiB to the CLI bundle.
+import * as z from 'zod/mini';
 
 /** Message format version: a worker refuses bodies of a format it does not know. */
 export const JOB_FORMAT = 1;
@@ -60,12 +61,12 @@ export function jobIdFor(key: JobKey): string {
 
 const JOB_SCHEMA = z.object({
   v: z.literal(JOB_FORMAT),
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  pool: z.string().min(1),
-  tool: z.string().min(1),
+  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+  pool: z.string().check(z.minLength(1)),
+  tool: z.string().check(z.minLength(1)),
   arguments: z.record(z.string(), z.unknown()),
   principal: z.string(),
-  createdAt: z.number().int().nonnegative(),
+  createdAt: z.number().check(z.int(), z.gte(0)),
 });
 
 /** A message body that is not a job: the worker cannot run it and it ends up dead-lettered. */

@@ -44,9 +44,30 @@ describe('parseCommandLine', () => {
     [['deploy'], /unknown command "deploy"/],
     [[], /no command given/],
     [['--version', 'x'], /--version takes no arguments \(got "x"\)/],
+    [['worker', '--pool', 'a=http://x', '--queue', 'amqp://h'], /--config FILE is required/],
+    [['worker', '--config', 'f', '--queue', 'amqp://h'], /give exactly one --pool NAME=URL: the queue pool and its MCP server \(got 0\)/],
+    [['worker', '--config', 'f', '--pool', 'a=http://x'], /--queue is required/],
+    [['worker', '--config', 'f', '--pool', 'a=http://x', '--queue', 'redis://h'], /--queue must be an amqp:\/\/, amqps:\/\/ or SQS https:\/\/ URL \(got redis:\/\/\)/],
+    [['worker', '--config', 'f', '--pool', 'a=http://x', '--queue', 'amqp://h', '--concurrency', '0'], /--concurrency must be an integer from 1 to 1000 \(got "0"\)/],
   ])('GIVEN %p WHEN parsed THEN a usage error says what is wrong', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);
     expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+
+  test('GIVEN every worker flag WHEN parsed THEN each is typed and checked', () => {
+    expect(
+      parseCommandLine(['worker', '--config', 'fleet.json', '--pool', 'images=http://127.0.0.1:8080/mcp', '--queue', 'https://sqs.us-east-1.amazonaws.com/1/q', '--redis', 'redis://r:6379', '--concurrency', '4', '--max-run-seconds', '60', '--lease-seconds', '10', '--max-receives', '5']),
+    ).toEqual({
+      command: 'worker',
+      config: 'fleet.json',
+      pool: { name: 'images', url: 'http://127.0.0.1:8080/mcp' },
+      queue: 'https://sqs.us-east-1.amazonaws.com/1/q',
+      redis: 'redis://r:6379',
+      concurrency: 4,
+      maxRunSeconds: 60,
+      leaseSeconds: 10,
+      maxReceives: 5,
+    });
   });
 
   test.each([[['--version']], [['-v']], [['version']]])('GIVEN %p WHEN parsed THEN the version is asked for', (argv) => {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createRedisClient } from '../../lib/gateway/adapters/redis';
-import { JOB_FORMAT, jobIdFor, RedisJobStore, type Job } from '../../lib/worker';
+import { amqpDeadLetterQueueName, amqpQueueName, JOB_FORMAT, jobIdFor, RedisJobStore, type Job } from '../../lib/worker';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -42,7 +42,6 @@ export function openStore(fleet: string): TestStore {
 /** Looks at and removes a pool's broker queues from the outside, as an operator would. */
 export async function amqpAdmin(fleet: string, pool: string) {
   const amqp = await import('amqplib');
-  const { amqpQueueName, amqpDeadLetterQueueName } = await import('../../lib/worker');
   const connection = await amqp.connect(AMQP_URL);
   const channel = await connection.createChannel();
   const queue = amqpQueueName(fleet, pool);
