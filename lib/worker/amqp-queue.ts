@@ -24,6 +24,12 @@ export interface AmqpJobQueueOptions {
   readonly prefetch?: number;
 }
 
+/** amqplib on first use (see clients/amqp.ts). */
+function loadAmqp(): typeof import('./clients/amqp') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./clients/amqp') as typeof import('./clients/amqp');
+}
+
 /** The queue name of a queue pool on a broker: `mcp-fleet.<fleet>.<pool>`. */
 export function amqpQueueName(fleet: string, pool: string): string {
   return `mcp-fleet.${fleet}.${pool}`;
@@ -56,10 +62,9 @@ export class AmqpJobQueue implements JobQueue {
   /** Connects and declares the queue and its dead-letter queue (idempotent when the settings match). */
   static async open(options: AmqpJobQueueOptions): Promise<AmqpJobQueue> {
     if (!Number.isInteger(options.maxReceives) || options.maxReceives < 1) throw new QueueError('open', `maxReceives must be an integer ≥ 1 (got ${options.maxReceives})`);
-    const amqp = await import('amqplib');
     let connection: ChannelModel;
     try {
-      connection = await amqp.connect(options.url);
+      connection = await loadAmqp().connect(options.url);
     } catch (error) {
       throw new QueueError('open', `cannot connect to ${redactUrl(options.url)}: ${(error as Error).message}`, { cause: error });
     }

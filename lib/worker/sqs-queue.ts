@@ -17,7 +17,13 @@ export interface SqsJobQueueOptions {
   readonly region?: string;
 }
 
-type Sqs = typeof import('@aws-sdk/client-sqs');
+type Sqs = typeof import('./clients/sqs');
+
+/** The SDK's SQS client on first use (see clients/sqs.ts). */
+function loadSqs(): Sqs {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./clients/sqs') as Sqs;
+}
 
 /** SQS allows at most 10 messages and 20 seconds of long polling per receive. */
 const MAX_BATCH = 10;
@@ -51,7 +57,7 @@ export class SqsJobQueue implements JobQueue {
 
   static async open(options: SqsJobQueueOptions): Promise<SqsJobQueue> {
     const where = sqsEndpointOf(options.queueUrl, options.region);
-    const sqs = await import('@aws-sdk/client-sqs');
+    const sqs = loadSqs();
     const client = new sqs.SQSClient({ region: where.region, ...(where.endpoint ? { endpoint: where.endpoint } : {}) });
     return new SqsJobQueue(sqs, client, options.queueUrl);
   }
