@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { planFleet, POOL_CONNECTIONS_METRIC, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
 import { McpFirewall } from '../firewall';
-import { McpGateway, type McpGatewayProps } from '../gateway';
+import { McpGateway, McpGatewayService, type McpGatewayProps, type McpGatewayServiceProps } from '../gateway';
 import { McpLoadBalancer, type McpFleetDomain, type McpLoadBalancerProps } from '../load-balancer';
 import { addConnectionScaling, McpFleetMonitoring, type McpFleetMonitoringProps } from '../monitoring';
 import { McpNetwork, type McpNetworkProps } from '../network';
@@ -59,8 +59,13 @@ export interface McpFleetProps {
   readonly loadBalancer?: Pick<McpLoadBalancerProps, 'accessLogsBucket' | 'loadBalancerProps'>;
   /** Overrides per pool name. @default - no overrides */
   readonly pools?: Readonly<Record<string, McpPoolOverrides>>;
-  /** @default - no overrides */
+  /** Overrides for the gateway Lambda (`gateway.hosting: 'lambda'`). @default - no overrides */
   readonly gateway?: Pick<McpGatewayProps, 'reservedConcurrentExecutions' | 'functionProps'>;
+  /**
+   * Image and overrides for the gateway service (`gateway.hosting: 'service'`).
+   * @default - the image built from this package at deploy time, no overrides
+   */
+  readonly gatewayService?: Pick<McpGatewayServiceProps, 'image' | 'serviceProps' | 'containerProps' | 'connectionsPerTaskMetric'>;
   /** @default - no overrides */
   readonly sessionStore?: Pick<McpSessionStoreProps, 'replicationGroupProps' | 'serverlessCacheProps'>;
   /**
@@ -88,7 +93,8 @@ export class McpFleet extends Construct {
   public readonly loadBalancer: McpLoadBalancer;
   public readonly identitySecret: McpIdentitySecret;
   public readonly sessionStore: McpSessionStore;
-  public readonly gateway: McpGateway;
+  /** The gateway: a Lambda (`McpGateway`) or a Fargate service (`McpGatewayService`), as `spec.gateway.hosting` says. */
+  public readonly gateway: McpGateway | McpGatewayService;
   /** Pools in spec order. */
   public readonly pools: readonly McpToolPool[];
   public readonly firewall: McpFirewall;
@@ -124,17 +130,7 @@ export class McpFleet extends Construct {
     });
     this.identitySecret = new McpIdentitySecret(this, 'Identity', { fleet: this.plan.fleet, encryptionKey });
     this.sessionStore = new McpSessionStore(this, 'SessionStore', { spec, plan, vpc, encryptionKey, ...props.sessionStore });
-    this.gateway = new McpGateway(this, 'Gateway', {
-      spec,
-      plan,
-      vpc,
-      listener: this.loadBalancer.httpsListener,
-      sessionStore: this.sessionStore,
-      identitySecret: this.identitySecret.secret,
-      publicUrl: this.loadBalancer.publicUrl,
-      encryptionKey,
-      ...props.gateway,
-    });
+    this.gateway = this.createGateway(props);
     // Pools admit their peers themselves (from the plan's rules to them); the rest of the plan's rules here.
     allowPlannedIngress(this.sessionStore.securityGroup, plan.ingress, { kind: 'sessionStore' }, { gateway: this.gateway.securityGroup });
     this.pools = this.plan.pools.map(
@@ -160,7 +156,7 @@ export class McpFleet extends Construct {
       plan,
       loadBalancer: this.loadBalancer.loadBalancer,
       pools: this.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
-      gatewayFunction: this.gateway.function,
+      ...(this.gateway instanceof McpGateway ? { gatewayFunction: this.gateway.function } : {}),
       gatewayTargetGroup: this.gateway.targetGroup,
       sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
       webAclMetricName: this.firewall.plan.metricName,
@@ -168,6 +164,25 @@ export class McpFleet extends Construct {
     });
     const connectionsPerTaskMetric = props.connectionsPerTaskMetric ?? ((pool: string) => poolConnectionsMetric(this.plan.fleet, pool));
     for (const pool of this.pools) addConnectionScaling(pool.scaling, pool.plan, { connectionsPerTaskMetric: connectionsPerTaskMetric(pool.plan.name) });
+  }
+
+  /** The gateway in the hosting the spec asks for; overrides meant for the other hosting are refused. */
+  private createGateway(props: McpFleetProps): McpGateway | McpGatewayService {
+    const common = {
+      spec: props.spec,
+      plan: this.plan,
+      listener: this.loadBalancer.httpsListener,
+      sessionStore: this.sessionStore,
+      identitySecret: this.identitySecret.secret,
+      publicUrl: this.loadBalancer.publicUrl,
+      encryptionKey: this.encryptionKey,
+    };
+    if (this.plan.gateway.hosting === 'service') {
+      if (props.gateway) throw constructError(this.node.path, "gateway overrides are for the gateway Lambda, but the spec's gateway.hosting is 'service': use gatewayService");
+      return new McpGatewayService(this, 'GatewayService', { ...common, cluster: this.network.cluster, ...props.gatewayService });
+    }
+    if (props.gatewayService) throw constructError(this.node.path, "gatewayService is for gateway.hosting 'service', but the spec's gateway runs as a Lambda");
+    return new McpGateway(this, 'Gateway', { ...common, vpc: this.network.vpc, ...props.gateway });
   }
 }
 

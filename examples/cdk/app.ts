@@ -1,9 +1,11 @@
 /**
- * The example CDK app (root `cdk.json`): the single-region fleet `McpFleetExample`, and the
- * multi-region fleet (`McpFleetMultiRegion-<region>` stacks plus `McpFleetMultiRegionGlobal`).
+ * The example CDK app (root `cdk.json`): the single-region fleet `McpFleetExample`, the
+ * multi-region fleet (`McpFleetMultiRegion-<region>` stacks plus `McpFleetMultiRegionGlobal`), and
+ * `McpFleetStreaming`, whose gateway runs as a Fargate service.
  * Context keys, all optional:
  *   account, region, certificateArn, hostedZoneId + zoneName (single region; the zone is also the
- *   multi-region example's), certificateArn-<region> (one certificate per region of the multi-region example).
+ *   multi-region example's), certificateArn-<region> (one certificate per region of the multi-region example),
+ *   gatewayImage (a registry image of the gateway service for `McpFleetStreaming`, instead of building it).
  * The defaults synthesize without credentials or Docker (the zones of the default account and regions
  * are in the committed cdk.context.json); pass real values to deploy.
  */
@@ -12,6 +14,9 @@ import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { exampleFleetSpec } from './fleet-spec';
 import { addMultiRegionExample } from './multi-region';
 import { McpFleetExampleStack } from './stack';
+
+/** The stack whose gateway is a Fargate service. */
+export const STREAMING_STACK_NAME = 'McpFleetStreaming';
 
 export const EXAMPLE_DEFAULTS = {
   account: '123456789012',
@@ -55,8 +60,18 @@ export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: 
     certificateArn: (r) => get(`certificateArn-${r}`) ?? placeholderCertificateArn(account, r),
     hostedZone: hostedZoneId && zoneName ? { hostedZoneId, zoneName } : EXAMPLE_DEFAULTS.hostedZone,
   });
+  // The same fleet with its gateway as a Fargate service (live streams); its image is built from this
+  // package at deploy time unless the context names one already in a registry.
+  const gatewayImage = get('gatewayImage');
+  const streaming = new McpFleetExampleStack(app, STREAMING_STACK_NAME, {
+    env: { account, region },
+    spec: { ...exampleFleetSpec, name: `${exampleFleetSpec.name}-streams`, gateway: { ...exampleFleetSpec.gateway, hosting: 'service' } },
+    certificateArn: get('certificateArn') ?? placeholderCertificateArn(account, region),
+    ...(gatewayImage ? { gatewayImage } : {}),
+    description: 'mcp-fleet example: the three-pool fleet with its gateway as an autoscaled Fargate service (streaming)',
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
-  return { app, stacks: [stack, ...multiRegion.regional, multiRegion.global] };
+  return { app, stacks: [stack, ...multiRegion.regional, multiRegion.global, streaming] };
 }
 
 if (require.main === module) {

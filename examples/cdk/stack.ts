@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { McpFleet } from '../../constructs';
@@ -10,6 +11,11 @@ export interface McpFleetExampleStackProps extends StackProps {
   readonly certificateArn: string;
   /** Hosted zone for an alias record `mcp.<zoneName>`. @default - no DNS record */
   readonly hostedZone?: { readonly hostedZoneId: string; readonly zoneName: string };
+  /**
+   * Registry image of the gateway service (`gateway.hosting: 'service'` only).
+   * @default - built from this package at deploy time
+   */
+  readonly gatewayImage?: string;
 }
 
 /** One region's fleet. */
@@ -23,6 +29,7 @@ export class McpFleetExampleStack extends Stack {
       spec: props.spec,
       certificateArn: props.certificateArn,
       ...(zone ? { domain: { hostedZone: zone, domainName: `mcp.${zone.zoneName}` } } : {}),
+      ...(props.gatewayImage ? { gatewayService: { image: ecs.ContainerImage.fromRegistry(props.gatewayImage) } } : {}),
     });
     new CfnOutput(this, 'McpEndpoint', { value: `${this.fleet.loadBalancer.publicUrl}${this.fleet.plan.mcpPath}`, description: 'MCP endpoint for agents' });
     new CfnOutput(this, 'LoadBalancerDnsName', { value: this.fleet.loadBalancer.loadBalancer.loadBalancerDnsName });

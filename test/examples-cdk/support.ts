@@ -8,7 +8,7 @@ import { McpFleet } from '../../constructs';
 import { buildExampleApp } from '../../examples/cdk/app';
 import { exampleFleetSpec } from '../../examples/cdk/fleet-spec';
 import type { FleetSpec } from '../../lib/spec';
-import { CDK_CONTEXT, ENV } from '../constructs/support';
+import { CDK_CONTEXT, CERTIFICATE_ARN, ENV } from '../constructs/support';
 
 /**
  * Context the CDK CLI adds on `cdk synth`: `aws:cdk:path` metadata and the `CDKMetadata` resource, by
@@ -37,12 +37,15 @@ export const variantSpec: FleetSpec = {
   sessionStore: { deployment: 'serverless' },
 };
 
-/** An app with one variant stack and both cdk-nag packs, as the example app has. */
+/** An app with the variant stacks (gateway Lambda, gateway service) and both cdk-nag packs, as the example app has. */
 export function synthVariantApp(outdir?: string, cliContext = false): CloudAssembly {
   const app = new App({ context: { ...CDK_CONTEXT, ...(cliContext ? CLI_CONTEXT : {}) }, builtinCloudFormationValidation: false, ...(outdir ? { outdir } : {}) });
   const stack = new Stack(app, 'McpFleetVariant', { env: ENV });
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
   new McpFleet(stack, 'Fleet', { spec: variantSpec, domain: { hostedZone, domainName: 'mcp.example.com' }, gateway: { reservedConcurrentExecutions: 100 } });
+  // The same branches with the gateway as a Fargate service: its API key secret is injected by name.
+  const service = new Stack(app, 'McpFleetVariantService', { env: ENV });
+  new McpFleet(service, 'Fleet', { spec: { ...variantSpec, name: 'variant-svc', gateway: { hosting: 'service' } }, certificateArn: CERTIFICATE_ARN });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   return app.synth();
 }

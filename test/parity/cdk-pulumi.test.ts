@@ -30,7 +30,7 @@ function renderWithCdk(spec: FleetSpec, change?: (fleet: CdkFleet) => void): Fle
   const stack = testStack();
   const fleet = new CdkFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE_ARN });
   change?.(fleet);
-  const staging = fleet.gateway.function.node.findAll().filter((c): c is AssetStaging => c instanceof AssetStaging);
+  const staging = fleet.gateway.node.findAll().filter((c): c is AssetStaging => c instanceof AssetStaging);
   return cdkChecklist(Template.fromStack(stack).toJSON() as Parameters<typeof cdkChecklist>[0], staging.map((s) => s.sourcePath).join(','));
 }
 
