@@ -9,6 +9,7 @@ import type { FleetSpec } from '../lib/spec';
 import { fleetEncryptionKey } from './encryption-key';
 import { McpFirewall } from './firewall';
 import { assertReservedConcurrency, McpGateway } from './gateway';
+import { McpGatewayService } from './gateway-service';
 import { addConnectionScaling, type ConnectionScalingOptions } from './connection-scaling';
 import { McpLoadBalancer } from './load-balancer';
 import { fleetMonitoringArgs, McpFleetMonitoring, type McpFleetMonitoringArgs } from './monitoring';
@@ -48,6 +49,11 @@ export interface McpFleetArgs {
    */
   readonly gatewayReservedConcurrency?: number;
   /**
+   * The gateway service's image (`gateway.hosting: 'service'` only): a registry reference whose entry
+   * point is this package's `mcp-fleet` CLI.
+   */
+  readonly gatewayImage?: pulumi.Input<string>;
+  /**
    * Alarm topic, tools to alarm on by name, dashboard name, region.
    * @default - alarms without actions, per-pool tool error alarms, `mcp-fleet-<fleet>-<region>`, the `aws:region` configuration
    */
@@ -72,7 +78,8 @@ export class McpFleet extends pulumi.ComponentResource {
   public readonly network: McpNetwork;
   public readonly loadBalancer: McpLoadBalancer;
   public readonly sessionStore: McpSessionStore;
-  public readonly gateway: McpGateway;
+  /** The gateway: a Lambda (`McpGateway`) or a Fargate service (`McpGatewayService`), as `spec.gateway.hosting` says. */
+  public readonly gateway: McpGateway | McpGatewayService;
   /** Pools by name, in spec order. */
   public readonly pools: Readonly<Record<string, McpToolPool>>;
   public readonly firewall: McpFirewall;
@@ -85,6 +92,7 @@ export class McpFleet extends pulumi.ComponentResource {
     // Synchronous: a bad spec fails here, with every problem, before any resource is registered.
     const plan = planFleet(args.spec, `McpFleet ${name}`);
     assertReservedConcurrency(args.gatewayReservedConcurrency, `McpFleet ${name}`);
+    assertGatewayArgs(plan, args, `McpFleet ${name}`);
     super(TYPE, name, {}, opts);
     this.plan = plan;
     this.spec = args.spec;
@@ -108,22 +116,7 @@ export class McpFleet extends pulumi.ComponentResource {
     const publicUrl = pulumi.interpolate`https://${host}`;
 
     this.sessionStore = new McpSessionStore(`${name}-sessions`, { spec, plan, vpcId, privateSubnetIds, kmsKeyArn }, parent);
-    this.gateway = new McpGateway(
-      `${name}-gateway`,
-      {
-        spec,
-        plan,
-        vpcId,
-        privateSubnetIds,
-        listenerArn: this.loadBalancer.httpsListener.arn,
-        sessionStoreHost: this.sessionStore.host,
-        sessionStoreAuthSecretArn: this.sessionStore.authSecret.arn,
-        publicUrl,
-        kmsKeyArn,
-        ...(args.gatewayReservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.gatewayReservedConcurrency } : {}),
-      },
-      parent,
-    );
+    this.gateway = this.createGateway(name, args, publicUrl);
 
     const pools: Record<string, McpToolPool> = {};
     for (const pool of this.plan.pools) {
@@ -159,11 +152,31 @@ export class McpFleet extends pulumi.ComponentResource {
     this.registerOutputs({
       url: this.url,
       loadBalancerDnsName: this.loadBalancer.loadBalancer.dnsName,
-      gatewayFunctionArn: this.gateway.function.arn,
+      ...(this.gateway instanceof McpGateway ? { gatewayFunctionArn: this.gateway.function.arn } : { gatewayServiceName: this.gateway.service.name }),
       sessionStoreHost: this.sessionStore.host,
       webAclArn: this.firewall.webAcl.arn,
       clusterName: this.network.cluster.name,
     });
+  }
+
+  /** The gateway in the hosting the spec asks for. */
+  private createGateway(name: string, args: McpFleetArgs, publicUrl: pulumi.Output<string>): McpGateway | McpGatewayService {
+    const common = {
+      spec: args.spec,
+      plan: this.plan,
+      vpcId: this.network.vpcId,
+      privateSubnetIds: this.network.privateSubnetIds,
+      listenerArn: this.loadBalancer.httpsListener.arn,
+      sessionStoreHost: this.sessionStore.host,
+      sessionStoreAuthSecretArn: this.sessionStore.authSecret.arn,
+      publicUrl,
+      kmsKeyArn: args.encryptionKeyArn ?? this.encryptionKey!.arn,
+    };
+    if (this.plan.gateway.hosting === 'service') {
+      // assertGatewayArgs has checked that the image is given.
+      return new McpGatewayService(`${name}-gateway`, { ...common, clusterArn: this.network.cluster.arn, clusterName: this.network.cluster.name, image: args.gatewayImage! }, { parent: this });
+    }
+    return new McpGateway(`${name}-gateway`, { ...common, ...(args.gatewayReservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.gatewayReservedConcurrency } : {}) }, { parent: this });
   }
 
   /** The plan's ingress rules between fleet security groups (internet rules belong to the load balancer). */
@@ -196,4 +209,14 @@ export class McpFleet extends pulumi.ComponentResource {
 function poolConnectionsMetric(fleet: string, pool: string): ConnectionScalingOptions['metric'] {
   const m = POOL_CONNECTIONS_METRIC;
   return { namespace: m.namespace, metricName: m.metricName, statistic: m.statistic, dimensions: { [m.fleetDimension]: fleet, [m.poolDimension]: pool } };
+}
+
+/** Arguments of one hosting given for the other would be ignored: refused instead. */
+function assertGatewayArgs(plan: FleetPlan, args: McpFleetArgs, where: string): void {
+  if (plan.gateway.hosting === 'service') {
+    if (args.gatewayReservedConcurrency !== undefined) throw new Error(`${where}: gatewayReservedConcurrency is for the gateway Lambda, but the spec's gateway.hosting is 'service'`);
+    if (args.gatewayImage === undefined) throw new Error(`${where}: the spec's gateway.hosting is 'service': give gatewayImage, an image whose entry point is this package's mcp-fleet CLI`);
+  } else if (args.gatewayImage !== undefined) {
+    throw new Error(`${where}: gatewayImage is for gateway.hosting 'service', but the spec's gateway runs as a Lambda`);
+  }
 }

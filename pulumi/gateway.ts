@@ -12,11 +12,8 @@ import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, policyDocument } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
-import { generatedSecret } from './secrets';
+import { fleetIdentitySecret } from './secrets';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
-
-/** Length of the generated HMAC key that signs the caller identity sent to pools. */
-const IDENTITY_KEY_LENGTH = 64;
 
 export interface McpGatewayArgs {
   /** The fleet spec (validated when the component is constructed). */
@@ -89,17 +86,7 @@ export class McpGateway extends pulumi.ComponentResource {
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, Secrets Manager, the session store and the pools');
 
-    this.identitySecret = generatedSecret(
-      `${name}-identity`,
-      {
-        description: `MCP fleet ${fleet.fleet}: key that signs caller identities for pools`,
-        length: IDENTITY_KEY_LENGTH,
-        excludePunctuation: true,
-        version: args.identityKeyVersion ?? 1,
-        ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}),
-      },
-      this,
-    ).secret;
+    this.identitySecret = fleetIdentitySecret(`${name}-identity`, fleet.fleet, args, this);
 
     const region = aws.getRegionOutput({}, parent).region;
     const identity = aws.getCallerIdentityOutput({}, parent);

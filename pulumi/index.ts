@@ -6,6 +6,7 @@ export * from './tool-pool';
 export * from './connection-scaling';
 export * from './session-store';
 export * from './gateway';
+export * from './gateway-service';
 export * from './firewall';
 export * from './monitoring';
 export * from './global-routing';

@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { fleetPlanOf, cacheNodeIdsOf, MONITORING_PERIOD_SECONDS, planMonitoring, type MetricDimensionValues, type MonitoringPlan, type MonitoringPlanOptions, type SessionStoreMetricsSource, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import type { McpFleet } from './fleet';
+import { McpGateway } from './gateway';
 import { alarmMetric, dashboardBody } from './monitoring-render';
 
 /** One pool's target group and ECS service. */
@@ -73,7 +74,7 @@ export function fleetMonitoringArgs(fleet: McpFleet): McpFleetMonitoringArgs {
       const pool = fleet.pools[p.name]!;
       return { name: p.name, targetGroupArnSuffix: pool.targetGroup.arnSuffix, clusterName: fleet.network.cluster.name, serviceName: pool.service.name };
     }),
-    gatewayFunctionName: fleet.gateway.function.name,
+    ...(fleet.gateway instanceof McpGateway ? { gatewayFunctionName: fleet.gateway.function.name } : {}),
     gatewayTargetGroupArnSuffix: fleet.gateway.targetGroup.arnSuffix,
     sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
     webAclMetricName: fleet.plan.firewall.metricName,

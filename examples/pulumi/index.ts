@@ -8,7 +8,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 // In your own program: import { McpFleet } from 'mcp-fleet/pulumi';
-import { McpFleet, type McpVpcInput } from '../../pulumi';
+import { McpFleet, McpGateway, type McpVpcInput } from '../../pulumi';
 import { exampleFleetSpec } from '../cdk/fleet-spec';
 
 const config = new pulumi.Config();
@@ -38,7 +38,7 @@ const fleet = new McpFleet('agents', {
 export const url = fleet.url;
 /** Point `domainName` (a CNAME or alias record) here. */
 export const loadBalancerDnsName = fleet.loadBalancer.loadBalancer.dnsName;
-export const gatewayFunctionName = fleet.gateway.function.name;
+export const gatewayFunctionName = fleet.gateway instanceof McpGateway ? fleet.gateway.function.name : undefined;
 export const clusterName = fleet.network.cluster.name;
 export const sessionStoreHost = fleet.sessionStore.host;
 export const webAclArn = fleet.firewall.webAcl.arn;

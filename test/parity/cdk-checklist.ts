@@ -4,6 +4,7 @@ import {
   byKey,
   cloudMapLine,
   countKinds,
+  environmentLine,
   healthCheckLine,
   healthCheckRoute53Line,
   recordLine,
@@ -132,12 +133,14 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
         cloudMap: s.ServiceRegistries?.[0] ? discovery(s.ServiceRegistries[0].RegistryArn) : '-',
         task: [
           `cpu ${task.Cpu} memory ${task.Memory} ${task.NetworkMode} ${task.RequiresCompatibilities.join(',')}`,
-          `container ${c!.Name} image ${typeof c!.Image === 'string' ? c!.Image : 'built'} user ${c!.User} read-only root ${c!.ReadonlyRootFilesystem} stop ${c!.StopTimeout}s`,
+          // Fargate's defaults when the platform is not given.
+          `platform ${task.RuntimePlatform?.OperatingSystemFamily ?? 'LINUX'}/${task.RuntimePlatform?.CpuArchitecture ?? 'X86_64'}`,
+          `container ${c!.Name} image ${typeof c!.Image === 'string' ? c!.Image : 'built'} command ${JSON.stringify(c!.Command ?? null)} user ${c!.User} read-only root ${c!.ReadonlyRootFilesystem} stop ${c!.StopTimeout}s`,
           `health ${c!.HealthCheck ? `${(c!.HealthCheck.Command as string[]).join(' ')} every ${c!.HealthCheck.Interval}s timeout ${c!.HealthCheck.Timeout}s retries ${c!.HealthCheck.Retries} start ${c!.HealthCheck.StartPeriod}s` : 'none'}`,
           `ports ${(c!.PortMappings as Props[]).map((p) => `${p.Name}:${p.ContainerPort}/${p.Protocol}`).join(',')}`,
           `volumes ${(task.Volumes as Props[]).map((v) => v.Name).join(',')} mounts ${(c!.MountPoints as Props[]).map((m) => `${m.SourceVolume}:${m.ContainerPath}:${m.ReadOnly ? 'ro' : 'rw'}`).join(',')}`,
         ].join('; '),
-        environment: ((c!.Environment ?? []) as Props[]).map((e) => `${e.Name}=${e.Value}`).sort(),
+        environment: ((c!.Environment ?? []) as Props[]).map((e) => environmentLine(e.Name, e.Value)).sort(),
         secrets: ((c!.Secrets ?? []) as Props[]).map((e) => e.Name as string).sort(),
       };
     })
@@ -186,9 +189,9 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
     associated: ofKind('webAclAssociation').some(([, a]) => refOf(a.ResourceArn) === ofKind('loadBalancer')[0]![0]),
   };
 
-  const fn = one('lambdaFunction');
-  const env = fn.Environment.Variables as Record<string, unknown>;
-  const gateway = {
+  const [fn] = ofKind('lambdaFunction').map(([, f]) => f);
+  const env = (fn?.Environment.Variables ?? {}) as Record<string, unknown>;
+  const gateway = fn === undefined ? null : {
     name: fn.FunctionName as string,
     runtime: fn.Runtime as string,
     architectures: fn.Architectures as string[],

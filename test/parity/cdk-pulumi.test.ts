@@ -7,6 +7,7 @@
 import { AssetStaging } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as pulumiSdk from '@pulumi/pulumi';
@@ -19,26 +20,26 @@ import {
 } from '../../pulumi';
 import type { FleetSpec } from '../../lib/spec';
 import { kindsSpec } from '../fixtures/kinds';
-import { threePoolSpec } from '../fixtures/specs';
+import { serviceHostedSpec, threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, testStack } from '../constructs/support';
 import { checklistDifferences, type FleetChecklist } from './checklist';
 import { cdkChecklist, cdkGlobalRoutingChecklist, cdkMonitoringChecklist } from './cdk-checklist';
 import { pulumiChecklist, pulumiGlobalRoutingChecklist, pulumiMonitoringChecklist } from './pulumi-checklist';
 
 /** Renders with CDK; `change` may add to or alter the constructs (e.g. an escape hatch) before synthesis. */
-function renderWithCdk(spec: FleetSpec, change?: (fleet: CdkFleet) => void): FleetChecklist {
+function renderWithCdk(spec: FleetSpec, change?: (fleet: CdkFleet) => void, gatewayImage?: string): FleetChecklist {
   const stack = testStack();
-  const fleet = new CdkFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE_ARN });
+  const fleet = new CdkFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE_ARN, ...(gatewayImage ? { gatewayService: { image: ecs.ContainerImage.fromRegistry(gatewayImage) } } : {}) });
   change?.(fleet);
   const staging = fleet.gateway.node.findAll().filter((c): c is AssetStaging => c instanceof AssetStaging);
   return cdkChecklist(Template.fromStack(stack).toJSON() as Parameters<typeof cdkChecklist>[0], staging.map((s) => s.sourcePath).join(','));
 }
 
 /** Renders with Pulumi; `drift` may alter resources (a transformation) as they are declared, `add` add to the fleet. */
-async function renderWithPulumi(spec: FleetSpec, drift?: pulumiSdk.ResourceTransformation, add?: (fleet: PulumiFleet) => void): Promise<FleetChecklist> {
+async function renderWithPulumi(spec: FleetSpec, drift?: pulumiSdk.ResourceTransformation, add?: (fleet: PulumiFleet) => void, gatewayImage?: string): Promise<FleetChecklist> {
   resetRecording();
   await declare((options) => {
-    const fleet = new PulumiFleet('fleet', { spec, certificateArn: CERTIFICATE_ARN }, { ...options, transformations: [...(options.transformations ?? []), ...(drift ? [drift] : [])] });
+    const fleet = new PulumiFleet('fleet', { spec, certificateArn: CERTIFICATE_ARN, ...(gatewayImage ? { gatewayImage } : {}) }, { ...options, transformations: [...(options.transformations ?? []), ...(drift ? [drift] : [])] });
     add?.(fleet);
     return fleet;
   });
@@ -104,7 +105,7 @@ describe('GIVEN the three-pool example spec', () => {
 
 /** A checklist copy that tests may edit. */
 type Mutable = {
-  -readonly [K in keyof FleetChecklist]: FleetChecklist[K] extends ReadonlyArray<infer T> ? Array<{ -readonly [P in keyof T]: T[P] extends ReadonlyArray<infer U> ? U[] : T[P] }> : { -readonly [P in keyof FleetChecklist[K]]: FleetChecklist[K][P] extends ReadonlyArray<infer U> ? U[] : FleetChecklist[K][P] };
+  -readonly [K in keyof FleetChecklist]: FleetChecklist[K] extends ReadonlyArray<infer T> ? Array<{ -readonly [P in keyof T]: T[P] extends ReadonlyArray<infer U> ? U[] : T[P] }> : { -readonly [P in keyof NonNullable<FleetChecklist[K]>]: NonNullable<FleetChecklist[K]>[P] extends ReadonlyArray<infer U> ? U[] : NonNullable<FleetChecklist[K]>[P] };
 };
 
 describe('GIVEN a serverless store, API keys, a per-tool WAF limit, a priority pool and connection scaling', () => {
@@ -136,6 +137,26 @@ describe('GIVEN a pool of every kind (registry image, build directory, stdio com
     expect(task(pulumi, 'registry')).toContain('image 123456789012.dkr.ecr.us-east-1.amazonaws.com/team/server:1.2.3');
     expect(task(pulumi, 'built')).toContain('image built');
     expect(task(pulumi, 'fs')).toMatch(/image built .*health CMD node -e .*\/health.* start 60s.*mounts tmp:\/tmp:rw,home:\/home\/mcp:rw/);
+  });
+});
+
+describe('GIVEN the gateway hosted as a Fargate service (with API keys, so that three secrets are injected)', () => {
+  const spec: FleetSpec = { ...serviceHostedSpec, auth: { ...serviceHostedSpec.auth, apiKeys: { secretName: 'streams/api-keys' } }, gateway: { hosting: 'service', service: { minTasks: 3, connectionsPerTask: 400 } } };
+  const image = 'registry.example.com/mcp-fleet:0.1.0';
+
+  test('THEN both renderings produce the same checklist: a gateway service among the services, no gateway Lambda', async () => {
+    const cdk = renderWithCdk(spec, undefined, image);
+    const pulumi = await renderWithPulumi(spec, undefined, undefined, image);
+    expect(checklistDifferences(cdk, pulumi)).toEqual([]);
+    expect(cdk.gateway).toBeNull();
+    const gateway = cdk.services.find((s) => s.targetGroup === 'streams-gateway-svc')!;
+    expect(gateway.task).toContain('command ["gateway","--from-env","--host","0.0.0.0","--port","8080"]');
+    expect(gateway.secrets).toEqual(['MCP_FLEET_API_KEYS', 'MCP_FLEET_IDENTITY_KEY', 'MCP_FLEET_REDIS_AUTH_TOKEN']);
+    expect(cdk.scaling.find((s) => s.targetGroup === 'streams-gateway-svc')!.policies).toEqual([
+      'TargetTrackingScaling ECSServiceAverageCPUUtilization target 60 in 300s out 60s',
+      'TargetTrackingScaling custom McpFleet/GatewayOpenConnections Average [Fleet=streams] target 400 in 300s out 60s',
+    ]);
+    expect(cdk.ingress).toContain('MCP fleet streams load balancer -> MCP fleet streams gateway service tcp/8080');
   });
 });
 

@@ -142,7 +142,8 @@ export interface FleetChecklist {
     readonly redactedHeaders: readonly string[];
     readonly associated: boolean;
   };
-  readonly gateway: {
+  /** The gateway Lambda; `null` when the gateway is a Fargate service (then it is among `services`). */
+  readonly gateway: null | {
     readonly name: string;
     readonly runtime: string;
     readonly architectures: readonly string[];
@@ -278,6 +279,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Formats a health check the same way on both sides. */
+/**
+ * Gateway variables whose values are resource attributes (a token in CDK, a resolved string under
+ * Pulumi's mocks): compared by name. Every other container variable is compared by value.
+ */
+const RESOURCE_VALUED_ENV = new Set(['MCP_FLEET_REGION', 'MCP_FLEET_REDIS_URL', 'MCP_FLEET_PUBLIC_URL']);
+
+/** A container environment variable, the same way on both sides. */
+export function environmentLine(name: string, value: unknown): string {
+  return RESOURCE_VALUED_ENV.has(name) ? `${name}=<resource>` : `${name}=${String(value)}`;
+}
+
 export function healthCheckLine(h: { path?: string | undefined; interval?: number | undefined; timeout?: number | undefined; healthy?: number | undefined; unhealthy?: number | undefined; matcher?: string | undefined }): string {
   return `${h.path ?? '-'} every ${h.interval ?? '-'}s timeout ${h.timeout ?? '-'}s healthy ${h.healthy ?? '-'} unhealthy ${h.unhealthy ?? '-'} codes ${h.matcher ?? '-'}`;
 }

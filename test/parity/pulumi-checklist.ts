@@ -5,6 +5,7 @@ import {
   byKey,
   cloudMapLine,
   countKinds,
+  environmentLine,
   healthCheckLine,
   healthCheckRoute53Line,
   recordLine,
@@ -109,12 +110,14 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
         cloudMap: s.serviceRegistries ? discovery(s.serviceRegistries.registryArn) : '-',
         task: [
           `cpu ${task.cpu} memory ${task.memory} ${task.networkMode} ${task.requiresCompatibilities.join(',')}`,
-          `container ${c!.name} image ${builtRefs.some((tag) => (c!.image as string).startsWith(`${tag}@`)) ? 'built' : c!.image} user ${c!.user} read-only root ${c!.readonlyRootFilesystem} stop ${c!.stopTimeout}s`,
+          // Fargate's defaults when the platform is not given.
+          `platform ${task.runtimePlatform?.operatingSystemFamily ?? 'LINUX'}/${task.runtimePlatform?.cpuArchitecture ?? 'X86_64'}`,
+          `container ${c!.name} image ${builtRefs.some((tag) => (c!.image as string).startsWith(`${tag}@`)) ? 'built' : c!.image} command ${JSON.stringify(c!.command ?? null)} user ${c!.user} read-only root ${c!.readonlyRootFilesystem} stop ${c!.stopTimeout}s`,
           `health ${c!.healthCheck ? `${(c!.healthCheck.command as string[]).join(' ')} every ${c!.healthCheck.interval}s timeout ${c!.healthCheck.timeout}s retries ${c!.healthCheck.retries} start ${c!.healthCheck.startPeriod}s` : 'none'}`,
           `ports ${(c!.portMappings as Inputs[]).map((p) => `${p.name}:${p.containerPort}/${p.protocol}`).join(',')}`,
           `volumes ${(task.volumes as Inputs[]).map((v) => v.name).join(',')} mounts ${(c!.mountPoints as Inputs[]).map((m) => `${m.sourceVolume}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`).join(',')}`,
         ].join('; '),
-        environment: (c!.environment as Inputs[]).map((e) => `${e.name}=${e.value}`).sort(),
+        environment: (c!.environment as Inputs[]).map((e) => environmentLine(e.name, e.value)).sort(),
         secrets: (c!.secrets as Inputs[]).map((e) => e.name as string).sort(),
       };
     })
@@ -161,9 +164,9 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
     associated: ofKind('webAclAssociation').some((a) => byRef('loadBalancer', a.inputs.resourceArn) === ofKind('loadBalancer')[0]),
   };
 
-  const fn = one('lambdaFunction');
-  const env = fn.environment.variables as Record<string, string>;
-  const gateway = {
+  const [fn] = ofKind('lambdaFunction').map((f) => f.inputs);
+  const env = (fn?.environment.variables ?? {}) as Record<string, string>;
+  const gateway = fn === undefined ? null : {
     name: fn.name as string,
     runtime: fn.runtime as string,
     architectures: fn.architectures as string[],
