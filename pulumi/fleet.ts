@@ -49,10 +49,11 @@ export interface McpFleetArgs {
    */
   readonly gatewayReservedConcurrency?: number;
   /**
-   * The gateway service's image (`gateway.hosting: 'service'` only): a registry reference whose entry
-   * point is this package's `mcp-fleet` CLI.
+   * A registry image for the gateway service (`gateway.hosting: 'service'` only) whose entry point is
+   * this package's `mcp-fleet` CLI, instead of building one.
+   * @default - the image the plan generates from this package, built at `pulumi up` and pushed to ECR
    */
-  readonly gatewayImage?: pulumi.Input<string>;
+  readonly gatewayImage?: string;
   /**
    * Alarm topic, tools to alarm on by name, dashboard name, region.
    * @default - alarms without actions, per-pool tool error alarms, `mcp-fleet-<fleet>-<region>`, the `aws:region` configuration
@@ -173,8 +174,8 @@ export class McpFleet extends pulumi.ComponentResource {
       kmsKeyArn: args.encryptionKeyArn ?? this.encryptionKey!.arn,
     };
     if (this.plan.gateway.hosting === 'service') {
-      // assertGatewayArgs has checked that the image is given.
-      return new McpGatewayService(`${name}-gateway`, { ...common, clusterArn: this.network.cluster.arn, clusterName: this.network.cluster.name, image: args.gatewayImage! }, { parent: this });
+      const image = args.gatewayImage !== undefined ? { image: args.gatewayImage } : {};
+      return new McpGatewayService(`${name}-gateway`, { ...common, clusterArn: this.network.cluster.arn, clusterName: this.network.cluster.name, ...image }, { parent: this });
     }
     return new McpGateway(`${name}-gateway`, { ...common, ...(args.gatewayReservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.gatewayReservedConcurrency } : {}) }, { parent: this });
   }
@@ -215,7 +216,6 @@ function poolConnectionsMetric(fleet: string, pool: string): ConnectionScalingOp
 function assertGatewayArgs(plan: FleetPlan, args: McpFleetArgs, where: string): void {
   if (plan.gateway.hosting === 'service') {
     if (args.gatewayReservedConcurrency !== undefined) throw new Error(`${where}: gatewayReservedConcurrency is for the gateway Lambda, but the spec's gateway.hosting is 'service'`);
-    if (args.gatewayImage === undefined) throw new Error(`${where}: the spec's gateway.hosting is 'service': give gatewayImage, an image whose entry point is this package's mcp-fleet CLI`);
   } else if (args.gatewayImage !== undefined) {
     throw new Error(`${where}: gatewayImage is for gateway.hosting 'service', but the spec's gateway runs as a Lambda`);
   }

@@ -10,17 +10,23 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../lib/plan';
+import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
-import { assumeRolePolicy, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
+import { assumeRolePolicy, ecrPullStatements, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
+import { ecrRepositoryArn, renderPoolImage, type RenderedPoolImage } from './pool-image';
 import { fleetIdentitySecret } from './secrets';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 
 export interface McpGatewayServiceArgs {
   /** The fleet spec (validated when the component is constructed); its `gateway.hosting` must be `service`. */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   readonly vpcId: pulumi.Input<string>;
   /** Private subnets (with NAT) for the tasks. */
   readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -35,9 +41,11 @@ export interface McpGatewayServiceArgs {
   /** Public base URL of the fleet, e.g. `https://mcp.example.com` (RFC 9728 metadata). */
   readonly publicUrl: pulumi.Input<string>;
   /**
-   * The gateway image (registry reference); its entry point must be this package's `mcp-fleet` CLI.
+   * A registry image to run instead of building one; its entry point must be this package's `mcp-fleet` CLI.
+   * @default - the image the plan generates from this package, built by `@pulumi/docker-build` at
+   * `pulumi up` and pushed to an ECR repository of the gateway (as a stdio pool's)
    */
-  readonly image: pulumi.Input<string>;
+  readonly image?: string;
   /**
    * KMS key (ARN) that encrypts the log group and the identity secret, and that the tasks may decrypt
    * secrets with (pass the key of the session store secret).
@@ -70,6 +78,8 @@ export class McpGatewayService extends pulumi.ComponentResource {
   public readonly executionRole: aws.iam.Role;
   /** Role of the running gateway (it calls no AWS API itself). */
   public readonly taskRole: aws.iam.Role;
+  /** The image the tasks run (when built: its ECR repository and the build). */
+  public readonly image: RenderedPoolImage;
   public readonly taskDefinition: aws.ecs.TaskDefinition;
   public readonly targetGroup: aws.lb.TargetGroup;
   public readonly listenerRules: aws.lb.ListenerRule[];
@@ -82,7 +92,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpGatewayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpGatewayService ${name}`;
-    const fleet = planFleet(args.spec, where);
+    const fleet = fleetPlanOf(args, where);
     const servicePlan = fleet.gateway.service;
     if (!servicePlan) throw new Error(`${where}: the spec's gateway.hosting is '${fleet.gateway.hosting}'; McpGatewayService needs 'service' (use McpGateway for a Lambda)`);
     const metric = args.connectionsPerTaskMetric;
@@ -97,6 +107,8 @@ export class McpGatewayService extends pulumi.ComponentResource {
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, the session store, the pools and image registries');
     this.identitySecret = fleetIdentitySecret(`${name}-identity`, fleet.fleet, args, this);
+    const arn = args.image === undefined ? undefined : ecrRepositoryArn(args.image);
+    this.image = args.image === undefined ? renderPoolImage(name, 'gateway', servicePlan.image, this) : { ref: args.image, ...(arn ? { ecrRepositoryArn: arn } : {}) };
 
     const region = aws.getRegionOutput({}, parent).region;
     const identity = aws.getCallerIdentityOutput({}, parent);
@@ -210,6 +222,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
       { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secrets },
       ...(kmsKeyArn ? [{ Sid: 'DecryptSecrets', Effect: 'Allow' as const, Action: ['kms:Decrypt'], Resource: [kmsKeyArn] }] : []),
+      ...ecrPullStatements(this.image.ecrRepositoryArn),
     ];
   }
 
@@ -222,7 +235,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
     const containerDefinitions = pulumi.jsonStringify([
       {
         name: c.name,
-        image: args.image,
+        image: this.image.ref,
         essential: true,
         command: [...c.command],
         user: c.user,
@@ -247,7 +260,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
         memory: String(c.memoryMiB),
         networkMode: 'awsvpc',
         requiresCompatibilities: ['FARGATE'],
-        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: c.architecture === 'arm64' ? 'ARM64' : 'X86_64' },
+        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
         executionRoleArn: this.executionRole.arn,
         taskRoleArn: this.taskRole.arn,
         volumes: c.scratchVolumes.map((v) => ({ name: v.name })),

@@ -27,3 +27,13 @@ export function policyDocument(statements: readonly PolicyStatement[]): pulumi.O
 export function logStreamsArn(logGroupArn: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.interpolate`${logGroupArn}:*`;
 }
+
+/** What pulling from a private ECR repository needs (none for other registries). */
+export function ecrPullStatements(repositoryArn: pulumi.Input<string> | undefined): PolicyStatement[] {
+  if (!repositoryArn) return [];
+  return [
+    // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+    { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+    { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: [repositoryArn] },
+  ];
+}

@@ -12,7 +12,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { fleetPlanOf, type ListenerRulePlan, type PoolPlan, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
-import { assumeRolePolicy, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
+import { assumeRolePolicy, ecrPullStatements, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
 import { containerHealthCheck } from './container';
@@ -225,20 +225,12 @@ export class McpToolPool extends pulumi.ComponentResource {
 
   /** What ECS needs to start a task: write its logs, read the identity secret, pull from a private ECR repository. */
   private executionStatements(identitySecretArn: pulumi.Input<string>, kmsKeyArn: pulumi.Input<string> | undefined): PolicyStatement[] {
-    const statements: PolicyStatement[] = [
+    return [
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
       { Sid: 'ReadIdentitySecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: [identitySecretArn] },
       ...(kmsKeyArn ? [{ Sid: 'DecryptIdentitySecret', Effect: 'Allow' as const, Action: ['kms:Decrypt'], Resource: [kmsKeyArn] }] : []),
+      ...ecrPullStatements(this.image.ecrRepositoryArn),
     ];
-    const repository = this.image.ecrRepositoryArn;
-    if (repository) {
-      // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
-      statements.push(
-        { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
-        { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: [repository] },
-      );
-    }
-    return statements;
   }
 
   private createTaskDefinition(name: string, fleetName: string, plan: PoolPlan, identitySecretArn: pulumi.Input<string>, region: pulumi.Input<string>): aws.ecs.TaskDefinition {

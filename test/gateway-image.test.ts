@@ -1,37 +1,45 @@
 /**
- * The gateway service image's build context (dist/gateway-image, written by `npm run build`): what
- * the Dockerfile does, and that the CLI it copies serves the fleet from the planned container
- * environment (no Docker engine here: the bundle runs under this Node instead of the image's).
+ * The gateway service image the plan generates (`GatewayServicePlan.image`): its build context as the
+ * renderings write it (a Dockerfile and the package's CLI files), and that the CLI it contains serves
+ * the fleet from the planned container environment. No Docker engine here: the context's entry point
+ * runs under this Node instead of the image's.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startGithubPool, type PoolHandle } from '../examples/pools';
-import { GATEWAY_IMAGE_DIR, assertGatewayImageContext } from '../lib/gateway-image';
-import { GATEWAY_SERVICE_USER, planFleet, renderGatewayEnvironment } from '../lib/plan';
+import { writeImageContext } from '../lib/images';
+import { GATEWAY_BASE_IMAGE, GATEWAY_PACKAGE_FILES, GATEWAY_SERVICE_USER, planFleet, renderGatewayEnvironment } from '../lib/plan';
 import { GATEWAY_ENV, type FleetSpec } from '../lib/spec';
 import { connectModern, spawnTs } from './examples/support';
 
-const ROOT = path.resolve(__dirname, '..');
+const spec: FleetSpec = { name: 'image-test', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { hosting: 'service' } };
+const service = planFleet(spec).gateway.service!;
 
-describe('the gateway service image context', () => {
-  const dir = assertGatewayImageContext('test');
-  const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-
-  test('GIVEN a build THEN the context is dist/gateway-image with the CLI bundle byte for byte', () => {
-    expect(GATEWAY_IMAGE_DIR).toBe(path.join(ROOT, 'dist', 'gateway-image'));
-    expect(readFileSync(path.join(dir, 'mcp-fleet.js')).equals(readFileSync(path.join(ROOT, 'dist', 'cli', 'mcp-fleet.js')))).toBe(true);
-    expect(readFileSync(path.join(dir, '.dockerignore'), 'utf8')).toBe('*\n!mcp-fleet.js\n!mcp-fleet.js.LEGAL.txt\n');
+describe('the generated gateway service image', () => {
+  let out: string;
+  let context: string;
+  beforeAll(() => {
+    out = mkdtempSync(path.join(tmpdir(), 'mcp-fleet-gateway-image-'));
+    context = writeImageContext(service.image, out);
   });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  test('GIVEN the Dockerfile THEN it runs the CLI as the planned non-root user with the planned default command', () => {
-    const service = planFleet({ name: 'img', pools: [{ name: 'a', image: 'x', tools: ['a_*'] }], gateway: { hosting: 'service' } }).gateway.service!;
-    expect(dockerfile).toMatch(/^FROM public\.ecr\.aws\/docker\/library\/node:22-alpine$/m);
+  test('GIVEN the plan THEN the Dockerfile runs the package CLI as the planned non-root user with the planned command by default', () => {
+    const dockerfile = readFileSync(path.join(context, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(new RegExp(`^FROM ${GATEWAY_BASE_IMAGE}$`, 'm'));
     expect(dockerfile).toContain(`\nUSER ${GATEWAY_SERVICE_USER}\n`);
-    expect(dockerfile).toContain('\nENTRYPOINT ["node", "/opt/mcp-fleet/mcp-fleet.js"]\n');
-    expect(dockerfile).toContain(`\nCMD ${JSON.stringify(service.container.command).replace(/","/g, '", "')}\n`);
+    expect(dockerfile).toContain(`\nENTRYPOINT ${JSON.stringify(service.image.entrypoint)}\n`);
+    expect(dockerfile).toContain(`\nCMD ${JSON.stringify(service.container.command)}\n`);
+    expect(readdirSync(path.join(context, 'mcp-fleet', 'dist', 'cli')).sort()).toEqual(['mcp-fleet.js', 'mcp-fleet.js.LEGAL.txt']);
+    expect(GATEWAY_PACKAGE_FILES).toContain('bin/mcp-fleet.js');
   });
 
-  describe('GIVEN the bundled CLI and the planned container environment', () => {
+  test('GIVEN the same plan twice THEN the context is the same directory (content-addressed: deterministic asset hashes)', () => {
+    expect(writeImageContext(service.image, out)).toBe(context);
+  });
+
+  describe('GIVEN the CLI in the context and the planned container environment', () => {
     let github: PoolHandle;
     beforeAll(async () => {
       github = await startGithubPool({ port: 0 });
@@ -41,11 +49,11 @@ describe('the gateway service image context', () => {
     });
 
     test('WHEN started as the container starts it THEN it serves the fleet and stops on SIGTERM', async () => {
-      const spec: FleetSpec = { name: 'image-test', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { hosting: 'service' } };
-      const env = renderGatewayEnvironment(planFleet(spec).gateway.service!.container, { region: 'local', sessionStoreHost: 'unused', publicUrl: 'https://mcp.example.com' });
+      const env = renderGatewayEnvironment(service.container, { region: 'local', sessionStoreHost: 'unused', publicUrl: 'https://mcp.example.com' });
       // No session store here: without a store URL the gateway keeps sessions in memory.
       const { [GATEWAY_ENV.redisUrl]: _store, ...withoutStore } = env;
-      const child = spawnTs(path.relative(ROOT, path.join(dir, 'mcp-fleet.js')), ['gateway', '--from-env', '--host', '127.0.0.1', '--port', '0'], { ...withoutStore, [GATEWAY_ENV.poolUrls]: JSON.stringify({ github: github.url }) });
+      const entry = path.relative(path.resolve(__dirname, '..'), path.join(context, 'mcp-fleet', 'bin', 'mcp-fleet.js'));
+      const child = spawnTs(entry, ['gateway', '--from-env', '--host', '127.0.0.1', '--port', '0'], { ...withoutStore, [GATEWAY_ENV.poolUrls]: JSON.stringify({ github: github.url }) });
       try {
         const line = await child.waitForLine(/^mcp-fleet gateway: fleet /);
         const client = await connectModern(/at (http:\/\/\S+\/mcp) /.exec(line)![1]!);

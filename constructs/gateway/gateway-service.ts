@@ -1,22 +1,26 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { assertGatewayImageContext } from '../../lib/gateway-image';
-import { planFleet, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../../lib/plan';
+import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../../lib/plan';
 import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
+import { addPlannedListenerRules, allowPlannedIngress, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
+import { poolContainerImage } from '../tool-pool/images';
 import type { McpGatewaySessionStore } from './gateway';
 
 export interface McpGatewayServiceProps {
   /** The fleet spec (validated here); its `gateway.hosting` must be `service`. */
   readonly spec: FleetSpec;
+  /**
+   * The plan of `spec`, made once by the fleet that composes this part (`McpFleet` passes its own).
+   * @default - planned here from `spec`
+   */
+  readonly plan?: FleetPlan;
   /** The fleet's cluster (its VPC is the service's). */
   readonly cluster: ecs.ICluster;
   /** HTTPS listener of the fleet's load balancer: the service adds the MCP path and health rules. */
@@ -33,7 +37,7 @@ export interface McpGatewayServiceProps {
   readonly encryptionKey?: kms.IKey;
   /**
    * The gateway image: it must run the `mcp-fleet` CLI of this package as its entry point.
-   * @default - built at deploy time from the package's `dist/gateway-image` (an image asset for linux/arm64)
+   * @default - the image the plan generates from this package, built at deploy time (an image asset)
    */
   readonly image?: ecs.ContainerImage;
   /**
@@ -75,7 +79,7 @@ export class McpGatewayService extends Construct {
 
   constructor(scope: Construct, id: string, props: McpGatewayServiceProps) {
     super(scope, id);
-    const fleet = planFleet(props.spec, this.node.path);
+    const fleet = fleetPlanOf(props, this.node.path);
     this.plan = fleet.gateway;
     if (!fleet.gateway.service) throw constructError(this.node.path, `the spec's gateway.hosting is '${fleet.gateway.hosting}'; McpGatewayService needs 'service' (use McpGateway for a Lambda)`);
     const plan = fleet.gateway.service;
@@ -91,7 +95,7 @@ export class McpGatewayService extends Construct {
       family: plan.family,
       cpu: c.cpu,
       memoryLimitMiB: c.memoryMiB,
-      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
       volumes: c.scratchVolumes.map((v) => ({ name: v.name })),
     });
     const environment = renderGatewayEnvironment(c, { region: Stack.of(this).region, sessionStoreHost: props.sessionStore.host, publicUrl: props.publicUrl }, this.node.path);
@@ -100,7 +104,7 @@ export class McpGatewayService extends Construct {
       { stopTimeout: Duration.seconds(c.stopTimeoutSeconds), logging: ecs.LogDrivers.awsLogs({ streamPrefix: c.logStreamPrefix, logGroup: this.logGroup }) },
       props.containerProps,
       {
-        image: props.image ?? ecs.ContainerImage.fromAsset(assertGatewayImageContext(this.node.path), { platform: Platform.LINUX_ARM64 }),
+        image: props.image ?? poolContainerImage(this, plan.image),
         command: [...c.command],
         portMappings: [{ containerPort: c.port, name: 'mcp' }],
         user: c.user,
@@ -152,7 +156,7 @@ export class McpGatewayService extends Construct {
     });
     this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: c.name, containerPort: c.port }));
     this.listenerRules = addPlannedListenerRules(this, props.listener, fleet.listener.rules.filter((r) => r.target.kind === 'gateway'), this.targetGroup);
-    this.securityGroup.connections.allowFrom(props.listener, ec2.Port.tcp(c.port), 'load balancer to the MCP gateway service');
+    allowPlannedIngress(this.securityGroup, fleet.ingress, { kind: 'gateway' }, { loadBalancer: props.listener });
 
     this.scaling = this.addScaling(props.connectionsPerTaskMetric ?? defaultConnectionsMetric(plan, fleet.fleet));
     this.acknowledgeFindings(props.image === undefined);

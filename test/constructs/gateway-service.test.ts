@@ -38,7 +38,7 @@ describe('McpFleet with gateway.hosting service', () => {
     expect(resourcesOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').filter(([, p]) => p.TargetType === 'lambda')).toEqual([]);
   });
 
-  test('GIVEN hosting service THEN the container runs mcp-fleet gateway --from-env from the image asset, non-root, read-only, arm64, with the planned stop timeout and logs', () => {
+  test('GIVEN hosting service THEN the container runs mcp-fleet gateway --from-env from the image asset, non-root, read-only, x86_64, with the planned stop timeout and logs', () => {
     expect(container).toMatchObject({
       Name: 'Gateway',
       Image: { 'Fn::Sub': expect.stringMatching(/^123456789012\.dkr\.ecr\.us-east-1\.\$\{AWS::URLSuffix\}\/cdk-hnb659fds-container-assets-123456789012-us-east-1:[0-9a-f]{64}$/) },
@@ -54,7 +54,7 @@ describe('McpFleet with gateway.hosting service', () => {
       Family: 'streams-gateway-service',
       Cpu: '1024',
       Memory: '2048',
-      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
       RequiresCompatibilities: ['FARGATE'],
     });
   });

@@ -19,14 +19,14 @@ describe('planGatewayService', () => {
     expect(lambda.ingress.filter((r) => r.to.kind === 'gateway')).toEqual([]);
   });
 
-  test('GIVEN hosting service WHEN planned THEN the container runs `mcp-fleet gateway --from-env` non-root on a read-only root filesystem on arm64', () => {
+  test('GIVEN hosting service WHEN planned THEN the container runs `mcp-fleet gateway --from-env` non-root on a read-only root filesystem on x86_64', () => {
     expect(fleet.gateway.hosting).toBe('service');
     expect(service.container).toMatchObject({
       name: 'Gateway',
       port: 8080,
       cpu: 1024,
       memoryMiB: 2048,
-      architecture: 'arm64',
+      architecture: 'x86_64',
       stopTimeoutSeconds: 90,
       user: '1000:1000',
       readonlyRootFilesystem: true,

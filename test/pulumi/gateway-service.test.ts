@@ -30,7 +30,7 @@ test('GIVEN hosting service THEN the gateway is an McpGatewayService and no Lamb
 
 test('GIVEN hosting service THEN the task runs mcp-fleet gateway --from-env from the given image, non-root, read-only, with the planned environment and secrets', () => {
   const task = oneResource('aws:ecs/taskDefinition:TaskDefinition', (r) => r.name === 'streams-gateway-task');
-  expect(inputsOf(task)).toMatchObject({ family: 'streams-gateway-service', cpu: '1024', memory: '2048', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'ARM64' } });
+  expect(inputsOf(task)).toMatchObject({ family: 'streams-gateway-service', cpu: '1024', memory: '2048', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' } });
   const [container] = JSON.parse(unwrapSecret<string>(inputsOf(task).containerDefinitions));
   expect(container).toMatchObject({
     name: 'Gateway',
@@ -112,7 +112,16 @@ test('GIVEN hosting service THEN the load balancer reaches the gateway service, 
 });
 
 test('GIVEN arguments of the other hosting WHEN the fleet is declared THEN the error names them', () => {
-  expect(() => new McpFleet('a', { spec: serviceHostedSpec, certificateArn: CERTIFICATE_ARN })).toThrow("McpFleet a: the spec's gateway.hosting is 'service': give gatewayImage");
   expect(() => new McpFleet('b', { spec: serviceHostedSpec, certificateArn: CERTIFICATE_ARN, gatewayImage: IMAGE, gatewayReservedConcurrency: 5 })).toThrow('McpFleet b: gatewayReservedConcurrency is for the gateway Lambda');
   expect(() => new McpFleet('c', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, gatewayImage: IMAGE })).toThrow("McpFleet c: gatewayImage is for gateway.hosting 'service'");
+});
+
+test('GIVEN no registry image WHEN the fleet is declared THEN the generated gateway image is built into an ECR repository of the gateway and the tasks may pull it', async () => {
+  resetRecording();
+  await declare((options) => new McpFleet('built', { spec: serviceHostedSpec, certificateArn: CERTIFICATE_ARN }, options));
+  const build = oneResource('docker-build:index:Image', (r) => r.name === 'built-gateway-image');
+  expect(inputsOf(build)).toMatchObject({ push: true, platforms: ['linux/amd64'], dockerfile: { location: expect.stringMatching(/\.mcp-fleet\/images\/context-[0-9a-f]{32}\/Dockerfile$/) } });
+  expect(resourcesOfType('aws:ecr/repository:Repository').map((r) => r.name)).toEqual(['built-gateway-images']);
+  const policy = JSON.parse(unwrapSecret<string>(inputsOf(oneResource('aws:iam/rolePolicy:RolePolicy', (r) => r.name === 'built-gateway-execution')).policy));
+  expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['WriteLogs', 'ReadSecrets', 'DecryptSecrets', 'EcrLogin', 'EcrPull']);
 });
