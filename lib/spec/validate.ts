@@ -8,6 +8,10 @@ import { en } from 'zod/locales';
 import { DEFAULTS, LOAD_BALANCER_IDLE_TIMEOUT_SECONDS, resolveFleetSpec, type ResolvedFleetSpec } from './defaults';
 import { TOOL_PATTERN_RE, patternsOverlap } from './patterns';
 import { MCP_PROTOCOL_VERSIONS, POOL_KINDS, type FleetSpec, type PoolSpec } from './types';
+import { formatSpecPath, withValue } from './problem-text';
+import { wellFormedParts, type WellFormedSpec } from './well-formed';
+
+export { formatSpecPath } from './problem-text';
 
 z.config(en());
 
@@ -61,11 +65,13 @@ const path = z.string().check(z.regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be an abso
 const header = z.string().check(z.minLength(1), z.maxLength(64), z.regex(HEADER_RE, 'must be a valid HTTP header name'));
 const toolPattern = z.string().check(z.regex(TOOL_PATTERN_RE, 'must be 1-128 of A-Z a-z 0-9 _ . - plus the wildcards * and ?'));
 const httpsUrl = z.string().check(z.regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL'));
-const fargateCpu = z.union(Object.keys(FARGATE_MEMORY).map((c) => z.literal(Number(c))));
+/** One of fixed values; the message lists them (zod's own says only "Invalid input"). */
+const oneOf = (values: readonly number[], unit: string) => z.union(values.map((v) => z.literal(v)), { error: `must be one of ${values.join(', ')} (${unit})` });
+const fargateCpu = oneOf(Object.keys(FARGATE_MEMORY).map(Number), 'Fargate CPU units');
 const scope = z.string().check(z.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an OAuth scope token'));
 const windowLimit = z.strictObject({
   requests: int(10, 2_000_000_000),
-  windowSeconds: z.optional(z.union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)])),
+  windowSeconds: z.optional(oneOf([60, 120, 300, 600], 'seconds: the WAF rate-based rule windows')),
 });
 const rate = z.strictObject({ perSecond: z.number().check(z.gt(0), z.lte(1_000_000)), burst: z.optional(int(1, 10_000_000)) });
 
@@ -116,7 +122,10 @@ const stdioPoolSchema = z.strictObject({
   baseImage: z.optional(imageRef),
 });
 const poolSchema = z
-  .discriminatedUnion('kind', [containerPoolSchema, stdioPoolSchema], { error: `must be one of ${POOL_KINDS.map((k) => `"${k}"`).join(', ')} (absent means "container")` })
+  .discriminatedUnion('kind', [containerPoolSchema, stdioPoolSchema], {
+    error: (issue) =>
+      typeof issue.input === 'object' && issue.input !== null ? `must be one of ${POOL_KINDS.map((k) => `"${k}"`).join(', ')} (absent means "container")` : 'must be a pool object with name, tools and kind',
+  })
   .check(
     // Here rather than among the cross-field rules, so these are reported with every other structural problem.
     z.superRefine((pool, ctx) => {
@@ -202,15 +211,10 @@ const fleetSchema = z.strictObject({
       toolErrorRatePercent: z.optional(z.number().check(z.gt(0), z.lte(100))),
       unhealthyHosts: z.optional(int(1, 1000)),
       cacheMemoryPercent: z.optional(z.number().check(z.gt(0), z.lte(100))),
-      logRetentionDays: z.optional(z.union([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map((d) => z.literal(d)))),
+      logRetentionDays: z.optional(oneOf([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], 'days: the CloudWatch Logs retention periods')),
     }),
   ),
 });
-
-/** `['pools', 2, 'tools', 0]` → `pools[2].tools[0]`. */
-export function formatSpecPath(segments: ReadonlyArray<PropertyKey>): string {
-  return segments.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${String(s)}` : String(s)), '');
-}
 
 /** The settings an ECS Fargate service of the fleet has (a pool, the gateway service). */
 interface FargateServiceSettings {
@@ -243,7 +247,7 @@ function fargateServiceProblems(at: string, service: FargateServiceSettings, def
 /** Settings that only one hosting reads: given for the other, they would be silently ignored. */
 const LAMBDA_ONLY_GATEWAY_SETTINGS = ['memoryMiB', 'timeoutSeconds'] as const;
 
-function gatewayProblems(spec: FleetSpec, maxBodyDefault: number): SpecProblem[] {
+function gatewayProblems(spec: Pick<FleetSpec, 'gateway'>, maxBodyDefault: number): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const add = (p: string, message: string) => problems.push({ path: p, message });
   const gw = spec.gateway ?? {};
@@ -265,7 +269,7 @@ function gatewayProblems(spec: FleetSpec, maxBodyDefault: number): SpecProblem[]
   return problems;
 }
 
-function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProblem[] {
+function crossFieldProblems(spec: WellFormedSpec, maxBodyDefault: number): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const add = (p: string, message: string) => problems.push({ path: p, message });
   const seenNames = new Map<string, number>();
@@ -273,10 +277,11 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
   const priorityKeys = new Map<string, number>();
 
   spec.pools.forEach((pool, i) => {
+    if (pool === undefined) return; // too malformed to check: its structural problems say why
     const at = `pools[${i}]`;
-    const first = seenNames.get(pool.name);
+    const first = pool.name === undefined ? undefined : seenNames.get(pool.name);
     if (first !== undefined) add(`${at}.name`, `duplicate pool name "${pool.name}" (also pools[${first}])`);
-    else seenNames.set(pool.name, i);
+    else if (pool.name !== undefined) seenNames.set(pool.name, i);
 
     problems.push(...fargateServiceProblems(at, pool, DEFAULTS.pool));
 
@@ -293,6 +298,7 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
       seenPatterns.add(t);
     });
 
+    if (spec.unroutable.has(i)) return; // a malformed priority route: neither an owner nor a route
     if (pool.priorityRoute) {
       const h = pool.priorityRoute.header.toLowerCase();
       if (RESERVED_HEADERS.has(h)) add(`${at}.priorityRoute.header`, `"${h}" is reserved by HTTP or MCP and cannot select a pool`);
@@ -305,7 +311,9 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
     }
   });
 
-  if (owners.length === 0) add('pools', 'at least one pool must own tools (every pool has a priorityRoute)');
+  // Only when every pool could be checked: otherwise the structural problems come first.
+  const allChecked = spec.pools.length > 0 && spec.pools.every((p, i) => p !== undefined && !spec.unroutable.has(i));
+  if (owners.length === 0 && allChecked) add('pools', 'at least one pool must own tools (every pool has a priorityRoute)');
 
   // Patterns are compared ignoring case: the ALB matches header values case-insensitively.
   for (let a = 0; a < owners.length; a++) {
@@ -313,7 +321,8 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
       const pa = owners[a]!;
       const pb = owners[b]!;
       pb.pool.tools.forEach((tb, jb) => {
-        const hit = pa.pool.tools.find((ta) => patternsOverlap(ta, tb));
+        // Malformed patterns are holes (see well-formed.ts): forEach skips them, find must too.
+        const hit = pa.pool.tools.find((ta) => ta !== undefined && patternsOverlap(ta, tb));
         if (hit !== undefined) {
           add(`pools[${pb.index}].tools[${jb}]`, `"${tb}" overlaps "${hit}" of pool "${pa.pool.name}" (pools[${pa.index}]); every tool must have exactly one owning pool`);
         }
@@ -339,7 +348,7 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
   const poolScopes = Object.keys(spec.auth?.poolScopes ?? {});
   if (poolScopes.length > 0 && !spec.auth?.jwt && !spec.auth?.apiKeys) add('auth.poolScopes', 'pool scopes need auth.jwt or auth.apiKeys to say who the caller is');
   for (const pool of poolScopes) {
-    if (!spec.pools.some((p) => p.name === pool)) add(`auth.poolScopes.${pool}`, `no pool named "${pool}" (pools: ${spec.pools.map((p) => p.name).join(', ')})`);
+    if (!spec.pools.some((p) => p?.name === pool)) add(`auth.poolScopes.${pool}`, `no pool named "${pool}" (pools: ${spec.pools.flatMap((p) => (p?.name ? [p.name] : [])).join(', ')})`);
   }
 
   if (spec.sessionStore?.deployment === 'serverless' && (spec.sessionStore.nodeType !== undefined || spec.sessionStore.replicas !== undefined)) {
@@ -351,9 +360,13 @@ function crossFieldProblems(spec: FleetSpec, maxBodyDefault: number): SpecProble
 /** Every problem of `input` as a fleet spec; an empty array means the spec is valid. */
 export function validateFleetSpec(input: unknown): SpecProblem[] {
   const parsed = fleetSchema.safeParse(input);
-  const problems = parsed.success
-    ? crossFieldProblems(input as FleetSpec, DEFAULTS.gateway.maxBodyBytes)
-    : parsed.error.issues.map((issue) => ({ path: formatSpecPath(issue.path), message: issue.message }));
+  const issues = parsed.success ? [] : parsed.error.issues;
+  // One pass: the cross-field rules run on whatever is well-formed, next to the structural problems.
+  const checkable: WellFormedSpec | undefined = parsed.success ? { ...(input as FleetSpec), unroutable: new Set() } : wellFormedParts(input, issues);
+  const problems = [
+    ...issues.map((issue) => ({ path: formatSpecPath(issue.path), message: withValue(issue.message, issue, input) })),
+    ...(checkable ? crossFieldProblems(checkable, DEFAULTS.gateway.maxBodyBytes) : []),
+  ];
   return problems.map((p) => withPoolName(p, input));
 }
 

@@ -31,12 +31,25 @@ describe('mcp-fleet validate', () => {
     );
   });
 
-  test('GIVEN a spec with several mistakes WHEN validated THEN every problem is printed with its path and the exit status is 1', async () => {
+  test('GIVEN a spec with structural and cross-field mistakes WHEN validated THEN all of them are printed at once, with pool names, values and allowed values, and the exit status is 1', async () => {
     const file = path.join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ name: 'Fleet', pools: [{ name: 'a', image: 'x', tools: ['a_*'] }, { name: 'b', image: 'x', tools: ['a_x'], cpu: 256, memoryMiB: 4096 }], colour: 'blue' }));
+    const pools = [
+      { name: 'a', image: 'x', tools: ['a_*'], cpu: 300 },
+      { name: 'b', image: 'x', tools: ['a_x'], cpu: 256, memoryMiB: 4096 },
+    ];
+    writeFileSync(file, JSON.stringify({ name: 'Fleet', pools, colour: 'blue', rateLimits: { perIp: { requests: 100, windowSeconds: 30 } } }));
     const { code, stdout } = await cli('validate', file);
     expect(code).toBe(1);
-    expect(stdout.split('\n')).toEqual([`${file}: 2 problems`, expect.stringMatching(/^ {2}name: must be lower-case letters/), '  (spec): Unrecognized key: "colour"', '']);
+    expect(stdout.split('\n')).toEqual([
+      `${file}: 6 problems`,
+      '  name: must be lower-case letters, digits and dashes, starting with a letter and not ending with a dash (got "Fleet")',
+      '  pools[0] (pool "a").cpu: must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 (Fargate CPU units) (got 300)',
+      '  rateLimits.perIp.windowSeconds: must be one of 60, 120, 300, 600 (seconds: the WAF rate-based rule windows) (got 30)',
+      '  (spec): Unrecognized key: "colour"',
+      '  pools[1] (pool "b").memoryMiB: 4096 MiB is not a valid Fargate memory size for 256 CPU units',
+      '  pools[1] (pool "b").tools[0]: "a_x" overlaps "a_*" of pool "a" (pools[0]); every tool must have exactly one owning pool',
+      '',
+    ]);
   });
 
   test('GIVEN cross-field mistakes only WHEN validated THEN they are all reported', async () => {
