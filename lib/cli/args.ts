@@ -210,7 +210,8 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
       const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, region: { type: 'string' }, 'from-env': { type: 'boolean' }, 'drain-seconds': { type: 'string' } });
       if (values.help) return { command: 'help', topic: command };
       if (values['from-env']) {
-        const clash = (['config', 'pool', 'redis', 'region'] as const).filter((flag) => values[flag] !== undefined);
+        // The drain too: the spec's gateway.service.stopTimeoutSeconds bounds it.
+        const clash = (['config', 'pool', 'redis', 'region', 'drain-seconds'] as const).filter((flag) => values[flag] !== undefined);
         if (clash.length > 0) throw new UsageError(`--from-env takes the fleet from the environment; drop ${clash.map((f) => `--${f}`).join(', ')}`, command);
         return { command, port: parsePort(values.port, undefined, command), host: parseHost(values.host, command), pools: [], region: 'local', metrics: values.metrics ?? false, drainSeconds: parseDrainSeconds(values['drain-seconds'], command), fromEnv: true };
       }

@@ -17,6 +17,7 @@ import { RedisRateLimiter } from '../gateway/resilience/redis-rate-limiter';
 import { MemorySessionStore, RedisSessionStore } from '../gateway/session';
 import { createTelemetry } from '../gateway/telemetry';
 import { GATEWAY_ENV, type ResolvedFleetSpec } from '../spec';
+import { startConnectionGauge, type ConnectionGaugeOptions } from './connection-gauge';
 import { CliError } from './errors';
 import type { LocalFleet } from './local-fleet';
 import { createRequestLog } from './request-log';
@@ -56,6 +57,11 @@ export interface LocalGatewayOptions {
    * @default - no request log
    */
   readonly requestLog?: (line: string) => void;
+  /**
+   * How the open-connections gauge is published (with `metrics` on).
+   * @default - every 60 s on stdout
+   */
+  readonly connectionGauge?: Pick<ConnectionGaugeOptions, 'intervalMs' | 'write'>;
   /**
    * Public base URL of the gateway (RFC 9728 metadata, 401 challenges), e.g. `https://mcp.example.com`.
    * @default - `http://<host>:<port>` (none with port 0)
@@ -164,6 +170,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     throw new CliError(`cannot listen on ${host}:${options.port} (${(error as Error).message})`, { cause: error });
   }
   const listening = server;
+  // The per-task gauge the gateway service scales on; metrics off (a terminal) means no gauge either.
+  const stopGauge = (options.metrics ?? true) ? startConnectionGauge({ fleet: spec.name, count: () => listening.openStreams, ...options.connectionGauge }) : undefined;
   return {
     mcpUrl: `${server.url}${spec.mcpPath}`,
     healthUrl: `${server.url}${spec.healthPath}`,
@@ -171,6 +179,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     close: async () => {
       // The server drains (listeners closed at once, calls until the deadline, then a final error
       // event); a client that never finishes sending its request must not keep it alive past that.
+      stopGauge?.();
       let timer: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, (options.drainTimeoutMs ?? 10_000) + 1000)));
       await Promise.race([listening.close(), gaveUp]);

@@ -12,7 +12,7 @@ Commands:
 Run "mcp-fleet <command> --help" for a command's options, "mcp-fleet --version" for the version.`,
   gateway: `Usage: mcp-fleet gateway --port N [--host 127.0.0.1] [--config fleet.json] [--pool NAME=URL ...]
                          [--redis URL] [--region R] [--metrics] [--drain-seconds S]
-       mcp-fleet gateway --port N --host H --from-env [--metrics] [--drain-seconds S]
+       mcp-fleet gateway --port N --host H --from-env [--metrics]
 
 Serves the gateway at the spec's MCP path (default /mcp) and /health.
   --port N          TCP port (0 picks a free one)
@@ -24,7 +24,8 @@ Serves the gateway at the spec's MCP path (default /mcp) and /health.
                     (default: in-memory, this process only)
   --region R        region name in session ids and store keys (default local)
   --from-env        take the spec, pool URLs, store, region, public URL and secrets from the
-                    MCP_FLEET_* environment the IaC gives the gateway service (see README)
+                    MCP_FLEET_* environment the IaC gives the gateway service (see README); the
+                    drain is the spec's gateway.service.stopTimeoutSeconds less 5 s
   --metrics         write EMF metric lines on a terminal too (elsewhere they are always written)
   --drain-seconds S on SIGTERM: stop accepting, close listening streams with a reconnect hint,
                     let calls in flight finish for up to S seconds (0-120, default 10), then end

@@ -15,8 +15,9 @@ import type { GeneratedImagePlan } from './pool-kinds/types';
 import { boundedName, NAME_LIMITS } from './names';
 
 /**
- * `GatewayOpenConnections` (Count): the open client connections of one gateway task, sampled once a
- * minute, with dimension {Fleet}. Each task publishes its own value (EMF on stdout, shipped by the
+ * `GatewayOpenConnections` (Count): the client connections one gateway task holds open with a live
+ * stream (a tool call relaying progress or waiting for the client, a GET session stream, a
+ * subscription), sampled once a minute, with dimension {Fleet} (`lib/cli/connection-gauge.ts`). Each task publishes its own value (EMF on stdout, shipped by the
  * awslogs driver), so `Average` over the service's tasks is the per-task load the connection scaling
  * policy compares with `gateway.service.connectionsPerTask`.
  */

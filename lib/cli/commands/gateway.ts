@@ -12,7 +12,8 @@ import { GATEWAY_ENV } from '../../spec/gateway-env';
 async function gatewayOptions(args: GatewayArgs, io: CliIo, env: NodeJS.ProcessEnv): Promise<LocalGatewayOptions> {
   const listen = { port: args.port, host: args.host, drainTimeoutMs: args.drainSeconds * 1000 };
   const output = outputFor(io.terminal, args.metrics, (line) => io.out(line));
-  if (args.fromEnv) return { ...gatewayOptionsFromEnvironment(env), ...listen, ...output };
+  // The environment's drain (from the spec's stop timeout) wins over the flag's default.
+  if (args.fromEnv) return { ...listen, ...gatewayOptionsFromEnvironment(env), ...output };
   // The fleet key pools' identity keys derive from (as `--from-env` reads it): pools refuse unsigned requests.
   const identityKey = env[GATEWAY_ENV.identityKey] || undefined;
   const fleet = args.config ? fleetFromSpec(loadSpecFile(args.config), args.config, args.pools, 'gateway') : await fleetFromPoolFlags(args.pools, undefined, identityKey);
