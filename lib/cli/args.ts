@@ -45,8 +45,8 @@ export interface WorkerArgs {
   /** `amqp://…` broker or SQS queue URL. */
   readonly queue: string;
   readonly redis: string;
-  /** Jobs run at once. */
-  readonly concurrency: number;
+  /** Jobs run at once. @default the pool's queue.workerConcurrency */
+  readonly concurrency?: number;
   /** Overrides of the pool's queue settings (seconds, receives). */
   readonly maxRunSeconds?: number;
   readonly leaseSeconds?: number;
@@ -175,13 +175,14 @@ function parseWorker(rest: string[]): WorkerArgs | HelpArgs {
   const maxRunSeconds = parseCount('max-run-seconds', values['max-run-seconds'], 1, 43_200, command);
   const leaseSeconds = parseCount('lease-seconds', values['lease-seconds'], 1, 43_200, command);
   const maxReceives = parseCount('max-receives', values['max-receives'], 1, 1000, command);
+  const concurrency = parseCount('concurrency', values.concurrency, 1, 1000, command);
   return {
     command,
     config: values.config,
     pool: pools[0]!,
     queue: parseQueue(values.queue, command),
     redis: parseRedis(values.redis, command) ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    concurrency: parseCount('concurrency', values.concurrency, 1, 1000, command) ?? 1,
+    ...(concurrency !== undefined ? { concurrency } : {}),
     ...(maxRunSeconds !== undefined ? { maxRunSeconds } : {}),
     ...(leaseSeconds !== undefined ? { leaseSeconds } : {}),
     ...(maxReceives !== undefined ? { maxReceives } : {}),

@@ -51,15 +51,16 @@ request is logged as one line (time, method, tool, pools, status, ms).
 Receives jobs of queue pool NAME, calls its MCP server at URL, stores progress and results in Redis
 and deletes each message once its result is stored. SIGTERM/Ctrl-C: takes no new jobs, finishes the
 running ones (up to the lease), gives back the rest.
-  --config FILE         fleet spec (JSON) defining pool NAME
+  --config FILE         fleet spec (JSON) defining NAME as a queue pool (kind "queue")
   --pool NAME=URL       the queue pool and its MCP server's endpoint
   --queue URL           amqp://user:pass@host:5672[/vhost] (RabbitMQ; the queue is
                         mcp-fleet.<fleet>.<pool> with a dead-letter queue) or an SQS queue URL
   --redis URL           job store shared with the gateway (default $REDIS_URL or redis://127.0.0.1:6379)
-  --concurrency N       jobs run at once (default 1)
-  --max-run-seconds S   longest run of one job; longer fails it (default 300)
-  --lease-seconds S     how long a job stays with a worker that stops heartbeating (default 30)
-  --max-receives N      deliveries before the dead-letter queue (default 3)
+  --concurrency N       jobs run at once (default: the pool's queue.workerConcurrency)
+  --max-run-seconds S   longest run of one job (default: the pool's queue.maxRunSeconds)
+  --lease-seconds S     how soon another worker takes over the job of a worker that died
+                        (default 30, at most the pool's queue.visibilityTimeoutSeconds)
+  --max-receives N      deliveries before the dead-letter queue (default: the pool's queue.maxReceives)
 
 Locally: RabbitMQ at 127.0.0.1:5672 (guest/guest); start it with "service rabbitmq-server start".`,
   validate: `Usage: mcp-fleet validate FILE

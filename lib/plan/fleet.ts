@@ -1,4 +1,5 @@
 /** The whole plan of a fleet: every setting the CDK and Pulumi renderings need, as plain JSON data. */
+import { FleetPlanError } from './errors';
 import { parseFleetSpec, type FleetSpec, type ResolvedFleetSpec } from '../spec';
 import { planFirewall, type FirewallPlan } from './firewall';
 import { planGateway, type GatewayPlan } from './gateway';
@@ -33,6 +34,11 @@ export interface FleetPlan {
  * @param where names the caller in errors.
  */
 export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, where?: string): FleetPlan {
+  // Refused rather than rendered as a plain pool: without its queue and workers it would take direct traffic.
+  const queued = spec.pools.filter((pool) => pool.kind === 'queue').map((pool) => pool.name);
+  if (queued.length > 0) {
+    throw new FleetPlanError(`pools ${queued.join(', ')}: kind "queue" is not rendered by the CDK and Pulumi components yet (its queue, worker service and backlog scaling are planned in issue 11); run it locally with mcp-fleet dev / worker`, where);
+  }
   const listener = planListener(spec, where);
   const pools = spec.pools.map((pool) => planPool(spec, pool, listener.routing.some((r) => r.pool === pool.name && r.direct)));
   const sessionStore = planSessionStore(spec);

@@ -14,6 +14,7 @@ import type {
   PoolSpec,
   PoolSpecBase,
   PriorityRouteSpec,
+  QueueSettingsSpec,
   RateSpec,
   SessionStoreSpec,
   ToolScopeSpec,
@@ -44,6 +45,18 @@ export const DEFAULTS = {
     /** Node LTS on Debian slim (a major pin: the bridge needs Node >= 20.19; never `latest`). */
     stdioBaseImage: 'node:22-bookworm-slim',
     dockerfile: 'Dockerfile',
+  },
+  queue: {
+    maxRunSeconds: 300,
+    /** Heartbeats renew it; the margin covers one missed heartbeat on top of the longest run. */
+    visibilityMarginSeconds: 60,
+    maxReceives: 3,
+    retentionSeconds: 345_600,
+    backlogPerTask: 10,
+    maxJobAgeSeconds: 300,
+    syncDeadlineSeconds: 25,
+    resultTtlSeconds: 3600,
+    workerConcurrency: 1,
   },
   /** ECS caps the container stop timeout at 120 s on Fargate. */
   maxStopTimeoutSeconds: 120,
@@ -115,8 +128,17 @@ export interface ResolvedStdioPoolSpec extends ResolvedPoolBase {
   readonly baseImage: string;
 }
 
+/** Where a queue pool's server comes from: an image like a container pool's, or a stdio command. */
+export type ResolvedQueueServerSource = ResolvedImageSource | { readonly kind: 'stdio'; readonly command: readonly string[]; readonly baseImage: string };
+
+export interface ResolvedQueuePoolSpec extends ResolvedPoolBase {
+  readonly kind: 'queue';
+  readonly source: ResolvedQueueServerSource;
+  readonly queue: Required<QueueSettingsSpec>;
+}
+
 /** A pool with every default filled in, still tagged by `kind`. */
-export type ResolvedPoolSpec = ResolvedContainerPoolSpec | ResolvedStdioPoolSpec;
+export type ResolvedPoolSpec = ResolvedContainerPoolSpec | ResolvedStdioPoolSpec | ResolvedQueuePoolSpec;
 
 export interface ResolvedAuthSpec {
   readonly jwt?: Required<JwtAuthSpec>;
@@ -167,7 +189,30 @@ function resolveRate(rate: RateSpec | undefined): Required<RateSpec> | undefined
 export function resolvePoolSpec(pool: PoolSpec): ResolvedPoolSpec {
   const base = resolvePoolBase(pool);
   if (pool.kind === 'stdio') return { ...base, kind: 'stdio', command: [...pool.command], baseImage: pool.baseImage ?? DEFAULTS.pool.stdioBaseImage };
+  if (pool.kind === 'queue') {
+    const source: ResolvedQueueServerSource = pool.command
+      ? { kind: 'stdio', command: [...pool.command], baseImage: pool.baseImage ?? DEFAULTS.pool.stdioBaseImage }
+      : resolveImageSource(pool.image, pool.build);
+    // Reached through the gateway only: never routed to by the load balancer.
+    return { ...base, kind: 'queue', directRouting: false, source, queue: resolveQueueSettings(pool.queue) };
+  }
   return { ...base, kind: 'container', source: resolveImageSource(pool.image, pool.build) };
+}
+
+export function resolveQueueSettings(queue: QueueSettingsSpec | undefined): Required<QueueSettingsSpec> {
+  const d = DEFAULTS.queue;
+  const maxRunSeconds = queue?.maxRunSeconds ?? d.maxRunSeconds;
+  return {
+    maxRunSeconds,
+    visibilityTimeoutSeconds: queue?.visibilityTimeoutSeconds ?? Math.min(43_200, maxRunSeconds + d.visibilityMarginSeconds),
+    maxReceives: queue?.maxReceives ?? d.maxReceives,
+    retentionSeconds: queue?.retentionSeconds ?? d.retentionSeconds,
+    backlogPerTask: queue?.backlogPerTask ?? d.backlogPerTask,
+    maxJobAgeSeconds: queue?.maxJobAgeSeconds ?? d.maxJobAgeSeconds,
+    syncDeadlineSeconds: queue?.syncDeadlineSeconds ?? d.syncDeadlineSeconds,
+    resultTtlSeconds: queue?.resultTtlSeconds ?? d.resultTtlSeconds,
+    workerConcurrency: queue?.workerConcurrency ?? d.workerConcurrency,
+  };
 }
 
 /** `image` or `build` (exactly one, as validated). */

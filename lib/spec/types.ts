@@ -24,10 +24,13 @@ export interface PriorityRouteSpec {
  * - `container`: an image that serves MCP Streamable HTTP itself (a registry reference, or built
  *   from a directory with a Dockerfile at deploy time);
  * - `stdio`: a stdio MCP server command, run under `mcp-fleet bridge` in an image the library
- *   generates (base image + this package + the command).
+ *   generates (base image + this package + the command);
+ * - `queue`: calls of its tools become jobs on a queue (SQS, or RabbitMQ locally); workers beside
+ *   the server (an image, a build or a stdio command) pull them as they have capacity, and callers
+ *   get MCP tasks (or a synchronous answer within a deadline).
  * Routing roles (`discoveryOnly`, `priorityRoute`) are not kinds: any kind can take them.
  */
-export const POOL_KINDS = ['container', 'stdio'] as const;
+export const POOL_KINDS = ['container', 'stdio', 'queue'] as const;
 export type PoolKind = (typeof POOL_KINDS)[number];
 
 /** A Docker build of a pool image, done by the IaC tool at deploy time (never at synth). */
@@ -198,8 +201,79 @@ export interface StdioPoolSpec extends Omit<PoolSpecBase, 'mcpPath' | 'healthPat
   readonly baseImage?: string;
 }
 
+/** How a queue pool's jobs are queued, run, retried and scaled. */
+export interface QueueSettingsSpec {
+  /**
+   * Longest run of one job, in seconds; a longer run fails the job.
+   * @default 300
+   */
+  readonly maxRunSeconds?: number;
+  /**
+   * Seconds a received job stays invisible to other workers without a heartbeat (SQS visibility
+   * timeout). Must be ≥ `maxRunSeconds`, at most 43200.
+   * @default maxRunSeconds + 60
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Deliveries of one job before it goes to the dead-letter queue.
+   * @default 3
+   */
+  readonly maxReceives?: number;
+  /**
+   * Seconds a job may wait in the queue (60 to 1209600).
+   * @default 345600 (4 days)
+   */
+  readonly retentionSeconds?: number;
+  /**
+   * Visible jobs per running task the service scales to keep.
+   * @default 10
+   */
+  readonly backlogPerTask?: number;
+  /**
+   * Age of the oldest waiting job, in seconds, past which the service adds tasks regardless of the
+   * backlog (and the alarm fires).
+   * @default 300
+   */
+  readonly maxJobAgeSeconds?: number;
+  /**
+   * Seconds the gateway waits for the result of a call made without a task before answering with an
+   * error carrying the task id (the job keeps running; the caller can poll `tasks/get`).
+   * @default 25
+   */
+  readonly syncDeadlineSeconds?: number;
+  /**
+   * Seconds results (and job state) are kept after their last change.
+   * @default 3600
+   */
+  readonly resultTtlSeconds?: number;
+  /**
+   * Jobs one worker task runs at once.
+   * @default 1
+   */
+  readonly workerConcurrency?: number;
+}
+
+/**
+ * A pool whose tool calls are jobs on a queue: each task runs the MCP server (from `image`, `build`
+ * or a stdio `command` — exactly one) and an `mcp-fleet worker` beside it. Callers reach it through
+ * the gateway only (no direct routing, no priority route, no sessions); `minTasks` may be 0.
+ */
+export interface QueuePoolSpec extends PoolSpecBase {
+  readonly kind: 'queue';
+  /** @default - none: `build` or `command` is given instead */
+  readonly image?: string;
+  /** @default - none: `image` or `command` is given instead */
+  readonly build?: string | ContainerBuildSpec;
+  /** A stdio server's argv, run under `mcp-fleet bridge`. @default - none: `image` or `build` is given instead */
+  readonly command?: readonly string[];
+  /** Base image of a stdio server's generated image. @default 'node:22-bookworm-slim' */
+  readonly baseImage?: string;
+  /** @default - every QueueSettingsSpec default */
+  readonly queue?: QueueSettingsSpec;
+}
+
 /** One ECS service of MCP servers that owns a set of tools: a tagged union on `kind`. */
-export type PoolSpec = ContainerPoolSpec | StdioPoolSpec;
+export type PoolSpec = ContainerPoolSpec | StdioPoolSpec | QueuePoolSpec;
 
 /** JWT bearer authentication. */
 export interface JwtAuthSpec {

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
-import { DEFAULTS, LOAD_BALANCER_IDLE_TIMEOUT_SECONDS, resolveFleetSpec, type ResolvedFleetSpec } from './defaults';
+import { DEFAULTS, LOAD_BALANCER_IDLE_TIMEOUT_SECONDS, resolveFleetSpec, resolveQueueSettings, type ResolvedFleetSpec } from './defaults';
 import { TOOL_PATTERN_RE, patternsOverlap } from './patterns';
 import { MCP_PROTOCOL_VERSIONS, POOL_KINDS, type FleetSpec, type PoolSpec } from './types';
 import { formatSpecPath, withValue } from './problem-text';
@@ -121,8 +121,31 @@ const stdioPoolSchema = z.strictObject({
   command: z.array(z.string().check(z.minLength(1, 'must be a non-empty string')), { error: 'must be a non-empty array of strings' }).check(z.minLength(1, 'must be a non-empty array of strings')),
   baseImage: z.optional(imageRef),
 });
+const queuePoolSchema = z.strictObject({
+  ...poolBaseShape,
+  kind: z.literal('queue'),
+  image: z.optional(imageRef),
+  build: z.optional(containerBuild),
+  command: z.optional(stdioPoolSchema.shape.command),
+  baseImage: z.optional(imageRef),
+  mcpPath: z.optional(path),
+  healthPath: z.optional(path),
+  queue: z.optional(
+    z.strictObject({
+      maxRunSeconds: z.optional(int(1, 43_200)),
+      visibilityTimeoutSeconds: z.optional(int(1, 43_200)),
+      maxReceives: z.optional(int(1, 1000)),
+      retentionSeconds: z.optional(int(60, 1_209_600)),
+      backlogPerTask: z.optional(int(1, 100_000)),
+      maxJobAgeSeconds: z.optional(int(10, 1_209_600)),
+      syncDeadlineSeconds: z.optional(int(1, 900)),
+      resultTtlSeconds: z.optional(int(60, 30 * 86400)),
+      workerConcurrency: z.optional(int(1, 1000)),
+    }),
+  ),
+});
 const poolSchema = z
-  .discriminatedUnion('kind', [containerPoolSchema, stdioPoolSchema], {
+  .discriminatedUnion('kind', [containerPoolSchema, stdioPoolSchema, queuePoolSchema], {
     error: (issue) =>
       typeof issue.input === 'object' && issue.input !== null ? `must be one of ${POOL_KINDS.map((k) => `"${k}"`).join(', ')} (absent means "container")` : 'must be a pool object with name, tools and kind',
   })
@@ -131,11 +154,27 @@ const poolSchema = z
     z.superRefine((pool, ctx) => {
       if (pool.discoveryOnly && pool.tools.length > 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a discoveryOnly pool takes its tools from discovery: leave tools empty' });
       if (!pool.discoveryOnly && pool.tools.length === 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'must list at least one tool pattern (or set discoveryOnly: true)' });
+      if (pool.kind === 'queue') return queuePoolIssues(pool, ctx);
       if (pool.kind !== 'stdio' && (pool.image === undefined) === (pool.build === undefined)) {
         ctx.addIssue({ code: 'custom', path: [pool.image === undefined ? 'image' : 'build'], message: 'a container pool needs exactly one of image (a registry reference) and build (a directory with a Dockerfile)' });
       }
     }),
   );
+
+/** A queue pool: one server source, a visibility timeout that covers a run, and no direct-routing roles. */
+function queuePoolIssues(pool: z.infer<typeof queuePoolSchema>, ctx: { addIssue(issue: { code: 'custom'; path: PropertyKey[]; message: string }): void }): void {
+  const sources = (['image', 'build', 'command'] as const).filter((k) => pool[k] !== undefined);
+  if (sources.length !== 1) ctx.addIssue({ code: 'custom', path: [sources[1] ?? 'image'], message: 'a queue pool needs exactly one of image, build and command (its server)' });
+  if (pool.baseImage !== undefined && pool.command === undefined) ctx.addIssue({ code: 'custom', path: ['baseImage'], message: 'baseImage is for a stdio command server: give command too, or drop baseImage' });
+  const queue = resolveQueueSettings(pool.queue);
+  if (queue.visibilityTimeoutSeconds < queue.maxRunSeconds) {
+    ctx.addIssue({ code: 'custom', path: ['queue', 'visibilityTimeoutSeconds'], message: `must be at least queue.maxRunSeconds (${queue.maxRunSeconds}), or a running job would be handed to a second worker` });
+  }
+  if (pool.directRouting) ctx.addIssue({ code: 'custom', path: ['directRouting'], message: 'a queue pool is reached through the gateway only (its calls become jobs)' });
+  if (pool.priorityRoute) ctx.addIssue({ code: 'custom', path: ['priorityRoute'], message: 'a queue pool cannot be a priority pool' });
+  if (pool.discoveryOnly) ctx.addIssue({ code: 'custom', path: ['discoveryOnly'], message: 'a queue pool needs tool patterns: the gateway must know which calls to enqueue' });
+  if (pool.sessionMode === 'stateful') ctx.addIssue({ code: 'custom', path: ['sessionMode'], message: 'a queue pool is stateless: every job is an independent call' });
+}
 
 const fleetSchema = z.strictObject({
   name: name(24),

@@ -16,8 +16,14 @@ export interface WorkerSettings {
   readonly pool: string;
   /** Longest run of one job, in seconds. */
   readonly maxRunSeconds: number;
-  /** Seconds a received message and a run lease stay with this worker without a heartbeat. */
+  /** Seconds a run lease (in the store) stays with this worker without a heartbeat: how soon another worker takes over a job whose worker died. */
   readonly leaseSeconds: number;
+  /**
+   * Seconds a received message stays invisible to other workers without a heartbeat (SQS visibility
+   * timeout; AMQP holds messages until the worker's connection drops).
+   * @default leaseSeconds
+   */
+  readonly visibilityTimeoutSeconds?: number;
   /** Receives of one message before the dead-letter queue takes it. */
   readonly maxReceives: number;
   /** Seconds job records (results) are kept after their last change. */
@@ -86,6 +92,10 @@ export class QueueWorker {
     await this.loop;
   }
 
+  private get visibilitySeconds(): number {
+    return this.options.settings.visibilityTimeoutSeconds ?? this.options.settings.leaseSeconds;
+  }
+
   private get concurrency(): number {
     return this.options.settings.concurrency ?? 1;
   }
@@ -98,7 +108,7 @@ export class QueueWorker {
       }
       let messages: ReceivedMessage[];
       try {
-        messages = await this.options.queue.receive({ maxMessages: this.concurrency - this.active.size, waitMs: RECEIVE_WAIT_MS, leaseSeconds: this.options.settings.leaseSeconds });
+        messages = await this.options.queue.receive({ maxMessages: this.concurrency - this.active.size, waitMs: RECEIVE_WAIT_MS, leaseSeconds: this.visibilitySeconds });
       } catch (error) {
         this.log(`receive failed: ${(error as Error).message}; retrying in 1 s`);
         await sleep(1000);
@@ -146,7 +156,7 @@ export class QueueWorker {
         await queue.release(message);
         return false;
       }
-      await queue.extend(message, settings.leaseSeconds);
+      await queue.extend(message, this.visibilitySeconds);
       await sleep(this.heartbeatMs, controller.signal);
     }
   }
@@ -206,7 +216,7 @@ export class QueueWorker {
       const status = await this.options.store.renew(job.id, this.workerId, this.leaseMs);
       if (status === 'cancelled') controller.abort(new Cancelled('cancelled'));
       else if (status === 'lost') controller.abort(new LeaseLost('run lease lost'));
-      else await this.options.queue.extend(message, this.options.settings.leaseSeconds);
+      else await this.options.queue.extend(message, this.visibilitySeconds);
     } catch (error) {
       this.log(`heartbeat for job ${job.id} failed: ${(error as Error).message}`);
     }
@@ -223,11 +233,5 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Settings a worker uses when nothing says otherwise. */
-export const DEFAULT_WORKER_SETTINGS = {
-  maxRunSeconds: 300,
-  leaseSeconds: 30,
-  maxReceives: 3,
-  resultTtlSeconds: 3600,
-  concurrency: 1,
-} as const;
+/** Run lease when nothing says otherwise: a dead worker's job waits at most this long for another. */
+export const DEFAULT_LEASE_SECONDS = 30;

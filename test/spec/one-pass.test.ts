@@ -65,7 +65,7 @@ describe('validation in one pass', () => {
       }),
     ).toEqual([
       'pools[0]: must be a pool object with name, tools and kind (got "github")',
-      'pools[1] (pool "fs").kind: must be one of "container", "stdio" (absent means "container") (got "socket")',
+      'pools[1] (pool "fs").kind: must be one of "container", "stdio", "queue" (absent means "container") (got "socket")',
       'pools[3] (pool "b").tools[0]: "A_x" overlaps "a_*" of pool "a" (pools[2]); every tool must have exactly one owning pool',
     ]);
   });

@@ -47,7 +47,7 @@ describe('mcp-fleet worker processes', () => {
   beforeEach(async () => {
     fleet = uniqueFleet();
     dir = mkdtempSync(path.join(tmpdir(), 'mcp-fleet-worker-'));
-    writeFileSync(path.join(dir, 'fleet.json'), JSON.stringify({ name: fleet, pools: [{ name: POOL, image: 'example/jobs:1', tools: ['work'] }] }));
+    writeFileSync(path.join(dir, 'fleet.json'), JSON.stringify({ name: fleet, pools: [{ name: POOL, kind: 'queue', image: 'example/jobs:1', tools: ['work'] }] }));
     pool = await startJobPool();
     stores = openStore(fleet);
     sender = await AmqpJobQueue.open({ url: AMQP_URL, queue: amqpQueueName(fleet, POOL), maxReceives: 3 });

@@ -1,30 +1,34 @@
 /** `mcp-fleet worker`: runs one queue pool's jobs against its MCP server until SIGTERM or Ctrl-C. */
 import { createRedisClient } from '../../gateway/adapters/redis';
-import { DEFAULT_WORKER_SETTINGS, openJobQueue, PoolClient, QueueWorker, RedisJobStore, type WorkerSettings } from '../../worker';
+import type { ResolvedQueuePoolSpec } from '../../spec';
+import { DEFAULT_LEASE_SECONDS, openJobQueue, PoolClient, QueueWorker, RedisJobStore, type WorkerSettings } from '../../worker';
 import type { WorkerArgs } from '../args';
 import { CliError, EXIT } from '../errors';
 import type { CliIo } from '../io';
 import { loadSpecFile } from '../spec-file';
 
-export function workerSettings(args: WorkerArgs): WorkerSettings {
-  const maxRunSeconds = args.maxRunSeconds ?? DEFAULT_WORKER_SETTINGS.maxRunSeconds;
+/** The pool's queue settings from the spec, with the command line's overrides. */
+export function workerSettings(args: WorkerArgs, pool: ResolvedQueuePoolSpec): WorkerSettings {
+  const queue = pool.queue;
+  const maxRunSeconds = args.maxRunSeconds ?? queue.maxRunSeconds;
   return {
-    pool: args.pool.name,
+    pool: pool.name,
     maxRunSeconds,
-    leaseSeconds: args.leaseSeconds ?? DEFAULT_WORKER_SETTINGS.leaseSeconds,
-    maxReceives: args.maxReceives ?? DEFAULT_WORKER_SETTINGS.maxReceives,
-    resultTtlSeconds: DEFAULT_WORKER_SETTINGS.resultTtlSeconds,
-    concurrency: args.concurrency,
+    leaseSeconds: Math.min(args.leaseSeconds ?? DEFAULT_LEASE_SECONDS, queue.visibilityTimeoutSeconds),
+    visibilityTimeoutSeconds: Math.max(queue.visibilityTimeoutSeconds, maxRunSeconds),
+    maxReceives: args.maxReceives ?? queue.maxReceives,
+    resultTtlSeconds: queue.resultTtlSeconds,
+    concurrency: args.concurrency ?? queue.workerConcurrency,
   };
 }
 
 /** Runs until `stop` resolves, then drains: running jobs get up to one lease to finish. */
 export async function runWorker(args: WorkerArgs, io: CliIo, stop: Promise<NodeJS.Signals>): Promise<number> {
   const spec = loadSpecFile(args.config);
-  if (!spec.pools.some((p) => p.name === args.pool.name)) {
-    throw new CliError(`${args.config}: the spec has no pool "${args.pool.name}" (pools: ${spec.pools.map((p) => p.name).join(', ')})`);
-  }
-  const settings = workerSettings(args);
+  const pool = spec.pools.find((p) => p.name === args.pool.name);
+  if (!pool) throw new CliError(`${args.config}: the spec has no pool "${args.pool.name}" (pools: ${spec.pools.map((p) => p.name).join(', ')})`);
+  if (pool.kind !== 'queue') throw new CliError(`${args.config}: pool "${pool.name}" is a ${pool.kind} pool; mcp-fleet worker runs queue pools (kind "queue")`);
+  const settings = workerSettings(args, pool);
   const queue = await openJobQueue({ url: args.queue, fleet: spec.name, pool: args.pool.name, maxReceives: settings.maxReceives, prefetch: settings.concurrency ?? 1 }).catch((error: unknown) => {
     throw new CliError((error as Error).message, { cause: error });
   });
