@@ -3,11 +3,13 @@
  * Bundles what mcp-fleet ships as single files (run by `npm run build`, after `tsc`):
  *  - the gateway Lambda → dist/gateway-lambda/index.js (+ index.js.LEGAL.txt), which the CDK and
  *    Pulumi components deploy as-is, so users need neither Docker nor esbuild to synthesize;
- *  - the CLI → dist/cli/mcp-fleet.js, one file that starts fast and carries the example pools
- *    `mcp-fleet dev` runs (examples/ is not compiled into dist by tsc).
+ *  - the CLI → dist/cli/mcp-fleet.js, one file that starts fast;
+ *  - the example pools `mcp-fleet dev` runs → dist/example-pools/index.js, which the CLI loads at run
+ *    time (examples/ is not compiled into dist by tsc, and shipped code never imports it);
+ *  - each example pool → examples/pools/build/<pool>/ (main.js + Dockerfile): its image build context.
  * Output is deterministic: no timestamps, no absolute paths; metafiles go to dist/meta/.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,8 +97,34 @@ async function bundle({ name, entry, outfile, options }) {
   return { name, outfile, bytes: statSync(join(root, outfile)).size, gzip: gzipSync(code, { level: 9 }).length };
 }
 
+// The example pools `mcp-fleet dev` runs, loaded by the CLI at run time (lib/cli/example-pools.ts):
+// shipped code never imports examples/.
+BUNDLES.push({
+  name: 'example-pools',
+  entry: 'examples/pools/index.ts',
+  outfile: 'dist/example-pools/index.js',
+  options: { target: 'node20', minifyWhitespace: true, minifySyntax: true, keepNames: true, legalComments: 'external' },
+});
+
+/**
+ * The example pools as image build contexts: examples/pools/build/<pool>/ holds the pool's bundled
+ * main.js and the shared Dockerfile, so the example stacks' image assets fingerprint (and Docker
+ * builds) a small directory, not the repository. Not part of the package (examples/ is not in "files").
+ */
+const EXAMPLE_POOLS = ['github', 'slack', 'images'];
+for (const pool of EXAMPLE_POOLS) {
+  BUNDLES.push({
+    name: `example-pool-${pool}`,
+    entry: `examples/pools/${pool}/main.ts`,
+    outfile: `examples/pools/build/${pool}/main.js`,
+    // The image's Node (node:22) runs it.
+    options: { target: 'node22', minifyWhitespace: true, minifySyntax: true, keepNames: true, legalComments: 'external' },
+  });
+}
+
 const results = [];
 for (const spec of BUNDLES) results.push(await bundle(spec));
+for (const pool of EXAMPLE_POOLS) copyFileSync(join(root, 'examples/pools/Dockerfile'), join(root, `examples/pools/build/${pool}/Dockerfile`));
 
 for (const r of results) {
   console.log(`${r.name.padEnd(16)} ${relative(root, join(root, r.outfile)).padEnd(32)} ${kib(r.bytes).padStart(11)}  (gzip ${kib(r.gzip)})`);

@@ -5,7 +5,10 @@
  * Context keys, all optional:
  *   account, region, certificateArn, hostedZoneId + zoneName (single region; the zone is also the
  *   multi-region example's), certificateArn-<region> (one certificate per region of the multi-region example),
- *   gatewayImage (a registry image of the gateway service for `McpFleetStreaming`, instead of building it).
+ *   gatewayImage (a registry image of the gateway service for `McpFleetStreaming`, instead of building it),
+ *   mcp-fleet-example:registryImage (run every pool from this registry image instead of building the
+ *   example pools' images: only for the emulator deploy test, which cannot build images).
+ * Pool images are image assets: synth only fingerprints them; `cdk deploy` builds them with Docker.
  * The defaults synthesize without credentials or Docker (the zones of the default account and regions
  * are in the committed cdk.context.json); pass real values to deploy.
  */
@@ -13,6 +16,7 @@ import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { exampleFleetSpec } from './fleet-spec';
 import { addMultiRegionExample } from './multi-region';
+import { REGISTRY_IMAGE_CONTEXT, withRegistryImages } from './registry-images';
 import { McpFleetExampleStack } from './stack';
 
 /** The stack whose gateway is a Fargate service. */
@@ -46,17 +50,19 @@ export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: 
   const hostedZoneId = get('hostedZoneId');
   const zoneName = get('zoneName');
   if ((hostedZoneId === undefined) !== (zoneName === undefined)) throw new Error('context: hostedZoneId and zoneName go together');
+  const registryImage = get(REGISTRY_IMAGE_CONTEXT);
+  const spec = registryImage ? withRegistryImages(exampleFleetSpec, registryImage) : exampleFleetSpec;
   const stack = new McpFleetExampleStack(app, 'McpFleetExample', {
     env: { account, region },
-    spec: exampleFleetSpec,
+    spec,
     certificateArn: get('certificateArn') ?? placeholderCertificateArn(account, region),
     ...(hostedZoneId && zoneName ? { hostedZone: { hostedZoneId, zoneName } } : {}),
-    description: 'mcp-fleet example: three MCP pools behind a TLS 1.3 ALB with WAF, a gateway Lambda and a Valkey session store',
+    description: 'mcp-fleet example: five MCP pools (three built from source, a priority pool, a stdio server) behind a TLS 1.3 ALB with WAF, a gateway Lambda and a Valkey session store',
   });
   const multiRegion = addMultiRegionExample(app, {
     account,
     // Its own fleet name: both examples can live in one account without their named resources clashing.
-    spec: { ...exampleFleetSpec, name: `${exampleFleetSpec.name}-global` },
+    spec: { ...spec, name: `${spec.name}-global` },
     certificateArn: (r) => get(`certificateArn-${r}`) ?? placeholderCertificateArn(account, r),
     hostedZone: hostedZoneId && zoneName ? { hostedZoneId, zoneName } : EXAMPLE_DEFAULTS.hostedZone,
   });
@@ -65,10 +71,10 @@ export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: 
   const gatewayImage = get('gatewayImage');
   const streaming = new McpFleetExampleStack(app, STREAMING_STACK_NAME, {
     env: { account, region },
-    spec: { ...exampleFleetSpec, name: `${exampleFleetSpec.name}-streams`, gateway: { ...exampleFleetSpec.gateway, hosting: 'service' } },
+    spec: { ...spec, name: `${spec.name}-streams`, gateway: { ...spec.gateway, hosting: 'service' } },
     certificateArn: get('certificateArn') ?? placeholderCertificateArn(account, region),
     ...(gatewayImage ? { gatewayImage } : {}),
-    description: 'mcp-fleet example: the three-pool fleet with its gateway as an autoscaled Fargate service (streaming)',
+    description: 'mcp-fleet example: the example fleet with its gateway as an autoscaled Fargate service (streaming)',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   return { app, stacks: [stack, ...multiRegion.regional, multiRegion.global, streaming] };

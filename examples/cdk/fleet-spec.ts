@@ -1,18 +1,28 @@
-import type { FleetSpec } from '../../lib/spec';
+import type { ContainerBuildSpec, FleetSpec } from '../../lib/spec';
 
 /**
- * The example fleet: a GitHub-like pool that speaks MCP 2026-07-28 (so the load balancer routes its
- * tool calls straight to it, after verifying the caller's JWT), a stateful Slack-like pool and a heavy
- * image pool that speak 2025-11-25 (reached through the gateway).
+ * Build context of an example pool's image: `npm run build` writes examples/pools/build/<pool>/
+ * (the bundled server and examples/pools/Dockerfile). Relative to the working directory of the CDK
+ * app (the repository root, where cdk.json is); the Pulumi example rebases it onto its own directory.
+ */
+export const examplePoolBuild = (pool: 'github' | 'slack' | 'images'): ContainerBuildSpec => ({ directory: `examples/pools/build/${pool}` });
+
+/**
+ * The example fleet, built from this repository's example pools (image assets, built at deploy time):
+ * a GitHub-like pool that speaks MCP 2026-07-28 (so the load balancer routes its tool calls straight
+ * to it, after verifying the caller's JWT), a stateful Slack-like pool and a heavy image pool that
+ * speak 2025-11-25 (reached through the gateway), the seed's priority pool (the GitHub tools on their
+ * own tasks for callers sending `x-mcp-priority: high`), and a stdio pool: the published filesystem
+ * MCP server from npm, run under `mcp-fleet bridge` in a generated image, its tools found by discovery.
  */
 export const exampleFleetSpec: FleetSpec = {
   name: 'agents',
   pools: [
-    { name: 'github', image: 'public.ecr.aws/mcp-fleet/github-pool:0.1.0', tools: ['github_*'] },
-    { name: 'slack', image: 'public.ecr.aws/mcp-fleet/slack-pool:0.1.0', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
+    { name: 'github', build: examplePoolBuild('github'), tools: ['github_*'] },
+    { name: 'slack', build: examplePoolBuild('slack'), tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
     {
       name: 'images',
-      image: 'public.ecr.aws/mcp-fleet/images-pool:0.1.0',
+      build: examplePoolBuild('images'),
       tools: ['image_*'],
       protocolVersion: '2025-11-25',
       cpu: 2048,
@@ -20,6 +30,17 @@ export const exampleFleetSpec: FleetSpec = {
       minTasks: 1,
       maxTasks: 20,
       cpuTargetPercent: 60,
+    },
+    { name: 'github-fast', build: examplePoolBuild('github'), tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' }, minTasks: 1 },
+    {
+      name: 'files',
+      kind: 'stdio',
+      // A scratch directory for agents (the task's /tmp volume); the version is pinned, as an image should be.
+      command: ['npx', '-y', '@modelcontextprotocol/server-filesystem@2026.8.31', '/tmp'],
+      tools: [],
+      discoveryOnly: true,
+      protocolVersion: '2025-11-25',
+      minTasks: 1,
     },
   ],
   auth: {

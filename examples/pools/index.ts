@@ -9,6 +9,8 @@ export { startSlackPool, type SlackPoolOptions } from './slack/server';
 export { SLACK_TOOLS } from './slack/tools';
 export { startImagesPool, IMAGE_TOOLS } from './images/server';
 export type { PoolHandle, PoolListenOptions } from './shared';
+/** The fleet of the example pools (`mcp-fleet dev`'s default). */
+export { default as EXAMPLE_FLEET } from '../fleet.json';
 
 /** Every example pool by the pool name `examples/fleet.json` gives it. */
 export const EXAMPLE_POOLS: Readonly<Record<string, (options: PoolListenOptions) => Promise<PoolHandle>>> = {

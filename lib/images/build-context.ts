@@ -8,25 +8,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { PACKAGE_NAME, packageRoot } from '../package-root';
 import type { GeneratedImagePlan } from '../plan/pool-kinds/types';
-
-/** The package's own name, to find its root from any compiled or source location. */
-const PACKAGE_NAME = 'mcp-fleet';
 
 /** Thrown when the context cannot be written (the package is not built, a file is missing). */
 export class ImageContextError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ImageContextError';
-  }
-}
-
-/** The directory of this package's package.json (walking up from this file). */
-export function packageRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
-    if (dirname(dir) === dir) throw new ImageContextError(`cannot find the ${PACKAGE_NAME} package root above ${from}`);
   }
 }
 

@@ -48,6 +48,8 @@ import {
   targetGroupNamesByArn,
   type AccountFixtures,
   type DeployedStack,
+  EMULATOR_POOL_IMAGE,
+  REGISTRY_IMAGES_CONTEXT,
 } from './support';
 
 const PROJECT_DIR = path.resolve(__dirname, '../..');
@@ -85,6 +87,7 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
         certificateArn: fixtures.certificateArn,
         hostedZoneId: fixtures.hostedZoneId,
         zoneName: fixtures.zoneName,
+        ...REGISTRY_IMAGES_CONTEXT,
       },
     });
     gateway = await findGatewayFunction(clients, deployed);
@@ -256,6 +259,10 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
     }
   });
 
+  test('GIVEN the emulator context THEN every pool runs the registry image given for it (no image can be built here)', () => {
+    expect(plan.pools.map((p) => p.container.image)).toEqual(plan.pools.map(() => ({ kind: 'registry', image: EMULATOR_POOL_IMAGE })));
+  });
+
   test('GIVEN each pool task definition THEN its container runs as non-root on a read-only root filesystem and stops within the drain budget', async () => {
     const services = await servicesOf(clients!, plan.names.cluster);
     for (const pool of plan.pools) {
@@ -266,7 +273,7 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
 
       expect(taskDefinition).toMatchObject({ cpu: String(pool.container.cpu), memory: String(pool.container.memoryMiB), networkMode: 'awsvpc' });
       expect(container).toMatchObject({
-        image: pool.container.image,
+        image: EMULATOR_POOL_IMAGE,
         user: pool.container.user,
         readonlyRootFilesystem: true,
         stopTimeout: pool.container.stopTimeoutSeconds,

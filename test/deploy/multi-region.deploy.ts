@@ -23,6 +23,7 @@ import {
   loadBalancerNamed,
   type AccountFixtures,
   type DeployedStack,
+  REGISTRY_IMAGES_CONTEXT,
 } from './support';
 
 const PROJECT_DIR = path.resolve(__dirname, '../..');
@@ -40,7 +41,7 @@ describe('multi-region fleet with global routing deployed on the emulator', () =
     emulator = await EmulatorDeployment.start();
     for (const region of MULTI_REGION_REGIONS) clients.set(region, new EmulatorClients(emulator.clientConfigFor(region)));
     fixtures = await createAccountFixtures(emulator.clientConfigFor(MULTI_REGION_REGIONS[0]), ZONE_NAME);
-    const context: Record<string, string> = { account: emulator.account, hostedZoneId: fixtures.hostedZoneId, zoneName: fixtures.zoneName };
+    const context: Record<string, string> = { account: emulator.account, hostedZoneId: fixtures.hostedZoneId, zoneName: fixtures.zoneName, ...REGISTRY_IMAGES_CONTEXT };
     // A certificate per region, issued in that region, as a real deployment needs.
     for (const region of MULTI_REGION_REGIONS) {
       context[`certificateArn-${region}`] = await issueCertificate(emulator.clientConfigFor(region), recordNameIn(ZONE_NAME));

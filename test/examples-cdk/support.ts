@@ -26,13 +26,13 @@ export function synthExampleApp(outdir?: string, cliContext = false): CloudAssem
 
 /**
  * The branches the example does not take: serverless session store, API keys next to JWT, a hosted
- * zone with a DNS-validated certificate, a priority pool, reserved gateway concurrency. cdk-nag and
+ * zone with a DNS-validated certificate, a pool from a private ECR image, reserved gateway concurrency. cdk-nag and
  * cfn-lint check it like the example.
  */
 export const variantSpec: FleetSpec = {
   ...exampleFleetSpec,
   name: 'variant',
-  pools: [...exampleFleetSpec.pools, { name: 'fast', image: 'public.ecr.aws/mcp-fleet/github-pool:0.1.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
+  pools: [...exampleFleetSpec.pools, { name: 'registry', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp/registry-pool:1.0.0', tools: ['registry_*'] }],
   auth: { ...exampleFleetSpec.auth, apiKeys: { secretName: 'variant/api-keys' } },
   sessionStore: { deployment: 'serverless' },
 };

@@ -1,6 +1,7 @@
 /**
  * The example Pulumi program (`examples/pulumi/index.ts`), run under mocks with its stack config:
- * it declares the three-pool example fleet and exports where to reach it.
+ * it declares the example fleet (three pools built from source, a priority pool, a stdio pool) and
+ * exports where to reach it.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { countsByType, oneResource, PROJECT, quiesce, resourcesOfType, valueOf } from './harness';
@@ -26,11 +27,19 @@ describe('examples/pulumi', () => {
     expect(await valueOf(program.loadBalancerDnsName)).toBe('agents-lb-alb.us-east-1.elb.amazonaws.com');
   });
 
-  test('THEN it declares the three pools of the CDK example behind the TLS 1.3 listener with the example’s per-tool WAF limit', () => {
-    expect(resourcesOfType('aws:ecs/service:Service').map((s) => s.inputs.name).sort()).toEqual(['github', 'images', 'slack']);
+  test('THEN it declares the pools of the CDK example behind the TLS 1.3 listener with the example’s per-tool WAF limit', () => {
+    expect(resourcesOfType('aws:ecs/service:Service').map((s) => s.inputs.name).sort()).toEqual(['files', 'github', 'github-fast', 'images', 'slack']);
     expect(oneResource('aws:lb/listener:Listener', (r) => r.inputs.protocol === 'HTTPS').inputs.certificateArn).toBe(CERTIFICATE_ARN);
     const rules = oneResource('aws:wafv2/webAcl:WebAcl').inputs.rules as Array<{ name: string }>;
     expect(rules.map((r) => r.name)).toContain('rate-per-tool');
+    // Every pool image is built (the example pools from source, the stdio pool generated) and pushed to its ECR repository.
+    expect(resourcesOfType('docker-build:index:Image').map((i) => i.inputs.context.location).sort()).toEqual([
+      expect.stringMatching(/^\.mcp-fleet\/images\/context-[0-9a-f]{32}$/),
+      'examples/pools/build/github',
+      'examples/pools/build/github',
+      'examples/pools/build/images',
+      'examples/pools/build/slack',
+    ]);
     expect(countsByType()).toMatchObject({ 'aws:lb/loadBalancer:LoadBalancer': 1, 'aws:lambda/function:Function': 1, 'aws:elasticache/replicationGroup:ReplicationGroup': 1 });
   });
 });

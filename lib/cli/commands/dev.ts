@@ -3,12 +3,11 @@
  * Needs nothing but `npm ci`: no Docker, no cloud.
  */
 import { randomBytes } from 'node:crypto';
-import { EXAMPLE_POOLS, type PoolHandle } from '../../../examples/pools';
 import { poolIdentityKey } from '../../gateway/auth/identity';
-import DEFAULT_FLEET from '../../../examples/fleet.json';
 import { parseFleetSpec, type ResolvedFleetSpec } from '../../spec';
 import type { DevArgs } from '../args';
 import { CliError, EXIT } from '../errors';
+import { loadExamplePools, type ExamplePoolHandle, type ExamplePools } from '../example-pools';
 import type { CliIo } from '../io';
 import { checkPoolFlags, fleetFromSpec } from '../local-fleet';
 import { startLocalGateway } from '../local-gateway';
@@ -21,8 +20,10 @@ const DEFAULT_SOURCE = 'examples/fleet.json';
  * Starts an example server for every pool without a `--pool` URL; closes what started if one fails.
  * Each pool gets its own identity key derived from `fleetKey`, so it serves only gateway-signed calls.
  */
-async function startExamplePools(spec: ResolvedFleetSpec, source: string, external: ReadonlySet<string>, fleetKey: string): Promise<Map<string, PoolHandle>> {
+async function startExamplePools(spec: ResolvedFleetSpec, source: string, external: ReadonlySet<string>, fleetKey: string, examples: () => ExamplePools): Promise<Map<string, ExamplePoolHandle>> {
   const local = spec.pools.filter((p) => !external.has(p.name));
+  if (local.length === 0) return new Map();
+  const { EXAMPLE_POOLS } = examples();
   const missing = local.filter((p) => !EXAMPLE_POOLS[p.name]);
   if (missing.length > 0) {
     const names = Object.keys(EXAMPLE_POOLS).join(', ');
@@ -42,12 +43,15 @@ async function startExamplePools(spec: ResolvedFleetSpec, source: string, extern
 /** Runs until `stop` resolves (the first SIGINT or SIGTERM), then closes the gateway and the pools. */
 export async function runDev(args: DevArgs, io: CliIo, stop: Promise<NodeJS.Signals>): Promise<number> {
   const source = args.config ?? DEFAULT_SOURCE;
-  const spec = args.config ? loadSpecFile(args.config) : parseFleetSpec(DEFAULT_FLEET, DEFAULT_SOURCE);
+  // Loaded only when needed: a spec whose pools all have --pool URLs runs without the examples.
+  let examples: ExamplePools | undefined;
+  const loadExamples = () => (examples ??= loadExamplePools());
+  const spec = args.config ? loadSpecFile(args.config) : parseFleetSpec(loadExamples().EXAMPLE_FLEET, DEFAULT_SOURCE);
   checkPoolFlags(spec, source, args.pools, 'dev'); // before anything listens
 
   // A fresh fleet key per run; a pool given by --pool verifies identities only if given its derived key.
   const fleetKey = randomBytes(32).toString('base64url');
-  const pools = await startExamplePools(spec, source, new Set(args.pools.map((p) => p.name)), fleetKey);
+  const pools = await startExamplePools(spec, source, new Set(args.pools.map((p) => p.name)), fleetKey, loadExamples);
   const closePools = () => Promise.all([...pools.values()].map((p) => p.close()));
   let gateway;
   try {

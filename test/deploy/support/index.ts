@@ -9,3 +9,4 @@ export * from './fleet-expectations';
 export * from './fleet-queries';
 export * from './moto-server';
 export * from './stack-inventory';
+export * from './pool-images';
