@@ -21,6 +21,7 @@ import {
   EMULATOR_SKIPPED_TYPES,
   EmulatorClients,
   EmulatorDeployment,
+  REGISTRY_IMAGES_CONTEXT,
   apiHealthCheck,
   attributeMap,
   createAccountFixtures,
@@ -59,7 +60,8 @@ describe(`${STREAMING_STACK_NAME} deployed on the emulator`, () => {
     deployed = await emulator.deploy({
       stackName: STREAMING_STACK_NAME,
       projectDir: PROJECT_DIR,
-      context: { account: emulator.account, region: emulator.region, certificateArn: fixtures.certificateArn, gatewayImage: GATEWAY_IMAGE },
+      // No image can be built here: the pools and the gateway run registry images.
+      context: { account: emulator.account, region: emulator.region, certificateArn: fixtures.certificateArn, gatewayImage: GATEWAY_IMAGE, ...REGISTRY_IMAGES_CONTEXT },
     });
     // Every ECS service of the fleet's cluster; the gateway's is the one whose container has the spec.
     const cluster = [...deployed.resources.values()].find((r) => r.type === 'AWS::ECS::Cluster')!.physicalId;
