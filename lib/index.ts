@@ -5,4 +5,4 @@
  * helpers in `mcp-fleet/testing`.
  */
 export * from './spec';
-export { verifyFleetIdentity, type FleetIdentity, type VerifyFleetIdentityOptions } from './gateway/auth/identity';
+export { FleetIdentityError, verifyFleetIdentity, type FleetIdentity, type VerifyFleetIdentityOptions } from './gateway/auth/identity';

@@ -7,6 +7,7 @@
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import type { McpToolPool } from './tool-pool';
+import { McpComponentError } from './errors';
 
 export interface ConnectionScalingOptions {
   /** The gauge of open connections each task reports; `Average` makes it the mean over the pool's tasks. */
@@ -34,7 +35,7 @@ export function addConnectionScaling(pool: McpToolPool, options: ConnectionScali
   if (pool.connectionsPerTask === undefined) return undefined;
   const { metric } = options;
   if (metric.statistic !== 'Average') {
-    throw new Error(`pool "${pool.plan.name}": the connections-per-task metric must use the Average statistic (a per-task mean), not ${String(metric.statistic)}`);
+    throw new McpComponentError(`pool "${pool.plan.name}"`, `the connections-per-task metric must use the Average statistic (a per-task mean), not ${String(metric.statistic)}`);
   }
   const target = pool.scalableTarget;
   return new aws.appautoscaling.Policy(

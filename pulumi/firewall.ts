@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { fleetPlanOf, RATE_LIMITED_BODY_KEY, type FirewallRulePlan, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { fleetLogGroup } from './log-group';
+import { plannedFor } from './errors';
 
 type WebAclRule = aws.types.input.wafv2.WebAclRule;
 
@@ -68,7 +69,7 @@ export class McpFirewall extends pulumi.ComponentResource {
   public readonly logGroup: aws.cloudwatch.LogGroup;
 
   constructor(name: string, args: McpFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
-    const fleet = fleetPlanOf(args, `McpFirewall ${name}`);
+    const fleet = plannedFor(`McpFirewall ${name}`, () => fleetPlanOf(args, `McpFirewall ${name}`));
     super(TYPE, name, {}, opts);
     const plan = fleet.firewall;
     const parent = { parent: this };

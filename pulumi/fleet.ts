@@ -17,6 +17,7 @@ import { McpNetwork, type McpVpcInput } from './network';
 import { allowTcp, type SecurityGroupEnd } from './security';
 import { McpSessionStore } from './session-store';
 import { McpToolPool } from './tool-pool';
+import { McpComponentError, plannedFor } from './errors';
 
 export interface McpFleetArgs {
   /** The fleet spec; validated synchronously, every problem listed with its path. */
@@ -91,7 +92,7 @@ export class McpFleet extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     // Synchronous: a bad spec fails here, with every problem, before any resource is registered.
-    const plan = planFleet(args.spec, `McpFleet ${name}`);
+    const plan = plannedFor(`McpFleet ${name}`, () => planFleet(args.spec, `McpFleet ${name}`));
     assertReservedConcurrency(args.gatewayReservedConcurrency, `McpFleet ${name}`);
     assertGatewayArgs(plan, args, `McpFleet ${name}`);
     super(TYPE, name, {}, opts);
@@ -215,8 +216,8 @@ function poolConnectionsMetric(fleet: string, pool: string): ConnectionScalingOp
 /** Arguments of one hosting given for the other would be ignored: refused instead. */
 function assertGatewayArgs(plan: FleetPlan, args: McpFleetArgs, where: string): void {
   if (plan.gateway.hosting === 'service') {
-    if (args.gatewayReservedConcurrency !== undefined) throw new Error(`${where}: gatewayReservedConcurrency is for the gateway Lambda, but the spec's gateway.hosting is 'service'`);
+    if (args.gatewayReservedConcurrency !== undefined) throw new McpComponentError(where, `gatewayReservedConcurrency is for the gateway Lambda, but the spec's gateway.hosting is 'service'`);
   } else if (args.gatewayImage !== undefined) {
-    throw new Error(`${where}: gatewayImage is for gateway.hosting 'service', but the spec's gateway runs as a Lambda`);
+    throw new McpComponentError(where, `gatewayImage is for gateway.hosting 'service', but the spec's gateway runs as a Lambda`);
   }
 }

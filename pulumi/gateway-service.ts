@@ -18,6 +18,7 @@ import { fleetLogGroup } from './log-group';
 import { ecrRepositoryArn, renderPoolImage, type RenderedPoolImage } from './pool-image';
 import { fleetIdentitySecret } from './secrets';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
+import { McpComponentError, plannedFor } from './errors';
 
 export interface McpGatewayServiceArgs {
   /** The fleet spec (validated when the component is constructed); its `gateway.hosting` must be `service`. */
@@ -92,11 +93,11 @@ export class McpGatewayService extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpGatewayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpGatewayService ${name}`;
-    const fleet = fleetPlanOf(args, where);
+    const fleet = plannedFor(where, () => fleetPlanOf(args, where));
     const servicePlan = fleet.gateway.service;
-    if (!servicePlan) throw new Error(`${where}: the spec's gateway.hosting is '${fleet.gateway.hosting}'; McpGatewayService needs 'service' (use McpGateway for a Lambda)`);
+    if (!servicePlan) throw new McpComponentError(where, `the spec's gateway.hosting is '${fleet.gateway.hosting}'; McpGatewayService needs 'service' (use McpGateway for a Lambda)`);
     const metric = args.connectionsPerTaskMetric;
-    if (metric && metric.statistic !== 'Average') throw new Error(`${where}: the connections-per-task metric must use the Average statistic (a per-task mean), not ${String(metric.statistic)}`);
+    if (metric && metric.statistic !== 'Average') throw new McpComponentError(where, `the connections-per-task metric must use the Average statistic (a per-task mean), not ${String(metric.statistic)}`);
     super(TYPE, name, {}, opts);
     this.plan = fleet.gateway;
     this.servicePlan = servicePlan;

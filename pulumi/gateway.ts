@@ -14,6 +14,7 @@ import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
 import { fleetIdentitySecret } from './secrets';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
+import { McpComponentError, plannedFor } from './errors';
 
 export interface McpGatewayArgs {
   /** The fleet spec (validated when the component is constructed). */
@@ -56,7 +57,7 @@ const TYPE = 'mcp-fleet:index:McpGateway';
 
 /** Reserved concurrency must be a positive integer when given. */
 export function assertReservedConcurrency(value: number | undefined, where: string): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`${where}: reserved concurrency must be a positive integer (got ${value})`);
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new McpComponentError(where, `reserved concurrency must be a positive integer (got ${value})`);
 }
 
 export class McpGateway extends pulumi.ComponentResource {
@@ -74,7 +75,7 @@ export class McpGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpGateway ${name}`;
-    const fleet = fleetPlanOf(args, where);
+    const fleet = plannedFor(where, () => fleetPlanOf(args, where));
     assertReservedConcurrency(args.reservedConcurrentExecutions, where);
     const bundleDir = assertGatewayBundle(where);
     super(TYPE, name, {}, opts);

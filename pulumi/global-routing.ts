@@ -9,6 +9,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { planGlobalRouting, planSessionGlobalDatastore, ROUTE53_METRICS_REGION, type FrontDoor, type GlobalRoutingPlan, type HealthCheckIntervalSeconds } from '../lib/plan';
 import { parseFleetSpec, type FleetSpec } from '../lib/spec';
+import { McpComponentError, plannedFor } from './errors';
 
 /** One regional copy of the fleet, as its load balancer presents it. */
 export interface McpRegionalEndpoint {
@@ -78,14 +79,8 @@ export class McpGlobalRouting extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpGlobalRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpGlobalRouting ${name}`;
-    const spec = parseFleetSpec(args.spec, where);
-    const planned = <T>(plan: () => T): T => {
-      try {
-        return plan();
-      } catch (error) {
-        throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
-      }
-    };
+    const spec = plannedFor(where, () => parseFleetSpec(args.spec, where));
+    const planned = <T>(plan: () => T): T => plannedFor(where, plan);
     const plan = planned(() =>
       planGlobalRouting(spec, {
         regions: args.regions.map((r) => ({ region: r.region, ...(r.healthCheckDomainName !== undefined ? { healthCheckDomainName: r.healthCheckDomainName } : {}) })),
@@ -97,14 +92,14 @@ export class McpGlobalRouting extends pulumi.ComponentResource {
     );
     const providerRegion = opts?.provider ? undefined : aws.config.region;
     if (args.regionAlarmTopicArn !== undefined) {
-      if (plan.records.length === 0) throw new Error(`${where}: regionAlarmTopicArn alarms on Route 53 health checks, which only the latency-records front door has`);
-      if (providerRegion !== undefined && providerRegion !== ROUTE53_METRICS_REGION) throw new Error(`${where}: regionAlarmTopicArn: Route 53 publishes health check metrics in ${ROUTE53_METRICS_REGION} only, but the provider is in ${providerRegion}`);
+      if (plan.records.length === 0) throw new McpComponentError(where, `regionAlarmTopicArn alarms on Route 53 health checks, which only the latency-records front door has`);
+      if (providerRegion !== undefined && providerRegion !== ROUTE53_METRICS_REGION) throw new McpComponentError(where, `regionAlarmTopicArn: Route 53 publishes health check metrics in ${ROUTE53_METRICS_REGION} only, but the provider is in ${providerRegion}`);
     }
     const missingArn = plan.accelerator ? args.regions.filter((r) => r.loadBalancerArn === undefined).map((r) => r.region) : [];
-    if (missingArn.length > 0) throw new Error(`${where}: the global-accelerator front door needs loadBalancerArn for every region; missing for ${missingArn.join(', ')}`);
+    if (missingArn.length > 0) throw new McpComponentError(where, `the global-accelerator front door needs loadBalancerArn for every region; missing for ${missingArn.join(', ')}`);
     const datastore = args.sessionGlobalDatastore;
     if (datastore && providerRegion !== undefined && providerRegion !== datastore.primaryRegion) {
-      throw new Error(`${where}: sessionGlobalDatastore: the Global Datastore must be created in its primary region ${datastore.primaryRegion}, but the provider is in ${providerRegion}`);
+      throw new McpComponentError(where, `sessionGlobalDatastore: the Global Datastore must be created in its primary region ${datastore.primaryRegion}, but the provider is in ${providerRegion}`);
     }
     // Validates the store for a Global Datastore; the primary id is an Input the plan would only echo back.
     const datastorePlan = datastore ? planned(() => planSessionGlobalDatastore(spec, '')) : undefined;

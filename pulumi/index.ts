@@ -11,3 +11,4 @@ export * from './firewall';
 export * from './monitoring';
 export * from './global-routing';
 export { allowTcp, type SecurityGroupEnd } from './security';
+export * from './errors';

@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { fleetPlanOf, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { allowTcpFromInternet, emptySecurityGroup, type SecurityGroupEnd } from './security';
+import { plannedFor } from './errors';
 
 export interface McpLoadBalancerArgs {
   /** The fleet spec (validated when the component is constructed). */
@@ -41,7 +42,7 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
   public readonly peer: SecurityGroupEnd;
 
   constructor(name: string, args: McpLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = fleetPlanOf(args, `McpLoadBalancer ${name}`);
+    const plan = plannedFor(`McpLoadBalancer ${name}`, () => fleetPlanOf(args, `McpLoadBalancer ${name}`));
     super(TYPE, name, {}, opts);
     const lbPlan = plan.loadBalancer;
     const parent = { parent: this };

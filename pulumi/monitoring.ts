@@ -10,6 +10,7 @@ import type { FleetSpec } from '../lib/spec';
 import type { McpFleet } from './fleet';
 import { McpGateway } from './gateway';
 import { alarmMetric, dashboardBody } from './monitoring-render';
+import { McpComponentError, plannedFor } from './errors';
 
 /** One pool's target group and ECS service. */
 export interface McpFleetMonitoringPool {
@@ -89,20 +90,20 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpFleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpFleetMonitoring ${name}`;
-    const spec = fleetPlanOf(args, where).spec;
+    const spec = plannedFor(where, () => fleetPlanOf(args, where)).spec;
     const specPools = spec.pools.map((p) => p.name);
     const given = args.pools.map((p) => p.name);
     const missing = specPools.filter((p) => !given.includes(p));
     const unknown = given.filter((p, i) => !specPools.includes(p) || given.indexOf(p) !== i);
     if (missing.length > 0 || unknown.length > 0) {
-      throw new Error(`${where}: pools must name every pool of the spec once${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}${unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''}`);
+      throw new McpComponentError(where, `pools must name every pool of the spec once${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}${unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''}`);
     }
     const serverless = args.sessionStore !== undefined && 'serverlessCacheName' in args.sessionStore;
     if (args.sessionStore && serverless !== (spec.sessionStore.deployment === 'serverless')) {
-      throw new Error(`${where}: sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`);
+      throw new McpComponentError(where, `sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`);
     }
     const region = args.region ?? aws.config.region;
-    if (!region) throw new Error(`${where}: set the aws:region stack configuration or pass region`);
+    if (!region) throw new McpComponentError(where, `set the aws:region stack configuration or pass region`);
     const store = args.sessionStore;
     const cacheNodeIds = cacheNodeIdsOf(store, 1 + spec.sessionStore.replicas);
     const options: MonitoringPlanOptions = {
@@ -113,12 +114,7 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
       ...(store ? { sessionStore: serverless ? { kind: 'serverless' as const } : { kind: 'nodes' as const, count: cacheNodeIds.length } } : {}),
       ...(args.toolNames ? { toolNames: args.toolNames } : {}),
     };
-    let plan: MonitoringPlan;
-    try {
-      plan = planMonitoring(spec, options);
-    } catch (error) {
-      throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
-    }
+    const plan: MonitoringPlan = plannedFor(where, () => planMonitoring(spec, options));
     super(TYPE, name, {}, opts);
     this.plan = plan;
 

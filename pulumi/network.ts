@@ -9,6 +9,7 @@ import { fleetPlanOf, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, logStreamsArn, policyDocument } from './iam';
 import { fleetLogGroup } from './log-group';
+import { McpComponentError, plannedFor } from './errors';
 
 /** An existing VPC to deploy the fleet into. */
 export interface McpVpcInput {
@@ -58,7 +59,7 @@ export function subnetCidrs(cidrBlock: string, zones: number, where: string): { 
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidrBlock);
   const octets = match ? match.slice(1, 5).map(Number) : [];
   const prefix = match ? Number(match[5]) : NaN;
-  if (!match || octets.some((o) => o > 255) || prefix < 16 || prefix > 20) throw new Error(`${where}: cidrBlock must be an IPv4 block from /16 to /20 such as 10.0.0.0/16, got "${cidrBlock}"`);
+  if (!match || octets.some((o) => o > 255) || prefix < 16 || prefix > 20) throw new McpComponentError(where, `cidrBlock must be an IPv4 block from /16 to /20 such as 10.0.0.0/16, got "${cidrBlock}"`);
   const base = octets.reduce((n, o) => n * 256 + o, 0);
   const end = base + 2 ** (32 - prefix);
   let next = base;
@@ -66,7 +67,7 @@ export function subnetCidrs(cidrBlock: string, zones: number, where: string): { 
     const size = 2 ** (32 - mask);
     const start = Math.ceil(next / size) * size;
     next = start + size;
-    if (next > end) throw new Error(`${where}: ${cidrBlock} is too small for ${zones} public /${SUBNET_MASKS.public} and ${zones} private /${SUBNET_MASKS.private} subnets`);
+    if (next > end) throw new McpComponentError(where, `${cidrBlock} is too small for ${zones} public /${SUBNET_MASKS.public} and ${zones} private /${SUBNET_MASKS.private} subnets`);
     return `${[24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256).join('.')}/${mask}`;
   };
   const publicCidrs = Array.from({ length: zones }, () => allocate(SUBNET_MASKS.public));
@@ -86,7 +87,7 @@ export class McpNetwork extends pulumi.ComponentResource {
   public readonly namespace: aws.servicediscovery.PrivateDnsNamespace;
 
   constructor(name: string, args: McpNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan: FleetPlan = fleetPlanOf(args, `McpNetwork ${name}`);
+    const plan: FleetPlan = plannedFor(`McpNetwork ${name}`, () => fleetPlanOf(args, `McpNetwork ${name}`));
     const cidrs = args.vpc ? undefined : subnetCidrs(args.cidrBlock ?? DEFAULT_CIDR, plan.network.maxAzs, `McpNetwork ${name}`);
     super(TYPE, name, {}, opts);
     const parent = { parent: this };
@@ -132,7 +133,7 @@ export class McpNetwork extends pulumi.ComponentResource {
     const azs = aws.getAvailabilityZonesOutput({ state: 'available' }, parent);
     const zone = (i: number) =>
       azs.names.apply((names) => {
-        if (names.length < zones) throw new Error(`McpNetwork ${name}: the region has ${names.length} availability zones, the fleet needs ${zones}`);
+        if (names.length < zones) throw new McpComponentError(`McpNetwork ${name}`, `the region has ${names.length} availability zones, the fleet needs ${zones}`);
         return names[i]!;
       });
 

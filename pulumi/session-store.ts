@@ -10,6 +10,7 @@ import { fleetPlanOf, type ReplicationGroupPlan, type ServerlessCachePlan, type 
 import type { FleetSpec } from '../lib/spec';
 import { generatedSecret } from './secrets';
 import { emptySecurityGroup, type SecurityGroupEnd } from './security';
+import { plannedFor } from './errors';
 
 export interface McpSessionStoreArgs {
   /** The fleet spec (validated when the component is constructed). */
@@ -52,7 +53,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
   public readonly peer: SecurityGroupEnd;
 
   constructor(name: string, args: McpSessionStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    const fleet = fleetPlanOf(args, `McpSessionStore ${name}`);
+    const fleet = plannedFor(`McpSessionStore ${name}`, () => fleetPlanOf(args, `McpSessionStore ${name}`));
     super(TYPE, name, {}, opts);
     const plan = fleet.sessionStore;
     this.port = plan.port;

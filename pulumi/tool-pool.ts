@@ -18,6 +18,7 @@ import { fleetLogGroup } from './log-group';
 import { containerHealthCheck } from './container';
 import { renderPoolImage, type RenderedPoolImage } from './pool-image';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
+import { McpComponentError, plannedFor } from './errors';
 
 export interface McpToolPoolArgs {
   /** The fleet spec (validated when the component is constructed). */
@@ -87,9 +88,9 @@ export class McpToolPool extends pulumi.ComponentResource {
 
   constructor(name: string, args: McpToolPoolArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpToolPool ${name}`;
-    const fleet = fleetPlanOf(args, where);
+    const fleet = plannedFor(where, () => fleetPlanOf(args, where));
     const plan = fleet.pools.find((p) => p.name === args.pool);
-    if (!plan) throw new Error(`${where}: the spec has no pool "${args.pool}" (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
+    if (!plan) throw new McpComponentError(where, `the spec has no pool "${args.pool}" (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
     super(TYPE, name, {}, opts);
     this.plan = plan;
     this.resourceName = name;

@@ -6,7 +6,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { fleetPlanOf, type FirewallPlan, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
-import { fleetLogGroup } from '../shared';
+import { fleetLogGroup, planned } from '../shared';
 import { webAclRule } from './rules';
 
 export interface McpFirewallProps {
@@ -44,7 +44,7 @@ export class McpFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: McpFirewallProps) {
     super(scope, id);
-    const fleet = fleetPlanOf(props, this.node.path);
+    const fleet = planned(this, () => fleetPlanOf(props, this.node.path));
     const plan = fleet.firewall;
     this.plan = plan;
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {

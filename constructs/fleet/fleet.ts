@@ -178,10 +178,10 @@ export class McpFleet extends Construct {
       encryptionKey: this.encryptionKey,
     };
     if (this.plan.gateway.hosting === 'service') {
-      if (props.gateway) throw constructError(this.node.path, "gateway overrides are for the gateway Lambda, but the spec's gateway.hosting is 'service': use gatewayService");
+      if (props.gateway) throw constructError(this, "gateway overrides are for the gateway Lambda, but the spec's gateway.hosting is 'service': use gatewayService");
       return new McpGatewayService(this, 'GatewayService', { ...common, cluster: this.network.cluster, ...props.gatewayService });
     }
-    if (props.gatewayService) throw constructError(this.node.path, "gatewayService is for gateway.hosting 'service', but the spec's gateway runs as a Lambda");
+    if (props.gatewayService) throw constructError(this, "gatewayService is for gateway.hosting 'service', but the spec's gateway runs as a Lambda");
     return new McpGateway(this, 'Gateway', { ...common, vpc: this.network.vpc, ...props.gateway });
   }
 }

@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../../lib/plan';
 import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, allowPlannedIngress, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
+import { addPlannedListenerRules, allowPlannedIngress, constructError, fleetLogGroup, mergeProps, planned, targetHealthCheck } from '../shared';
 import { poolContainerImage } from '../tool-pool/images';
 import type { McpGatewaySessionStore } from './gateway';
 
@@ -79,9 +79,9 @@ export class McpGatewayService extends Construct {
 
   constructor(scope: Construct, id: string, props: McpGatewayServiceProps) {
     super(scope, id);
-    const fleet = fleetPlanOf(props, this.node.path);
+    const fleet = planned(this, () => fleetPlanOf(props, this.node.path));
     this.plan = fleet.gateway;
-    if (!fleet.gateway.service) throw constructError(this.node.path, `the spec's gateway.hosting is '${fleet.gateway.hosting}'; McpGatewayService needs 'service' (use McpGateway for a Lambda)`);
+    if (!fleet.gateway.service) throw constructError(this, `the spec's gateway.hosting is '${fleet.gateway.hosting}'; McpGatewayService needs 'service' (use McpGateway for a Lambda)`);
     const plan = fleet.gateway.service;
     this.servicePlan = plan;
     const vpc = props.cluster.vpc;
@@ -173,7 +173,7 @@ export class McpGatewayService extends Construct {
     return Object.fromEntries(
       this.servicePlan.container.secrets.map((s) => {
         const source = sources[s.input];
-        if (!source) throw constructError(this.node.path, `the plan asks for secret ${s.input}, which the props do not provide`);
+        if (!source) throw constructError(this, `the plan asks for secret ${s.input}, which the props do not provide`);
         return [s.name, ecs.Secret.fromSecretsManager(source)];
       }),
     );
@@ -182,7 +182,7 @@ export class McpGatewayService extends Construct {
   private addScaling(connections: cloudwatch.IMetric): ecs.ScalableTaskCount {
     const sc = this.servicePlan.scaling;
     const statistic = connections.toMetricConfig().metricStat?.statistic;
-    if (statistic !== 'Average') throw constructError(this.node.path, `connectionsPerTaskMetric must use the Average statistic (a per-task mean), not ${statistic ?? 'a math expression'}`);
+    if (statistic !== 'Average') throw constructError(this, `connectionsPerTaskMetric must use the Average statistic (a per-task mean), not ${statistic ?? 'a math expression'}`);
     const cooldowns = { scaleInCooldown: Duration.seconds(sc.scaleInCooldownSeconds), scaleOutCooldown: Duration.seconds(sc.scaleOutCooldownSeconds) };
     const scaling = this.service.autoScaleTaskCount({ minCapacity: sc.minCapacity, maxCapacity: sc.maxCapacity });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: sc.cpuTargetPercent, ...cooldowns });

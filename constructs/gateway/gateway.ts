@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../../lib/gateway-bundle';
 import { fleetPlanOf, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
+import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, planned, targetHealthCheck } from '../shared';
 
 /**
  * A secret the gateway reads: the ARN it is given, the ARN its policy names, the key that decrypts it,
@@ -79,11 +79,11 @@ export class McpGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: McpGatewayProps) {
     super(scope, id);
-    const fleet = fleetPlanOf(props, this.node.path);
+    const fleet = planned(this, () => fleetPlanOf(props, this.node.path));
     const plan = fleet.gateway;
     this.plan = plan;
     if (props.reservedConcurrentExecutions !== undefined && (!Number.isInteger(props.reservedConcurrentExecutions) || props.reservedConcurrentExecutions < 1)) {
-      throw constructError(this.node.path, `reservedConcurrentExecutions must be a positive integer (got ${props.reservedConcurrentExecutions})`);
+      throw constructError(this, `reservedConcurrentExecutions must be a positive integer (got ${props.reservedConcurrentExecutions})`);
     }
     const code = lambda.Code.fromAsset(assertGatewayBundle(this.node.path));
 

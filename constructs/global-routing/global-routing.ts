@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { parseFleetSpec, type FleetSpec } from '../../lib/spec';
 import { ROUTE53_METRICS_REGION, planGlobalRouting, planSessionGlobalDatastore, type FrontDoor, type HealthCheckIntervalSeconds, type LatencyRecordPlan } from '../../lib/plan/global-routing';
 import type { McpRegionalEndpoint } from './regional-endpoint';
+import { constructError, planned } from '../shared';
 
 /** The primary session store that an ElastiCache Global Datastore replicates to the other regions. */
 export interface McpSessionGlobalDatastoreProps {
@@ -108,20 +109,12 @@ export class McpGlobalRouting extends Construct {
   constructor(scope: Construct, id: string, props: McpGlobalRoutingProps) {
     super(scope, id);
     const where = this.node.path;
-    const spec = parseFleetSpec(props.spec, where);
+    const spec = planned(this, () => parseFleetSpec(props.spec, where));
     const fail = (message: string): never => {
-      throw new Error(`${where}: ${message}`);
-    };
-    /** Runs a plan function, prefixing its error with the construct path. */
-    const planned = <T>(plan: () => T): T => {
-      try {
-        return plan();
-      } catch (error) {
-        throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
-      }
+      throw constructError(this, message);
     };
 
-    const routing = planned(() =>
+    const routing = planned(this, () =>
       planGlobalRouting(spec, {
         regions: props.regions.map((r) => ({ region: r.region, ...(r.healthCheckDomainName !== undefined ? { healthCheckDomainName: r.healthCheckDomainName } : {}) })),
         recordName: props.recordName,
@@ -206,7 +199,7 @@ export class McpGlobalRouting extends Construct {
       if (!Token.isUnresolved(stackRegion) && stackRegion !== d.primaryRegion) {
         fail(`sessionGlobalDatastore: the Global Datastore must be created in its primary region ${d.primaryRegion}, but this stack is in ${stackRegion}`);
       }
-      const datastore = planned(() => planSessionGlobalDatastore(spec, d.primaryReplicationGroupId));
+      const datastore = planned(this, () => planSessionGlobalDatastore(spec, d.primaryReplicationGroupId));
       this.sessionGlobalDatastore = new elasticache.CfnGlobalReplicationGroup(this, 'SessionGlobalDatastore', {
         globalReplicationGroupIdSuffix: datastore.idSuffix,
         globalReplicationGroupDescription: datastore.description,

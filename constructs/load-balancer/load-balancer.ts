@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { fleetPlanOf, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
-import { constructError, mergeProps } from '../shared';
+import { constructError, mergeProps, planned } from '../shared';
 import { accessLogsBucket } from './access-logs-bucket';
 
 /** A public DNS name for the fleet in a Route 53 hosted zone. */
@@ -79,17 +79,17 @@ export class McpLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: McpLoadBalancerProps) {
     super(scope, id);
-    const plan = fleetPlanOf(props, this.node.path);
+    const plan = planned(this, () => fleetPlanOf(props, this.node.path));
     const lb = plan.loadBalancer;
-    if (props.certificate && props.certificateArn) throw constructError(this.node.path, 'give certificate or certificateArn, not both');
+    if (props.certificate && props.certificateArn) throw constructError(this, 'give certificate or certificateArn, not both');
     if (!props.certificate && !props.certificateArn && !props.domain) {
-      throw constructError(this.node.path, 'the HTTPS listener needs a certificate: set certificateArn, certificate, or domain (for a DNS-validated certificate)');
+      throw constructError(this, 'the HTTPS listener needs a certificate: set certificateArn, certificate, or domain (for a DNS-validated certificate)');
     }
 
     if (props.domain && !Token.isUnresolved(props.domain.hostedZone.zoneName)) {
       const zone = props.domain.hostedZone.zoneName.replace(/\.$/, '');
       const name = props.domain.domainName.replace(/\.$/, '');
-      if (name !== zone && !name.endsWith(`.${zone}`)) throw constructError(this.node.path, `domain.domainName "${name}" is not inside the hosted zone "${zone}"`);
+      if (name !== zone && !name.endsWith(`.${zone}`)) throw constructError(this, `domain.domainName "${name}" is not inside the hosted zone "${zone}"`);
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `MCP fleet ${plan.fleet} load balancer`, allowAllOutbound: false });

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { PoolPlan } from '../../lib/plan/pools';
+import { constructError } from '../shared';
 
 export interface ConnectionScalingOptions {
   /**
@@ -29,7 +30,7 @@ export function addConnectionScaling(taskCount: ecs.ScalableTaskCount, pool: Pic
   if (target === undefined) return false;
   const statistic = options.connectionsPerTaskMetric.toMetricConfig().metricStat?.statistic;
   if (statistic !== 'Average') {
-    throw new Error(`pool "${pool.name}": connectionsPerTaskMetric must use the Average statistic (a per-task mean), not ${statistic ?? 'a math expression'}`);
+    throw constructError(taskCount, `pool "${pool.name}": connectionsPerTaskMetric must use the Average statistic (a per-task mean), not ${statistic ?? 'a math expression'}`);
   }
   taskCount.scaleToTrackCustomMetric('ConnectionsPerTask', {
     metric: options.connectionsPerTaskMetric,

@@ -11,6 +11,7 @@ import { fleetPlanOf, type FleetPlan } from '../../lib/plan/fleet';
 import { MONITORING_PERIOD_SECONDS, planMonitoring, type MonitoringPlanOptions } from '../../lib/plan/monitoring';
 import { cacheNodeIdsOf, type SessionStoreMetricsSource } from '../../lib/plan/monitoring-dimensions';
 import { COMPARISON, MISSING_DATA, QueryRenderer, loadBalancerFullNameFromArn, targetGroupFullNameFromArn } from './render';
+import { constructError, planned } from '../shared';
 
 /** One pool's load balancer target group and ECS service. */
 export interface McpFleetMonitoringPool {
@@ -77,16 +78,16 @@ export class McpFleetMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: McpFleetMonitoringProps) {
     super(scope, id);
-    const spec = fleetPlanOf(props, this.node.path).spec;
-    const where = `${this.node.path}: `;
+    const spec = planned(this, () => fleetPlanOf(props, this.node.path)).spec;
 
     const specPools = spec.pools.map((p) => p.name);
     const given = props.pools.map((p) => p.name);
     const missing = specPools.filter((p) => !given.includes(p));
     const unknown = given.filter((p, i) => !specPools.includes(p) || given.indexOf(p) !== i);
     if (missing.length > 0 || unknown.length > 0) {
-      throw new Error(
-        `${where}pools must name every pool of the spec once` +
+      throw constructError(
+        this,
+        `pools must name every pool of the spec once` +
           (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') +
           (unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''),
       );
@@ -95,7 +96,7 @@ export class McpFleetMonitoring extends Construct {
     if (props.sessionStore) {
       const serverless = 'serverlessCacheName' in props.sessionStore;
       if (serverless !== (spec.sessionStore.deployment === 'serverless')) {
-        throw new Error(`${where}sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`);
+        throw constructError(this, `sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`);
       }
     }
     const cacheNodeIds = cacheNodeIdsOf(props.sessionStore, 1 + spec.sessionStore.replicas);
@@ -110,12 +111,7 @@ export class McpFleetMonitoring extends Construct {
         : {}),
       ...(props.toolNames ? { toolNames: props.toolNames } : {}),
     };
-    let plan;
-    try {
-      plan = planMonitoring(spec, options);
-    } catch (error) {
-      throw new Error(`${where}${(error as Error).message}`, { cause: error });
-    }
+    const plan = planned(this, () => planMonitoring(spec, options));
 
     const render = new QueryRenderer(
       {

@@ -7,7 +7,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { fleetPlanOf, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
-import { constructError, fleetLogGroup, mergeProps } from '../shared';
+import { constructError, fleetLogGroup, mergeProps, planned } from '../shared';
 
 export interface McpNetworkProps {
   /** The fleet spec (validated here). */
@@ -53,8 +53,8 @@ export class McpNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: McpNetworkProps) {
     super(scope, id);
-    const plan = fleetPlanOf(props, this.node.path);
-    if (props.vpc && props.vpcProps) throw constructError(this.node.path, 'vpc and vpcProps are mutually exclusive: vpcProps configure a VPC this construct creates');
+    const plan = planned(this, () => fleetPlanOf(props, this.node.path));
+    if (props.vpc && props.vpcProps) throw constructError(this, 'vpc and vpcProps are mutually exclusive: vpcProps configure a VPC this construct creates');
 
     if (props.vpc) {
       this.vpc = props.vpc;

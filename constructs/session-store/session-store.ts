@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fleetPlanOf, type ReplicationGroupPlan, type ServerlessCachePlan, type SessionStorePlan, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
-import { mergeProps } from '../shared';
+import { mergeProps, planned } from '../shared';
 
 export interface McpSessionStoreProps {
   /** The fleet spec (validated here); `sessionStore` picks the engine and the deployment. */
@@ -62,7 +62,7 @@ export class McpSessionStore extends Construct {
 
   constructor(scope: Construct, id: string, props: McpSessionStoreProps) {
     super(scope, id);
-    const fleet = fleetPlanOf(props, this.node.path);
+    const fleet = planned(this, () => fleetPlanOf(props, this.node.path));
     this.plan = fleet.sessionStore;
     this.port = this.plan.port;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `MCP fleet ${fleet.fleet} session store`, allowAllOutbound: false });

@@ -40,9 +40,11 @@ export function planned<T>(scope: IConstruct, plan: () => T): T {
   try {
     return plan();
   } catch (error) {
-    // The message already names the construct path (planners take it as `where`).
-    if (error instanceof FleetSpecError) throw userFramesOnly(new ValidationError('McpFleetSpecInvalid' as ErrorId, error.message, scope));
-    if (error instanceof FleetPlanError) throw userFramesOnly(new ValidationError('McpFleetPlanInvalid' as ErrorId, error.message, scope));
-    throw error;
+    if (!(error instanceof FleetSpecError || error instanceof FleetPlanError)) throw error;
+    const id = error instanceof FleetSpecError ? 'McpFleetSpecInvalid' : 'McpFleetPlanInvalid';
+    // Planners given `where` already name the construct path; the others get it here.
+    const path = scope.node.path;
+    const message = error.message.startsWith(`${path}: `) ? error.message : `${path}: ${error.message}`;
+    throw userFramesOnly(new ValidationError(id as ErrorId, message, scope));
   }
 }

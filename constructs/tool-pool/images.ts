@@ -11,6 +11,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import type { PoolImagePlan } from '../../lib/plan';
 import { writeImageContext } from '../../lib/images';
+import { constructError } from '../shared';
 
 /** Fargate tasks run on linux/amd64 unless told otherwise: build for it on any workstation. */
 const PLATFORM = Platform.LINUX_AMD64;
@@ -25,7 +26,7 @@ const RENDERERS: { readonly [K in PoolImagePlan['kind']]: Renderer<K> } = {
     ecs.ContainerImage.fromAsset(resolve(image.directory), { file: image.dockerfile, buildArgs: { ...image.args }, platform: PLATFORM }),
   generated: (scope, image) => {
     const outdir = Stage.of(scope)?.outdir;
-    if (!outdir) throw new Error(`${scope.node.path}: a stdio pool's image is generated into the app's output directory; create the construct inside a CDK App`);
+    if (!outdir) throw constructError(scope, `a stdio pool's image is generated into the app's output directory; create the construct inside a CDK App`);
     return ecs.ContainerImage.fromAsset(writeImageContext(image, resolve(outdir, CONTEXTS_DIR)), { platform: PLATFORM });
   },
 };

@@ -9,7 +9,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { fleetPlanOf, type PoolPlan, type FleetPlan } from '../../lib/plan';
 import { DEFAULTS, POOL_ENV, type FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, allowPlannedIngress, constructError, containerHealthCheck, fleetLogGroup, mergeProps, targetHealthCheck } from '../shared';
+import { addPlannedListenerRules, allowPlannedIngress, constructError, containerHealthCheck, fleetLogGroup, mergeProps, planned, targetHealthCheck } from '../shared';
 import { poolContainerImage } from './images';
 
 export interface McpToolPoolProps {
@@ -75,9 +75,9 @@ export class McpToolPool extends Construct {
 
   constructor(scope: Construct, id: string, props: McpToolPoolProps) {
     super(scope, id);
-    const fleet = fleetPlanOf(props, this.node.path);
+    const fleet = planned(this, () => fleetPlanOf(props, this.node.path));
     const plan = fleet.pools.find((p) => p.name === props.pool);
-    if (!plan) throw constructError(this.node.path, `pool "${props.pool}" is not in the spec (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
+    if (!plan) throw constructError(this, `pool "${props.pool}" is not in the spec (pools: ${fleet.pools.map((p) => p.name).join(', ')})`);
     this.plan = plan;
     const vpc = props.cluster.vpc;
 

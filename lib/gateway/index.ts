@@ -20,6 +20,6 @@ export { MemoryRateLimiter, type MemoryRateLimiterOptions } from './resilience/m
 export { RedisRateLimiter, type RedisRateLimiterOptions } from './resilience/redis-rate-limiter';
 export { ANONYMOUS, createAuthenticator, type CreateAuthenticatorOptions } from './auth/composite';
 export { ApiKeysDocumentError, generateApiKey, hashApiKey, parseApiKeysDocument, type ApiKeyRecord } from './auth/api-keys';
-export { IdentitySigner, verifyFleetIdentity, type FleetIdentity, type IdentitySignerOptions, type VerifyFleetIdentityOptions } from './auth/identity';
+export { FleetIdentityError, IdentitySigner, poolIdentityKey, verifyFleetIdentity, type FleetIdentity, type IdentitySignerOptions, type VerifyFleetIdentityOptions } from './auth/identity';
 export { createTelemetry, type Telemetry, type TelemetryOptions } from './telemetry/telemetry';
 export type { LogFields, LogLevel, StructuredLogger } from './telemetry/logger';

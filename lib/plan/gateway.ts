@@ -111,6 +111,6 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
  */
 export function renderGatewayEnvironment(plan: { readonly environment: readonly GatewayEnvEntry[] }, values: Partial<Readonly<Record<GatewayEnvInput, string>>>, where?: string): Record<string, string> {
   const missing = plan.environment.flatMap((e) => ('input' in e && values[e.input] === undefined ? [e.input] : []));
-  if (missing.length > 0) throw new Error(`${where ? `${where}: ` : ''}the gateway environment needs ${missing.join(', ')}`);
+  if (missing.length > 0) throw new FleetPlanError(`the gateway environment needs ${missing.join(', ')}`, where);
   return Object.fromEntries(plan.environment.map((e) => [e.name, 'input' in e ? `${e.prefix}${values[e.input]}${e.suffix}` : e.value]));
 }

@@ -11,6 +11,7 @@
  * Datastore is the optional alternative (see `planSessionGlobalDatastore`).
  */
 import type { ResolvedFleetSpec } from '../spec';
+import { FleetPlanError } from './errors';
 
 /** Route 53 health checkers probe every 10 or 30 seconds. */
 export type FrontDoor = 'latency-records' | 'global-accelerator';
@@ -167,7 +168,7 @@ function regionId(region: string): string {
  */
 export function planGlobalRouting(spec: ResolvedFleetSpec, input: GlobalRoutingInput): GlobalRoutingPlan {
   const problems = globalRoutingProblems(input);
-  if (problems.length > 0) throw new Error(`invalid global routing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) throw new FleetPlanError(`invalid global routing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   const requestIntervalSeconds = input.healthCheckIntervalSeconds ?? 30;
   const failureThreshold = input.healthCheckFailureThreshold ?? 3;
   const frontDoor = input.frontDoor ?? 'latency-records';
@@ -233,7 +234,7 @@ export function planSessionGlobalDatastore(spec: ResolvedFleetSpec, primaryRepli
   const problems: string[] = [];
   if (store.deployment !== 'replication-group') problems.push('sessionStore.deployment: a Global Datastore needs a replication group, not ElastiCache Serverless');
   if (/^cache\.t\d/.test(store.nodeType)) problems.push(`sessionStore.nodeType: ${store.nodeType} is burstable; a Global Datastore needs e.g. cache.r7g.large or cache.m7g.large`);
-  if (problems.length > 0) throw new Error(`fleet "${spec.name}" cannot use a session Global Datastore:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) throw new FleetPlanError(`fleet "${spec.name}" cannot use a session Global Datastore:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return {
     idSuffix: `${spec.name}-sessions`,
     description: `Sessions of MCP fleet ${spec.name}, replicated to every region`,

@@ -3,6 +3,7 @@
  * Shared by the renderings: CDK passes tokens (they are strings), Pulumi resolved values.
  */
 import { GATEWAY_METRICS, type MetricSource } from './monitoring-metrics';
+import { FleetPlanError } from './errors';
 
 /** Dimension values of the fleet's resources. */
 export interface MetricDimensionValues {
@@ -47,7 +48,7 @@ export function cacheNodeIdsOf(source: SessionStoreMetricsSource | undefined, de
 }
 
 function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`the monitoring plan uses ${what}, which the monitoring inputs do not provide`);
+  if (value === undefined) throw new FleetPlanError(`the monitoring plan uses ${what}, which the monitoring inputs do not provide`);
   return value;
 }
 

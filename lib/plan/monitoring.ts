@@ -6,6 +6,7 @@ import type { ResolvedFleetSpec } from '../spec';
 import { AWS_METRICS, type AlarmQuery } from './monitoring-metrics';
 import { MONITORING_PERIOD_SECONDS, planDashboard, type DashboardPlan } from './monitoring-dashboard';
 import { cacheNodes, loadBalancer5xxRate, pool5xxRate, poolTg, poolToolErrorRate, toolErrorRate } from './monitoring-queries';
+import { FleetPlanError } from './errors';
 
 export { MINIMUM_RATE_SAMPLES } from './monitoring-queries';
 export * from './monitoring-dashboard';
@@ -87,7 +88,7 @@ export function monitoringOptionProblems(options: MonitoringPlanOptions): string
  */
 export function planMonitoring(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): MonitoringPlan {
   const problems = monitoringOptionProblems(options);
-  if (problems.length > 0) throw new Error(`invalid monitoring options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) throw new FleetPlanError(`invalid monitoring options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return {
     dashboard: planDashboard(spec, options),
     alarms: planAlarms(spec, options),

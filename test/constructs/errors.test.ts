@@ -1,6 +1,7 @@
 import { Annotations, App, Errors, Stack } from 'aws-cdk-lib';
 import { Annotations as Found, Match } from 'aws-cdk-lib/assertions';
-import { McpFleet } from '../../constructs';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { McpFleet, McpLoadBalancer } from '../../constructs';
 import { threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, testStack } from './support';
 
@@ -40,6 +41,14 @@ describe('construct errors', () => {
     const error = thrown(() => new McpFleet(testStack(), 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, pools: { gitlab: {} } }));
     expect(Errors.isValidationError(error)).toBe(true);
     expect(error.message).toBe('Test/Fleet: pools overrides name pools that are not in the spec: gitlab');
+  });
+
+  test('GIVEN a part used alone with contradictory props WHEN built THEN its error is a ValidationError of that part', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const error = thrown(() => new McpLoadBalancer(stack, 'Lb', { spec: threePoolSpec, vpc, certificateArn: CERTIFICATE_ARN, certificate: {} as never }));
+    expect(Errors.isValidationError(error)).toBe(true);
+    expect(error.message).toBe('Test/Lb: give certificate or certificateArn, not both');
   });
 
   test('GIVEN a fleet without authentication on purpose WHEN the mcp-fleet:no-auth warning is acknowledged THEN it is gone', () => {

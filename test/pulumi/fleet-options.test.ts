@@ -3,8 +3,8 @@
  * ElastiCache Serverless, API keys with per-tool limits and a priority pool, private ECR images.
  */
 import { allResources, declare, isSecretValue, oneResource, resetRecording, resourcesOfType, unwrapSecret, type RecordedResource } from './harness';
-import { FleetSpecError, GATEWAY_ENV, type ContainerPoolSpec, type FleetSpec } from '../../lib/spec';
-import { addConnectionScaling, McpFleet, McpToolPool } from '../../pulumi';
+import { GATEWAY_ENV, type ContainerPoolSpec, type FleetSpec } from '../../lib/spec';
+import { addConnectionScaling, McpComponentError, McpFleet, McpToolPool } from '../../pulumi';
 import { threePoolSpec } from '../fixtures/specs';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
@@ -27,9 +27,9 @@ describe('validation', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(FleetSpecError);
+    expect(error).toBeInstanceOf(McpComponentError);
     expect((error as Error).message).toMatch(/^McpFleet broken: invalid fleet spec \(2 problems\)/);
-    expect((error as FleetSpecError).problems.map((p) => p.path)).toEqual(expect.arrayContaining(['pools[0].cpu', 'pools[1].name']));
+    expect((error as McpComponentError).problems!.map((p) => p.path)).toEqual(expect.arrayContaining(['pools[0].cpu', 'pools[1].name']));
     expect(allResources()).toEqual([]);
   });
 

@@ -174,9 +174,22 @@ export interface VerifyFleetIdentityOptions {
   readonly clockToleranceSeconds?: number;
 }
 
+/** Why `verifyFleetIdentity` refused a token: a pool answers 401 with the message. */
+export class FleetIdentityError extends Error {
+  constructor(
+    /** What is wrong with the token, e.g. `signature verification failed`. */
+    public readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`fleet identity rejected: ${reason}`, options);
+    this.name = 'FleetIdentityError';
+  }
+}
+
 /**
  * For pools: checks an `IDENTITY_HEADER` value (signature, HS256 only, issuer, audience, expiry, and a
- * lifetime of at most 60 s) and returns who is calling. Throws an Error saying why otherwise.
+ * lifetime of at most 60 s) and returns who is calling.
+ * @throws FleetIdentityError saying why the token is refused.
  */
 export async function verifyFleetIdentity(token: string, key: string | Uint8Array, options: VerifyFleetIdentityOptions): Promise<FleetIdentity> {
   const secret = keyBytes(key, 'verifyFleetIdentity');
@@ -190,14 +203,14 @@ export async function verifyFleetIdentity(token: string, key: string | Uint8Arra
       requiredClaims: ['sub', 'iat', 'exp', 'jti'],
     }));
   } catch (error) {
-    throw new Error(`fleet identity rejected: ${(error as Error).message}`, { cause: error });
+    throw new FleetIdentityError((error as Error).message, { cause: error });
   }
   if (payload.exp! - payload.iat! > MAX_TTL_SECONDS) {
-    throw new Error(`fleet identity rejected: lifetime ${payload.exp! - payload.iat!} s exceeds ${MAX_TTL_SECONDS} s`);
+    throw new FleetIdentityError(`lifetime ${payload.exp! - payload.iat!} s exceeds ${MAX_TTL_SECONDS} s`);
   }
   const method = payload.auth_method;
   if (method !== 'jwt' && method !== 'api-key' && method !== 'anonymous') {
-    throw new Error('fleet identity rejected: "auth_method" claim must be jwt, api-key or anonymous');
+    throw new FleetIdentityError('"auth_method" claim must be jwt, api-key or anonymous');
   }
   return {
     principal: payload.sub!,

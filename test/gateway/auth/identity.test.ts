@@ -1,7 +1,7 @@
 import { IDENTITY_HEADER } from '../../../lib/spec';
 import type { Principal } from '../../../lib/gateway/ports';
 import { SignJWT } from 'jose';
-import { IdentitySigner, poolIdentityKey, verifyFleetIdentity } from '../../../lib/gateway/auth';
+import { FleetIdentityError, IdentitySigner, poolIdentityKey, verifyFleetIdentity } from '../../../lib/gateway/auth';
 
 const FLEET_KEY = 'k'.repeat(32) + '-identity-hmac-key';
 /** The github pool's own key: what the gateway signs its tokens with. */
@@ -43,6 +43,7 @@ describe('fleet identity for pools', () => {
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'root' })).toString('base64url');
     await expect(verifyFleetIdentity(`${header}.${forged}.${signature}`, KEY, { pool: 'github', fleet: 'agents' })).rejects.toThrow('fleet identity rejected: signature verification failed');
+    await expect(verifyFleetIdentity(`${header}.${forged}.${signature}`, KEY, { pool: 'github', fleet: 'agents' })).rejects.toThrow(FleetIdentityError);
   });
 
   test('GIVEN a token for another pool, fleet or key WHEN verified THEN it is rejected', async () => {
