@@ -58,6 +58,17 @@ export interface ValidateArgs {
   readonly file: string;
 }
 
+export interface BridgeArgs {
+  readonly command: 'bridge';
+  readonly port: number;
+  readonly host: string;
+  readonly children: number;
+  readonly mcpPath?: string;
+  readonly healthPath?: string;
+  /** The stdio server: executable and arguments (everything after `--`). */
+  readonly server: readonly string[];
+}
+
 export interface HelpArgs {
   readonly command: 'help';
   /** The command whose help was asked for; absent for the overview. */
@@ -68,7 +79,7 @@ export interface VersionArgs {
   readonly command: 'version';
 }
 
-export type CliArgs = GatewayArgs | DevArgs | WorkerArgs | ValidateArgs | HelpArgs | VersionArgs;
+export type CliArgs = GatewayArgs | DevArgs | WorkerArgs | ValidateArgs | BridgeArgs | HelpArgs | VersionArgs;
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 const LISTEN = { port: { type: 'string' }, host: { type: 'string' } } as const;
@@ -253,7 +264,40 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
       if (positionals.length !== 1) throw new UsageError(`validate takes exactly one FILE (got ${positionals.length})`, command);
       return { command, file: positionals[0]! };
     }
+    case 'bridge':
+      return parseBridge(rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+function parseCount(flag: string, value: string | undefined, fallback: number, command: string): number {
+  if (value === undefined) return fallback;
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1 || count > 1024) throw new UsageError(`${flag} must be an integer from 1 to 1024 (got "${value}")`, command);
+  return count;
+}
+
+/** `bridge [flags] -- CMD ARGS...`: everything after `--` belongs to the server, flags included. */
+function parseBridge(rest: readonly string[]): BridgeArgs | HelpArgs {
+  const command = 'bridge';
+  const split = rest.indexOf('--');
+  const own = split === -1 ? [...rest] : rest.slice(0, split);
+  const server = split === -1 ? [] : rest.slice(split + 1);
+  const { values } = parse(command, own, { ...HELP, ...LISTEN, children: { type: 'string' }, 'mcp-path': { type: 'string' }, 'health-path': { type: 'string' } });
+  if (values.help) return { command: 'help', topic: command };
+  if (server.length === 0) throw new UsageError('give the stdio server to run after --, e.g. mcp-fleet bridge --port 8080 -- npx -y @modelcontextprotocol/server-everything', command);
+  for (const flag of ['mcp-path', 'health-path'] as const) {
+    const value = values[flag];
+    if (value !== undefined && !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(value)) throw new UsageError(`--${flag} must be an absolute URL path such as /mcp (got "${value}")`, command);
+  }
+  return {
+    command,
+    port: parsePort(values.port, 8080, command),
+    host: parseHost(values.host, command),
+    children: parseCount('--children', values.children, 4, command),
+    ...(values['mcp-path'] !== undefined ? { mcpPath: values['mcp-path'] } : {}),
+    ...(values['health-path'] !== undefined ? { healthPath: values['health-path'] } : {}),
+    server,
+  };
 }

@@ -1,5 +1,6 @@
 /** `mcp-fleet`: parses the command line, runs one command, and maps errors to exit statuses. */
 import { parseCommandLine, type CliArgs } from './args';
+import { runBridge } from './commands/bridge';
 import { runDev } from './commands/dev';
 import { runGateway } from './commands/gateway';
 import { runValidate } from './commands/validate';
@@ -30,6 +31,8 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       return runDev(args, io, untilShutdownSignal());
     case 'worker':
       return runWorker(args, io, untilShutdownSignal());
+    case 'bridge':
+      return runBridge(args, io, untilShutdownSignal());
   }
 }
 

@@ -8,6 +8,7 @@ Commands:
   dev        Start the example pools and the gateway on loopback
   worker     Run a queue pool's jobs against its MCP server
   validate   Check a fleet spec file and print every problem
+  bridge     Serve a stdio MCP server over Streamable HTTP
 
 Run "mcp-fleet <command> --help" for a command's options, "mcp-fleet --version" for the version.`,
   gateway: `Usage: mcp-fleet gateway --port N [--host 127.0.0.1] [--config fleet.json] [--pool NAME=URL ...]
@@ -66,4 +67,18 @@ Locally: RabbitMQ at 127.0.0.1:5672 (guest/guest); start it with "service rabbit
   validate: `Usage: mcp-fleet validate FILE
 
 Prints every problem of the fleet spec in FILE as "path: message". Exit status 1 if any.`,
+  bridge: `Usage: mcp-fleet bridge [--host 127.0.0.1] [--port 8080] [--children 4] [--mcp-path /mcp]
+                        [--health-path /health] -- CMD ARGS...
+
+Runs the stdio MCP server CMD ARGS... and serves it over Streamable HTTP, for 2025-era clients
+(each session gets its own server process) and 2026-07-28 clients (a shared pool of processes).
+  --host H             interface to bind (default 127.0.0.1; 0.0.0.0 in a container)
+  --port N             TCP port (default 8080; 0 picks a free one)
+  --children N         most pooled processes for stateless traffic (default 4)
+  --mcp-path P         MCP endpoint (default $MCP_FLEET_MCP_PATH or /mcp)
+  --health-path P      deep health check: a ping through a process (default $MCP_FLEET_HEALTH_PATH or /health)
+
+Logs are JSON lines on stdout (the server's stderr included, one line each). With MCP_FLEET_NAME and
+MCP_FLEET_POOL set, the OpenConnections gauge is published every minute (CloudWatch EMF).
+SIGTERM drains: no new requests, running ones finish, streams close, processes end.`,
 };

@@ -1,7 +1,7 @@
 /**
  * The metric each pool server publishes about itself (CloudWatch embedded metric format on stdout),
  * and which the IaC scales a pool on when `pools[].connectionsPerTask` is set: the contract between
- * the example pool servers (`examples/pools/shared/connection-gauge.ts`) and the scaling policy.
+ * the example pool servers (`lib/gateway/telemetry/connection-gauge.ts`, used by the example pools and `mcp-fleet bridge`) and the scaling policy.
  * Pure constants, so CDK and Pulumi code can import them without pulling in a server.
  */
 import { METRIC_DIMENSIONS, METRICS_NAMESPACE } from '../spec/metric-names';

@@ -5,4 +5,4 @@ export * from './run-main';
 export * from './json-body';
 export * from './tool-results';
 export * from './caller-identity';
-export * from './connection-gauge';
+export * from '../../../lib/gateway/telemetry/connection-gauge';

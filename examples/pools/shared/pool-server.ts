@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertCallerIdentityOptions, authenticateCaller, type CallerIdentityOptions } from './caller-identity';
-import { assertConnectionGaugeOptions, startConnectionGauge, type ConnectionGaugeOptions } from './connection-gauge';
+import { assertConnectionGaugeOptions, startConnectionGauge, type ConnectionGaugeOptions } from '../../../lib/gateway/telemetry/connection-gauge';
 import { RequestRejection } from './json-body';
 
 /** What a pool plugs into the shell. */

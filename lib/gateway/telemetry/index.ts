@@ -4,3 +4,4 @@ export * from './logger';
 export * from './call-metrics';
 export * from './telemetry';
 export * from './rejection-reason';
+export * from './connection-gauge';

@@ -4,8 +4,8 @@
  * the awslogs driver ships stdout to CloudWatch Logs, which turns the line into the metric.
  */
 import type { Server } from 'node:net';
-import { emfLine } from '../../../lib/gateway/telemetry/emf';
-import { POOL_CONNECTIONS_METRIC } from '../../../lib/plan/pool-metrics';
+import { emfLine } from './emf';
+import { POOL_CONNECTIONS_METRIC } from '../../plan/pool-metrics';
 
 /** Where the gauge is published. */
 export interface ConnectionGaugeOptions {

@@ -1,0 +1,149 @@
+/**
+ * 2025-era sessions: each `initialize` gets a server process of its own (stateful servers keep their
+ * state per session) and a random `Mcp-Session-Id`. A session ends when the caller DELETEs it, when
+ * it stays idle past the timeout (reaped), or when its process dies — then its id is forgotten and
+ * the caller's next request gets 404, the spec's signal to initialize again.
+ */
+import { randomUUID } from 'node:crypto';
+import { RPC, type JsonRpcId, type JsonRpcMessage } from '../gateway/protocol/jsonrpc';
+import type { StructuredLogger } from '../gateway/telemetry/logger';
+import type { ChildMessage, StdioChild } from './child';
+import type { SseWriter } from './reply';
+
+/** How long a server-to-client request waits for the client to open a stream. */
+const HELD_REQUEST_MS = 10_000;
+
+/** Notifications about the server as a whole, which belong on the session's GET stream. */
+const SESSION_WIDE = /^notifications\/(tools|prompts|resources)\/list_changed$|^notifications\/resources\/updated$/;
+
+export class Session {
+  /** The standalone GET stream, while one is open. */
+  getStream?: SseWriter;
+  /** Caller id → wire id of the requests running, so a caller's `notifications/cancelled` reaches the process. */
+  readonly wireIds = new Map<JsonRpcId, number>();
+  private lastActivity = Date.now();
+  private held: Array<{ message: ChildMessage; timer: NodeJS.Timeout }> = [];
+
+  constructor(
+    readonly id: string,
+    readonly child: StdioChild,
+    /** The revision `initialize` agreed on. */
+    readonly protocolVersion: string,
+    private readonly logger: StructuredLogger,
+  ) {
+    child.onServerMessage = (message) => this.route(message);
+  }
+
+  /** Marks the session used now (idle time counts from here). */
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  /** Whether the session has been idle (nothing running, no GET stream) for `idleMs`. */
+  idleFor(idleMs: number, now: number): boolean {
+    return this.child.inFlight === 0 && !this.getStream?.open && now - this.lastActivity >= idleMs;
+  }
+
+  /**
+   * Server-to-client messages of the process: those about the server as a whole to the GET stream,
+   * the rest (sampling, elicitation, roots, log lines) to the stream of the newest running request.
+   * Each falls back to the other stream. A request with no stream to go to waits for the GET stream
+   * (servers often ask `roots/list` right after `initialized`, before the client opens it), and is
+   * refused after `HELD_REQUEST_MS` so the server does not wait for an answer that cannot come.
+   */
+  private route(message: ChildMessage): void {
+    const onRequest = this.child.newestPending()?.relay;
+    const onGet = this.getStream?.open ? (m: JsonRpcMessage) => this.getStream!.write(m) : undefined;
+    const target = SESSION_WIDE.test(message.method) ? (onGet ?? onRequest) : (onRequest ?? onGet);
+    if (target) return target(message);
+    if (!('id' in message)) {
+      this.logger.debug('notification dropped: no open stream', { sessionId: this.id, method: message.method });
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.held = this.held.filter((h) => h.message !== message);
+      this.child.send({ jsonrpc: '2.0', id: message.id, error: { code: RPC.internalError, message: `${message.method}: the client has no open stream to receive it` } });
+    }, HELD_REQUEST_MS);
+    timer.unref();
+    this.held.push({ message, timer });
+  }
+
+  /** Opens the GET stream and delivers the requests held for it. */
+  attachGetStream(stream: SseWriter): void {
+    this.getStream = stream;
+    for (const { message, timer } of this.held.splice(0)) {
+      clearTimeout(timer);
+      stream.write(message);
+    }
+  }
+}
+export interface SessionRegistryOptions {
+  /** Idle time after which a session is reaped. */
+  readonly idleTimeoutMs: number;
+  readonly logger: StructuredLogger;
+}
+
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+  private readonly reaper: NodeJS.Timeout;
+
+  constructor(private readonly options: SessionRegistryOptions) {
+    // Checking a few times per timeout bounds how late a session is reaped.
+    this.reaper = setInterval(() => this.reap(), Math.max(250, Math.min(60_000, options.idleTimeoutMs / 4)));
+    this.reaper.unref();
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Registers a session for an initialized process; it is forgotten when the process exits. */
+  add(child: StdioChild, protocolVersion: string): Session {
+    const session = new Session(randomUUID(), child, protocolVersion, this.options.logger);
+    this.sessions.set(session.id, session);
+    child.onExit(() => {
+      if (this.sessions.get(session.id) !== session) return;
+      this.sessions.delete(session.id);
+      session.getStream?.end();
+      this.options.logger.warn('session ended: its server process exited', { sessionId: session.id, pid: child.pid });
+    });
+    return session;
+  }
+
+  /** Session id → process id. */
+  pids(): Record<string, number> {
+    return Object.fromEntries([...this.sessions.values()].map((s) => [s.id, s.child.pid]));
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Ends a session: forgets it, closes its GET stream and its process. */
+  async end(id: string, why: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    session.getStream?.end();
+    this.options.logger.info('session ended', { sessionId: id, why, pid: session.child.pid });
+    await session.child.close();
+  }
+
+  /** Ends every session (shutdown). */
+  async closeAll(): Promise<void> {
+    clearInterval(this.reaper);
+    await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'shutdown')));
+  }
+
+  /** Streams of every session, for draining. */
+  getStreams(): SseWriter[] {
+    return [...this.sessions.values()].flatMap((s) => (s.getStream ? [s.getStream] : []));
+  }
+
+  private reap(): void {
+    const now = Date.now();
+    for (const session of this.sessions.values()) {
+      if (session.idleFor(this.options.idleTimeoutMs, now)) void this.end(session.id, `idle for ${this.options.idleTimeoutMs} ms`);
+    }
+  }
+}
