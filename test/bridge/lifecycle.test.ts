@@ -59,6 +59,7 @@ test('SIGTERM drain: a running call finishes, new requests are refused, every pr
   const bridge = await startBridge({ ...EVERYTHING_STDIO, children: 1, drainTimeoutMs: 10_000, logger: quietLogger() });
   const { client } = await connectV1(bridge.mcpUrl);
   const v2 = await connectV2(bridge.mcpUrl);
+  const subscription = await v2.listen({ toolsListChanged: true });
   const pids = [...bridge.processIds().pool, ...Object.values(bridge.processIds().sessions)];
   expect(pids.length).toBe(2);
 
@@ -72,6 +73,8 @@ test('SIGTERM drain: a running call finishes, new requests are refused, every pr
   expect(JSON.stringify(result)).toContain('Long running operation completed');
   expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   await closing;
+  // Subscriptions end with their result: the caller knows to listen again elsewhere.
+  expect(await subscription.closed).toBe('graceful');
   for (const pid of pids) await waitFor(() => !alive(pid));
   await Promise.all([client.close(), v2.close()]).catch(() => undefined);
 });
