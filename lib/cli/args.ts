@@ -271,13 +271,6 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
   }
 }
 
-function parseCount(flag: string, value: string | undefined, fallback: number, command: string): number {
-  if (value === undefined) return fallback;
-  const count = Number(value);
-  if (!/^\d+$/.test(value) || count < 1 || count > 1024) throw new UsageError(`${flag} must be an integer from 1 to 1024 (got "${value}")`, command);
-  return count;
-}
-
 /** `bridge [flags] -- CMD ARGS...`: everything after `--` belongs to the server, flags included. */
 function parseBridge(rest: readonly string[]): BridgeArgs | HelpArgs {
   const command = 'bridge';
@@ -295,7 +288,7 @@ function parseBridge(rest: readonly string[]): BridgeArgs | HelpArgs {
     command,
     port: parsePort(values.port, 8080, command),
     host: parseHost(values.host, command),
-    children: parseCount('--children', values.children, 4, command),
+    children: parseCount('children', values.children, 1, 1024, command) ?? 4,
     ...(values['mcp-path'] !== undefined ? { mcpPath: values['mcp-path'] } : {}),
     ...(values['health-path'] !== undefined ? { healthPath: values['health-path'] } : {}),
     server,
