@@ -43,6 +43,8 @@ interface Slot {
 export class ChildPool {
   private readonly slots: Slot[] = [];
   private waiters: Array<(ready: ReadyChild) => void> = [];
+  /** Every started process, ready or still in its handshake, so shutdown ends them all. */
+  private readonly started = new Set<StdioChild>();
   private closing = false;
 
   constructor(private readonly options: ChildPoolOptions) {}
@@ -78,7 +80,7 @@ export class ChildPool {
   async close(): Promise<void> {
     this.closing = true;
     for (const slot of this.slots) clearTimeout(slot.restartTimer);
-    await Promise.all(this.slots.map((slot) => slot.ready?.child.close()));
+    await Promise.all([...this.started].map((child) => child.close()));
   }
 
   private waitForReady(): Promise<ReadyChild> {
@@ -110,11 +112,18 @@ export class ChildPool {
     try {
       child = await StdioChild.start({ command: this.options.command, args: this.options.args, logger });
       const readyChild = child;
-      readyChild.onExit(() => this.lost(slot, readyChild, startedAt));
+      this.started.add(readyChild);
+      readyChild.onExit(() => {
+        this.started.delete(readyChild);
+        this.lost(slot, readyChild, startedAt);
+      });
+      // Shutdown began while the process was starting: close() did not see it.
+      if (this.closing) return void (await readyChild.close());
       readyChild.onServerMessage = (message) => this.serverMessage(readyChild, message);
       const answer = await initializeChild(readyChild, poolInitializeRequest(), this.options.initializeTimeoutMs);
       const ready: ReadyChild = { child: readyChild, initializeResult: initializeResultOf(answer) };
       if (!readyChild.alive) return; // died right after answering; `lost` restarts the slot
+      if (this.closing) return void (await readyChild.close());
       slot.ready = ready;
       logger.info('server process ready', { pid: readyChild.pid });
       for (const waiter of this.waiters.splice(0)) waiter(ready);

@@ -86,6 +86,7 @@ export interface SessionRegistryOptions {
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
   private readonly reaper: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly options: SessionRegistryOptions) {
     // Checking a few times per timeout bounds how late a session is reaped.
@@ -100,7 +101,9 @@ export class SessionRegistry {
   /** Registers a session for an initialized process; it is forgotten when the process exits. */
   add(child: StdioChild, protocolVersion: string): Session {
     const session = new Session(randomUUID(), child, protocolVersion, this.options.logger);
-    this.sessions.set(session.id, session);
+    // An initialize that outlived the drain deadline: its process must not outlive the bridge.
+    if (this.closed) void child.close();
+    else this.sessions.set(session.id, session);
     child.onExit(() => {
       if (this.sessions.get(session.id) !== session) return;
       this.sessions.delete(session.id);
@@ -131,6 +134,7 @@ export class SessionRegistry {
 
   /** Ends every session (shutdown). */
   async closeAll(): Promise<void> {
+    this.closed = true;
     clearInterval(this.reaper);
     await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'shutdown')));
   }
