@@ -146,7 +146,12 @@ export class Dispatcher {
           kind === 'tools' ? scopes.allows(ctx.principal, { pool, tool: String(item[key!]), declared: String(declared[key!]) }) : scopes.allows(ctx.principal, { pool })
       : undefined;
     const items = await this.options.catalog.list(kind, ctx.requestId, keep);
-    return this.reply(message.id, { [kind]: items }, ctx, message.method);
+    if (!ctx.modern) return this.reply(message.id, { [kind]: items }, ctx, message.method);
+    // With scopes, lists are filtered per caller: theirs alone, whatever the pools said.
+    const { auth } = this.options.spec;
+    const perCaller = auth.toolScopes.length > 0 || Object.keys(auth.poolScopes ?? {}).length > 0;
+    const hints = this.options.catalog.cacheHints(kind);
+    return this.reply(message.id, { [kind]: items, ttlMs: hints.ttlMs, cacheScope: perCaller ? 'private' : hints.cacheScope }, ctx, message.method);
   }
 
   private async callTool(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {

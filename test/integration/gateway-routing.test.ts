@@ -140,6 +140,21 @@ describe('gateway aggregation and routing', () => {
     await paged.close();
   });
 
+  it('GIVEN pools with their own list cache hints WHEN a 2026 client lists THEN the shortest non-zero TTL, and private if any pool is', async () => {
+    const a = await startEchoPool({ tool: 'a_tool', listCache: { ttlMs: 60_000, cacheScope: 'public' } });
+    const b = await startEchoPool({ tool: 'b_tool', listCache: { ttlMs: 5_000, cacheScope: 'public' } });
+    const c = await startEchoPool({ tool: 'c_tool', listCache: { ttlMs: 0, cacheScope: 'private' } });
+    const list = async (g: RunningGateway) => {
+      const { headers, body } = modernRequest('tools/list');
+      return (await post(g.mcpUrl, body, headers)).json.result;
+    };
+    const open = await gatewayFor([pool('a', ['a_*']), pool('b', ['b_*'])], { a: a.url, b: b.url });
+    expect(await list(open)).toMatchObject({ ttlMs: 5_000, cacheScope: 'public' });
+    const mixed = await gatewayFor([pool('a', ['a_*']), pool('c', ['c_*'])], { a: a.url, c: c.url });
+    expect(await list(mixed)).toMatchObject({ ttlMs: 60_000, cacheScope: 'private' });
+    await Promise.all([open.close(), mixed.close(), a.close(), b.close(), c.close()]);
+  });
+
   it('GIVEN completion/complete for a prompt WHEN asked in either era THEN it reaches the pool that owns the prompt; an unknown prompt is -32602', async () => {
     const first = await startEchoPool({ tool: 'one_tool', prompt: 'one_prompt' });
     const second = await startEchoPool({ tool: 'two_tool', era: '2025-11-25', prompt: 'two_prompt' });

@@ -18,6 +18,8 @@ export interface EchoPoolOptions {
   readonly pages?: number;
   /** A prompt the pool lists and completes arguments of (`<prompt>:<value>`). @default none */
   readonly prompt?: string;
+  /** The 2026 cache hints of its tools/list. @default { ttlMs: 0, cacheScope: 'public' } */
+  readonly listCache?: { readonly ttlMs: number; readonly cacheScope: 'public' | 'private' };
 }
 
 export interface EchoPool {
@@ -71,7 +73,7 @@ export async function startEchoPool(options: EchoPoolOptions): Promise<EchoPool>
           const names = page === 0 ? [options.tool] : [`${options.tool}_p${page}`];
           const more = page + 1 < pages ? { nextCursor: String(page + 1) } : {};
           const tools = names.map((name) => ({ name, inputSchema: { type: 'object' } }));
-          return send(200, { jsonrpc: '2.0', id: message.id, result: { tools, ...more, ...(era === '2026-07-28' ? { ttlMs: 0, cacheScope: 'public' } : {}), ...modern } });
+          return send(200, { jsonrpc: '2.0', id: message.id, result: { tools, ...more, ...(era === '2026-07-28' ? (options.listCache ?? { ttlMs: 0, cacheScope: 'public' }) : {}), ...modern } });
         }
         case 'prompts/list':
           return send(200, { jsonrpc: '2.0', id: message.id, result: { prompts: options.prompt ? [{ name: options.prompt }] : [], ...modern } });

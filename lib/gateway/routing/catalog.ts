@@ -42,6 +42,14 @@ interface Listing {
   fetchedAt: number;
   /** Whether the last fetch succeeded (a failed pool is left out of lists but keeps its names). */
   ok: boolean;
+  /** The pool's 2026 cache hints for this list (`ttlMs`, `cacheScope`), when it gave any. */
+  hints?: { readonly ttlMs?: number; readonly cacheScope?: string };
+}
+
+/** The cache hints of a merged list (2026-07-28 `ttlMs` and `cacheScope`). */
+export interface CacheHints {
+  readonly ttlMs: number;
+  readonly cacheScope: 'public' | 'private';
 }
 
 export interface CatalogLog {
@@ -94,6 +102,23 @@ export class Catalog {
       });
     }
     return out;
+  }
+
+  /**
+   * How long a client may cache the merged list of `kind`, and for whom: the shortest non-zero TTL
+   * any pool gave (0 when none did), and `public` only when every listed pool said `public`.
+   */
+  cacheHints(kind: ListKind): CacheHints {
+    let ttlMs = 0;
+    let everyPublic = true;
+    for (const target of this.options.targets) {
+      const listing = this.listings.get(listingKey(target.pool.name, kind));
+      if (!listing?.ok) continue;
+      const hints = listing.hints ?? {};
+      if (typeof hints.ttlMs === 'number' && hints.ttlMs > 0 && (ttlMs === 0 || hints.ttlMs < ttlMs)) ttlMs = hints.ttlMs;
+      if (hints.cacheScope !== 'public') everyPublic = false;
+    }
+    return { ttlMs, cacheScope: everyPublic ? 'public' : 'private' };
   }
 
   /** The pool and declared name behind an exposed tool or prompt name, from what is known now. */
@@ -197,6 +222,7 @@ export class Catalog {
     const pool = target.pool.name;
     try {
       const items: Item[] = [];
+      let hints: Listing['hints'];
       let cursor: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
         const request: JsonRpcRequest = {
@@ -207,12 +233,13 @@ export class Catalog {
         };
         const reply = await this.options.caller.send(target, request, { owner: { kind: 'gateway' }, idempotent: true, requestId });
         const result = resultIn(reply, request.id, pool);
+        if (page === 0) hints = { ...(typeof result.ttlMs === 'number' ? { ttlMs: result.ttlMs } : {}), ...(typeof result.cacheScope === 'string' ? { cacheScope: result.cacheScope } : {}) };
         const found = result[kind];
         if (Array.isArray(found)) items.push(...found.filter(isRecord));
         cursor = typeof result.nextCursor === 'string' && result.nextCursor !== '' ? result.nextCursor : undefined;
         if (cursor === undefined) break;
       }
-      this.store(key, { items: kind === 'tools' ? this.declaredOnly(target, items) : items, fetchedAt: this.now(), ok: true });
+      this.store(key, { items: kind === 'tools' ? this.declaredOnly(target, items) : items, fetchedAt: this.now(), ok: true, ...(hints ? { hints } : {}) });
     } catch (error) {
       // A pool without this feature answers method-not-found: an empty list, not an outage.
       if ((error as { code?: number }).code === -32601) {
