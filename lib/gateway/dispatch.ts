@@ -15,7 +15,8 @@ import type { Principal } from './ports';
 import type { BackendOwner, PoolCall, PoolCaller, PoolTarget } from './backend/pool-caller';
 import { POOL_ERROR, responseIn } from './backend/response';
 import type { BackendStream } from './backend/transport';
-import { relayPoolStream } from './streaming/pool-relay';
+import { openListen } from './streaming/listen-fan-in';
+import { SSE_HEADERS, relayPoolStream } from './streaming/pool-relay';
 import { toLegacyResult, toModernResult } from './protocol/envelope';
 import { RPC, isRecord, resultMessage, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse } from './protocol/jsonrpc';
 import { paramHeadersFor } from './protocol/param-headers';
@@ -110,6 +111,9 @@ export class Dispatcher {
         // 2026 callers subscribe with subscriptions/listen instead.
         if (ctx.modern) throw methodNotFound(message.method);
         return this.routed(message, ctx, await this.byUri(stringParam(message, 'uri'), ctx));
+      case 'subscriptions/listen':
+        if (!ctx.modern) throw methodNotFound(message.method);
+        return this.listen(message, ctx);
       case 'logging/setLevel':
         // 2026 callers set the level per request (`_meta`), which travels with each request.
         if (ctx.modern) throw methodNotFound(message.method);
@@ -204,6 +208,25 @@ export class Dispatcher {
     throw new GatewayError(200, RPC.invalidParams, 'Invalid params: params.ref must be a ref/prompt with a name or a ref/resource with a uri');
   }
 
+  /** `subscriptions/listen` across the 2026 pools (see `streaming/listen-fan-in.ts`); it needs a streaming host. */
+  private async listen(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+    if (!ctx.streaming) {
+      throw new GatewayError(200, POOL_ERROR.cannotRelay, 'subscriptions/listen needs a gateway that holds streams open: this one answers buffered (ALB→Lambda); run it as a service (gateway.hosting "service" or mcp-fleet gateway), or poll the lists');
+    }
+    const { spec, catalog, caller } = this.options;
+    const output = await openListen({
+      caller,
+      targets: spec.pools.filter((p) => !p.priorityRoute && isModernVersion(p.protocolVersion)).map((p) => this.options.targets.get(p.name)!),
+      message,
+      call: { owner: ctx.owner, idempotent: false, requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) },
+      resourceOwner: (uri) => catalog.resourceOwner(uri, ctx.requestId),
+      keepaliveMs: spec.gateway.sseKeepaliveSeconds * 1000,
+      ackTimeoutMs: spec.gateway.backendTimeoutMs,
+      onPoolProblem: () => undefined,
+    });
+    return { kind: 'relay', response: { status: 200, headers: { ...SSE_HEADERS }, body: output } };
+  }
+
   /**
    * `logging/setLevel` applies to the session as a whole: every pool that logs gets it (over the
    * session's backend session with stateful pools). Pools that do not log are left alone.
@@ -292,7 +315,7 @@ export class Dispatcher {
       keepaliveMs: this.options.spec.gateway.sseKeepaliveSeconds * 1000,
       deadline: { kind: ctx.streaming ? 'idle' : 'total', timeoutMs },
     });
-    return { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }, body: output };
+    return { status: 200, headers: { ...SSE_HEADERS }, body: output };
   }
 
   /** Whether a pool's mid-call request can reach this caller, and if not, the error that says why. */

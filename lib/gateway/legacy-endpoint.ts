@@ -27,6 +27,7 @@ import {
 } from './protocol/jsonrpc';
 import { HEADER, allowsBatches } from './protocol/versions';
 import { bodyText } from './streaming/sse-output';
+import { SSE_HEADERS } from './streaming/pool-relay';
 import { openSessionStream } from './streaming/session-stream';
 import { poolRequestId } from './streaming/wire-ids';
 
@@ -115,7 +116,7 @@ export class LegacyEndpoint {
       keepaliveMs: this.options.keepaliveMs,
       onPoolProblem: (pool, error) => this.options.logger.warn('pool stream not opened', { requestId, pool, error: error.message }),
     });
-    return { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }, body: stream };
+    return { status: 200, headers: { ...SSE_HEADERS }, body: stream };
   }
 
   async end(request: GatewayRequest, principal: Principal, requestId: string): Promise<GatewayResponse> {

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { McpServer as V1McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { McpServer as V2McpServer, createMcpHandler } from '@modelcontextprotocol/server';
+import { McpServer as V2McpServer, createMcpHandler, type ServerNotifier } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 
@@ -150,8 +150,13 @@ export async function startV1StatelessPool(options: TestPoolOptions): Promise<Te
   return listen((req, res) => void handler(req, res), options, async () => undefined);
 }
 
+/** A v2 pool, with the handler's publish side of `subscriptions/listen` (list changes, resource updates). */
+export interface V2TestPool extends TestPool {
+  readonly notify: ServerNotifier;
+}
+
 /** v2 SDK: 2026-07-28 served natively from a per-request factory (2025-era traffic by its stateless fallback). */
-export async function startV2Pool(options: TestPoolOptions): Promise<TestPool> {
+export async function startV2Pool(options: TestPoolOptions): Promise<V2TestPool> {
   const { ResourceTemplate } = await import('@modelcontextprotocol/server');
   const register = registrations(options, ResourceTemplate as never);
   const handler = createMcpHandler(() => {
@@ -160,5 +165,5 @@ export async function startV2Pool(options: TestPoolOptions): Promise<TestPool> {
     return server;
   });
   const node = toNodeHandler(handler);
-  return listen((req, res) => void node(req, res), options, async () => undefined);
+  return { ...(await listen((req, res) => void node(req, res), options, async () => undefined)), notify: handler.notify };
 }

@@ -35,6 +35,9 @@ export interface PoolRelayOptions {
   readonly deadline: { readonly kind: 'idle' | 'total'; readonly timeoutMs: number };
 }
 
+/** Headers of every live SSE answer: no caching, and no buffering by proxies such as nginx. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+
 export function relayPoolStream(options: PoolRelayOptions): SseOutput {
   const output = new SseOutput('call', options.keepaliveMs);
   output.whenCancelled(() => options.stream.abort());
