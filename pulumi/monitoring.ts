@@ -39,6 +39,12 @@ export interface McpFleetMonitoringArgs {
   readonly gatewayFunctionName?: pulumi.Input<string>;
   /** `arnSuffix` of the gateway's target group. @default - the gateway is not in the per-target-group charts */
   readonly gatewayTargetGroupArnSuffix?: pulumi.Input<string>;
+  /**
+   * The gateway's ECS service (`gateway.hosting: 'service'`); with `gatewayTargetGroupArnSuffix`, also
+   * its health alarms. Its cluster needs Container Insights for the CPU, memory and task charts.
+   * @default - no gateway service charts or alarms
+   */
+  readonly gatewayService?: { readonly clusterName: pulumi.Input<string>; readonly serviceName: pulumi.Input<string> };
   /** @default - no session store charts or memory alarm */
   readonly sessionStore?: SessionStoreMetricsSource;
   /** Metric name of the WAF web ACL (the `WebACL` dimension). @default - no WAF chart */
@@ -75,7 +81,9 @@ export function fleetMonitoringArgs(fleet: McpFleet): McpFleetMonitoringArgs {
       const pool = fleet.pools[p.name]!;
       return { name: p.name, targetGroupArnSuffix: pool.targetGroup.arnSuffix, clusterName: fleet.network.cluster.name, serviceName: pool.service.name };
     }),
-    ...(fleet.gateway instanceof McpGateway ? { gatewayFunctionName: fleet.gateway.function.name } : {}),
+    ...(fleet.gateway instanceof McpGateway
+      ? { gatewayFunctionName: fleet.gateway.function.name }
+      : { gatewayService: { clusterName: fleet.network.cluster.name, serviceName: fleet.gateway.service.name } }),
     gatewayTargetGroupArnSuffix: fleet.gateway.targetGroup.arnSuffix,
     sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
     webAclMetricName: fleet.plan.firewall.metricName,
@@ -110,6 +118,7 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
       region,
       gatewayFunction: args.gatewayFunctionName !== undefined,
       gatewayTargetGroup: args.gatewayTargetGroupArnSuffix !== undefined,
+      gatewayService: args.gatewayService !== undefined,
       webAcl: args.webAclMetricName !== undefined,
       ...(store ? { sessionStore: serverless ? { kind: 'serverless' as const } : { kind: 'nodes' as const, count: cacheNodeIds.length } } : {}),
       ...(args.toolNames ? { toolNames: args.toolNames } : {}),
@@ -128,6 +137,7 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
       cacheNodeIds,
       ...(args.gatewayTargetGroupArnSuffix !== undefined ? { gatewayTargetGroupFullName: args.gatewayTargetGroupArnSuffix } : {}),
       ...(args.gatewayFunctionName !== undefined ? { gatewayFunctionName: args.gatewayFunctionName } : {}),
+      ...(args.gatewayService !== undefined ? { gatewayService: args.gatewayService } : {}),
       ...(store && 'serverlessCacheName' in store ? { serverlessCacheName: store.serverlessCacheName } : {}),
       ...(args.webAclMetricName !== undefined ? { webAclMetricName: args.webAclMetricName } : {}),
     });

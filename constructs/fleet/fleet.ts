@@ -156,7 +156,7 @@ export class McpFleet extends Construct {
       plan,
       loadBalancer: this.loadBalancer.loadBalancer,
       pools: this.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
-      ...(this.gateway instanceof McpGateway ? { gatewayFunction: this.gateway.function } : {}),
+      ...(this.gateway instanceof McpGateway ? { gatewayFunction: this.gateway.function } : { gatewayService: this.gateway.service }),
       gatewayTargetGroup: this.gateway.targetGroup,
       sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
       webAclMetricName: this.firewall.plan.metricName,

@@ -41,6 +41,12 @@ export interface McpFleetMonitoringProps {
   readonly gatewayFunction?: lambda.IFunction;
   /** @default - the gateway is not part of the per-target-group 4xx/5xx charts */
   readonly gatewayTargetGroup?: elbv2.IApplicationTargetGroup;
+  /**
+   * The gateway's ECS service (`gateway.hosting: 'service'`); with `gatewayTargetGroup`, also its
+   * health alarms. Its cluster needs Container Insights for the CPU, memory and task charts.
+   * @default - no gateway service charts or alarms
+   */
+  readonly gatewayService?: ecs.IBaseService;
   /** @default - no session store charts or memory alarm */
   readonly sessionStore?: McpSessionStoreMetricsSource;
   /**
@@ -105,6 +111,7 @@ export class McpFleetMonitoring extends Construct {
       region,
       gatewayFunction: props.gatewayFunction !== undefined,
       gatewayTargetGroup: props.gatewayTargetGroup !== undefined,
+      gatewayService: props.gatewayService !== undefined,
       webAcl: props.webAclMetricName !== undefined,
       ...(props.sessionStore
         ? { sessionStore: 'serverlessCacheName' in props.sessionStore ? { kind: 'serverless' as const } : { kind: 'nodes' as const, count: cacheNodeIds.length } }
@@ -122,6 +129,7 @@ export class McpFleetMonitoring extends Construct {
         ...(props.gatewayTargetGroup ? { gatewayTargetGroupFullName: targetGroupFullNameFromArn(props.gatewayTargetGroup.targetGroupArn) } : {}),
         poolServices: Object.fromEntries(props.pools.map((p) => [p.name, { clusterName: p.service.cluster.clusterName, serviceName: p.service.serviceName }])),
         ...(props.gatewayFunction ? { gatewayFunctionName: props.gatewayFunction.functionName } : {}),
+        ...(props.gatewayService ? { gatewayService: { clusterName: props.gatewayService.cluster.clusterName, serviceName: props.gatewayService.serviceName } } : {}),
         cacheNodeIds,
         ...(props.sessionStore && 'serverlessCacheName' in props.sessionStore ? { serverlessCacheName: props.sessionStore.serverlessCacheName } : {}),
         ...(props.webAclMetricName !== undefined ? { webAclMetricName: props.webAclMetricName } : {}),

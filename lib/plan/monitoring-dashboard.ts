@@ -17,6 +17,7 @@ import {
   toolErrorRate,
 } from './monitoring-queries';
 import type { MonitoringPlanOptions } from './monitoring';
+import { gatewayServiceWidgets } from './monitoring-gateway-service';
 
 /** Period of every dashboard series and alarm evaluation, in seconds. */
 export const MONITORING_PERIOD_SECONDS = 60;
@@ -173,6 +174,8 @@ function planRows(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Widg
       rightLabel: 'desired',
     }),
   ]);
+
+  if (options.gatewayService) rows.push(gatewayServiceWidgets(spec).map((w) => graph(w.title, w.left, w.width, w.extra)));
 
   const period = MONITORING_PERIOD_SECONDS;
   rows.push([

@@ -17,6 +17,8 @@ export interface MetricDimensionValues {
   /** Pool name → ECS cluster and service name. */
   readonly poolServices: Readonly<Record<string, { readonly clusterName: string; readonly serviceName: string }>>;
   readonly gatewayFunctionName?: string;
+  /** ECS cluster and service name of the gateway service (`gateway.hosting: 'service'`). */
+  readonly gatewayService?: { readonly clusterName: string; readonly serviceName: string };
   readonly cacheNodeIds: readonly string[];
   readonly serverlessCacheName?: string;
   readonly webAclMetricName?: string;
@@ -68,6 +70,12 @@ export function metricDimensions(source: MetricSource, v: MetricDimensionValues)
     }
     case 'gatewayFunction':
       return { FunctionName: required(v.gatewayFunctionName, 'the gateway function') };
+    case 'gatewayService': {
+      const s = required(v.gatewayService, 'the gateway service');
+      return { ClusterName: s.clusterName, ServiceName: s.serviceName };
+    }
+    case 'gatewayFleet':
+      return { [g.fleetDimension]: v.fleet };
     case 'gatewayPool':
       return { [g.fleetDimension]: v.fleet, [g.poolDimension]: source.pool };
     case 'gatewayTool':

@@ -14,12 +14,16 @@ export type MetricSource =
   | { readonly resource: 'loadBalancer' }
   /** A pool's target group (`LoadBalancer` + `TargetGroup`). */
   | { readonly resource: 'poolTargetGroup'; readonly pool: string }
-  /** The gateway Lambda's target group (`LoadBalancer` + `TargetGroup`). */
+  /** The gateway's target group, Lambda or service (`LoadBalancer` + `TargetGroup`). */
   | { readonly resource: 'gatewayTargetGroup' }
   /** A pool's ECS service (`ClusterName` + `ServiceName`). */
   | { readonly resource: 'poolService'; readonly pool: string }
   /** The gateway Lambda function (`FunctionName`). */
   | { readonly resource: 'gatewayFunction' }
+  /** The gateway's ECS service, with `gateway.hosting: 'service'` (`ClusterName` + `ServiceName`). */
+  | { readonly resource: 'gatewayService' }
+  /** The gateway service's own gauges (`Fleet`), e.g. `GatewayOpenConnections`. */
+  | { readonly resource: 'gatewayFleet' }
   /** Gateway EMF metrics of one pool (`fleet` + `pool`). */
   | { readonly resource: 'gatewayPool'; readonly pool: string }
   /** Gateway EMF metrics of one tool (`fleet` + `tool`). */

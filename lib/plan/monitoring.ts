@@ -5,6 +5,7 @@
 import type { ResolvedFleetSpec } from '../spec';
 import { AWS_METRICS, type AlarmQuery } from './monitoring-metrics';
 import { MONITORING_PERIOD_SECONDS, planDashboard, type DashboardPlan } from './monitoring-dashboard';
+import { gatewayServiceAlarms } from './monitoring-gateway-service';
 import { cacheNodes, loadBalancer5xxRate, pool5xxRate, poolTg, poolToolErrorRate, toolErrorRate } from './monitoring-queries';
 import { FleetPlanError } from './errors';
 
@@ -20,8 +21,10 @@ export interface MonitoringPlanOptions {
   readonly region: string;
   /** The gateway Lambda exists. @default false */
   readonly gatewayFunction?: boolean;
-  /** The gateway Lambda sits behind its own target group. @default false */
+  /** The gateway (Lambda or service) sits behind its own target group. @default false */
   readonly gatewayTargetGroup?: boolean;
+  /** The gateway runs as an ECS service (`gateway.hosting: 'service'`). @default false */
+  readonly gatewayService?: boolean;
   /** A WAF web ACL protects the load balancer. @default false */
   readonly webAcl?: boolean;
   /**
@@ -185,6 +188,8 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
       });
     }
   }
+
+  if (options.gatewayService && options.gatewayTargetGroup) alarms.push(...gatewayServiceAlarms(spec));
 
   for (const tool of options.toolNames ?? []) {
     alarms.push({

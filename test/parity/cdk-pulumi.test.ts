@@ -179,6 +179,24 @@ describe('GIVEN the three-pool fleet, whose McpFleet composes its monitoring', (
   });
 });
 
+describe('GIVEN the gateway hosted as a Fargate service, whose McpFleet composes its monitoring', () => {
+  test('THEN both renderings chart and alarm on the gateway service alike', async () => {
+    const image = 'registry.example.com/mcp-fleet:0.1.0';
+    const stack = testStack();
+    new CdkFleet(stack, 'Fleet', { spec: serviceHostedSpec, certificateArn: CERTIFICATE_ARN, gatewayService: { image: ecs.ContainerImage.fromRegistry(image) } });
+    const template = Template.fromStack(stack).toJSON() as Parameters<typeof cdkMonitoringChecklist>[0];
+
+    resetRecording();
+    await declare((options) => new PulumiFleet('fleet', { spec: serviceHostedSpec, certificateArn: CERTIFICATE_ARN, gatewayImage: image }, options));
+
+    const cdk = cdkMonitoringChecklist(template);
+    expect(checklistDifferences(cdk, pulumiMonitoringChecklist(allResources()))).toEqual([]);
+    expect(cdk.alarms.filter((a) => a.startsWith('mcp-fleet-streams-gateway-'))).toHaveLength(2);
+    expect(cdk.widgets.filter((w) => w.includes('Gateway service') || w.includes('Gateway open streams'))).toHaveLength(3);
+    expect(cdk.widgets.some((w) => w.includes('Gateway Lambda'))).toBe(false);
+  });
+});
+
 describe('GIVEN two regional copies of the fleet behind one name', () => {
   const regions = [
     { region: 'us-east-1', dnsName: 'mcp-agents-1.us-east-1.elb.amazonaws.com', canonicalHostedZoneId: 'Z35SXDOTRQ7X7K', loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mcp-agents/1' },

@@ -1,5 +1,5 @@
-import { GATEWAY_CONNECTIONS_METRIC, planFleet, renderGatewayEnvironment } from '../../lib/plan';
-import { GATEWAY_ENV, validateFleetSpec, type FleetSpec } from '../../lib/spec';
+import { GATEWAY_CONNECTIONS_METRIC, planFleet, planMonitoring, renderGatewayEnvironment } from '../../lib/plan';
+import { GATEWAY_ENV, resolveFleetSpec, validateFleetSpec, type FleetSpec } from '../../lib/spec';
 import { serviceHostedSpec, threePoolSpec } from '../fixtures/specs';
 
 const inputs = {
@@ -85,5 +85,27 @@ describe('planGatewayService', () => {
     const pools = Array.from({ length: 20 }, (_, i) => ({ name: `pool-${i}`, image: `registry.example.com/team/mcp-server-number-${i}:1.0.0`, tools: [`tool${i}_*`], directRouting: false }));
     expect(() => planFleet({ name: 'big', pools })).toThrow(/Lambda allows 4096/);
     expect(planFleet({ name: 'big', pools, gateway: { hosting: 'service' } }).gateway.service!.container.environment.length).toBe(5);
+  });
+});
+
+describe('monitoring of the gateway service', () => {
+  const spec = resolveFleetSpec(serviceHostedSpec);
+  const options = { region: 'eu-west-1', gatewayTargetGroup: true, gatewayService: true } as const;
+
+  test('GIVEN a gateway service WHEN monitoring is planned THEN a dashboard row charts its CPU and memory, tasks, open streams against the scaling target and latency', () => {
+    const widgets = planMonitoring(spec, options).dashboard.rows.flat().filter((w) => w.kind === 'graph' && /^Gateway (service|open|target)/.test(w.title));
+    expect(widgets.map((w) => (w.kind === 'graph' ? w.title : ''))).toEqual(['Gateway service CPU and memory (%)', 'Gateway service tasks', 'Gateway open streams per task', 'Gateway target response time (s)']);
+    const streams = widgets[2]!;
+    expect(streams.kind === 'graph' && streams.leftLines).toEqual([{ value: 1000, label: 'scaling target' }]);
+    expect(streams.kind === 'graph' && streams.left[0]).toMatchObject({ namespace: 'McpFleet', metricName: GATEWAY_CONNECTIONS_METRIC.metricName, source: { resource: 'gatewayFleet' }, statistic: 'Average' });
+  });
+
+  test('GIVEN a gateway service behind its target group WHEN monitoring is planned THEN it alarms on unhealthy tasks and on no healthy task (missing data breaching)', () => {
+    const alarms = planMonitoring(spec, options).alarms.filter((a) => a.id.startsWith('Gateway'));
+    expect(alarms.map((a) => [a.alarmName, a.comparison, a.threshold, a.treatMissingData])).toEqual([
+      ['mcp-fleet-streams-gateway-unhealthy-hosts', 'GreaterThanOrEqualToThreshold', 1, 'notBreaching'],
+      ['mcp-fleet-streams-gateway-no-healthy-hosts', 'LessThanThreshold', 1, 'breaching'],
+    ]);
+    expect(planMonitoring(spec, { region: 'eu-west-1', gatewayTargetGroup: true }).alarms.filter((a) => a.id.startsWith('Gateway'))).toEqual([]);
   });
 });
