@@ -18,6 +18,8 @@ export interface GatewayArgs {
   readonly config?: string;
   readonly pools: readonly PoolUrlFlag[];
   readonly redis?: string;
+  /** Queue pools' queue: `amqp://…` or an SQS queue URL. */
+  readonly queue?: string;
   readonly region: string;
   /** `--metrics`: EMF lines on stdout even on a terminal. */
   readonly metrics: boolean;
@@ -219,11 +221,11 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
 
   switch (command) {
     case 'gateway': {
-      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, region: { type: 'string' }, 'from-env': { type: 'boolean' }, 'drain-seconds': { type: 'string' } });
+      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, queue: { type: 'string' }, region: { type: 'string' }, 'from-env': { type: 'boolean' }, 'drain-seconds': { type: 'string' } });
       if (values.help) return { command: 'help', topic: command };
       if (values['from-env']) {
         // The drain too: the spec's gateway.service.stopTimeoutSeconds bounds it.
-        const clash = (['config', 'pool', 'redis', 'region', 'drain-seconds'] as const).filter((flag) => values[flag] !== undefined);
+        const clash = (['config', 'pool', 'redis', 'queue', 'region', 'drain-seconds'] as const).filter((flag) => values[flag] !== undefined);
         if (clash.length > 0) throw new UsageError(`--from-env takes the fleet from the environment; drop ${clash.map((f) => `--${f}`).join(', ')}`, command);
         return { command, port: parsePort(values.port, undefined, command), host: parseHost(values.host, command), pools: [], region: 'local', metrics: values.metrics ?? false, drainSeconds: parseDrainSeconds(values['drain-seconds'], command), fromEnv: true };
       }
@@ -239,6 +241,7 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
         ...(values.config ? { config: values.config } : {}),
         pools,
         ...(redis ? { redis } : {}),
+        ...(values.queue !== undefined ? { queue: parseQueue(values.queue, command) } : {}),
         region,
         metrics: values.metrics ?? false,
         drainSeconds: parseDrainSeconds(values['drain-seconds'], command),

@@ -21,6 +21,8 @@ import { startConnectionGauge, type ConnectionGaugeOptions } from './connection-
 import { CliError } from './errors';
 import type { LocalFleet } from './local-fleet';
 import { createRequestLog } from './request-log';
+import { QueueBackendClient } from '../worker/queue-backend';
+import { RedisJobStore } from '../worker/redis-job-store';
 
 /** Environment variable naming a JSON keys document for `auth.apiKeys` (Secrets Manager is for the cloud). */
 export const API_KEYS_FILE_ENV = 'MCP_FLEET_API_KEYS_FILE';
@@ -67,6 +69,12 @@ export interface LocalGatewayOptions {
    * @default - `http://<host>:<port>` (none with port 0)
    */
   readonly publicUrl?: string;
+  /**
+   * Where queue pools' jobs go: `amqp://…` or an SQS queue URL (`{pool}` stands for the pool). Job
+   * state goes to `redisUrl`'s store, or to `$REDIS_URL` / redis://127.0.0.1:6379 without one.
+   * @default - none: calls of queue pools are refused with a clear error
+   */
+  readonly queueUrl?: string;
   /** AUTH token of the session store, when `redisUrl` carries no password. @default - none */
   readonly redisAuthToken?: string;
   /** HMAC key that signs the caller identity sent to pools. @default - no identity header */
@@ -130,6 +138,21 @@ async function connectRedis(url: string, authToken: string | undefined): Promise
   }
 }
 
+/** Queue pools' queues and job store; the job store shares the session store's connection when there is one. */
+async function openQueueBackend(url: string, fleet: string, sessionRedis: Redis | undefined): Promise<{ backend: QueueBackendClient; close(): Promise<void> }> {
+  const redis = sessionRedis ?? (await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', undefined));
+  const store = new RedisJobStore({ client: redis, fleet });
+  const backend = new QueueBackendClient({ url, fleet, store });
+  return {
+    backend,
+    async close() {
+      await backend.close();
+      await store.close();
+      if (!sessionRedis) redis.disconnect();
+    },
+  };
+}
+
 /** Starts the gateway; fails fast (before listening) on an unreachable store or missing auth inputs. */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const { spec, poolUrls } = options.fleet;
@@ -148,6 +171,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       ? new RedisRateLimiter(redis, { keyPrefix: `mcp-fleet:${spec.name}:${region}:rate:` })
       : new MemoryRateLimiter();
 
+  const jobs = options.queueUrl ? await openQueueBackend(options.queueUrl, spec.name, redis) : undefined;
   const telemetry = createTelemetry({ fleet: spec.name, flushIntervalMs: options.metricsIntervalMs ?? 60_000, metrics: options.metrics ?? true });
   const requestLog = options.requestLog ? createRequestLog(telemetry, options.requestLog) : undefined;
   const core = createGateway({
@@ -160,6 +184,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     ...(authenticator ? { authenticator } : {}),
     ...(publicBase ? { publicUrl: publicBase } : {}),
     ...(options.identityKey !== undefined ? { identityKey: new TextEncoder().encode(options.identityKey) } : {}),
+    ...(jobs ? { queue: jobs.backend } : {}),
   });
   const gateway = requestLog ? requestLog.wrap(core) : core;
   let server;
@@ -186,6 +211,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       clearTimeout(timer);
       // The gateway closes its session store, and with it the Redis connection the limiter shares.
       await gateway.close();
+      await jobs?.close();
     },
   };
 }

@@ -12,7 +12,7 @@ Commands:
 
 Run "mcp-fleet <command> --help" for a command's options, "mcp-fleet --version" for the version.`,
   gateway: `Usage: mcp-fleet gateway --port N [--host 127.0.0.1] [--config fleet.json] [--pool NAME=URL ...]
-                         [--redis URL] [--region R] [--metrics] [--drain-seconds S]
+                         [--redis URL] [--queue URL] [--region R] [--metrics] [--drain-seconds S]
        mcp-fleet gateway --port N --host H --from-env [--metrics]
 
 Serves the gateway at the spec's MCP path (default /mcp) and /health.
@@ -23,6 +23,9 @@ Serves the gateway at the spec's MCP path (default /mcp) and /health.
                     discovery-only pool whose tools and protocol era are found by asking it
   --redis URL       redis:// or rediss:// session store shared by gateway instances
                     (default: in-memory, this process only)
+  --queue URL       where calls of queue pools (kind "queue") become jobs: amqp://user:pass@host:5672
+                    (RabbitMQ) or an SQS queue URL ({pool} stands for the pool's name); job state
+                    goes to --redis (default $REDIS_URL or redis://127.0.0.1:6379)
   --region R        region name in session ids and store keys (default local)
   --from-env        take the spec, pool URLs, store, region, public URL and secrets from the
                     MCP_FLEET_* environment the IaC gives the gateway service (see README); the

@@ -24,6 +24,7 @@ import { SUPPORTED_VERSIONS, isModernVersion } from './protocol/versions';
 import { isIdempotentMethod } from './resilience/retry';
 import type { RateLimitPolicy } from './resilience/rate-limit-policy';
 import type { Catalog, ListKind } from './routing/catalog';
+import type { QueuedToolCalls } from './queue/queued-calls';
 
 /** Everything known about the caller of one HTTP request. */
 export interface RequestContext {
@@ -57,6 +58,8 @@ export interface DispatcherOptions {
    * scopes get 403, and lists show each caller only what it may use. @default - everything allowed
    */
   readonly scopes?: ScopePolicy;
+  /** Queue pools' calls and tasks. @default - none: calls of queue pools are refused */
+  readonly queued?: QueuedToolCalls;
 }
 
 /**
@@ -106,6 +109,12 @@ export class Dispatcher {
         return this.routed(message, ctx, await this.byUri(stringParam(message, 'uri'), ctx));
       case 'completion/complete':
         return this.complete(message, ctx);
+      case 'tasks/get':
+      case 'tasks/result':
+      case 'tasks/cancel':
+        // Tasks are the queue pools' (other pools' calls are answered in the call itself).
+        if (!this.options.queued) throw methodNotFound(message.method);
+        return this.reply(message.id, await this.options.queued.task(message, ctx.principal, this.options.spec.gateway.backendTimeoutMs), ctx, message.method);
       case 'resources/subscribe':
       case 'resources/unsubscribe':
         // 2026 callers subscribe with subscriptions/listen instead.
@@ -124,8 +133,10 @@ export class Dispatcher {
   }
 
   /** What `initialize` and `server/discover` advertise: the union of the pools' capabilities. */
-  capabilities(requestId: string): Promise<Record<string, unknown>> {
-    return this.options.catalog.serverCapabilities(requestId);
+  async capabilities(requestId: string): Promise<Record<string, unknown>> {
+    const capabilities = await this.options.catalog.serverCapabilities(requestId);
+    // Queue pools' tools may be called as tasks (2025-11-25 task-augmented tools/call).
+    return this.options.queued ? { ...capabilities, tasks: { cancel: {}, requests: { tools: { call: {} } } } } : capabilities;
   }
 
   private async discover(ctx: RequestContext): Promise<Record<string, unknown>> {
@@ -165,6 +176,12 @@ export class Dispatcher {
     // the caller used must not dodge them, so both names are checked, plus the serving pool's scopes.
     this.options.scopes?.check(ctx.principal, name, route.original, route.target.pool.name);
     if (this.options.rateLimits?.enabled) await this.options.rateLimits.checkToolCall(ctx.principal, name);
+    const pool = route.target.pool;
+    if (pool.kind === 'queue') {
+      if (!this.options.queued) throw new GatewayError(200, RPC.internalError, `Tool ${name} belongs to queue pool "${pool.name}", and this gateway has no queue to put its jobs on (mcp-fleet gateway --queue URL)`, {}, { data: { pool: pool.name } });
+      const result = await this.options.queued.call({ message, principal: ctx.principal, owner: ctx.owner, pool, tool: route.original });
+      return this.reply(message.id, result, ctx, message.method);
+    }
     return this.routed(message, ctx, route);
   }
 

@@ -4,7 +4,7 @@
  * parts (pool caller, catalog, dispatcher, the 2025-era endpoint, health) and routes HTTP requests to
  * them. Adapters (`adapters/node-http.ts` streams, `adapters/alb-lambda.ts` buffers) feed it.
  */
-import type { ResolvedFleetSpec } from '../spec/defaults';
+import type { ResolvedFleetSpec, ResolvedQueuePoolSpec } from '../spec/defaults';
 import { IDENTITY_HEADER } from '../spec/gateway-env';
 import { createNodeBackendTransport } from './adapters/node-backend';
 import { ANONYMOUS } from './auth/composite';
@@ -22,6 +22,7 @@ import type { GatewayRequest, GatewayResponse } from './http';
 import { LegacyEndpoint, accepted, toHttp } from './legacy-endpoint';
 import { LegacySessions } from './legacy-session';
 import { poolTargets } from './pool-targets';
+import { QueuedToolCalls, type QueueBackend } from './queue/queued-calls';
 import type { Authenticator, Principal, RateLimiter, SessionStore } from './ports';
 import { checkAccept, checkContentType, classifyMessage, payloadTooLarge } from './protocol/classify';
 import { envelopeOf } from './protocol/envelope';
@@ -79,10 +80,16 @@ export interface GatewayOptions {
   readonly logger?: GatewayLogger;
   /** How pools are reached. @default keep-alive `node:http` agents */
   readonly transport?: BackendTransport;
+  /** Queues and job store of the spec's queue pools. @default - none: their calls are refused with a clear error */
+  readonly queue?: QueueBackend;
 }
 
 /** Version the gateway reports as `serverInfo` (the package version; bump both together). */
 const GATEWAY_VERSION = '0.1.0';
+
+function queuePools(spec: ResolvedFleetSpec): Map<string, ResolvedQueuePoolSpec> {
+  return new Map(spec.pools.flatMap((pool) => (pool.kind === 'queue' ? [[pool.name, pool] as const] : [])));
+}
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { spec } = options;
@@ -130,6 +137,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     serverInfo,
     scopes,
     ...(options.rateLimiter ? { rateLimits: new RateLimitPolicy(spec, options.rateLimiter) } : {}),
+    ...(options.queue ? { queued: new QueuedToolCalls(options.queue, queuePools(spec)) } : {}),
   });
   const authenticator = options.authenticator;
 

@@ -10,5 +10,6 @@ export * from './redis-job-store';
 export * from './pool-client';
 export * from './worker';
 export * from './submit';
+export * from './queue-backend';
 export { AmqpJobQueue, amqpQueueName, amqpDeadLetterQueueName, type AmqpJobQueueOptions } from './amqp-queue';
 export { SqsJobQueue, sqsEndpointOf, type SqsJobQueueOptions } from './sqs-queue';

@@ -17,7 +17,14 @@ async function gatewayOptions(args: GatewayArgs, io: CliIo, env: NodeJS.ProcessE
   // The fleet key pools' identity keys derive from (as `--from-env` reads it): pools refuse unsigned requests.
   const identityKey = env[GATEWAY_ENV.identityKey] || undefined;
   const fleet = args.config ? fleetFromSpec(loadSpecFile(args.config), args.config, args.pools, 'gateway') : await fleetFromPoolFlags(args.pools, undefined, identityKey);
-  return { fleet, ...listen, region: args.region, ...(args.redis ? { redisUrl: args.redis } : {}), ...(identityKey ? { identityKey } : {}), ...output };
+  return { fleet, ...listen, region: args.region, ...(args.redis ? { redisUrl: args.redis } : {}), ...(args.queue ? { queueUrl: args.queue } : {}), ...(identityKey ? { identityKey } : {}), ...output };
+}
+
+/** A URL without its password, for the start-up lines. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.href;
 }
 
 /** Runs until `stop` resolves (the first SIGINT or SIGTERM), then closes the gateway. */
@@ -31,7 +38,8 @@ export async function runGateway(args: GatewayArgs, io: CliIo, stop: Promise<Nod
       `mcp-fleet gateway: fleet "${fleet.spec.name}" at ${gateway.mcpUrl} (health ${gateway.healthUrl}; ${gateway.store} session store, region ${options.region ?? 'local'})`,
       ...fleet.spec.pools.map((pool) => {
         const tools = pool.discoveryOnly ? 'tools by discovery' : pool.tools.join(', ');
-        return `  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${tools}; MCP ${pool.protocolVersion}, ${pool.sessionMode})`;
+        const queued = pool.kind === 'queue' ? (options.queueUrl ? `; calls queued on ${redactedUrl(options.queueUrl)}` : '; queue pool without --queue: its calls are refused') : '';
+        return `  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${tools}; MCP ${pool.protocolVersion}, ${pool.sessionMode}${queued})`;
       }),
     ].join('\n'),
   );

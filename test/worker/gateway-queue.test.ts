@@ -1,0 +1,139 @@
+/**
+ * A queue pool end to end on the real RabbitMQ and Redis: SDK clients call a tool through the real
+ * gateway (`mcp-fleet gateway --queue`), the call becomes a job, a real worker runs it on a real MCP
+ * server. Synchronously, as a task (2025-11-25 task-augmented call), past the pool's deadline (an
+ * error carrying the task id, then tasks/result), retried with an idempotency key (one run), and
+ * cancelled through tasks/cancel.
+ */
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CallToolResultSchema, CreateTaskResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { Client as V2Client, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
+import { startLocalGateway, type LocalGateway } from '../../lib/cli/local-gateway';
+import { parseFleetSpec } from '../../lib/spec';
+import { AmqpJobQueue, amqpQueueName, PoolClient, QueueWorker } from '../../lib/worker';
+import { IDEMPOTENCY_META_KEY, JOB_DEADLINE_CODE } from '../../lib/gateway/queue/queued-calls';
+import { startJobPool, type JobPool } from '../support/job-pool';
+import { AMQP_URL, amqpAdmin, eventually, openStore, REDIS_URL, uniqueFleet, type TestStore } from './support';
+
+const POOL = 'jobs';
+
+describe('queue pool through the gateway', () => {
+  const fleet = uniqueFleet();
+  let pool: JobPool;
+  let stores: TestStore;
+  let gateway: LocalGateway;
+  let worker: QueueWorker;
+  let workerQueue: AmqpJobQueue;
+  let server: PoolClient;
+  let admin: Awaited<ReturnType<typeof amqpAdmin>>;
+  const clients: Array<{ close(): Promise<void> }> = [];
+
+  beforeAll(async () => {
+    pool = await startJobPool();
+    stores = openStore(fleet);
+    const spec = parseFleetSpec({ name: fleet, pools: [{ name: POOL, kind: 'queue', image: 'example/jobs:1', tools: ['work', 'crash'], protocolVersion: '2025-11-25', queue: { syncDeadlineSeconds: 1 } }] });
+    gateway = await startLocalGateway({ fleet: { spec, poolUrls: { [POOL]: pool.url } }, port: 0, redisUrl: REDIS_URL, queueUrl: AMQP_URL, metrics: false });
+    workerQueue = await AmqpJobQueue.open({ url: AMQP_URL, queue: amqpQueueName(fleet, POOL), maxReceives: 3, prefetch: 2 });
+    server = new PoolClient(pool.url);
+    worker = new QueueWorker({ queue: workerQueue, store: stores.store, server, settings: { pool: POOL, maxRunSeconds: 30, leaseSeconds: 2, maxReceives: 3, resultTtlSeconds: 300, concurrency: 2 } });
+    void worker.start();
+    admin = await amqpAdmin(fleet, POOL);
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await worker?.stop(0);
+    await workerQueue?.close();
+    await server?.close();
+    await gateway?.close();
+    await admin?.close();
+    await stores?.close();
+    await pool?.close();
+  });
+
+  async function v1Client(): Promise<V1Client> {
+    const client = new V1Client({ name: 'queue-test', version: '1.0.0' });
+    await client.connect(new V1Transport(new URL(gateway.mcpUrl)));
+    clients.push(client);
+    return client;
+  }
+
+  const text = (result: unknown) => (result as { content: Array<{ text: string }> }).content[0]!.text;
+
+  test('GIVEN an SDK v1 client WHEN it calls a queue pool tool THEN the job runs on a worker and the answer comes back synchronously', async () => {
+    const client = await v1Client();
+    expect(text(await client.callTool({ name: 'work', arguments: { key: 'sync', ms: 100 } }))).toBe('done sync');
+    expect(pool.started.get('sync')).toBe(1);
+    expect(await admin.depth(admin.queue)).toBe(0);
+  });
+
+  test('GIVEN an SDK v2 client (2026-07-28) WHEN it calls the tool THEN the queued answer reaches it too', async () => {
+    const client = new V2Client({ name: 'queue-test-v2', version: '2.0.0' });
+    await client.connect(new V2Transport(new URL(gateway.mcpUrl)));
+    clients.push(client);
+    expect(text(await client.callTool({ name: 'work', arguments: { key: 'modern' } }))).toBe('done modern');
+  });
+
+  test('GIVEN a retried call with the same idempotency key WHEN it arrives again THEN it is the same job: one run, one result', async () => {
+    const client = await v1Client();
+    const call = { name: 'work', arguments: { key: 'idem', ms: 50 }, _meta: { [IDEMPOTENCY_META_KEY]: 'retry-1' } };
+    const [first, second] = [await client.callTool(call), await client.callTool(call)];
+    expect(text(first)).toBe('done idem');
+    expect(second).toEqual(first);
+    expect(pool.started.get('idem')).toBe(1);
+  });
+
+  test('GIVEN a caller asking for a task WHEN it calls THEN it gets the task at once and the result by polling', async () => {
+    const client = await v1Client();
+    const kinds: string[] = [];
+    let result: unknown;
+    for await (const message of client.experimental.tasks.callToolStream({ name: 'work', arguments: { key: 'task', ms: 300 } }, CallToolResultSchema, { task: { ttl: 60_000 } })) {
+      kinds.push(message.type);
+      if (message.type === 'result') result = message.result;
+      if (message.type === 'error') throw message.error;
+    }
+    expect(kinds[0]).toBe('taskCreated');
+    expect(kinds.at(-1)).toBe('result');
+    expect(text(result)).toBe('done task');
+  });
+
+  test('GIVEN a call that outlives the pool deadline WHEN it is made synchronously THEN the error carries the task id, and tasks/result delivers later', async () => {
+    const client = await v1Client();
+    const failure = await client.callTool({ name: 'work', arguments: { key: 'slow', ms: 2500 } }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(McpError);
+    expect((failure as McpError).code).toBe(JOB_DEADLINE_CODE);
+    const { taskId } = (failure as McpError).data as { taskId: string };
+    expect((failure as McpError).message).toContain(taskId);
+    expect(await client.experimental.tasks.getTask(taskId)).toMatchObject({ taskId, status: 'working' });
+    expect(text(await client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema))).toBe('done slow');
+    expect(await client.experimental.tasks.getTask(taskId)).toMatchObject({ status: 'completed' });
+  });
+
+  test('GIVEN a running task WHEN the caller cancels it THEN the worker aborts the server call and the task is cancelled', async () => {
+    const client = await v1Client();
+    const created = await client.request({ method: 'tools/call', params: { name: 'work', arguments: { key: 'cancel-me', ms: 20_000 }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
+    const { taskId } = created.task;
+    await eventually(() => pool.started.get('cancel-me') === 1, 10_000, 'the job to start');
+    expect(await client.experimental.tasks.cancelTask(taskId)).toMatchObject({ taskId, status: 'cancelled' });
+    await eventually(() => pool.cancelled.has('cancel-me'), 10_000, 'the server to see the cancellation');
+    await expect(client.experimental.tasks.cancelTask(taskId)).rejects.toThrow('already cancelled');
+  });
+
+  test('GIVEN a task created on one gateway instance WHEN another instance is asked THEN it answers for it (state in the shared store)', async () => {
+    const spec = parseFleetSpec({ name: fleet, pools: [{ name: POOL, kind: 'queue', image: 'example/jobs:1', tools: ['work', 'crash'], protocolVersion: '2025-11-25' }] });
+    const other = await startLocalGateway({ fleet: { spec, poolUrls: { [POOL]: pool.url } }, port: 0, redisUrl: REDIS_URL, queueUrl: AMQP_URL, metrics: false });
+    clients.push(other);
+    const first = await v1Client();
+    const created = await first.request({ method: 'tools/call', params: { name: 'work', arguments: { key: 'shared', ms: 300 }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
+    const second = new V1Client({ name: 'queue-test-b', version: '1.0.0' });
+    await second.connect(new V1Transport(new URL(other.mcpUrl)));
+    clients.unshift(second);
+    expect(text(await second.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema))).toBe('done shared');
+  });
+
+  test('GIVEN an unknown task id WHEN asked about THEN the answer is "Task not found"', async () => {
+    const client = await v1Client();
+    await expect(client.experimental.tasks.getTask('no-such-task')).rejects.toThrow('Task not found: no-such-task');
+  });
+});
