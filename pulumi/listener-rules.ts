@@ -1,6 +1,6 @@
 /** Translates the plan's HTTPS listener rules into `aws.lb.ListenerRule`s for one target group. */
 import * as aws from '@pulumi/aws';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import type { ListenerRulePlan, RuleCondition } from '../lib/plan';
 
 function condition(c: RuleCondition): aws.types.input.lb.ListenerRuleCondition {

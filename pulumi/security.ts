@@ -4,7 +4,7 @@
  * sender may already reach anything, the matching egress rule on the sender — from the plan's ingress list.
  */
 import * as aws from '@pulumi/aws';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 
 /** A fleet security group and the component that owns it (the parent of its rules). */
 export interface SecurityGroupEnd {

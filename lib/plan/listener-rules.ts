@@ -15,7 +15,7 @@
  * Priorities are fixed blocks per pool index, so adding a pattern to one pool never renumbers the
  * rules of another (CloudFormation fails when two rules briefly want the same priority).
  */
-import { type ResolvedFleetSpec, type ResolvedPoolSpec } from '../spec';
+import type { ResolvedFleetSpec, ResolvedPoolSpec } from '../spec';
 import { jwtVerificationFor, planDirectAuth, requiredScopesFor, type DirectAuthPlan, type JwtVerificationPlan } from './direct-auth';
 import { FleetPlanError } from './errors';
 

@@ -47,7 +47,10 @@ export class SseDecoder {
   }
 
   private line(line: string, events: SseEvent[]): void {
-    if (line === '') return this.flush(events);
+    if (line === '') {
+      this.flush(events);
+      return;
+    }
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);

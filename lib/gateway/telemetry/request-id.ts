@@ -9,8 +9,8 @@ import type { HeaderMap } from '../http';
 /** Header that carries the request id in and out (to pools and in responses). */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-const SAFE_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
-const TRACE_ROOT = /(?:^|;)\s*Root=([A-Za-z0-9\-]{1,64})(?:;|$)/;
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACE_ROOT = /(?:^|;)\s*Root=([A-Za-z0-9-]{1,64})(?:;|$)/;
 
 export function requestIdOf(headers: Readonly<HeaderMap>): string {
   const given = headers[REQUEST_ID_HEADER];
