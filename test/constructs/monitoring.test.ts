@@ -240,7 +240,7 @@ describe('addConnectionScaling', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
     const task = new ecs.FargateTaskDefinition(stack, 'Task');
-    task.addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/mcp-fleet/github-pool:1.0.0') });
+    task.addContainer('app', { image: ecs.ContainerImage.fromRegistry('registry.example.com/mcp/github-pool:1.0.0') });
     return new ecs.FargateService(stack, 'Service', { cluster, taskDefinition: task }).autoScaleTaskCount({ minCapacity: 2, maxCapacity: 10 });
   }
   const gauge = new cloudwatch.Metric({ namespace: 'McpFleet', metricName: 'OpenConnections', dimensionsMap: { Fleet: 'agents', Pool: 'github' }, statistic: 'Average' });

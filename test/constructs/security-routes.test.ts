@@ -21,7 +21,7 @@ const onlyFromLoopback = (rule: Record<string, any>) => rule.Conditions.length =
 describe('McpFleet listener rules with auth', () => {
   const withPriority: FleetSpec = {
     ...threePoolSpec,
-    pools: [...threePoolSpec.pools, { name: 'fast', image: 'public.ecr.aws/mcp-fleet/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
+    pools: [...threePoolSpec.pools, { name: 'fast', image: 'registry.example.com/mcp/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
   };
 
   test('GIVEN auth.jwt.verifyAtLoadBalancer false WHEN synthesized THEN the only rules to pools are the unreachable attachment rules', () => {

@@ -56,7 +56,7 @@ describe('McpToolPool', () => {
       Volumes: [{ Name: 'tmp' }],
       ContainerDefinitions: [
         Match.objectLike({
-          Image: 'public.ecr.aws/mcp-fleet/github-pool:1.0.0',
+          Image: 'registry.example.com/mcp/github-pool:1.0.0',
           User: '1000:1000',
           ReadonlyRootFilesystem: true,
           StopTimeout: 90,

@@ -111,7 +111,7 @@ type Mutable = {
 describe('GIVEN a serverless store, API keys, a per-tool WAF limit, a priority pool and connection scaling', () => {
   const spec: FleetSpec = {
     ...threePoolSpec,
-    pools: [...threePoolSpec.pools.map((p) => (p.name === 'github' ? { ...p, connectionsPerTask: 200 } : p)), { name: 'github-fast', image: 'public.ecr.aws/mcp-fleet/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
+    pools: [...threePoolSpec.pools.map((p) => (p.name === 'github' ? { ...p, connectionsPerTask: 200 } : p)), { name: 'github-fast', image: 'registry.example.com/mcp/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
     auth: { ...threePoolSpec.auth, apiKeys: { secretName: 'agents/api-keys' } },
     rateLimits: { ...threePoolSpec.rateLimits, perTool: { waf: { requests: 600, windowSeconds: 60 } } },
     sessionStore: { deployment: 'serverless' },

@@ -13,7 +13,7 @@ describe('planPool', () => {
 
   test('GIVEN a pool WHEN planned THEN its container is non-root, read-only with a /tmp volume, and gets the pool contract', () => {
     expect(github!.container).toMatchObject({
-      image: { kind: 'registry', image: 'public.ecr.aws/mcp-fleet/github-pool:1.0.0' },
+      image: { kind: 'registry', image: 'registry.example.com/mcp/github-pool:1.0.0' },
       port: 8080,
       user: POOL_CONTAINER_USER,
       readonlyRootFilesystem: true,

@@ -101,7 +101,7 @@ describe('ElastiCache Serverless', () => {
 describe('API keys, per-tool limits and a priority pool', () => {
   const spec: FleetSpec = {
     ...threePoolSpec,
-    pools: [...threePoolSpec.pools, { name: 'github-fast', image: 'public.ecr.aws/mcp-fleet/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
+    pools: [...threePoolSpec.pools, { name: 'github-fast', image: 'registry.example.com/mcp/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
     auth: { ...threePoolSpec.auth, apiKeys: { secretName: 'agents/api-keys' } },
     rateLimits: { ...threePoolSpec.rateLimits, perTool: { waf: { requests: 600, windowSeconds: 60 } } },
   };

@@ -174,7 +174,7 @@ describe('tool pools', () => {
     expect(container).toMatchObject({
       name: 'Server',
       portMappings: [{ name: 'mcp', containerPort: 8080, protocol: 'tcp' }],
-      image: 'public.ecr.aws/mcp-fleet/images-pool:1.0.0',
+      image: 'registry.example.com/mcp/images-pool:1.0.0',
       user: '1000:1000',
       readonlyRootFilesystem: true,
       stopTimeout: 90,
