@@ -8,3 +8,4 @@ export * from './gateway';
 export * from './fleet';
 export * from './monitoring';
 export * from './global-routing';
+export * from './sidecar';

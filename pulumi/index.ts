@@ -3,6 +3,7 @@ export * from './fleet';
 export * from './network';
 export * from './load-balancer';
 export * from './tool-pool';
+export * from './sidecar';
 export * from './connection-scaling';
 export * from './session-store';
 export * from './gateway';

@@ -5,6 +5,7 @@ export * from './direct-auth';
 export * from './listener-rules';
 export * from './pools';
 export * from './pool-kinds';
+export * from './sidecar';
 export * from './firewall';
 export * from './gateway';
 export * from './gateway-service';
