@@ -32,12 +32,13 @@ import {
   targetGroupNamesByArn,
   type AccountFixtures,
   type DeployedStack,
+  EMULATOR_POOL_IMAGE,
 } from './support';
 
 const PROJECT_DIR = path.resolve(__dirname, '../..');
 const ZONE_NAME = 'streaming-deploy-test.example.com';
-/** Stands for the image `cdk deploy` would build from the package (see test/deploy/README.md). */
-const GATEWAY_IMAGE = 'public.ecr.aws/mcp-fleet/gateway:0.1.0';
+/** Stands for the image `cdk deploy` would build from the package (see test/deploy/README.md): the pools' stand-in. */
+const GATEWAY_IMAGE = EMULATOR_POOL_IMAGE;
 
 /** Parts of the stack the emulator cannot create; they must be in the template, and not created. */
 const EXPECTED_GAPS = ['AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::WAFv2::WebACL'];
