@@ -113,7 +113,7 @@ export class McpGatewayService extends Construct {
         secrets: { ...props.containerProps?.secrets, ...secrets },
       },
     );
-    assertDrainingFitsStop(this.node.path, plan.targetGroup.deregistrationDelaySeconds, containerOptions.stopTimeout);
+    assertDrainingFitsStop(this, plan.targetGroup.deregistrationDelaySeconds, containerOptions.stopTimeout);
     this.container = this.taskDefinition.addContainer(c.name, containerOptions);
     this.container.addMountPoints(...c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })));
 
@@ -214,8 +214,8 @@ function defaultConnectionsMetric(plan: GatewayServicePlan, fleet: string): clou
 }
 
 /** The load balancer must finish draining a task before ECS kills it (overrides may change the stop timeout). */
-function assertDrainingFitsStop(path: string, drainSeconds: number, stopTimeout: Duration | undefined): void {
+function assertDrainingFitsStop(scope: Construct, drainSeconds: number, stopTimeout: Duration | undefined): void {
   // ECS's default stop timeout is 30 s.
   const stop = stopTimeout?.toSeconds() ?? 30;
-  if (drainSeconds > stop) throw constructError(path, `target group deregistration delay (${drainSeconds} s) exceeds the container stop timeout (${stop} s): ECS would kill tasks while the load balancer still drains their streams`);
+  if (drainSeconds > stop) throw constructError(scope, `target group deregistration delay (${drainSeconds} s) exceeds the container stop timeout (${stop} s): ECS would kill tasks while the load balancer still drains their streams`);
 }
