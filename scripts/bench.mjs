@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: one run on loopback, about a minute and a half. The same 2026-07-28 tools/call
  * workload goes direct to a canned pool, through nginx (when on PATH), and through the gateway with
- * the memory and the Redis session store; then the gateway bundle's size and cold init are measured.
+ * the memory and the Redis session store; then `mcp-fleet bridge` against server-everything's own
+ * Streamable HTTP transport; then the gateway bundle's size and cold init are measured.
  * Prints a markdown table and rewrites BENCHMARKS.md (keeping its "Notes" section).
  *
  * Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_SECONDS (measured seconds per path,
@@ -14,6 +15,7 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { benchBridge } from './bench/bridge.mjs';
 import { bundleSize, coldInit } from './bench/bundle.mjs';
 import { probeLatency, saturate } from './bench/load.mjs';
 import { findNginx, nginxVersion, startNginx } from './bench/nginx.mjs';
@@ -47,11 +49,14 @@ function log(message) {
   process.stderr.write(`bench: ${message}\n`);
 }
 
-/** @param cpuOf name → pid of the processes on the path (the proxy and the pool). */
-async function measure(key, label, url, cpuOf) {
+/**
+ * @param cpuOf name → pid of the processes on the path (the proxy and the pool).
+ * @param workload the request (default: the canned pool's 2026-07-28 call).
+ */
+async function measure(key, label, url, cpuOf, workload) {
   log(`${label}: ${settings.warmupSeconds + settings.seconds} s under load at ${url}`);
-  const load = await saturate(url, settings, cpuOf);
-  const latency = await probeLatency(url, settings);
+  const load = await saturate(url, settings, cpuOf, workload);
+  const latency = await probeLatency(url, settings, workload);
   return { key, label, url, load, latency };
 }
 
@@ -96,6 +101,7 @@ async function main() {
     loadAverage: loadavg().map((l) => l.toFixed(2)).join(', '),
   };
   const rows = [];
+  const bridgeRows = [];
   try {
     const pool = spawnTracked('canned pool', process.execPath, [join(root, 'scripts/bench/canned-pool.mjs')]);
     const poolUrl = await pool.waitFor(/listening (\S+)/);
@@ -118,6 +124,8 @@ async function main() {
     rows.push(await measure('gateway-redis', 'gateway, Redis store', redis.url, { proxy: redis.pid, pool: poolPid }));
     await redis.stop();
     await pool.stop();
+
+    bridgeRows.push(...(await benchBridge(root, CLI, measure)));
   } finally {
     await stopAll();
     await deleteKeys(`mcp-fleet:bench:${region}:*`).catch((error) => log(`could not clean up Redis keys: ${error.message}`));
@@ -128,7 +136,7 @@ async function main() {
   const bundle = bundleSize(BUNDLE, join(root, 'dist/meta/gateway-lambda.json'));
   const cold = coldInit(BUNDLE, { MCP_FLEET_SPEC: JSON.stringify(benchSpec()), MCP_FLEET_POOL_URLS: JSON.stringify({ canned: 'http://127.0.0.1:9/mcp' }) }, 9);
 
-  const results = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine, settings, rows, bundle, cold };
+  const results = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine, settings, rows, bridge: bridgeRows, bundle, cold };
   process.stdout.write(`${markdown(results)}\n`);
   const target = join(root, 'BENCHMARKS.md');
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';

@@ -35,12 +35,18 @@ export function callBody(id) {
   });
 }
 
-function run(url, connections, seconds) {
+/**
+ * What one request is: headers and a body builder (`id` a number or autocannon's placeholder).
+ * The default is the 2026-07-28 call of the canned pool's tool.
+ */
+export const CANNED_WORKLOAD = { headers: CALL_HEADERS, body: callBody };
+
+function run(url, connections, seconds, workload) {
   return autocannon({
     url,
     method: 'POST',
-    headers: CALL_HEADERS,
-    body: callBody('[<id>]'),
+    headers: workload.headers,
+    body: workload.body('[<id>]'),
     idReplacement: true,
     connections,
     duration: seconds,
@@ -52,10 +58,10 @@ function run(url, connections, seconds) {
  * Throughput and loaded latency after a warm-up; every answer must be a JSON-RPC result.
  * @param cpuOf processes whose CPU milliseconds to count over the measured window (name → pid).
  */
-export async function saturate(url, { connections, seconds, warmupSeconds }, cpuOf = {}) {
-  await run(url, connections, warmupSeconds);
+export async function saturate(url, { connections, seconds, warmupSeconds }, cpuOf = {}, workload = CANNED_WORKLOAD) {
+  await run(url, connections, warmupSeconds, workload);
   const before = Object.fromEntries(Object.entries(cpuOf).map(([name, pid]) => [name, cpuMs(pid)]));
-  const result = await run(url, connections, seconds);
+  const result = await run(url, connections, seconds, workload);
   const cpuUsPerRequest = Object.fromEntries(
     Object.entries(cpuOf).map(([name, pid]) => {
       const after = cpuMs(pid);
@@ -76,18 +82,18 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** One connection, one request at a time; checks that each answer carries its own id. */
-export async function probeLatency(url, { warmup, samples }) {
+/** One connection, one request at a time; checks that each answer (JSON or SSE) carries its own id. */
+export async function probeLatency(url, { warmup, samples }, workload = CANNED_WORKLOAD) {
   const target = new URL(url);
   const client = new Client(target.origin, { pipelining: 1 });
   const times = new Float64Array(samples);
   try {
     for (let i = 0; i < warmup + samples; i++) {
       const started = process.hrtime.bigint();
-      const { statusCode, body } = await client.request({ path: target.pathname, method: 'POST', headers: CALL_HEADERS, body: callBody(i) });
+      const { statusCode, body } = await client.request({ path: target.pathname, method: 'POST', headers: workload.headers, body: workload.body(i) });
       const text = await body.text();
       const micros = Number(process.hrtime.bigint() - started) / 1000;
-      if (statusCode !== 200 || !text.includes(`"id":${i},`) || !text.includes('"result"')) {
+      if (statusCode !== 200 || !new RegExp(`"id":${i}[,}]`).test(text) || !text.includes('"result"')) {
         throw new Error(`request ${i} to ${url} got ${statusCode}: ${text.slice(0, 300)}`);
       }
       if (i >= warmup) times[i - warmup] = micros;

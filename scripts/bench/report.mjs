@@ -7,6 +7,8 @@ export const TARGETS = {
   addedP50Ms: 1,
   bundleBytes: 300 * 1024,
   coldInitMs: 100,
+  /** Stateless bridge throughput against the same server's own HTTP transport (issue 10). */
+  bridgeVsNative: 0.8,
 };
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -37,6 +39,11 @@ export function evaluate(results) {
     const added = (gateway.latency.p50Us - direct.latency.p50Us) / 1000;
     checks.push({ target: `${gateway.label}: p50 added ≤ ${TARGETS.addedP50Ms} ms (unloaded)`, measured: `${added.toFixed(3)} ms`, ok: added <= TARGETS.addedP50Ms });
   }
+  const native = results.bridge?.find((r) => r.key === 'everything-http');
+  for (const row of (results.bridge ?? []).filter((r) => r.key.startsWith('bridge'))) {
+    const ratio = row.load.requestsPerSecond / native.load.requestsPerSecond;
+    checks.push({ target: `${row.label}: throughput ≥ ${TARGETS.bridgeVsNative}× the server's own HTTP`, measured: `${ratio.toFixed(2)}×`, ok: ratio >= TARGETS.bridgeVsNative });
+  }
   checks.push({ target: `gateway bundle ≤ ${kib(TARGETS.bundleBytes)} minified`, measured: kib(results.bundle.bytes), ok: results.bundle.bytes <= TARGETS.bundleBytes });
   checks.push({ target: `cold module init ≤ ${TARGETS.coldInitMs} ms (wall: process with the bundle minus bare node)`, measured: `${results.cold.coldInitMs.toFixed(1)} ms`, ok: results.cold.coldInitMs <= TARGETS.coldInitMs });
   checks.push({ target: `cold module init ≤ ${TARGETS.coldInitMs} ms (CPU time of the require)`, measured: `${results.cold.requireCpuMs.toFixed(1)} ms`, ok: results.cold.requireCpuMs <= TARGETS.coldInitMs });
@@ -54,6 +61,17 @@ export function markdown(results) {
     const ratio = row.load.requestsPerSecond / direct.load.requestsPerSecond;
     const proxyCpu = row.key === 'direct' ? '–' : cpu(row.load.cpuUsPerRequest.proxy);
     lines.push(`| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${proxyCpu} | ${cpu(row.load.cpuUsPerRequest.pool)} | ${row.load.failures} of ${num(row.load.total)} |`);
+  }
+  if (results.bridge?.length) {
+    const native = results.bridge.find((r) => r.key === 'everything-http');
+    lines.push('');
+    lines.push('| bridge path | req/s | ratio to native | p50 ms (loaded) | p99 ms (loaded) | p50 µs (unloaded) | p99 µs (unloaded) | bridge CPU µs/req | server CPU µs/req | failed answers |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of results.bridge) {
+      const ratio = row.load.requestsPerSecond / native.load.requestsPerSecond;
+      const proxyCpu = row.key === 'everything-http' ? '–' : cpu(row.load.cpuUsPerRequest.proxy);
+      lines.push(`| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${proxyCpu} | ${cpu(row.load.cpuUsPerRequest.server)} | ${row.load.failures} of ${num(row.load.total)} |`);
+    }
   }
   lines.push('');
   lines.push('| target | measured | |');
@@ -89,6 +107,12 @@ Measured by \`${command}\` on ${results.date} (one run, loopback only). The scri
   per-agent \`tools/call\` token bucket (1,000,000/s, never limiting), so each call also takes a token
   from the store: in memory, or a Redis Lua script with \`--redis\`.
 - nginx (reference): one worker, \`proxy_pass\` with upstream keep-alive, no access log.
+- Bridge: \`@modelcontextprotocol/server-everything\`'s \`echo\` tool, once over its own Streamable HTTP
+  transport (\`streamableHttp\` mode, bound to 127.0.0.1 by \`scripts/bench/loopback-only.cjs\`; it has sessions
+  only, so the calls run in one 2025-11-25 session) and once over stdio behind \`node bin/mcp-fleet.js bridge
+  --children 1\`: in a 2025 session (the same one-process path) and stateless 2026-07-28 (the bridge's pool
+  of one process). The native transport answers each call as an SSE stream; the bridge answers JSON
+  unless the server sends something before its answer.
 - CPU per request: user + system CPU time of the proxy process (the gateway, or nginx's worker) and of the
   pool over the measured window, divided by the requests answered in it (/proc, 10 ms ticks). It barely
   depends on how busy the machine is, unlike req/s. Redis's own CPU is not counted.
