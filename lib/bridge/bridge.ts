@@ -11,6 +11,7 @@ import { checkAccept, checkContentType, classifyMessage } from '../gateway/proto
 import { RPC, parseBody, validateMessage, type JsonRpcMessage } from '../gateway/protocol/jsonrpc';
 import { startConnectionGauge } from '../gateway/telemetry/connection-gauge';
 import { createStructuredLogger } from '../gateway/telemetry/logger';
+import { authenticateCaller } from '../pool/caller-identity';
 import { ChildPool } from './child-pool';
 import { checkHostAndOrigin } from './host-check';
 import { headerMap, protocolView, readBody, sendError, sendJson } from './http-io';
@@ -84,6 +85,7 @@ class Bridge {
     checkHostAndOrigin(headers, this.options.host);
     if (path === this.options.healthPath && req.method === 'GET') return this.health(res);
     if (path !== this.options.mcpPath) throw new GatewayError(404, RPC.serverError, `Not Found: the MCP endpoint is ${this.options.mcpPath}`);
+    if (this.options.identity) await authenticateCaller(req, this.options.identity);
     switch (req.method) {
       case 'POST':
         return this.post(req, res, headers);

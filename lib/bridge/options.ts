@@ -1,6 +1,7 @@
 /** Options of `startBridge`, their defaults, and the checks that name a bad one. */
 import type { ConnectionGaugeOptions } from '../gateway/telemetry/connection-gauge';
 import type { StructuredLogger } from '../gateway/telemetry/logger';
+import { assertCallerIdentityOptions, type CallerIdentityOptions } from '../pool/caller-identity';
 
 export interface BridgeOptions {
   /** The stdio server's executable (looked up on PATH). */
@@ -62,6 +63,12 @@ export interface BridgeOptions {
    */
   readonly maxBodyBytes?: number;
   /**
+   * Verifies every MCP request's caller as the example pools do: the gateway-signed identity header,
+   * or on a load balancer direct route the caller's own JWT (401 otherwise).
+   * @default - callers are not verified (a private machine only)
+   */
+  readonly identity?: CallerIdentityOptions;
+  /**
    * Publishes the OpenConnections gauge (CloudWatch EMF on stdout), as the example pools do.
    * @default - no gauge
    */
@@ -73,7 +80,7 @@ export interface BridgeOptions {
   readonly logger?: StructuredLogger;
 }
 
-export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'connectionGauge' | 'logger'>> & Pick<BridgeOptions, 'connectionGauge'> & { readonly logger: StructuredLogger };
+export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'connectionGauge' | 'identity' | 'logger'>> & Pick<BridgeOptions, 'connectionGauge' | 'identity'> & { readonly logger: StructuredLogger };
 
 function positiveInteger(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`bridge: ${name} must be a positive integer (got ${value})`);
@@ -101,6 +108,7 @@ export function resolveBridgeOptions(options: BridgeOptions, defaultLogger: () =
     drainTimeoutMs: options.drainTimeoutMs ?? 20_000,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
     ...(options.connectionGauge ? { connectionGauge: options.connectionGauge } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
     logger: options.logger ?? defaultLogger(),
   };
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) throw new RangeError(`bridge: port must be an integer from 0 to 65535 (got ${resolved.port})`);
@@ -109,6 +117,7 @@ export function resolveBridgeOptions(options: BridgeOptions, defaultLogger: () =
     const problem = pathProblem(resolved[name]);
     if (problem) throw new RangeError(`bridge: ${name} ${problem}`);
   }
+  if (resolved.identity) assertCallerIdentityOptions(resolved.identity);
   if (resolved.mcpPath === resolved.healthPath) throw new RangeError(`bridge: mcpPath and healthPath must differ (both are "${resolved.mcpPath}")`);
   return resolved;
 }

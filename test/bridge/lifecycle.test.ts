@@ -1,8 +1,11 @@
 /**
  * Process lifecycle of the bridge over server-everything: a pooled process that crashes is
- * restarted, idle sessions are reaped, a command that cannot start fails health, and shutdown drains.
+ * restarted, idle sessions are reaped, a command that cannot start fails health, shutdown drains,
+ * and callers are verified when the bridge has an identity key.
  */
 import { startBridge } from '../../lib/bridge';
+import { IdentitySigner, poolIdentityKey } from '../../lib/gateway/auth/identity';
+import { IDENTITY_HEADER } from '../../lib/spec/gateway-env';
 import { connectV1, connectV2 } from '../support/clients';
 import { EVERYTHING_STDIO, alive, quietLogger, textOf, waitFor, type LogLine } from './support';
 
@@ -77,4 +80,32 @@ test('SIGTERM drain: a running call finishes, new requests are refused, every pr
   expect(await subscription.closed).toBe('graceful');
   for (const pid of pids) await waitFor(() => !alive(pid));
   await Promise.all([client.close(), v2.close()]).catch(() => undefined);
+});
+
+test('with an identity key, callers need the gateway-signed identity of this fleet and pool (401 otherwise)', async () => {
+  const fleetKey = 'bridge-test-fleet-key-of-at-least-32-bytes';
+  const key = poolIdentityKey(fleetKey, 'agents', 'everything');
+  const bridge = await startBridge({ ...EVERYTHING_STDIO, children: 1, identity: { key, fleet: 'agents', pool: 'everything' }, logger: quietLogger() });
+  try {
+    const signer = new IdentitySigner({ key: fleetKey, fleet: 'agents' });
+    const alice = { id: 'alice', scopes: [], method: 'api-key' as const };
+    const client = await connectV2(bridge.mcpUrl, { [IDENTITY_HEADER]: await signer.tokenFor(alice, 'everything') });
+    expect(textOf(await client.callTool({ name: 'echo', arguments: { message: 'signed' } }))).toBe('Echo: signed');
+    await client.close();
+
+    const call = (headers: Record<string, string>) =>
+      fetch(bridge.mcpUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+      });
+    expect((await call({})).status).toBe(401);
+    const forOtherPool = await call({ [IDENTITY_HEADER]: await signer.tokenFor(alice, 'github') });
+    expect(forOtherPool.status).toBe(401);
+    expect((await forOtherPool.json()).error.message).toMatch(/^Unauthorized: /);
+    // The health check stays open to the load balancer.
+    expect((await fetch(bridge.healthUrl)).status).toBe(200);
+  } finally {
+    await bridge.close();
+  }
 });

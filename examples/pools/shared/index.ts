@@ -4,5 +4,5 @@ export * from './pool-env';
 export * from './run-main';
 export * from './json-body';
 export * from './tool-results';
-export * from './caller-identity';
+export * from '../../../lib/pool';
 export * from '../../../lib/gateway/telemetry/connection-gauge';

@@ -5,9 +5,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { assertCallerIdentityOptions, authenticateCaller, type CallerIdentityOptions } from './caller-identity';
+import { assertCallerIdentityOptions, authenticateCaller, type CallerIdentityOptions } from '../../../lib/pool/caller-identity';
+import { GatewayError } from '../../../lib/gateway/errors';
 import { assertConnectionGaugeOptions, startConnectionGauge, type ConnectionGaugeOptions } from '../../../lib/gateway/telemetry/connection-gauge';
-import { RequestRejection } from './json-body';
 
 /** What a pool plugs into the shell. */
 export interface McpEndpoint {
@@ -147,7 +147,7 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
       try {
         await authenticateCaller(req, identity);
       } catch (error) {
-        if (error instanceof RequestRejection) return sendJsonRpcError(res, error.status, error.code, error.message);
+        if (error instanceof GatewayError) return sendJsonRpcError(res, error.status, error.code, error.message);
         throw error;
       }
     }

@@ -8,14 +8,19 @@
  * route (2026-07-28 `tools/call` by `Mcp-Name`) and the request carries the caller's own JWT: then
  * the pool verifies that token as the ALB did (the fleet's issuer, JWKS and audience, from
  * `POOL_ENV.jwt*`) instead of trusting that a missing header means "the ALB checked it".
+ * Used by the example pools and by `mcp-fleet bridge`.
  */
 import type { IncomingMessage } from 'node:http';
-import { JwtAuthenticator } from '../../../lib/gateway/auth/jwt';
-import { verifyFleetIdentity, type FleetIdentity } from '../../../lib/gateway/auth/identity';
-import { GatewayError } from '../../../lib/gateway/errors';
-import { AUTH_ERROR_CODE } from '../../../lib/gateway/auth/challenge';
-import { IDENTITY_HEADER } from '../../../lib/spec/gateway-env';
-import { RequestRejection } from './json-body';
+import { JwtAuthenticator } from '../gateway/auth/jwt';
+import { verifyFleetIdentity, type FleetIdentity } from '../gateway/auth/identity';
+import { GatewayError } from '../gateway/errors';
+import { AUTH_ERROR_CODE } from '../gateway/auth/challenge';
+import { IDENTITY_HEADER } from '../spec/gateway-env';
+
+/** A refused caller: 401 (or 503 when the JWKS cannot be fetched) with the JSON-RPC auth error code. */
+function rejection(status: number, message: string): GatewayError {
+  return new GatewayError(status, AUTH_ERROR_CODE, message);
+}
 
 /** HS256 keys shorter than the hash output are refused by the verifier; say so at start, not per request. */
 const MIN_KEY_BYTES = 32;
@@ -60,17 +65,17 @@ function verifierFor(options: DirectJwtOptions): JwtAuthenticator {
 /** A header-less request: the caller's own JWT (direct route), verified, or a refusal. */
 async function directCaller(req: IncomingMessage, options: CallerIdentityOptions): Promise<FleetIdentity> {
   if (!options.directJwt) {
-    throw new RequestRejection(401, AUTH_ERROR_CODE, `Unauthorized: the ${IDENTITY_HEADER} header is required (callers reach this pool through the fleet gateway, which signs their identity)`);
+    throw rejection(401, `Unauthorized: the ${IDENTITY_HEADER} header is required (callers reach this pool through the fleet gateway, which signs their identity)`);
   }
   if (req.headers.authorization === undefined) {
-    throw new RequestRejection(401, AUTH_ERROR_CODE, `Unauthorized: neither the ${IDENTITY_HEADER} header nor a bearer token (direct route) is present`);
+    throw rejection(401, `Unauthorized: neither the ${IDENTITY_HEADER} header nor a bearer token (direct route) is present`);
   }
   try {
     const principal = await verifierFor(options.directJwt).authenticate({ method: req.method ?? 'POST', path: req.url ?? '/', query: '', headers: { authorization: req.headers.authorization }, body: '' });
     const expiresAt = Math.floor(Date.now() / 1000) + 60;
     return { principal: principal.id, scopes: principal.scopes, method: 'jwt', fleet: options.fleet, pool: options.pool, tokenId: 'direct', expiresAt };
   } catch (error) {
-    if (error instanceof GatewayError) throw new RequestRejection(error.status === 401 ? 401 : 503, AUTH_ERROR_CODE, error.message);
+    if (error instanceof GatewayError) throw rejection(error.status === 401 ? 401 : 503, error.message);
     throw error;
   }
 }
@@ -94,7 +99,7 @@ export function assertCallerIdentityOptions(options: CallerIdentityOptions): voi
 /**
  * Verifies the request's identity header (or, on a direct route, its bearer JWT) and attaches the
  * identity as `req.auth`.
- * @throws RequestRejection 401 when neither is present and valid for this fleet and pool.
+ * @throws GatewayError 401 when neither is present and valid for this fleet and pool.
  */
 export async function authenticateCaller(req: IncomingMessage & { auth?: CallerAuthInfo }, options: CallerIdentityOptions): Promise<FleetIdentity> {
   const header = req.headers[IDENTITY_HEADER];
@@ -103,12 +108,12 @@ export async function authenticateCaller(req: IncomingMessage & { auth?: CallerA
     req.auth = { token: 'direct', clientId: identity.principal, scopes: [...identity.scopes], expiresAt: identity.expiresAt, extra: { fleetIdentity: identity } };
     return identity;
   }
-  if (Array.isArray(header)) throw new RequestRejection(401, AUTH_ERROR_CODE, `Unauthorized: ${IDENTITY_HEADER} must appear once`);
+  if (Array.isArray(header)) throw rejection(401, `Unauthorized: ${IDENTITY_HEADER} must appear once`);
   let identity: FleetIdentity;
   try {
     identity = await verifyFleetIdentity(header, options.key, { fleet: options.fleet, pool: options.pool });
   } catch (error) {
-    throw new RequestRejection(401, AUTH_ERROR_CODE, `Unauthorized: ${(error as Error).message}`);
+    throw rejection(401, `Unauthorized: ${(error as Error).message}`);
   }
   req.auth = { token: header, clientId: identity.principal, scopes: [...identity.scopes], expiresAt: identity.expiresAt, extra: { fleetIdentity: identity } };
   return identity;

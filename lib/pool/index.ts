@@ -1,0 +1,2 @@
+export * from './caller-identity';
+export * from './identity-env';
