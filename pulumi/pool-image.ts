@@ -10,7 +10,7 @@ import * as aws from '@pulumi/aws';
 import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
 import type { PoolImagePlan } from '../lib/plan';
-import { writeImageContext } from '../lib/images';
+import { buildContextProblem, writeImageContext } from '../lib/images';
 
 /** The image a task runs and, when it lives in a private ECR repository, that repository's ARN. */
 export interface RenderedPoolImage {
@@ -74,6 +74,8 @@ const RENDERERS: { readonly [K in PoolImagePlan['kind']]: Renderer<K> } = {
     return { ref: image.image, ...(arn ? { ecrRepositoryArn: arn } : {}) };
   },
   build: (name, tag, image, parent) => {
+    const problem = buildContextProblem(image.directory, image.dockerfile);
+    if (problem) throw new Error(`${name}: ${problem}`);
     const context = programPath(image.directory);
     return builtImage(name, tag, { context, dockerfile: join(context, image.dockerfile), args: image.args }, parent);
   },

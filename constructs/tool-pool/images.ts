@@ -10,7 +10,8 @@ import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import type { PoolImagePlan } from '../../lib/plan';
-import { writeImageContext } from '../../lib/images';
+import { buildContextProblem, writeImageContext } from '../../lib/images';
+import { validationError } from '../shared';
 import { constructError } from '../shared';
 
 /** Fargate tasks run on linux/amd64 unless told otherwise: build for it on any workstation. */
@@ -22,8 +23,11 @@ type Renderer<K extends PoolImagePlan['kind']> = (scope: Construct, image: Extra
 
 const RENDERERS: { readonly [K in PoolImagePlan['kind']]: Renderer<K> } = {
   registry: (_scope, image) => ecs.ContainerImage.fromRegistry(image.image),
-  build: (_scope, image) =>
-    ecs.ContainerImage.fromAsset(resolve(image.directory), { file: image.dockerfile, buildArgs: { ...image.args }, platform: PLATFORM }),
+  build: (scope, image) => {
+    const problem = buildContextProblem(image.directory, image.dockerfile);
+    if (problem) throw validationError(scope, 'McpPoolBuildContextMissing', problem);
+    return ecs.ContainerImage.fromAsset(resolve(image.directory), { file: image.dockerfile, buildArgs: { ...image.args }, platform: PLATFORM });
+  },
   generated: (scope, image) => {
     const outdir = Stage.of(scope)?.outdir;
     if (!outdir) throw constructError(scope, `a stdio pool's image is generated into the app's output directory; create the construct inside a CDK App`);

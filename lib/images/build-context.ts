@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PACKAGE_NAME, packageRoot } from '../package-root';
 import type { GeneratedImagePlan } from '../plan/pool-kinds/types';
 
@@ -61,4 +61,15 @@ export function writeImageContext(plan: GeneratedImagePlan, outDir: string, pack
     if (!existsSync(dir)) throw new ImageContextError(`cannot write the image build context ${dir}: ${(error as Error).message}`, { cause: error });
   }
   return dir;
+}
+
+/**
+ * What keeps `directory` from being a build context with `dockerfile` in it, or undefined: checked at
+ * synth, so that a missing build (e.g. before `npm run build`) fails there and not at deploy time.
+ */
+export function buildContextProblem(directory: string, dockerfile: string): string | undefined {
+  const dir = resolve(directory);
+  if (!existsSync(dir)) return `the build directory ${directory} (${dir}) does not exist`;
+  if (!existsSync(join(dir, dockerfile))) return `the build directory ${directory} has no ${dockerfile}`;
+  return undefined;
 }

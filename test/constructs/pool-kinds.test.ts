@@ -79,4 +79,11 @@ describe('McpFleet renders one image per pool kind', () => {
       expect(ingress.filter((r) => r.Description.endsWith(`pool ${pool}`) || r.Description.includes(`pool ${pool} `)).map((r) => r.FromPort)).toEqual([8080, 8080]);
     }
   });
+
+  test('GIVEN a build directory that does not exist WHEN synthesized THEN a validation error names the pool construct and the directory (not a deploy-time Docker failure)', () => {
+    const app = new App({ context: { ...CDK_CONTEXT } });
+    const stack = new Stack(app, 'Missing', { env: ENV });
+    const spec = { ...kindsSpec, pools: [{ name: 'gone', build: 'test/fixtures/images/not-built', tools: ['gone_*'] }] };
+    expect(() => new McpFleet(stack, 'Fleet', { spec, certificateArn: CERTIFICATE_ARN })).toThrow('Missing/Fleet/Pool-gone: the build directory test/fixtures/images/not-built');
+  });
 });

@@ -50,4 +50,9 @@ describe('McpFleet (Pulumi) with every pool kind', () => {
     const policy = oneResource('aws:appautoscaling/policy:Policy', named('kinds-pool-fs-connection-scaling')).inputs;
     expect(policy.targetTrackingScalingPolicyConfiguration.targetValue).toBe(40);
   });
+
+  test('GIVEN a build directory without its Dockerfile WHEN declared THEN it throws naming the pool component and the file', () => {
+    const spec = { ...kindsSpec, pools: [{ name: 'nofile', build: { directory: ECHO_BUILD_DIR, dockerfile: 'Missing.Dockerfile' }, tools: ['n_*'] }] };
+    expect(() => new McpFleet('missing', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(`missing-pool-nofile: the build directory ${ECHO_BUILD_DIR} has no Missing.Dockerfile`);
+  });
 });
