@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { createAuthenticator } from '../gateway/auth/composite';
 import { parseApiKeysDocument } from '../gateway/auth/api-keys';
 import { protectedResourceMetadataUrl } from '../gateway/auth/protected-resource';
+import { LOOPBACK_HOSTS, isLoopbackAddress } from '../gateway/auth/host';
 import { createRedisClient } from '../gateway/adapters/redis';
 import { startGatewayServer } from '../gateway/adapters/node-http';
 import { createGateway } from '../gateway/gateway';
@@ -176,6 +177,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const requestLog = options.requestLog ? createRequestLog(telemetry, options.requestLog) : undefined;
   const core = createGateway({
     spec,
+    // On loopback, only loopback names: a web page must not reach the gateway through DNS rebinding.
+    allowedHosts: spec.gateway.allowedHosts.length > 0 ? spec.gateway.allowedHosts : isLoopbackAddress(host) ? LOOPBACK_HOSTS : [],
     poolUrls,
     telemetry: requestLog?.telemetry ?? telemetry,
     sessionStore,

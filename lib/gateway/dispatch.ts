@@ -119,7 +119,7 @@ export class Dispatcher {
       case 'resources/unsubscribe':
         // 2026 callers subscribe with subscriptions/listen instead.
         if (ctx.modern) throw methodNotFound(message.method);
-        return this.routed(message, ctx, await this.byUri(stringParam(message, 'uri'), ctx));
+        return this.subscription(message, ctx);
       case 'subscriptions/listen':
         if (!ctx.modern) throw methodNotFound(message.method);
         return this.listen(message, ctx);
@@ -225,6 +225,40 @@ export class Dispatcher {
     throw new GatewayError(200, RPC.invalidParams, 'Invalid params: params.ref must be a ref/prompt with a name or a ref/resource with a uri');
   }
 
+  /**
+   * `resources/subscribe` and `unsubscribe` go to the pool that lists the resource or a matching
+   * template; a URI no pool lists (resources may exist unlisted) goes to every pool that offers
+   * subscriptions, and succeeds if one of them takes it.
+   */
+  private async subscription(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+    const uri = stringParam(message, 'uri');
+    const owner = await this.options.catalog.resourceOwner(uri, ctx.requestId);
+    if (owner) return this.routed(message, ctx, { target: owner });
+    const pools = await this.options.catalog.poolsWith('resources', ctx.requestId, 'subscribe');
+    const failures = await this.toEach(pools, message, ctx);
+    if (pools.length === 0 || failures.length === pools.length) {
+      throw new GatewayError(200, RPC.invalidParams, `Unknown resource: ${uri} (no pool that offers subscriptions took it${failures.length ? `: ${failures.join('; ')}` : ''})`, {}, { data: { uri } });
+    }
+    return this.reply(message.id, {}, ctx);
+  }
+
+  /** Sends `message` to each pool; the failures, as `pool: reason`. */
+  private async toEach(pools: readonly PoolTarget[], message: JsonRpcRequest, ctx: RequestContext): Promise<string[]> {
+    const failures: string[] = [];
+    await Promise.all(
+      pools.map(async (target) => {
+        const call: PoolCall = { owner: ctx.owner, idempotent: true, requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) };
+        try {
+          const response = responseIn(await this.options.caller.send(target, message, call), message.id, target.pool.name);
+          if (response.error) failures.push(`${target.pool.name}: ${response.error.message}`);
+        } catch (error) {
+          failures.push(`${target.pool.name}: ${(error as Error).message}`);
+        }
+      }),
+    );
+    return failures;
+  }
+
   /** `subscriptions/listen` across the 2026 pools (see `streaming/listen-fan-in.ts`); it needs a streaming host. */
   private async listen(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
     if (!ctx.streaming) {
@@ -250,20 +284,7 @@ export class Dispatcher {
    */
   private async setLevel(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
     stringParam(message, 'level');
-    const pools = await this.options.catalog.poolsWith('logging', ctx.requestId);
-    const failures: string[] = [];
-    await Promise.all(
-      pools.map(async (target) => {
-        const call: PoolCall = { owner: ctx.owner, idempotent: true, requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) };
-        try {
-          const reply = await this.options.caller.send(target, message, call);
-          const response = responseIn(reply, message.id, target.pool.name);
-          if (response.error) failures.push(`${target.pool.name}: ${response.error.message}`);
-        } catch (error) {
-          failures.push(`${target.pool.name}: ${(error as Error).message}`);
-        }
-      }),
-    );
+    const failures = await this.toEach(await this.options.catalog.poolsWith('logging', ctx.requestId), message, ctx);
     if (failures.length > 0) throw new GatewayError(200, RPC.internalError, `logging/setLevel failed for some pools: ${failures.join('; ')}`, {}, { data: { failures } });
     return this.reply(message.id, {}, ctx);
   }

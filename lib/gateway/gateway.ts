@@ -9,6 +9,7 @@ import { IDENTITY_HEADER } from '../spec/gateway-env';
 import { createNodeBackendTransport } from './adapters/node-backend';
 import { ANONYMOUS } from './auth/composite';
 import { GATEWAY_PRINCIPAL, IdentitySigner } from './auth/identity';
+import { HostPolicy } from './auth/host';
 import { OriginPolicy } from './auth/origin';
 import { ProtectedResourceMetadataEndpoint, canonicalResourceUrl, protectedResourceMetadataUrl } from './auth/protected-resource';
 import { ScopePolicy } from './auth/scopes';
@@ -78,6 +79,8 @@ export interface GatewayOptions {
   readonly telemetry?: Telemetry;
   /** Where log lines go. @default telemetry.log */
   readonly logger?: GatewayLogger;
+  /** Host names the `Host` header may name (DNS rebinding protection); empty allows any. @default spec.gateway.allowedHosts */
+  readonly allowedHosts?: readonly string[];
   /** How pools are reached. @default keep-alive `node:http` agents */
   readonly transport?: BackendTransport;
   /** Queues and job store of the spec's queue pools. @default - none: their calls are refused with a clear error */
@@ -129,6 +132,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const resourceMetadata = resourceUrl ? new ProtectedResourceMetadataEndpoint(spec, resourceUrl) : undefined;
   const scopes = new ScopePolicy(spec.auth.toolScopes, { poolScopes: spec.auth.poolScopes, ...(resourceUrl ? { resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl) } : {}) });
   const origins = new OriginPolicy(spec.auth.allowedOrigins);
+  const hosts = new HostPolicy(options.allowedHosts ?? spec.gateway.allowedHosts);
   const dispatcher = new Dispatcher({
     spec,
     catalog,
@@ -195,7 +199,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       return checkHealth({ store, transport, targets, breakers, region, backendTimeoutMs: spec.gateway.backendTimeoutMs }, requestId);
     }
     if (request.path !== spec.mcpPath) return jsonResponse(404, { error: `Not found: ${request.path} (the MCP endpoint is ${spec.mcpPath})` });
-    origins.check(request);
+    hosts.check(request);
+    if (!hosts.allowsOrigin(request)) origins.check(request);
     if (request.method === 'POST') return post(request, requestId);
     if (request.method !== 'GET' && request.method !== 'DELETE') {
       throw new GatewayError(405, RPC.serverError, `Method not allowed: ${request.method} (the MCP endpoint takes POST, and GET and DELETE within a 2025-era session)`, { allow: 'POST, GET, DELETE' });

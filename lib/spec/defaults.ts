@@ -83,6 +83,7 @@ export const DEFAULTS = {
     maxBodyBytes: 1_000_000,
     allowUndeclaredTools: false,
     sseKeepaliveSeconds: 15,
+    allowedHosts: [] as readonly string[],
   },
   gatewayService: {
     cpu: 1024,

@@ -525,6 +525,14 @@ export interface GatewaySpec {
    * @default 15
    */
   readonly sseKeepaliveSeconds?: number;
+  /**
+   * Host names (no port) a request's `Host` header may name, against DNS rebinding: others get 403,
+   * and a browser `Origin` on one of these names is accepted too. Empty: any Host (a deployed fleet
+   * is reached through the load balancer by its own DNS names).
+   * @default [] (but `mcp-fleet dev` and `mcp-fleet gateway` on a loopback address allow only
+   * localhost, 127.0.0.1 and [::1])
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface ObservabilitySpec {

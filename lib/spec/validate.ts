@@ -241,6 +241,7 @@ const fleetSchema = z.strictObject({
       maxBodyBytes: z.optional(int(1024, 100_000_000)),
       allowUndeclaredTools: z.optional(z.boolean()),
       sseKeepaliveSeconds: z.optional(int(1, 3600)),
+      allowedHosts: z.optional(z.array(z.string().check(z.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'must be a host name or address without scheme, port or path, e.g. mcp.example.com or [::1]')))),
     }),
   ),
   observability: z.optional(

@@ -179,10 +179,13 @@ export class Catalog {
     return merged;
   }
 
-  /** The pools that announced `feature` (e.g. `logging`), once their capabilities are known. */
-  async poolsWith(feature: string, requestId: string): Promise<PoolTarget[]> {
+  /** The pools that announced `feature` (e.g. `logging`; with `flag`, e.g. resources `subscribe: true`), once their capabilities are known. */
+  async poolsWith(feature: string, requestId: string, flag?: string): Promise<PoolTarget[]> {
     await this.serverCapabilities(requestId);
-    return this.options.targets.filter((t) => isRecord(this.capabilities.get(t.pool.name)?.[feature]));
+    return this.options.targets.filter((t) => {
+      const offered = this.capabilities.get(t.pool.name)?.[feature];
+      return isRecord(offered) && (flag === undefined || offered[flag] === true);
+    });
   }
 
   /** Forgets what is cached for a pool (e.g. after it announced a list change). */
