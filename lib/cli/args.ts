@@ -25,8 +25,8 @@ export interface GatewayArgs {
   readonly metrics: boolean;
   /** Read the fleet, store and secrets from the `GATEWAY_ENV` variables (how the gateway service runs). */
   readonly fromEnv?: true;
-  /** Seconds a stopping gateway lets calls in flight finish (SIGTERM). */
-  readonly drainSeconds: number;
+  /** Seconds a stopping gateway lets calls in flight finish (SIGTERM). @default 10 (with --from-env: the service's stop timeout less 5 s) */
+  readonly drainSeconds?: number;
 }
 
 export interface DevArgs {
@@ -143,11 +143,11 @@ function parseRedis(value: string | undefined, command: string): string | undefi
 }
 
 /** ECS stops a task at most 120 s after SIGTERM: a longer drain would be cut off anyway. */
-function parseDrainSeconds(value: string | undefined, command: string): number {
-  if (value === undefined) return 10;
+function parseDrainSeconds(value: string | undefined, command: string): { drainSeconds?: number } {
+  if (value === undefined) return {};
   const seconds = Number(value);
   if (!/^\d+$/.test(value) || seconds > 120) throw new UsageError(`--drain-seconds must be an integer from 0 to 120 (got "${value}")`, command);
-  return seconds;
+  return { drainSeconds: seconds };
 }
 
 function parseQueue(value: string | undefined, command: string): string {
@@ -227,7 +227,7 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
         // The drain too: the spec's gateway.service.stopTimeoutSeconds bounds it.
         const clash = (['config', 'pool', 'redis', 'queue', 'region', 'drain-seconds'] as const).filter((flag) => values[flag] !== undefined);
         if (clash.length > 0) throw new UsageError(`--from-env takes the fleet from the environment; drop ${clash.map((f) => `--${f}`).join(', ')}`, command);
-        return { command, port: parsePort(values.port, undefined, command), host: parseHost(values.host, command), pools: [], region: 'local', metrics: values.metrics ?? false, drainSeconds: parseDrainSeconds(values['drain-seconds'], command), fromEnv: true };
+        return { command, port: parsePort(values.port, undefined, command), host: parseHost(values.host, command), pools: [], region: 'local', metrics: values.metrics ?? false, fromEnv: true };
       }
       const region = values.region ?? 'local';
       if (!REGION_RE.test(region)) throw new UsageError(`--region must be 1-32 lower-case letters, digits and dashes (got "${region}")`, command);
@@ -244,7 +244,7 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
         ...(values.queue !== undefined ? { queue: parseQueue(values.queue, command) } : {}),
         region,
         metrics: values.metrics ?? false,
-        drainSeconds: parseDrainSeconds(values['drain-seconds'], command),
+        ...parseDrainSeconds(values['drain-seconds'], command),
       };
     }
     case 'dev': {

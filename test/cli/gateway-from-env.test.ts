@@ -92,7 +92,7 @@ describe('mcp-fleet gateway --from-env', () => {
   });
 
   test('GIVEN --from-env with flags the environment provides WHEN parsed THEN the usage error names them', () => {
-    expect(parseCommandLine(['gateway', '--from-env', '--port', '8080', '--host', '0.0.0.0'])).toEqual({ command: 'gateway', port: 8080, host: '0.0.0.0', pools: [], region: 'local', metrics: false, drainSeconds: 10, fromEnv: true });
+    expect(parseCommandLine(['gateway', '--from-env', '--port', '8080', '--host', '0.0.0.0'])).toEqual({ command: 'gateway', port: 8080, host: '0.0.0.0', pools: [], region: 'local', metrics: false, fromEnv: true });
     expect(() => parseCommandLine(['gateway', '--from-env', '--port', '1', '--config', 'f.json', '--redis', 'redis://x'])).toThrow('--from-env takes the fleet from the environment; drop --config, --redis');
     expect(() => parseCommandLine(['gateway', '--from-env', '--port', '1', '--drain-seconds', '30'])).toThrow('--from-env takes the fleet from the environment; drop --drain-seconds');
   });

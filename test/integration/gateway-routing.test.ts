@@ -152,7 +152,7 @@ describe('gateway aggregation and routing', () => {
     expect(await list(open)).toMatchObject({ ttlMs: 5_000, cacheScope: 'public' });
     const mixed = await gatewayFor([pool('a', ['a_*']), pool('c', ['c_*'])], { a: a.url, c: c.url });
     expect(await list(mixed)).toMatchObject({ ttlMs: 60_000, cacheScope: 'private' });
-    await Promise.all([open.close(), mixed.close(), a.close(), b.close(), c.close()]);
+    await Promise.all([a.close(), b.close(), c.close()]); // the gateways close with the others
   });
 
   it('GIVEN completion/complete for a prompt WHEN asked in either era THEN it reaches the pool that owns the prompt; an unknown prompt is -32602', async () => {

@@ -10,7 +10,7 @@ import { loadSpecFile } from '../spec-file';
 import { GATEWAY_ENV } from '../../spec/gateway-env';
 
 async function gatewayOptions(args: GatewayArgs, io: CliIo, env: NodeJS.ProcessEnv): Promise<LocalGatewayOptions> {
-  const listen = { port: args.port, host: args.host, drainTimeoutMs: args.drainSeconds * 1000 };
+  const listen = { port: args.port, host: args.host, ...(args.drainSeconds !== undefined ? { drainTimeoutMs: args.drainSeconds * 1000 } : {}) };
   const output = outputFor(io.terminal, args.metrics, (line) => io.out(line));
   // The environment's drain (from the spec's stop timeout) wins over the flag's default.
   if (args.fromEnv) return { ...listen, ...gatewayOptionsFromEnvironment(env), ...output };

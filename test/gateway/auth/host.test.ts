@@ -11,7 +11,7 @@ describe('Host validation (DNS rebinding)', () => {
     expect(() => loopback.check(request({ host }))).not.toThrow();
   });
 
-  it.each([{ host: 'evil.example.com' }, { host: 'evil.example.com:8080' }, {}])('GIVEN loopback names only WHEN the headers are %p THEN 403 naming the Host', (headers) => {
+  it.each<Record<string, string>>([{ host: 'evil.example.com' }, { host: 'evil.example.com:8080' }, {}])('GIVEN loopback names only WHEN the headers are %p THEN 403 naming the Host', (headers) => {
     expect(() => loopback.check(request(headers))).toThrow(expect.objectContaining({ status: 403, message: expect.stringContaining('DNS rebinding protection') }));
   });
 
