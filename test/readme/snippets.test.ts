@@ -4,7 +4,8 @@
  * Pulumi mirrors run as a user's would, importing the built package by name, without AWS credentials.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -23,15 +24,29 @@ function credentialFreeEnv(): NodeJS.ProcessEnv {
   return { ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
 }
 
+/**
+ * A user's project directory: the spec snippet builds the `images` pool from `servers/images`
+ * (relative to where `cdk synth` runs), so the mirrors run where that directory exists.
+ */
+let project: string;
+beforeAll(() => {
+  project = mkdtempSync(path.join(tmpdir(), 'mcp-fleet-readme-'));
+  mkdirSync(path.join(project, 'servers', 'images'), { recursive: true });
+  writeFileSync(path.join(project, 'servers', 'images', 'Dockerfile'), 'FROM node:22-bookworm-slim\n');
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
+});
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
 async function runMirror(file: string): Promise<Record<string, unknown>> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, file)], { cwd: ROOT, env: credentialFreeEnv(), timeout: 110_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, file)], { cwd: project, env: credentialFreeEnv(), timeout: 110_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
 describe('README snippets', () => {
   test.each([
     ['the fleet spec', 'spec-snippet.ts', "export const spec: FleetSpec"],
-    ['the CDK app', 'cdk-snippet.ts', "from 'mcp-fleet/cdk'"],
+    ['the CDK app', 'cdk-snippet.ts', 'new McpFleet(stack'],
+    ['the CDK sidecar', 'sidecar-snippet.ts', 'new McpSidecar(stack'],
     ['the Pulumi program', 'pulumi-snippet.ts', "from 'mcp-fleet/pulumi'"],
     ['the Pulumi testing example', 'pulumi-testing.test.ts', 'setFleetMocks'],
   ])('GIVEN %s in the README WHEN compared THEN the tested mirror holds it verbatim', (_, file, marker) => {
@@ -40,9 +55,10 @@ describe('README snippets', () => {
     expect(mirrored(file)).toBe(blocks[0]);
   });
 
-  test('GIVEN no AWS credentials WHEN the CDK and Pulumi snippets run as written THEN the CDK app synthesizes and the Pulumi program declares the fleet', async () => {
-    const [cdk, pulumi] = await Promise.all([runMirror('cdk-snippet.ts'), runMirror('pulumi-snippet.ts')]);
-    expect(cdk).toEqual({ stack: 'Agents', region: 'us-east-1', resources: expect.any(Number), services: 3 });
-    expect(pulumi).toMatchObject({ url: 'https://mcp.example.com/mcp', 'aws:ecs/service:Service': 3, 'aws:lb/loadBalancer:LoadBalancer': 1, 'aws:elasticache/replicationGroup:ReplicationGroup': 1 });
-  }, 120_000); // two fresh processes (a CDK synth takes 5 s alone, far more on a busy machine)
+  test('GIVEN no AWS credentials WHEN the CDK and Pulumi snippets run as written THEN the CDK app and the sidecar synthesize and the Pulumi program declares the fleet', async () => {
+    const [cdk, pulumi, sidecar] = await Promise.all([runMirror('cdk-snippet.ts'), runMirror('pulumi-snippet.ts'), runMirror('sidecar-snippet.ts')]);
+    expect(cdk).toEqual({ stack: 'Agents', region: 'us-east-1', resources: expect.any(Number), services: 4 });
+    expect(sidecar).toEqual({ url: 'http://localhost:9100/mcp', containers: ['app', 'files'], appDependsOn: [{ ContainerName: 'files', Condition: 'HEALTHY' }] });
+    expect(pulumi).toMatchObject({ url: 'https://mcp.example.com/mcp', 'aws:ecs/service:Service': 4, 'aws:lb/loadBalancer:LoadBalancer': 1, 'aws:elasticache/replicationGroup:ReplicationGroup': 1 });
+  }, 120_000); // three fresh processes (a CDK synth takes 5 s alone, far more on a busy machine)
 });

@@ -9,8 +9,10 @@ export const spec: FleetSpec = {
     { name: 'github', image: 'ghcr.io/acme/github-mcp:1.4.0', tools: ['github_*'] },
     // A 2025-era pool that keeps sessions in memory: ALB stickiness + gateway session pinning.
     { name: 'slack', image: 'ghcr.io/acme/slack-mcp:2.0.1', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
-    // Heavy tools scale on their own.
-    { name: 'images', image: 'ghcr.io/acme/images-mcp:0.9.0', tools: ['image_*'], cpu: 2048, memoryMiB: 4096, maxTasks: 20 },
+    // Heavy tools scale on their own; this image is built from a directory at deploy time.
+    { name: 'images', build: { directory: 'servers/images' }, tools: ['image_*'], cpu: 2048, memoryMiB: 4096, maxTasks: 20 },
+    // A stdio server from npm, served over Streamable HTTP by `mcp-fleet bridge` in a generated image.
+    { name: 'files', kind: 'stdio', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem@2026.8.31', '/tmp'], tools: [], discoveryOnly: true },
   ],
   auth: {
     jwt: { issuer: 'https://auth.example.com', audience: ['mcp-fleet'] },
