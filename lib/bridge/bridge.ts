@@ -62,7 +62,7 @@ class Bridge {
     });
     this.sessions = new SessionRegistry({ idleTimeoutMs: options.sessionIdleTimeoutMs, logger: options.logger });
     this.spare = new SpareProcess(command, options.logger.child({ child: 'session' }), options.spareSessionProcess);
-    this.legacy = { spare: this.spare, sessions: this.sessions, logger: options.logger, initializeTimeoutMs: options.initializeTimeoutMs };
+    this.legacy = { spare: this.spare, sessions: this.sessions, logger: options.logger, initializeTimeoutMs: options.initializeTimeoutMs, maxSessions: options.maxSessions };
     this.modern = { pool: this.pool, subscriptions: this.subscriptions };
   }
 

@@ -21,6 +21,8 @@ export interface LegacyDeps {
   readonly sessions: SessionRegistry;
   readonly logger: StructuredLogger;
   readonly initializeTimeoutMs: number;
+  /** Most sessions at once. */
+  readonly maxSessions: number;
 }
 
 function sessionNotFound(id: string): GatewayError {
@@ -82,6 +84,18 @@ function forward(session: Session, message: JsonRpcMessage): void {
 
 /** `initialize` without a session: a new process, initialized with the caller's own request. */
 async function startSession(deps: LegacyDeps, res: ServerResponse, request: JsonRpcRequest): Promise<void> {
+  if (deps.sessions.size + deps.sessions.starting >= deps.maxSessions) {
+    throw new GatewayError(503, RPC.serverError, `Service Unavailable: this bridge holds its maximum of ${deps.maxSessions} sessions (a server process each; --max-sessions); retry later`, { 'retry-after': '5' });
+  }
+  deps.sessions.starting += 1;
+  try {
+    await initializeSession(deps, res, request);
+  } finally {
+    deps.sessions.starting -= 1;
+  }
+}
+
+async function initializeSession(deps: LegacyDeps, res: ServerResponse, request: JsonRpcRequest): Promise<void> {
   const logger = deps.logger.child({ child: 'session' });
   let child: StdioChild;
   try {

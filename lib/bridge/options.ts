@@ -37,6 +37,12 @@ export interface BridgeOptions {
    */
   readonly children?: number;
   /**
+   * Most 2025-era sessions (a server process each) at once; `initialize` beyond it gets 503 with
+   * `Retry-After`, so a flood of sessions cannot exhaust the task's memory.
+   * @default 32
+   */
+  readonly maxSessions?: number;
+  /**
    * Keep one started server process ready for the next 2025-era session, so `initialize` does not
    * wait for a process to start. Costs one idle process.
    * @default true
@@ -104,6 +110,7 @@ export function resolveBridgeOptions(options: BridgeOptions, defaultLogger: () =
     children: options.children ?? 4,
     sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 600_000,
     spareSessionProcess: options.spareSessionProcess ?? true,
+    maxSessions: options.maxSessions ?? 32,
     initializeTimeoutMs: options.initializeTimeoutMs ?? 60_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 20_000,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
@@ -112,7 +119,7 @@ export function resolveBridgeOptions(options: BridgeOptions, defaultLogger: () =
     logger: options.logger ?? defaultLogger(),
   };
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) throw new RangeError(`bridge: port must be an integer from 0 to 65535 (got ${resolved.port})`);
-  for (const name of ['children', 'sessionIdleTimeoutMs', 'initializeTimeoutMs', 'drainTimeoutMs', 'maxBodyBytes'] as const) positiveInteger(name, resolved[name]);
+  for (const name of ['children', 'maxSessions', 'sessionIdleTimeoutMs', 'initializeTimeoutMs', 'drainTimeoutMs', 'maxBodyBytes'] as const) positiveInteger(name, resolved[name]);
   for (const name of ['mcpPath', 'healthPath'] as const) {
     const problem = pathProblem(resolved[name]);
     if (problem) throw new RangeError(`bridge: ${name} ${problem}`);

@@ -13,6 +13,9 @@ import type { SseWriter } from './reply';
 /** How long a server-to-client request waits for the client to open a stream. */
 const HELD_REQUEST_MS = 10_000;
 
+/** Most messages held for a GET stream that is not open (a client that never opens one must not grow memory). */
+const MAX_HELD = 100;
+
 /** Notifications about the server as a whole, which belong on the session's GET stream. */
 const SESSION_WIDE = /^notifications\/(tools|prompts|resources)\/list_changed$|^notifications\/resources\/updated$/;
 
@@ -22,7 +25,7 @@ export class Session {
   /** Caller id → wire id of the requests running, so a caller's `notifications/cancelled` reaches the process. */
   readonly wireIds = new Map<JsonRpcId, number>();
   private lastActivity = Date.now();
-  private held: Array<{ message: ChildMessage; timer: NodeJS.Timeout }> = [];
+  private held: Array<{ message: ChildMessage; timer?: NodeJS.Timeout }> = [];
 
   constructor(
     readonly id: string,
@@ -45,19 +48,20 @@ export class Session {
   }
 
   /**
-   * Server-to-client messages of the process: those about the server as a whole to the GET stream,
-   * the rest (sampling, elicitation, roots, log lines) to the stream of the newest running request.
-   * Each falls back to the other stream. A request with no stream to go to waits for the GET stream
-   * (servers often ask `roots/list` right after `initialized`, before the client opens it), and is
-   * refused after `HELD_REQUEST_MS` so the server does not wait for an answer that cannot come.
+   * Server-to-client messages of the process. Notifications about the server as a whole (list
+   * changes, resource updates) belong to the GET stream and wait for it when it is not open yet
+   * (servers send them right after `initialized`, before the client opens it). The rest (sampling,
+   * elicitation, roots, log lines) go to the stream of the newest running request, else to the GET
+   * stream. A request with no stream waits for the GET stream, and is refused after
+   * `HELD_REQUEST_MS` so the server does not wait for an answer that cannot come.
    */
   private route(message: ChildMessage): void {
-    const onRequest = this.child.newestPending()?.relay;
     const onGet = this.getStream?.open ? (m: JsonRpcMessage) => this.getStream!.write(m) : undefined;
-    const target = SESSION_WIDE.test(message.method) ? (onGet ?? onRequest) : (onRequest ?? onGet);
+    const target = SESSION_WIDE.test(message.method) ? onGet : (this.child.newestPending()?.relay ?? onGet);
     if (target) return target(message);
     if (!('id' in message)) {
-      this.logger.debug('notification dropped: no open stream', { sessionId: this.id, method: message.method });
+      if (SESSION_WIDE.test(message.method) && this.held.length < MAX_HELD) this.held.push({ message });
+      else this.logger.debug('notification dropped: no open stream', { sessionId: this.id, method: message.method });
       return;
     }
     const timer = setTimeout(() => {
@@ -68,7 +72,7 @@ export class Session {
     this.held.push({ message, timer });
   }
 
-  /** Opens the GET stream and delivers the requests held for it. */
+  /** Opens the GET stream and delivers the messages held for it. */
   attachGetStream(stream: SseWriter): void {
     this.getStream = stream;
     for (const { message, timer } of this.held.splice(0)) {
@@ -97,6 +101,9 @@ export class SessionRegistry {
   get size(): number {
     return this.sessions.size;
   }
+
+  /** Sessions whose `initialize` is still running (they count against the limit). */
+  starting = 0;
 
   /** Registers a session for an initialized process; it is forgotten when the process exits. */
   add(child: StdioChild, protocolVersion: string): Session {

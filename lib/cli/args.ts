@@ -65,6 +65,7 @@ export interface BridgeArgs {
   readonly port: number;
   readonly host: string;
   readonly children: number;
+  readonly maxSessions: number;
   readonly mcpPath?: string;
   readonly healthPath?: string;
   /** The stdio server: executable and arguments (everything after `--`). */
@@ -280,7 +281,7 @@ function parseBridge(rest: readonly string[]): BridgeArgs | HelpArgs {
   const split = rest.indexOf('--');
   const own = split === -1 ? [...rest] : rest.slice(0, split);
   const server = split === -1 ? [] : rest.slice(split + 1);
-  const { values } = parse(command, own, { ...HELP, ...LISTEN, children: { type: 'string' }, 'mcp-path': { type: 'string' }, 'health-path': { type: 'string' } });
+  const { values } = parse(command, own, { ...HELP, ...LISTEN, children: { type: 'string' }, 'max-sessions': { type: 'string' }, 'mcp-path': { type: 'string' }, 'health-path': { type: 'string' } });
   if (values.help) return { command: 'help', topic: command };
   if (server.length === 0) throw new UsageError('give the stdio server to run after --, e.g. mcp-fleet bridge --port 8080 -- npx -y @modelcontextprotocol/server-everything', command);
   for (const flag of ['mcp-path', 'health-path'] as const) {
@@ -292,6 +293,7 @@ function parseBridge(rest: readonly string[]): BridgeArgs | HelpArgs {
     port: parsePort(values.port, 8080, command),
     host: parseHost(values.host, command),
     children: parseCount('children', values.children, 1, 1024, command) ?? 4,
+    maxSessions: parseCount('max-sessions', values['max-sessions'], 1, 10_000, command) ?? 32,
     ...(values['mcp-path'] !== undefined ? { mcpPath: values['mcp-path'] } : {}),
     ...(values['health-path'] !== undefined ? { healthPath: values['health-path'] } : {}),
     server,

@@ -70,14 +70,15 @@ Locally: RabbitMQ at 127.0.0.1:5672 (guest/guest); start it with "service rabbit
   validate: `Usage: mcp-fleet validate FILE
 
 Prints every problem of the fleet spec in FILE as "path: message". Exit status 1 if any.`,
-  bridge: `Usage: mcp-fleet bridge [--host 127.0.0.1] [--port 8080] [--children 4] [--mcp-path /mcp]
-                        [--health-path /health] -- CMD ARGS...
+  bridge: `Usage: mcp-fleet bridge [--host 127.0.0.1] [--port 8080] [--children 4] [--max-sessions 32]
+                        [--mcp-path /mcp] [--health-path /health] -- CMD ARGS...
 
 Runs the stdio MCP server CMD ARGS... and serves it over Streamable HTTP, for 2025-era clients
 (each session gets its own server process) and 2026-07-28 clients (a shared pool of processes).
   --host H             interface to bind (default 127.0.0.1; 0.0.0.0 in a container)
   --port N             TCP port (default 8080; 0 picks a free one)
   --children N         most pooled processes for stateless traffic (default 4)
+  --max-sessions N     most 2025-era sessions, a process each (default 32; beyond: 503, Retry-After)
   --mcp-path P         MCP endpoint (default $MCP_FLEET_MCP_PATH or /mcp)
   --health-path P      deep health check: a ping through a process (default $MCP_FLEET_HEALTH_PATH or /health)
 

@@ -9,7 +9,7 @@ let bridge: BridgeHandle;
 const BASE = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 beforeAll(async () => {
-  bridge = await startBridge({ ...EVERYTHING_STDIO, children: 1, logger: quietLogger() });
+  bridge = await startBridge({ ...EVERYTHING_STDIO, children: 1, maxSessions: 2, logger: quietLogger() });
 });
 afterAll(() => bridge.close());
 
@@ -35,7 +35,12 @@ test('GIVEN a 2025-03-26 session WHEN a batch of two calls is posted THEN both a
     { 'mcp-session-id': id, 'mcp-protocol-version': '2025-03-26' },
   );
   expect(res.status).toBe(200);
-  const answers = (await res.json()) as Array<{ id: string; result: { content: Array<{ text: string }> } }>;
+  // One JSON array, or (when the server sent something first) an SSE stream of the two answers.
+  const text = await res.text();
+  const answers = (res.headers.get('content-type') === 'application/json' ? JSON.parse(text) : [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!)).filter((m) => 'id' in m)) as Array<{
+    id: string;
+    result: { content: Array<{ text: string }> };
+  }>;
   expect(answers.map((a) => [a.id, a.result.content[0]!.text]).sort()).toEqual([
     ['a', 'Echo: one'],
     ['b', 'Echo: two'],
@@ -83,4 +88,13 @@ test('GIVEN no session WHEN GET or an unknown method THEN 405 with Allow', async
   const put = await fetch(bridge.mcpUrl, { method: 'PUT' });
   expect(put.status).toBe(405);
   expect((await fetch(bridge.mcpUrl.replace('/mcp', '/elsewhere'))).status).toBe(404);
+});
+
+test('GIVEN the session limit is reached WHEN another client initializes THEN 503 with Retry-After naming the limit', async () => {
+  // Two sessions exist from the tests above (maxSessions: 2).
+  expect(bridge.sessionCount).toBe(2);
+  const res = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('5');
+  expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/maximum of 2 sessions/);
 });

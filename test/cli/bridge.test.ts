@@ -14,19 +14,20 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('parseCommandLine bridge', () => {
   test('GIVEN every flag and a server command with flags of its own WHEN parsed THEN the command is kept whole after --', () => {
-    expect(parseCommandLine(['bridge', '--host', '0.0.0.0', '--port', '9000', '--children', '2', '--mcp-path', '/x', '--health-path', '/hc', '--', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '--port', '/data'])).toEqual({
+    expect(parseCommandLine(['bridge', '--host', '0.0.0.0', '--port', '9000', '--children', '2', '--max-sessions', '5', '--mcp-path', '/x', '--health-path', '/hc', '--', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '--port', '/data'])).toEqual({
       command: 'bridge',
       host: '0.0.0.0',
       port: 9000,
       children: 2,
+      maxSessions: 5,
       mcpPath: '/x',
       healthPath: '/hc',
       server: ['npx', '-y', '@modelcontextprotocol/server-filesystem', '--port', '/data'],
     });
   });
 
-  test('GIVEN no flags WHEN parsed THEN loopback, port 8080 and 4 pooled processes', () => {
-    expect(parseCommandLine(['bridge', '--', 'srv'])).toEqual({ command: 'bridge', host: '127.0.0.1', port: 8080, children: 4, server: ['srv'] });
+  test('GIVEN no flags WHEN parsed THEN loopback, port 8080, 4 pooled processes and 32 sessions', () => {
+    expect(parseCommandLine(['bridge', '--', 'srv'])).toEqual({ command: 'bridge', host: '127.0.0.1', port: 8080, children: 4, maxSessions: 32, server: ['srv'] });
   });
 
   test.each([

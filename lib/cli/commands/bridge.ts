@@ -25,6 +25,7 @@ export async function runBridge(args: BridgeArgs, io: CliIo, stop: Promise<NodeJ
       host: args.host,
       port: args.port,
       children: args.children,
+      maxSessions: args.maxSessions,
       mcpPath: args.mcpPath ?? (env[POOL_ENV.mcpPath] || '/mcp'),
       healthPath: args.healthPath ?? (env[POOL_ENV.healthPath] || '/health'),
       ...(fleet && pool ? { connectionGauge: { fleet, pool } } : {}),
