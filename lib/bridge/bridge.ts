@@ -51,7 +51,7 @@ class Bridge {
   private readonly modern: ModernDeps;
 
   constructor(readonly options: ResolvedBridgeOptions) {
-    const command = { command: options.command, args: options.args };
+    const command = { command: options.command, args: options.args, env: options.env };
     this.pool = new ChildPool({
       ...command,
       max: options.children,

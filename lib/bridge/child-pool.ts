@@ -110,7 +110,7 @@ export class ChildPool {
     const startedAt = Date.now();
     let child: StdioChild | undefined;
     try {
-      child = await StdioChild.start({ command: this.options.command, args: this.options.args, logger });
+      child = await StdioChild.start({ command: this.options.command, args: this.options.args, ...(this.options.env ? { env: this.options.env } : {}), logger });
       const readyChild = child;
       this.started.add(readyChild);
       readyChild.onExit(() => {

@@ -19,6 +19,11 @@ import { BridgeError } from './errors';
 export interface ChildCommand {
   readonly command: string;
   readonly args: readonly string[];
+  /**
+   * Environment of the process.
+   * @default process.env (a bridge in a container passes the container's configuration on)
+   */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A message the child sent that is not an answer: a server-to-client request or a notification. */
@@ -44,11 +49,6 @@ interface Entry extends PendingRequest {
 export interface StdioChildOptions extends ChildCommand {
   /** Log of this child (stderr lines, exit). */
   readonly logger: StructuredLogger;
-  /**
-   * Environment of the child.
-   * @default process.env (a bridge in a container passes the container's configuration on)
-   */
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 export class StdioChild {

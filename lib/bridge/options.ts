@@ -1,6 +1,7 @@
 /** Options of `startBridge`, their defaults, and the checks that name a bad one. */
 import type { ConnectionGaugeOptions } from '../gateway/telemetry/connection-gauge';
 import type { StructuredLogger } from '../gateway/telemetry/logger';
+import { POOL_ENV } from '../spec/gateway-env';
 import { assertCallerIdentityOptions, type CallerIdentityOptions } from '../pool/caller-identity';
 
 export interface BridgeOptions {
@@ -11,6 +12,12 @@ export interface BridgeOptions {
    * @default []
    */
   readonly args?: readonly string[];
+  /**
+   * Environment of the server processes, less the bridge's own secrets (the identity keys: a server
+   * holding them could sign callers' identities).
+   * @default process.env
+   */
+  readonly env?: NodeJS.ProcessEnv;
   /**
    * Interface to listen on.
    * @default '127.0.0.1'
@@ -88,6 +95,14 @@ export interface BridgeOptions {
 
 export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'connectionGauge' | 'identity' | 'logger'>> & Pick<BridgeOptions, 'connectionGauge' | 'identity'> & { readonly logger: StructuredLogger };
 
+/** Variables only the bridge may hold. */
+const BRIDGE_SECRETS: readonly string[] = [POOL_ENV.identityKey, POOL_ENV.identityFleetKey];
+
+/** `env` without the bridge's secrets. */
+export function serverEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !BRIDGE_SECRETS.includes(name)));
+}
+
 function positiveInteger(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`bridge: ${name} must be a positive integer (got ${value})`);
 }
@@ -103,6 +118,7 @@ export function resolveBridgeOptions(options: BridgeOptions, defaultLogger: () =
   const resolved = {
     command: options.command,
     args: options.args ?? [],
+    env: serverEnvironment(options.env ?? process.env),
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     mcpPath: options.mcpPath ?? '/mcp',

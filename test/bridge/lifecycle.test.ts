@@ -109,3 +109,20 @@ test('with an identity key, callers need the gateway-signed identity of this fle
     await bridge.close();
   }
 });
+
+test('the server processes do not get the bridge identity keys, and do get the rest of the environment', async () => {
+  const env = { ...process.env, MCP_FLEET_IDENTITY_KEY: 'secret-pool-key', MCP_FLEET_IDENTITY_FLEET_KEY: 'secret-fleet-key', BRIDGE_TEST_SETTING: 'visible' };
+  const bridge = await startBridge({ ...EVERYTHING_STDIO, env, children: 1, logger: quietLogger() });
+  try {
+    const { client } = await connectV1(bridge.mcpUrl);
+    const v2 = await connectV2(bridge.mcpUrl);
+    for (const seen of [textOf(await client.callTool({ name: 'get-env', arguments: {} })), textOf(await v2.callTool({ name: 'get-env', arguments: {} }))]) {
+      expect(seen).toContain('BRIDGE_TEST_SETTING');
+      expect(seen).not.toContain('secret-pool-key');
+      expect(seen).not.toContain('secret-fleet-key');
+    }
+    await Promise.all([client.close(), v2.close()]);
+  } finally {
+    await bridge.close();
+  }
+});
