@@ -10,6 +10,8 @@ import * as aws from '@pulumi/aws';
 import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
 import type { PoolImagePlan } from '../lib/plan';
+
+export { ecrRepositoryArn } from '../lib/plan';
 import { buildContextProblem, writeImageContext } from '../lib/images';
 
 /** The image a task runs and, when it lives in a private ECR repository, that repository's ARN. */
@@ -28,14 +30,6 @@ export interface RenderedPoolImage {
 export const GENERATED_CONTEXTS_DIR = join('.mcp-fleet', 'images');
 /** Fargate tasks run on linux/amd64 unless told otherwise: build for it on any workstation. */
 const PLATFORM = 'linux/amd64';
-
-/** Private ECR image (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`) → its repository ARN. */
-export function ecrRepositoryArn(image: string): string | undefined {
-  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(image);
-  if (!match) return undefined;
-  const [, account, region, repository] = match;
-  return `arn:${region!.startsWith('cn-') ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repository}`;
-}
 
 /** A path as the program's working directory sees it: stable across machines in the build's inputs. */
 function programPath(path: string): string {
@@ -69,10 +63,7 @@ function builtImage(name: string, tag: string, build: { context: string; dockerf
 type Renderer<K extends PoolImagePlan['kind']> = (name: string, tag: string, image: Extract<PoolImagePlan, { kind: K }>, parent: pulumi.Resource) => RenderedPoolImage;
 
 const RENDERERS: { readonly [K in PoolImagePlan['kind']]: Renderer<K> } = {
-  registry: (_name, _tag, image) => {
-    const arn = ecrRepositoryArn(image.image);
-    return { ref: image.image, ...(arn ? { ecrRepositoryArn: arn } : {}) };
-  },
+  registry: (_name, _tag, image) => ({ ref: image.image, ...(image.ecrRepositoryArn ? { ecrRepositoryArn: image.ecrRepositoryArn } : {}) }),
   build: (name, tag, image, parent) => {
     const problem = buildContextProblem(image.directory, image.dockerfile);
     if (problem) throw new Error(`${name}: ${problem}`);

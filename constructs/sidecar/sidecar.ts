@@ -4,14 +4,14 @@
  * pool user on a read-only root filesystem with its own scratch volumes, logs to CloudWatch, and (for
  * stdio servers, or when given) has a container health check that dependents can wait for.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { planSidecar, type ContainerHealthCheckPlan, type SidecarPlan, type SidecarServerSpec } from '../../lib/plan';
 import { containerHealthCheck, fleetLogGroup, planned } from '../shared';
-import { poolContainerImage } from '../tool-pool/images';
+import { grantImagePull, poolContainerImage } from '../tool-pool/images';
 
 export interface McpSidecarProps {
   /** The task definition to add the server to (its other containers reach it on localhost). */
@@ -74,12 +74,7 @@ export class McpSidecar extends Construct {
       ...(healthCheck ? { healthCheck: containerHealthCheck(healthCheck) } : {}),
     });
     this.container.addMountPoints(...p.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })));
-    if (p.image.kind !== 'registry') {
-      Validations.of(props.taskDefinition).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'The sidecar image is an asset in the bootstrap ECR repository: pulling it needs ecr:GetAuthorizationToken, which has no resource-level permissions.',
-      });
-    }
+    grantImagePull(this, props.taskDefinition, p.image);
   }
 
   /**

@@ -5,7 +5,8 @@
  * compile until it has a renderer here.
  */
 import { resolve } from 'node:path';
-import { Stage } from 'aws-cdk-lib';
+import { Stage, Validations } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
@@ -38,4 +39,21 @@ const RENDERERS: { readonly [K in PoolImagePlan['kind']]: Renderer<K> } = {
 /** The container image of a pool, from its plan. */
 export function poolContainerImage(scope: Construct, image: PoolImagePlan): ecs.ContainerImage {
   return (RENDERERS[image.kind] as Renderer<typeof image.kind>)(scope, image as never);
+}
+
+/**
+ * Lets the task's execution role pull the image: asset images get this from CDK; a private ECR
+ * registry image needs it here. Acknowledges the wildcard `ecr:GetAuthorizationToken` (AWS offers no
+ * resource-level permission for it) on the task definition.
+ */
+export function grantImagePull(scope: Construct, taskDefinition: ecs.TaskDefinition, image: PoolImagePlan): void {
+  if (image.kind === 'registry' && image.ecrRepositoryArn) {
+    ecr.Repository.fromRepositoryArn(scope, 'ImageRepository', image.ecrRepositoryArn).grantPull(taskDefinition.obtainExecutionRole());
+  } else if (image.kind === 'registry') {
+    return;
+  }
+  Validations.of(taskDefinition).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'Pulling from ECR (the bootstrap asset repository or the image\'s private repository) needs ecr:GetAuthorizationToken, which has no resource-level permissions; the pull actions themselves are granted on that repository only.',
+  });
 }

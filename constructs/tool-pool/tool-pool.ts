@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { fleetPlanOf, type PoolPlan, type FleetPlan } from '../../lib/plan';
 import { DEFAULTS, POOL_ENV, type FleetSpec } from '../../lib/spec';
 import { addPlannedListenerRules, allowPlannedIngress, constructError, containerHealthCheck, fleetLogGroup, mergeProps, planned, targetHealthCheck } from '../shared';
-import { poolContainerImage } from './images';
+import { grantImagePull, poolContainerImage } from './images';
 
 export interface McpToolPoolProps {
   /** The fleet spec (validated here). */
@@ -131,12 +131,7 @@ export class McpToolPool extends Construct {
       },
       { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: 'The execution role policy CDK attaches holds exactly this task\'s grants (its log group, the identity secret and key); a managed policy would invite reuse.' },
     );
-    if (c.image.kind !== 'registry') {
-      Validations.of(this.taskDefinition).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'The image is an asset in the bootstrap ECR repository: pulling it needs ecr:GetAuthorizationToken, which has no resource-level permissions; the pull actions themselves are granted on that repository only.',
-      });
-    }
+    grantImagePull(this, this.taskDefinition, c.image);
 
     const s = plan.service;
     this.service = new ecs.FargateService(

@@ -34,6 +34,11 @@ describe('McpFleet renders one image per pool kind', () => {
   test('GIVEN a registry image WHEN synthesized THEN the task runs it as is and the execution role may pull from its ECR repository', () => {
     expect(containerOf(template, 'Poolregistry').Image).toBe('123456789012.dkr.ecr.us-east-1.amazonaws.com/team/server:1.2.3');
     expect(containerOf(template, 'Poolregistry').HealthCheck).toBeUndefined();
+    const pulls = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.includes('Poolregistry'))
+      .flatMap(([, p]) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement)
+      .filter((s) => JSON.stringify(s.Action).includes('ecr:BatchGetImage'));
+    expect(pulls.map((s) => s.Resource)).toEqual(['arn:aws:ecr:us-east-1:123456789012:repository/team/server']);
   });
 
   test('GIVEN a build directory WHEN synthesized THEN it is a linux/amd64 Docker image asset of that directory with its build args (fingerprinted, not built)', () => {

@@ -6,7 +6,7 @@ import { planStdioRuntime } from './stdio';
 import type { PoolRuntimePlan } from './types';
 
 export * from './types';
-export { planContainerRuntime } from './container';
+export { ecrRepositoryArn, planContainerRuntime, registryImage } from './container';
 export * from './stdio';
 export { planQueueRuntime } from './queue';
 

@@ -12,6 +12,8 @@ export const POOL_CONTAINER_USER = '1000:1000';
 export interface RegistryImagePlan {
   readonly kind: 'registry';
   readonly image: string;
+  /** The repository of a private ECR image: the execution role may pull from it. @default - another registry */
+  readonly ecrRepositoryArn?: string;
 }
 
 /** An image built at deploy time from a directory with a Dockerfile. */
