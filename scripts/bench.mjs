@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: one run on loopback, about a minute and a half. The same 2026-07-28 tools/call
  * workload goes direct to a canned pool, through nginx (when on PATH), and through the gateway with
- * the memory and the Redis session store; then `mcp-fleet bridge` against server-everything's own
+ * the memory and the Redis session store, and through a bare Node router (the floor); then progress
+ * events relayed live and 2,000 idle subscriptions/listen streams; then `mcp-fleet bridge` against server-everything's own
  * Streamable HTTP transport; then the gateway bundle's size and cold init are measured.
  * Prints a markdown table and rewrites BENCHMARKS.md (keeping its "Notes" section).
  *
@@ -20,6 +21,7 @@ import { bundleSize, coldInit } from './bench/bundle.mjs';
 import { probeLatency, saturate } from './bench/load.mjs';
 import { findNginx, nginxVersion, startNginx } from './bench/nginx.mjs';
 import { spawnTracked, stopAll } from './bench/processes.mjs';
+import { benchStreaming } from './bench/streaming.mjs';
 import { benchmarksFile, markdown } from './bench/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,6 +104,7 @@ async function main() {
   };
   const rows = [];
   const bridgeRows = [];
+  let streaming;
   try {
     const pool = spawnTracked('canned pool', process.execPath, [join(root, 'scripts/bench/canned-pool.mjs')]);
     const poolUrl = await pool.waitFor(/listening (\S+)/);
@@ -116,6 +119,11 @@ async function main() {
       log('nginx is not on PATH: no reference proxy run');
     }
 
+    const bare = spawnTracked('bare router', process.execPath, [join(root, 'scripts/bench/bare-router.mjs')], { POOL_URL: poolUrl });
+    const bareUrl = await bare.waitFor(/listening (\S+)/);
+    rows.push(await measure('bare-router', 'bare Node router (floor)', bareUrl, { proxy: bare.child.pid, pool: poolPid }));
+    await bare.stop();
+
     const memory = await startGateway(specFile, poolUrl, []);
     rows.push(await measure('gateway-memory', 'gateway, memory store', memory.url, { proxy: memory.pid, pool: poolPid }));
     await memory.stop();
@@ -124,6 +132,14 @@ async function main() {
     rows.push(await measure('gateway-redis', 'gateway, Redis store', redis.url, { proxy: redis.pid, pool: poolPid }));
     await redis.stop();
     await pool.stop();
+
+    const streamSpec = join(dir, 'stream.json');
+    writeFileSync(streamSpec, JSON.stringify({ name: 'bench', pools: [{ name: 'stream', image: 'local', tools: ['bench_*'] }] }));
+    streaming = await benchStreaming(async (streamPoolUrl) => {
+      const gateway = spawnTracked('gateway', process.execPath, [CLI, 'gateway', '--port', '0', '--config', streamSpec, '--pool', `stream=${streamPoolUrl}`]);
+      const url = await gateway.waitFor(/ at (http:\/\/\S+\/mcp) /);
+      return { url, pid: gateway.child.pid, stop: gateway.stop };
+    }, log);
 
     bridgeRows.push(...(await benchBridge(root, CLI, measure)));
   } finally {
@@ -136,7 +152,7 @@ async function main() {
   const bundle = bundleSize(BUNDLE, join(root, 'dist/meta/gateway-lambda.json'));
   const cold = coldInit(BUNDLE, { MCP_FLEET_SPEC: JSON.stringify(benchSpec()), MCP_FLEET_POOL_URLS: JSON.stringify({ canned: 'http://127.0.0.1:9/mcp' }) }, 9);
 
-  const results = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine, settings, rows, bridge: bridgeRows, bundle, cold };
+  const results = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine, settings, rows, bridge: bridgeRows, streaming, bundle, cold };
   process.stdout.write(`${markdown(results)}\n`);
   const target = join(root, 'BENCHMARKS.md');
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';

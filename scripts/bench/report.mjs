@@ -9,6 +9,12 @@ export const TARGETS = {
   coldInitMs: 100,
   /** Stateless bridge throughput against the same server's own HTTP transport (issue 10). */
   bridgeVsNative: 0.8,
+  /** Issue 9: gateway CPU per request against a bare Node router's, on the buffered 2026 tools/call. */
+  cpuVsBareRouter: 1.25,
+  /** Issue 9: what relaying a progress event adds over receiving it directly. */
+  progressAddedMs: 2,
+  /** Issue 9: memory per open idle subscriptions/listen stream, with 2,000 open. */
+  subscriptionKiB: 64,
 };
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -38,6 +44,19 @@ export function evaluate(results) {
     }
     const added = (gateway.latency.p50Us - direct.latency.p50Us) / 1000;
     checks.push({ target: `${gateway.label}: p50 added ≤ ${TARGETS.addedP50Ms} ms (unloaded)`, measured: `${added.toFixed(3)} ms`, ok: added <= TARGETS.addedP50Ms });
+  }
+  const bare = results.rows.find((r) => r.key === 'bare-router');
+  for (const gateway of results.rows.filter((r) => r.key.startsWith('gateway'))) {
+    const floor = bare?.load.cpuUsPerRequest.proxy;
+    const own = gateway.load.cpuUsPerRequest.proxy;
+    if (floor === undefined || own === undefined) continue;
+    const ratio = own / floor;
+    checks.push({ target: `${gateway.label}: CPU per request ≤ ${TARGETS.cpuVsBareRouter}× the bare Node router's`, measured: `${ratio.toFixed(2)}× (${num(own, 1)} vs ${num(floor, 1)} µs)`, ok: ratio <= TARGETS.cpuVsBareRouter });
+  }
+  if (results.streaming) {
+    const { progress, idle } = results.streaming;
+    checks.push({ target: `progress events relayed: p50 added ≤ ${TARGETS.progressAddedMs} ms over direct`, measured: `${progress.addedMs.toFixed(2)} ms (${progress.through.p50Ms.toFixed(2)} vs ${progress.direct.p50Ms.toFixed(2)} ms)`, ok: progress.addedMs <= TARGETS.progressAddedMs });
+    checks.push({ target: `${num(idle.count)} idle subscriptions in one gateway: ≤ ${TARGETS.subscriptionKiB} KiB each, calls still answered`, measured: `${idle.perSubscriptionKiB.toFixed(1)} KiB each (RSS ${num(idle.beforeKiB / 1024, 1)} → ${num(idle.afterKiB / 1024, 1)} MiB); a call ${idle.callAnswered ? `answered in ${idle.callMs.toFixed(1)} ms` : 'NOT answered'}`, ok: idle.perSubscriptionKiB <= TARGETS.subscriptionKiB && idle.callAnswered });
   }
   const native = results.bridge?.find((r) => r.key === 'everything-http');
   for (const row of (results.bridge ?? []).filter((r) => r.key.startsWith('bridge'))) {
@@ -107,6 +126,12 @@ Measured by \`${command}\` on ${results.date} (one run, loopback only). The scri
   per-agent \`tools/call\` token bucket (1,000,000/s, never limiting), so each call also takes a token
   from the store: in memory, or a Redis Lua script with \`--redis\`.
 - nginx (reference): one worker, \`proxy_pass\` with upstream keep-alive, no access log.
+- Bare Node router (the floor, \`scripts/bench/bare-router.mjs\`): \`node:http\` server, keep-alive \`node:http\`
+  client, read the body, \`JSON.parse\`, relay; nothing else. The gateway's CPU per request is compared with it.
+- Streaming (\`scripts/bench/streaming.mjs\`, a raw 2026-07-28 pool in the script's process): a tool that
+  sends 20 progress events 20 ms apart, each stamped with its send time, called 10 times directly and
+  through the gateway (the memory store); then 2,000 \`subscriptions/listen\` streams opened through one
+  gateway process and left idle, its RSS read before and after, and one \`tools/call\` sent while they are open.
 - Bridge: \`@modelcontextprotocol/server-everything\`'s \`echo\` tool, once over its own Streamable HTTP
   transport (\`streamableHttp\` mode, bound to 127.0.0.1 by \`scripts/bench/loopback-only.cjs\`; it has sessions
   only, so the calls run in one 2025-11-25 session) and once over stdio behind \`node bin/mcp-fleet.js bridge
