@@ -3,17 +3,13 @@
  * "all") against the conformance fixture server twice: over its own Streamable HTTP transport, and
  * over stdio through the bridge. Every scenario that passes natively must pass through the bridge.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
-import { buildSync } from 'esbuild';
 import { startBridge, type BridgeHandle } from '../../lib/bridge';
+import { bundleConformanceFixture, passedScenarios as passed, runConformanceSuite, startConformanceFixture } from '../support/conformance';
 import { quietLogger } from './support';
-
-const ROOT = path.join(__dirname, '..', '..');
-const CONFORMANCE = path.join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 
 let work: string;
 let fixture: string;
@@ -23,8 +19,7 @@ let bridge: BridgeHandle | undefined;
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'bridge-conformance-'));
   // One bundled file starts in a fraction of the time tsx needs, and the bridge starts one per session.
-  fixture = path.join(work, 'conformance-server.cjs');
-  buildSync({ entryPoints: [path.join(ROOT, 'test/fixtures/conformance-server.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: fixture, logLevel: 'warning' });
+  fixture = bundleConformanceFixture(work);
 });
 
 afterAll(async () => {
@@ -34,36 +29,13 @@ afterAll(async () => {
 });
 
 /** Starts the fixture on its own HTTP transport; resolves with its URL. */
-function startNative(): Promise<string> {
-  native = spawn(process.execPath, [fixture, 'http'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    native!.once('exit', (code) => reject(new Error(`the fixture exited with ${code}`)));
-    createInterface({ input: native!.stdout! }).on('line', (line) => {
-      if (line.startsWith('LISTENING ')) resolve(line.slice('LISTENING '.length));
-    });
-  });
+async function startNative(): Promise<string> {
+  const started = await startConformanceFixture(fixture);
+  native = started.child;
+  return started.url;
 }
 
-/** Runs every server scenario against `url`; resolves with scenario → passed. */
-function runSuite(url: string): Promise<Map<string, boolean>> {
-  return new Promise((resolve, reject) => {
-    // The suite writes results/ into its working directory.
-    const run = spawn(process.execPath, [CONFORMANCE, 'server', '--url', url, '--suite', 'all'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    run.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    run.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    run.on('error', reject);
-    run.on('exit', () => {
-      const results = new Map<string, boolean>();
-      const summary = out.slice(out.indexOf('=== SUMMARY ==='));
-      for (const match of summary.matchAll(/^([✓✗]) (\S+): (\d+) passed, (\d+) failed/gmu)) results.set(match[2]!, match[1] === '✓');
-      if (results.size === 0) reject(new Error(`no conformance summary in:\n${out.slice(-2000)}`));
-      else resolve(results);
-    });
-  });
-}
-
-const passed = (results: Map<string, boolean>) => [...results].filter(([, ok]) => ok).map(([name]) => name).sort();
+const runSuite = (url: string) => runConformanceSuite(url, work);
 
 test('every scenario that passes over the server’s own HTTP transport passes through the bridge', async () => {
   const direct = await runSuite(await startNative());

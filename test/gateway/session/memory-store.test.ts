@@ -29,6 +29,17 @@ describe('MemorySessionStore', () => {
     expect(await store.getSession('s')).toBeUndefined();
   });
 
+  it('GIVEN two claims of one pool\'s backend session WHEN made THEN the first holds and both get it; an ended session gets none', async () => {
+    const store = new MemorySessionStore();
+    await store.putSession('s', record, 60);
+    const [a, b] = await Promise.all([
+      store.claimBackendSession('s', 'slack', { sessionId: 'first', protocolVersion: '2025-11-25' }, 60),
+      store.claimBackendSession('s', 'slack', { sessionId: 'second', protocolVersion: '2025-11-25' }, 60),
+    ]);
+    expect([a?.sessionId, b?.sessionId]).toEqual(['first', 'first']);
+    expect(await store.claimBackendSession('gone', 'slack', { sessionId: 'x', protocolVersion: '2025-11-25' }, 60)).toBeUndefined();
+  });
+
   it('GIVEN principal backends WHEN put and removed THEN they are kept per principal and pool', async () => {
     const store = new MemorySessionStore();
     await store.putPrincipalBackend('alice', 'slack', { sessionId: 'x', protocolVersion: '2025-11-25' }, 60);
