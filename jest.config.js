@@ -9,4 +9,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   snapshotSerializers: [],
   testTimeout: 30000,
+  // CDK synthesis and the Pulumi mocks leave a worker holding hundreds of MB; a worker above this after
+  // a suite is replaced, which keeps the suite's peak memory bounded (issue 13: <= 1.5 GB on 2 cores).
+  workerIdleMemoryLimit: '800MB',
 };
