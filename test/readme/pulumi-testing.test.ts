@@ -7,6 +7,6 @@ test('the fleet listens on TLS 1.3 only and runs a service per pool', async () =
   require('./program'); // your program, loaded once the mocks are in place
   await mocks.settled();
   expect(mocks.oneResource('aws:lb/listener:Listener', (r) => r.inputs.port === 443).inputs.sslPolicy).toMatch(/TLS13/);
-  expect(mocks.countsByType()['aws:ecs/service:Service']).toBe(3);
+  expect(mocks.countsByType()['aws:ecs/service:Service']).toBe(4); // the spec's four pools
 });
 // README:end
