@@ -13,6 +13,7 @@ import type { PoolImagePlan } from '../lib/plan';
 
 export { ecrRepositoryArn } from '../lib/plan';
 import { buildContextProblem, writeImageContext } from '../lib/images';
+import { McpComponentError } from './errors';
 
 /** The image a task runs and, when it lives in a private ECR repository, that repository's ARN. */
 export interface RenderedPoolImage {
@@ -66,7 +67,7 @@ const RENDERERS: { readonly [K in PoolImagePlan['kind']]: Renderer<K> } = {
   registry: (_name, _tag, image) => ({ ref: image.image, ...(image.ecrRepositoryArn ? { ecrRepositoryArn: image.ecrRepositoryArn } : {}) }),
   build: (name, tag, image, parent) => {
     const problem = buildContextProblem(image.directory, image.dockerfile);
-    if (problem) throw new Error(`${name}: ${problem}`);
+    if (problem) throw new McpComponentError(name, problem);
     const context = programPath(image.directory);
     return builtImage(name, tag, { context, dockerfile: join(context, image.dockerfile), args: image.args }, parent);
   },
