@@ -24,7 +24,8 @@ import { SUPPORTED_VERSIONS, isModernVersion } from './protocol/versions';
 import { isIdempotentMethod } from './resilience/retry';
 import type { RateLimitPolicy } from './resilience/rate-limit-policy';
 import type { Catalog, ListKind } from './routing/catalog';
-import type { QueuedToolCalls } from './queue/queued-calls';
+import type { QueuedCall, QueuedToolCalls } from './queue/queued-calls';
+import { streamQueuedCall } from './queue/queued-stream';
 
 /** Everything known about the caller of one HTTP request. */
 export interface RequestContext {
@@ -179,10 +180,26 @@ export class Dispatcher {
     const pool = route.target.pool;
     if (pool.kind === 'queue') {
       if (!this.options.queued) throw new GatewayError(200, RPC.internalError, `Tool ${name} belongs to queue pool "${pool.name}", and this gateway has no queue to put its jobs on (mcp-fleet gateway --queue URL)`, {}, { data: { pool: pool.name } });
-      const result = await this.options.queued.call({ message, principal: ctx.principal, owner: ctx.owner, pool, tool: route.original });
-      return this.reply(message.id, result, ctx, message.method);
+      return this.queuedCall(message, ctx, { message, principal: ctx.principal, owner: ctx.owner, pool, tool: route.original }, this.options.queued);
     }
     return this.routed(message, ctx, route);
+  }
+
+  /** A queue pool's call: streamed with progress when the caller asked for it and the host streams, else one answer. */
+  private async queuedCall(message: JsonRpcRequest, ctx: RequestContext, call: QueuedCall, queued: QueuedToolCalls): Promise<Reply> {
+    const meta = message.params?._meta;
+    const progressToken = isRecord(meta) ? meta.progressToken : undefined;
+    if (!ctx.streaming || isRecord(message.params?.task) || (typeof progressToken !== 'string' && typeof progressToken !== 'number')) {
+      return this.reply(message.id, await queued.call(call), ctx, message.method);
+    }
+    const body = streamQueuedCall({
+      progressToken,
+      callerId: message.id,
+      keepaliveMs: this.options.spec.gateway.sseKeepaliveSeconds * 1000,
+      run: (onProgress) => queued.call({ ...call, onProgress }),
+      answer: (result) => resultMessage(message.id, this.forCaller(result, ctx, message.method)),
+    });
+    return { kind: 'relay', response: { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }, body } };
   }
 
   /** Tool → pool: priority header, then discovered names, then spec patterns, then fresh discovery. */

@@ -69,7 +69,7 @@ export interface JobStore {
   cancel(id: string, statusMessage: string): Promise<JobStatus | undefined>;
   /**
    * Waits until the job is terminal or `timeoutMs` passes; resolves with the record as it is then
-   * (undefined if it does not exist). `onChange` sees every intermediate record (progress).
+   * (undefined if it does not exist). `onChange` sees every record read on the way, the last one included.
    */
   waitFor(id: string, timeoutMs: number, onChange?: (record: JobRecord) => void): Promise<JobRecord | undefined>;
   close(): Promise<void>;

@@ -188,8 +188,8 @@ export class RedisJobStore implements JobStore {
           (record) => {
             reading = false;
             last = record;
+            if (record) onChange?.(record);
             if (!record || isTerminal(record.status)) return done(record);
-            onChange?.(record);
             if (again) {
               again = false;
               check();

@@ -164,14 +164,19 @@ export class QueueWorker {
   private async run(job: Job, message: ReceivedMessage, controller: AbortController): Promise<void> {
     const { store, queue, server, settings } = this.options;
     const heartbeat = setInterval(() => void this.heartbeat(job, message, controller), this.heartbeatMs);
+    // Progress writes in order, and all of them before the outcome (a late one would be refused).
+    let progressWritten: Promise<void> = Promise.resolve();
     try {
       const outcome = await server.call({
         tool: job.tool,
         arguments: job.arguments,
         timeoutMs: settings.maxRunSeconds * 1000,
         signal: controller.signal,
-        onProgress: (progress) => void store.progress(job.id, progress).catch(() => undefined),
+        onProgress: (progress) => {
+          progressWritten = progressWritten.then(() => store.progress(job.id, progress)).catch(() => undefined);
+        },
       });
+      await progressWritten;
       const status = await store.finish(job.id, this.workerId, outcome, settings.resultTtlSeconds);
       await queue.delete(message);
       this.log(`job ${job.id} (${job.tool}) ${status}`);

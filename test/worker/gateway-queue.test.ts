@@ -3,7 +3,7 @@
  * gateway (`mcp-fleet gateway --queue`), the call becomes a job, a real worker runs it on a real MCP
  * server. Synchronously, as a task (2025-11-25 task-augmented call), past the pool's deadline (an
  * error carrying the task id, then tasks/result), retried with an idempotency key (one run), and
- * cancelled through tasks/cancel.
+ * cancelled through tasks/cancel; progress streamed to a caller that asks for it.
  */
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -66,6 +66,21 @@ describe('queue pool through the gateway', () => {
     expect(text(await client.callTool({ name: 'work', arguments: { key: 'sync', ms: 100 } }))).toBe('done sync');
     expect(pool.started.get('sync')).toBe(1);
     expect(await admin.depth(admin.queue)).toBe(0);
+  });
+
+  test('GIVEN a caller that asks for progress WHEN the job reports it THEN the gateway streams it before the answer', async () => {
+    const client = await v1Client();
+    const started = Date.now();
+    const progress: Array<{ at: number; progress: number; total?: number }> = [];
+    const result = await client.callTool({ name: 'work', arguments: { key: 'progress', ms: 900, steps: 3 } }, CallToolResultSchema, {
+      onprogress: (p) => progress.push({ at: Date.now() - started, progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}) }),
+    });
+    const answeredAt = Date.now() - started;
+    expect(text(result)).toBe('done progress');
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.at(-1)).toMatchObject({ progress: 3, total: 3 });
+    // Streamed, not buffered: the first step arrived well before the answer.
+    expect(progress[0]!.at).toBeLessThan(answeredAt - 250);
   });
 
   test('GIVEN an SDK v2 client (2026-07-28) WHEN it calls the tool THEN the queued answer reaches it too', async () => {
