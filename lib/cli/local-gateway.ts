@@ -164,13 +164,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   const redis = options.redisUrl ? await connectRedis(options.redisUrl, options.redisAuthToken) : undefined;
   const sessionStore: SessionStore = redis ? new RedisSessionStore({ client: redis, fleet: spec.name, region }) : new MemorySessionStore();
-  const limited = spec.rateLimits.perAgent.toolCalls !== undefined || spec.rateLimits.perTool.toolCalls !== undefined;
-  // The Lambda's key layout: buckets are per fleet and region.
-  const rateLimiter: RateLimiter | undefined = !limited
-    ? undefined
-    : redis
-      ? new RedisRateLimiter(redis, { keyPrefix: `mcp-fleet:${spec.name}:${region}:rate:` })
-      : new MemoryRateLimiter();
+  // Limits are always on (initialize has a default bucket); the Lambda's key layout: per fleet and region.
+  const rateLimiter: RateLimiter = redis ? new RedisRateLimiter(redis, { keyPrefix: `mcp-fleet:${spec.name}:${region}:rate:` }) : new MemoryRateLimiter();
 
   const jobs = options.queueUrl ? await openQueueBackend(options.queueUrl, spec.name, redis) : undefined;
   const telemetry = createTelemetry({ fleet: spec.name, flushIntervalMs: options.metricsIntervalMs ?? 60_000, metrics: options.metrics ?? true });
@@ -183,7 +178,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     telemetry: requestLog?.telemetry ?? telemetry,
     sessionStore,
     region,
-    ...(rateLimiter ? { rateLimiter } : {}),
+    rateLimiter,
     ...(authenticator ? { authenticator } : {}),
     ...(publicBase ? { publicUrl: publicBase } : {}),
     ...(options.identityKey !== undefined ? { identityKey: new TextEncoder().encode(options.identityKey) } : {}),

@@ -24,12 +24,13 @@ import { LegacyEndpoint, accepted, toHttp } from './legacy-endpoint';
 import { LegacySessions } from './legacy-session';
 import { poolTargets } from './pool-targets';
 import { QueuedToolCalls, type QueueBackend } from './queue/queued-calls';
-import type { Authenticator, Principal, RateLimiter, SessionStore } from './ports';
+import { principalKey, type Authenticator, type Principal, type RateLimiter, type SessionStore } from './ports';
 import { checkAccept, checkContentType, classifyMessage, payloadTooLarge } from './protocol/classify';
 import { envelopeOf } from './protocol/envelope';
 import { RPC, errorResponse, isRequest, jsonResponse, parseBody, toGatewayError, validateMessage, type JsonRpcMessage } from './protocol/jsonrpc';
 import { HEADER, isModernVersion } from './protocol/versions';
 import { CircuitBreakerRegistry } from './resilience/breaker';
+import { MemoryRateLimiter } from './resilience/memory-rate-limiter';
 import { RateLimitPolicy } from './resilience/rate-limit-policy';
 import { Catalog } from './routing/catalog';
 import { MemorySessionStore } from './session/memory-store';
@@ -60,7 +61,7 @@ export interface GatewayOptions {
   readonly poolUrls: Readonly<Record<string, string>>;
   /** @default new MemorySessionStore() */
   readonly sessionStore?: SessionStore;
-  /** Token buckets for the spec's `rateLimits` (`tools/call`). @default - no gateway rate limits */
+  /** Token buckets for the spec's `rateLimits` (`tools/call`, `initialize`). @default new MemoryRateLimiter() (per process) */
   readonly rateLimiter?: RateLimiter;
   /** @default - every caller is the anonymous principal */
   readonly authenticator?: Authenticator;
@@ -133,6 +134,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const scopes = new ScopePolicy(spec.auth.toolScopes, { poolScopes: spec.auth.poolScopes, ...(resourceUrl ? { resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl) } : {}) });
   const origins = new OriginPolicy(spec.auth.allowedOrigins);
   const hosts = new HostPolicy(options.allowedHosts ?? spec.gateway.allowedHosts);
+  // Limits are always on (initialize has a default bucket); without a shared limiter, per process.
+  const rateLimits = new RateLimitPolicy(spec, options.rateLimiter ?? new MemoryRateLimiter(), {
+    failOpen: spec.rateLimits.onStoreError === 'fail-open',
+    onLimiterError: (error, bucket) => {
+      telemetry.recordRejection('limits-unavailable');
+      logger.error('rate limits unavailable', { bucket, onStoreError: spec.rateLimits.onStoreError, error: (error as Error).message });
+    },
+  });
   const dispatcher = new Dispatcher({
     spec,
     catalog,
@@ -140,7 +149,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     targets,
     serverInfo,
     scopes,
-    ...(options.rateLimiter ? { rateLimits: new RateLimitPolicy(spec, options.rateLimiter) } : {}),
+    rateLimits,
     ...(options.queue ? { queued: new QueuedToolCalls(options.queue, queuePools(spec)) } : {}),
   });
   const authenticator = options.authenticator;
@@ -152,7 +161,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     return signer ? { ...ctx, identity: { header: IDENTITY_HEADER, valueFor: (pool: string) => signer.tokenFor(principal, pool) } } : ctx;
   }
   const legacy = new LegacyEndpoint({
-    sessions: new LegacySessions({ store, region, ttlSeconds: spec.sessionStore.sessionTtlSeconds, serverInfo }),
+    sessions: new LegacySessions({
+      store,
+      region,
+      ttlSeconds: spec.sessionStore.sessionTtlSeconds,
+      serverInfo,
+      maxSessionsPerPrincipal: spec.sessionStore.maxSessionsPerPrincipal,
+      admit: (principal) => rateLimits.checkInitialize(principal),
+    }),
     dispatcher,
     caller,
     targets,
@@ -180,7 +196,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function modern(request: GatewayRequest, message: JsonRpcMessage, principal: Principal, requestId: string): Promise<GatewayResponse> {
     if (!isRequest(message)) return accepted();
-    const ctx = contextFor(request, requestId, principal, { kind: 'principal', principal: principal.id, envelope: envelopeOf(message.params)! }, request.streaming === true);
+    const ctx = contextFor(request, requestId, principal, { kind: 'principal', principal: principalKey(principal), envelope: envelopeOf(message.params)! }, request.streaming === true);
     try {
       return toHttp(await dispatcher.request(message, ctx));
     } catch (error) {

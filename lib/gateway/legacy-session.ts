@@ -5,7 +5,8 @@
  */
 import { GatewayError } from './errors';
 import type { GatewayRequest } from './http';
-import type { GatewaySessionRecord, Principal, SessionStore } from './ports';
+import { principalKey, type GatewaySessionRecord, type Principal, type SessionStore } from './ports';
+import { clientFieldsOf } from './session/client-fields';
 import { RPC, type JsonRpcRequest, type JsonRpcResponse } from './protocol/jsonrpc';
 import { HEADER, LATEST_LEGACY_VERSION, LEGACY_VERSIONS } from './protocol/versions';
 import { mintSessionId } from './session/session-id';
@@ -16,6 +17,10 @@ export interface LegacySessionsOptions {
   readonly ttlSeconds: number;
   readonly serverInfo: { readonly name: string; readonly version: string };
   readonly instructions?: string;
+  /** Live sessions one principal may hold (`sessionStore.maxSessionsPerPrincipal`). */
+  readonly maxSessionsPerPrincipal: number;
+  /** Throws (429) when the principal may not open another session now. @default - no rate limit */
+  readonly admit?: (principal: Principal) => Promise<void>;
 }
 
 export type LiveSession = { sessionId: string; session: { -readonly [K in keyof GatewaySessionRecord]: GatewaySessionRecord[K] } };
@@ -34,17 +39,29 @@ export class LegacySessions {
     if (requested === undefined) throw new GatewayError(200, RPC.invalidParams, 'Invalid params: initialize needs params.protocolVersion');
     // Spec: answer with the requested version if supported, else with one the server supports.
     const protocolVersion = LEGACY_VERSIONS.includes(requested) ? requested : LATEST_LEGACY_VERSION;
+    const fields = clientFieldsOf(params);
+    // A fleet without auth has one shared principal: a per-principal bound would be a global one.
+    const bounded = principal.method !== 'anonymous';
+    if (bounded) await this.options.admit?.(principal);
     const sessionId = mintSessionId(this.options.region);
     const record: GatewaySessionRecord = {
-      principal: principal.id,
+      principal: principalKey(principal),
       region: this.options.region,
       protocolVersion,
-      clientInfo: params.clientInfo,
-      clientCapabilities: params.capabilities ?? {},
+      ...fields,
       backends: {},
       createdAt: Date.now(),
     };
-    await this.options.store.putSession(sessionId, record, this.options.ttlSeconds);
+    const max = bounded ? this.options.maxSessionsPerPrincipal : Number.MAX_SAFE_INTEGER;
+    if (!(await this.options.store.createSession(sessionId, record, this.options.ttlSeconds, max))) {
+      throw new GatewayError(
+        429,
+        RPC.serverError,
+        `Too many sessions: principal "${principal.id}" already holds ${max} live sessions (sessionStore.maxSessionsPerPrincipal); end one with DELETE or let one expire`,
+        { 'retry-after': '60' },
+        { data: { maxSessionsPerPrincipal: max } },
+      );
+    }
     return {
       sessionId,
       response: {
@@ -66,7 +83,7 @@ export class LegacySessions {
     if (!sessionId) throw new GatewayError(400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required (send initialize first)');
     const session = await this.options.store.getSession(sessionId);
     // A foreign session is indistinguishable from an unknown one: never confirm that an id exists.
-    if (!session || session.principal !== principal.id || session.region !== this.options.region) throw sessionNotFound();
+    if (!session || session.principal !== principalKey(principal) || session.region !== this.options.region) throw sessionNotFound();
     return { sessionId, session: { ...session } };
   }
 

@@ -40,6 +40,11 @@ export interface SessionStore {
   getSession(id: string): Promise<GatewaySessionRecord | undefined>;
   /** Creates or replaces a session with the given TTL. */
   putSession(id: string, session: GatewaySessionRecord, ttlSeconds: number): Promise<void>;
+  /**
+   * Creates a session unless its principal already holds `maxPerPrincipal` live ones (then nothing
+   * is written and the answer is false). Live sessions are counted per `session.principal`.
+   */
+  createSession(id: string, session: GatewaySessionRecord, ttlSeconds: number, maxPerPrincipal: number): Promise<boolean>;
   /** Sets one pool's backend session without overwriting concurrent updates to other pools. */
   putBackendSession(id: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void>;
   /**
@@ -71,6 +76,14 @@ export interface RateDecision {
 /** Token buckets shared by every gateway instance (memory or Redis/Valkey, atomically). */
 export interface RateLimiter {
   take(key: string, perSecond: number, burst: number): Promise<RateDecision>;
+}
+
+/**
+ * The key under which a principal's sessions and rate buckets are kept: the method is part of it,
+ * so a JWT subject and an API-key principal that happen to share a name never share state.
+ */
+export function principalKey(principal: Principal): string {
+  return `${principal.method}:${principal.id}`;
 }
 
 /** Who is calling, once authenticated. */

@@ -70,7 +70,10 @@ export const DEFAULTS = {
     nodeType: 'cache.t4g.small',
     replicas: 1,
     sessionTtlSeconds: 3600,
+    maxSessionsPerPrincipal: 100,
   },
+  initializeRate: { perSecond: 1, burst: 20 },
+  rateLimitStoreError: 'fail-closed',
   gateway: {
     hosting: 'lambda',
     memoryMiB: 1024,
@@ -154,8 +157,10 @@ export interface ResolvedRateLimitSpec {
   readonly perAgent: {
     readonly header: string;
     readonly toolCalls?: Required<RateSpec>;
+    readonly initialize: Required<RateSpec>;
     readonly waf: Required<WindowLimitSpec>;
   };
+  readonly onStoreError: 'fail-closed' | 'fail-open';
   readonly perTool: {
     readonly toolCalls?: Required<RateSpec>;
     readonly waf?: Required<WindowLimitSpec>;
@@ -287,8 +292,10 @@ export function resolveFleetSpec(spec: FleetSpec): ResolvedFleetSpec {
       perAgent: {
         header: (limits.perAgent?.header ?? DEFAULTS.agentHeader).toLowerCase(),
         ...(limits.perAgent?.toolCalls ? { toolCalls: resolveRate(limits.perAgent.toolCalls) } : {}),
+        initialize: resolveRate(limits.perAgent?.initialize) ?? { ...DEFAULTS.initializeRate },
         waf: resolveWindow(limits.perAgent?.waf) ?? { ...DEFAULTS.wafWindow },
       },
+      onStoreError: limits.onStoreError ?? DEFAULTS.rateLimitStoreError,
       perTool: {
         ...(limits.perTool?.toolCalls ? { toolCalls: resolveRate(limits.perTool.toolCalls) } : {}),
         ...(limits.perTool?.waf ? { waf: resolveWindow(limits.perTool.waf) } : {}),

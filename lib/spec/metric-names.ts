@@ -47,6 +47,11 @@ export const REJECTION_REASONS = [
   'circuit-open',
   /** 4xx: malformed JSON-RPC, bad headers, unknown session, oversize body. */
   'invalid-request',
+  /**
+   * The rate-limit store could not be reached: counted on every failure, whether the request was
+   * then refused (`rateLimits.onStoreError: fail-closed`, 503) or let through unlimited (`fail-open`).
+   */
+  'limits-unavailable',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

@@ -391,9 +391,22 @@ export interface RateLimitSpec {
     readonly header?: string;
     /** Gateway token bucket for `tools/call` (e.g. `{ perSecond: 10 }`). @default - none */
     readonly toolCalls?: RateSpec;
+    /**
+     * Gateway token bucket for `initialize` (new 2025-era sessions), per principal: each session
+     * costs store memory until it expires. Not applied in a fleet without auth.
+     * @default { perSecond: 1, burst: 20 }
+     */
+    readonly initialize?: RateSpec;
     /** WAF rate rule keyed on the header. @default { requests: 3000, windowSeconds: 300 } */
     readonly waf?: WindowLimitSpec;
   };
+  /**
+   * What the gateway does when its rate-limit store (Redis/Valkey) cannot be reached: refuse the
+   * limited request with 503 (`fail-closed`), or let it through unlimited (`fail-open`). Either way
+   * every failure is logged and counted (`RateLimiterErrors`).
+   * @default 'fail-closed'
+   */
+  readonly onStoreError?: 'fail-closed' | 'fail-open';
   /**
    * Limits per tool (across all callers).
    * @default - none
@@ -417,6 +430,13 @@ export interface SessionStoreSpec {
   readonly replicas?: number;
   /** Idle seconds after which a gateway session expires (refreshed on use). @default 3600 */
   readonly sessionTtlSeconds?: number;
+  /**
+   * Live 2025-era sessions one principal may hold; `initialize` beyond it gets 429 until one ends
+   * (DELETE) or expires. Bounds what one caller can store. Not applied in a fleet without auth
+   * (every caller is the one anonymous principal there).
+   * @default 100
+   */
+  readonly maxSessionsPerPrincipal?: number;
 }
 
 /**

@@ -202,7 +202,8 @@ const fleetSchema = z.strictObject({
   rateLimits: z.optional(
     z.strictObject({
       perIp: z.optional(windowLimit),
-      perAgent: z.optional(z.strictObject({ header: z.optional(header), toolCalls: z.optional(rate), waf: z.optional(windowLimit) })),
+      perAgent: z.optional(z.strictObject({ header: z.optional(header), toolCalls: z.optional(rate), initialize: z.optional(rate), waf: z.optional(windowLimit) })),
+      onStoreError: z.optional(z.enum(['fail-closed', 'fail-open'])),
       perTool: z.optional(z.strictObject({ toolCalls: z.optional(rate), waf: z.optional(windowLimit) })),
     }),
   ),
@@ -213,6 +214,7 @@ const fleetSchema = z.strictObject({
       nodeType: z.optional(z.string().check(z.regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'must be an ElastiCache node type such as cache.t4g.small'))),
       replicas: z.optional(int(1, 5)),
       sessionTtlSeconds: z.optional(int(60, 7 * 24 * 3600)),
+      maxSessionsPerPrincipal: z.optional(int(1, 100_000)),
     }),
   ),
   gateway: z.optional(
@@ -375,9 +377,9 @@ function crossFieldProblems(spec: WellFormedSpec, maxBodyDefault: number): SpecP
 
   const agentHeader = spec.rateLimits?.perAgent?.header?.toLowerCase();
   if (agentHeader && RESERVED_HEADERS.has(agentHeader)) add('rateLimits.perAgent.header', `"${agentHeader}" is reserved by HTTP or MCP`);
-  for (const key of ['perAgent', 'perTool'] as const) {
-    const r = spec.rateLimits?.[key]?.toolCalls;
-    if (r?.burst !== undefined && r.burst < r.perSecond) add(`rateLimits.${key}.toolCalls.burst`, `burst (${r.burst}) must be at least perSecond (${r.perSecond})`);
+  for (const [key, bucket] of [['perAgent', 'toolCalls'], ['perTool', 'toolCalls'], ['perAgent', 'initialize']] as const) {
+    const r = (spec.rateLimits?.[key] as Record<string, { perSecond: number; burst?: number } | undefined> | undefined)?.[bucket];
+    if (r?.burst !== undefined && r.burst < r.perSecond) add(`rateLimits.${key}.${bucket}.burst`, `burst (${r.burst}) must be at least perSecond (${r.perSecond})`);
   }
 
   problems.push(...gatewayProblems(spec, maxBodyDefault));

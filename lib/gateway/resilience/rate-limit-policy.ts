@@ -1,17 +1,19 @@
 /**
- * The gateway's rate limits for `tools/call`, from the spec: one bucket per agent (the authenticated
- * principal) and one per tool (across all callers). A denial is a 429 with `Retry-After`.
+ * The gateway's rate limits, from the spec: for `tools/call` one bucket per agent (the authenticated
+ * principal) and one per tool (across all callers); for `initialize` one bucket per agent (each new
+ * session costs store memory). A denial is a 429 with `Retry-After`. Agents are keyed by
+ * `principalKey`, so a JWT subject and an API-key principal of the same name never share a bucket.
  */
 import type { ResolvedFleetSpec } from '../../spec';
 import { GatewayError } from '../errors';
-import type { Principal, RateDecision, RateLimiter } from '../ports';
+import { principalKey, type Principal, type RateDecision, type RateLimiter } from '../ports';
 import { RPC } from '../protocol/jsonrpc';
 
 export interface RateLimitPolicyOptions {
   /**
    * When the limiter's store cannot be reached: let calls through (true) or refuse them with 503
-   * (false). Open by default, so a cache outage degrades limits rather than every tool call.
-   * @default true
+   * (false). The spec's `rateLimits.onStoreError` decides in the gateway.
+   * @default false
    */
   readonly failOpen?: boolean;
   /**
@@ -24,6 +26,7 @@ export interface RateLimitPolicyOptions {
 export class RateLimitPolicy {
   private readonly perAgent: ResolvedFleetSpec['rateLimits']['perAgent']['toolCalls'];
   private readonly perTool: ResolvedFleetSpec['rateLimits']['perTool']['toolCalls'];
+  private readonly initialize: ResolvedFleetSpec['rateLimits']['perAgent']['initialize'] | undefined;
   /** Buckets are per fleet, so fleets may share one store. */
   private readonly keyPrefix: string;
 
@@ -34,6 +37,7 @@ export class RateLimitPolicy {
   ) {
     this.perAgent = spec.rateLimits.perAgent.toolCalls;
     this.perTool = spec.rateLimits.perTool.toolCalls;
+    this.initialize = spec.rateLimits.perAgent.initialize;
     this.keyPrefix = `${spec.name}:`;
   }
 
@@ -50,7 +54,7 @@ export class RateLimitPolicy {
    */
   async checkToolCall(principal: Principal, tool: string): Promise<void> {
     if (this.perAgent) {
-      const decision = await this.take(`${this.keyPrefix}agent:${principal.id}`, this.perAgent);
+      const decision = await this.take(`${this.keyPrefix}agent:${principalKey(principal)}`, this.perAgent);
       if (!decision.allowed) {
         throw tooManyRequests(`agent "${principal.id}" exceeded ${this.perAgent.perSecond} tools/call per second (burst ${this.perAgent.burst})`, decision.retryAfterMs, { agent: principal.id });
       }
@@ -63,12 +67,21 @@ export class RateLimitPolicy {
     }
   }
 
+  /** Takes the agent's `initialize` token; throws 429 when its bucket is empty. */
+  async checkInitialize(principal: Principal): Promise<void> {
+    if (!this.initialize) return;
+    const decision = await this.take(`${this.keyPrefix}init:${principalKey(principal)}`, this.initialize);
+    if (!decision.allowed) {
+      throw tooManyRequests(`agent "${principal.id}" opened sessions faster than ${this.initialize.perSecond} per second (burst ${this.initialize.burst}; rateLimits.perAgent.initialize)`, decision.retryAfterMs, { agent: principal.id });
+    }
+  }
+
   private async take(bucket: string, rate: { readonly perSecond: number; readonly burst: number }): Promise<RateDecision> {
     try {
       return await this.limiter.take(bucket, rate.perSecond, rate.burst);
     } catch (error) {
       this.options.onLimiterError?.(error, bucket);
-      if (this.options.failOpen ?? true) return { allowed: true, retryAfterMs: 0 };
+      if (this.options.failOpen ?? false) return { allowed: true, retryAfterMs: 0 };
       throw new GatewayError(503, RPC.serverError, `Rate limits cannot be checked right now (${(error as Error).message}); retry shortly`, { 'retry-after': '1' }, { cause: error });
     }
   }

@@ -5,6 +5,10 @@
  * one field `b:<pool>` per backend session, so that two instances opening backend sessions to
  * different pools for the same client session never overwrite each other. Every read and write
  * refreshes the TTL (reads in the same round trip, by a script).
+ *
+ * Live sessions are counted per principal in a sorted set (member: session id, score: expiry in epoch
+ * ms) that `createSession` prunes and checks atomically. Each command touches one key, so the layout
+ * also works on cluster-mode engines (ElastiCache Serverless).
  */
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../errors';
@@ -28,7 +32,20 @@ export interface RedisSessionStoreOptions {
 
 const SESSION_FIELD = 's';
 const TTL_FIELD = 't';
+/** The principal's sorted set of live sessions (to refresh and to leave on delete). */
+const PRINCIPAL_FIELD = 'p';
 const BACKEND_FIELD = 'b:';
+
+/**
+ * Admits a session into its principal's set unless the set already holds `max` live ones.
+ * KEYS[1] the set; ARGV: session id, expiry (epoch ms), now (epoch ms), max, TTL seconds.
+ */
+const ADMIT_SESSION = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1`;
 
 /** Reads a session and refreshes its TTL in one round trip. */
 const GET_SESSION = `
@@ -57,6 +74,7 @@ return ARGV[2]`;
 /** The scripts, registered on the client (EVALSHA, so the script text is not sent every time). */
 interface SessionCommands {
   mcpFleetGetSession(key: string): Promise<string[]>;
+  mcpFleetAdmitSession(key: string, id: string, expiresAt: number, now: number, max: number, ttlSeconds: number): Promise<number>;
   mcpFleetPutBackend(key: string, field: string, value: string, ttlSeconds: number): Promise<number>;
   mcpFleetClaimBackend(key: string, field: string, value: string, ttlSeconds: number): Promise<string | null>;
 }
@@ -71,6 +89,7 @@ export class RedisSessionStore implements SessionStore {
     this.client.defineCommand('mcpFleetGetSession', { numberOfKeys: 1, lua: GET_SESSION });
     this.client.defineCommand('mcpFleetPutBackend', { numberOfKeys: 1, lua: PUT_BACKEND });
     this.client.defineCommand('mcpFleetClaimBackend', { numberOfKeys: 1, lua: CLAIM_BACKEND });
+    this.client.defineCommand('mcpFleetAdmitSession', { numberOfKeys: 1, lua: ADMIT_SESSION });
     this.scripts = this.client as unknown as SessionCommands;
     this.prefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:${options.region}:`;
   }
@@ -78,12 +97,18 @@ export class RedisSessionStore implements SessionStore {
   async getSession(id: string): Promise<GatewaySessionRecord | undefined> {
     const flat = await this.run('read a session', () => this.scripts.mcpFleetGetSession(this.sessionKey(id)));
     let record: Omit<GatewaySessionRecord, 'backends'> | undefined;
+    let principalSet: string | undefined;
+    let ttl = 0;
     const backends: Record<string, BackendSessionRecord> = {};
     for (let i = 0; i < flat.length; i += 2) {
       const field = flat[i]!;
       if (field === SESSION_FIELD) record = JSON.parse(flat[i + 1]!) as Omit<GatewaySessionRecord, 'backends'>;
+      else if (field === PRINCIPAL_FIELD) principalSet = flat[i + 1];
+      else if (field === TTL_FIELD) ttl = Number(flat[i + 1]);
       else if (field.startsWith(BACKEND_FIELD)) backends[field.slice(BACKEND_FIELD.length)] = JSON.parse(flat[i + 1]!) as BackendSessionRecord;
     }
+    // The session lives on: so does its place in the principal's count (only if still a member).
+    if (record && principalSet) this.client.zadd(principalSet, 'XX', 'GT', Date.now() + ttl * 1000, id).catch(() => undefined);
     return record && { ...record, backends };
   }
 
@@ -93,6 +118,19 @@ export class RedisSessionStore implements SessionStore {
     const fields: Record<string, string> = { [SESSION_FIELD]: JSON.stringify(rest), [TTL_FIELD]: String(ttlSeconds) };
     for (const [pool, backend] of Object.entries(backends)) fields[BACKEND_FIELD + pool] = JSON.stringify(backend);
     await this.run('write a session', () => this.client.multi().del(key).hset(key, fields).expire(key, ttlSeconds).exec());
+  }
+
+  async createSession(id: string, session: GatewaySessionRecord, ttlSeconds: number, maxPerPrincipal: number): Promise<boolean> {
+    const set = this.principalSessionsKey(session.principal);
+    const now = Date.now();
+    const admitted = await this.run('count the principal\'s sessions', () => this.scripts.mcpFleetAdmitSession(set, id, now + ttlSeconds * 1000, now, maxPerPrincipal, ttlSeconds));
+    if (admitted === 0) return false;
+    const key = this.sessionKey(id);
+    const { backends, ...rest } = session;
+    const fields: Record<string, string> = { [SESSION_FIELD]: JSON.stringify(rest), [TTL_FIELD]: String(ttlSeconds), [PRINCIPAL_FIELD]: set };
+    for (const [pool, backend] of Object.entries(backends)) fields[BACKEND_FIELD + pool] = JSON.stringify(backend);
+    await this.run('write a session', () => this.client.multi().del(key).hset(key, fields).expire(key, ttlSeconds).exec());
+    return true;
   }
 
   async putBackendSession(id: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void> {
@@ -109,7 +147,10 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async deleteSession(id: string): Promise<void> {
-    await this.run('delete a session', () => this.client.del(this.sessionKey(id)));
+    const key = this.sessionKey(id);
+    const set = await this.run('delete a session', () => this.client.hget(key, PRINCIPAL_FIELD));
+    await this.run('delete a session', () => this.client.del(key));
+    if (set) await this.run('delete a session', () => this.client.zrem(set, id));
   }
 
   async getPrincipalBackend(principal: string, pool: string): Promise<BackendSessionRecord | undefined> {
@@ -138,6 +179,10 @@ export class RedisSessionStore implements SessionStore {
 
   private sessionKey(id: string): string {
     return `${this.prefix}session:${id}`;
+  }
+
+  private principalSessionsKey(principal: string): string {
+    return `${this.prefix}sessions-of:${encodeURIComponent(principal)}`;
   }
 
   private principalKey(principal: string, pool: string): string {

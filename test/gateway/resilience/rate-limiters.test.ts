@@ -200,15 +200,15 @@ describe('RateLimitPolicy when Redis is down (a real refused connection)', () =>
   });
   afterAll(() => down.disconnect());
 
-  test('GIVEN the default policy WHEN the limiter cannot reach Redis THEN the call goes through and the failure is reported', async () => {
+  test('GIVEN failOpen (onStoreError: fail-open) WHEN the limiter cannot reach Redis THEN the call goes through and the failure is reported', async () => {
     const failures: string[] = [];
-    const policy = new RateLimitPolicy(spec, new RedisRateLimiter(down), { onLimiterError: (_, bucket) => failures.push(bucket) });
+    const policy = new RateLimitPolicy(spec, new RedisRateLimiter(down), { failOpen: true, onLimiterError: (_, bucket) => failures.push(bucket) });
     await expect(policy.checkToolCall(alice, 'github_x')).resolves.toBeUndefined();
-    expect(failures).toEqual(['agents:agent:alice']);
+    expect(failures).toEqual([`agents:agent:${alice.method}:alice`]);
   });
 
-  test('GIVEN failOpen: false WHEN the limiter cannot reach Redis THEN 503 with Retry-After', async () => {
-    const policy = new RateLimitPolicy(spec, new RedisRateLimiter(down), { failOpen: false });
+  test('GIVEN the default policy (fail-closed) WHEN the limiter cannot reach Redis THEN 503 with Retry-After', async () => {
+    const policy = new RateLimitPolicy(spec, new RedisRateLimiter(down));
     const error = (await policy.checkToolCall(alice, 'github_x').catch((e: unknown) => e)) as GatewayError;
     expect(error.status).toBe(503);
     expect(error.headers).toEqual({ 'retry-after': '1' });

@@ -4,6 +4,32 @@ import type { GatewaySessionRecord } from '../../../lib/gateway/ports';
 const record: GatewaySessionRecord = { principal: 'p', region: 'local', protocolVersion: '2025-11-25', clientInfo: {}, clientCapabilities: {}, backends: {}, createdAt: 0 };
 
 describe('MemorySessionStore', () => {
+  it('GIVEN maxEntries WHEN more sessions are stored THEN the least recently used go first and memory stays bounded', async () => {
+    const store = new MemorySessionStore({ maxEntries: 3 });
+    for (const id of ['a', 'b', 'c']) await store.putSession(id, record, 60);
+    await store.getSession('a'); // a is now the most recently used
+    await store.putSession('d', record, 60);
+    expect(await store.getSession('b')).toBeUndefined();
+    for (const id of ['a', 'c', 'd']) expect(await store.getSession(id)).toBeDefined();
+    for (let i = 0; i < 1000; i++) await store.putPrincipalBackend(`p${i}`, 'pool', { sessionId: 'x', protocolVersion: '2025-11-25' }, 60);
+    expect(await store.getPrincipalBackend('p0', 'pool')).toBeUndefined();
+    expect(await store.getPrincipalBackend('p999', 'pool')).toBeDefined();
+  });
+
+  it('GIVEN a per-principal bound WHEN sessions expire or end THEN their places are free again', async () => {
+    let now = 0;
+    const store = new MemorySessionStore({ now: () => now });
+    expect(await store.createSession('a', record, 10, 2)).toBe(true);
+    expect(await store.createSession('b', record, 10, 2)).toBe(true);
+    expect(await store.createSession('c', record, 10, 2)).toBe(false);
+    expect(await store.createSession('c', { ...record, principal: 'q' }, 10, 2)).toBe(true);
+    await store.deleteSession('a');
+    expect(await store.createSession('d', record, 10, 2)).toBe(true);
+    now += 11_000;
+    expect(await store.createSession('e', record, 10, 2)).toBe(true);
+    expect(await store.createSession('f', record, 10, 2)).toBe(true);
+  });
+
   it('GIVEN a 10 s TTL WHEN the session is used every 6 s THEN it stays; WHEN idle for 10 s THEN it is gone', async () => {
     let now = 0;
     const store = new MemorySessionStore({ now: () => now });
