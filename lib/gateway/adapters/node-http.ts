@@ -19,7 +19,24 @@ export interface GatewayServerOptions {
   readonly host?: string;
   /** How long `close()` lets calls in flight finish before it ends their streams. @default 10000 */
   readonly drainTimeoutMs?: number;
+  /**
+   * Milliseconds a client gets to send all request headers (a slowloris client trickling them is
+   * cut off with 408). @default 10000
+   */
+  readonly headersTimeoutMs?: number;
+  /** Milliseconds a client gets to send the whole request (headers and body). @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Milliseconds an idle keep-alive connection stays open. Behind a load balancer that reuses
+   * connections, set it above the balancer's idle timeout (ALB: 60 s). @default 5000 (Node's)
+   */
+  readonly keepAliveTimeoutMs?: number;
+  /** Open connections at most; more are refused at once. @default 10000 */
+  readonly maxConnections?: number;
 }
+
+/** Defaults of the connection limits (see `GatewayServerOptions`). */
+export const SERVER_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 10_000 } as const;
 
 export interface GatewayServer {
   /** Base URL, e.g. `http://127.0.0.1:PORT` (the MCP endpoint is at the spec's `mcpPath`). */
@@ -33,13 +50,20 @@ export interface GatewayServer {
 export async function startGatewayServer(gateway: Gateway, options: GatewayServerOptions): Promise<GatewayServer> {
   const host = options.host ?? '127.0.0.1';
   const streams = new Set<ResponseStream>();
-  const server = createServer((req, res) => {
+  const headersTimeoutMs = options.headersTimeoutMs ?? SERVER_LIMITS.headersTimeoutMs;
+  // Node checks the header and request deadlines on this interval (30 s by default, too coarse).
+  const server = createServer({ connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeoutMs / 2)) }, (req, res) => {
     serve(gateway, req, res, streams).catch((error: unknown) => {
       // handle() never throws; this is a broken socket. Answer if still possible.
       if (!res.headersSent) send(res, errorResponse(error));
       else res.destroy();
     });
   });
+  // Slow or idle clients must not hold sockets (slowloris): bound headers, request and idle time, and connections.
+  server.headersTimeout = headersTimeoutMs;
+  server.requestTimeout = options.requestTimeoutMs ?? SERVER_LIMITS.requestTimeoutMs;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? SERVER_LIMITS.keepAliveTimeoutMs;
+  server.maxConnections = options.maxConnections ?? SERVER_LIMITS.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {
