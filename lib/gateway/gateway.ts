@@ -208,11 +208,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     return authenticator ? authenticator.authenticate(request) : Promise.resolve(ANONYMOUS);
   }
 
+  /** Health details go to the internal network (no X-Forwarded-For from the ALB) or an authenticated caller. */
+  async function healthDetailsAllowed(request: GatewayRequest): Promise<boolean> {
+    if (request.headers['x-forwarded-for'] === undefined) return true;
+    if (!authenticator) return false;
+    return authenticator.authenticate(request).then(
+      (principal) => principal.method !== 'anonymous',
+      () => false,
+    );
+  }
+
   async function route(request: GatewayRequest, requestId: string): Promise<GatewayResponse> {
     const metadata = resourceMetadata?.handle(request);
     if (metadata) return metadata;
     if (request.path === spec.healthPath && (request.method === 'GET' || request.method === 'HEAD')) {
-      return checkHealth({ store, transport, targets, breakers, region, backendTimeoutMs: spec.gateway.backendTimeoutMs }, requestId);
+      return checkHealth({ store, transport, targets, breakers, region, backendTimeoutMs: spec.gateway.backendTimeoutMs }, requestId, await healthDetailsAllowed(request));
     }
     if (request.path !== spec.mcpPath) return jsonResponse(404, { error: `Not found: ${request.path} (the MCP endpoint is ${spec.mcpPath})` });
     hosts.check(request);

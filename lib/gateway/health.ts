@@ -1,4 +1,9 @@
-/** The gateway's deep health check: the session store answers and at least one pool is healthy. */
+/**
+ * The gateway's deep health check: the session store answers and at least one pool is healthy.
+ * Everyone gets the verdict (200/503 and `status`); the details (pool names, breaker states, store
+ * error text) only a caller inside the network (no `X-Forwarded-For`: the load balancer adds it to
+ * every request it forwards) or an authenticated one.
+ */
 import type { PoolTarget } from './backend/pool-caller';
 import type { BackendTransport } from './backend/transport';
 import type { GatewayResponse } from './http';
@@ -16,7 +21,10 @@ export interface HealthCheckOptions {
   readonly backendTimeoutMs: number;
 }
 
-export async function checkHealth(options: HealthCheckOptions, requestId: string): Promise<GatewayResponse> {
+/**
+ * @param detailed whether the answer may name pools and errors (see the file comment).
+ */
+export async function checkHealth(options: HealthCheckOptions, requestId: string, detailed: boolean): Promise<GatewayResponse> {
   const { store, transport, targets, breakers, region } = options;
   const storeCheck = await store.ping().then(
     () => 'ok',
@@ -38,5 +46,6 @@ export async function checkHealth(options: HealthCheckOptions, requestId: string
   );
   const poolsUp = Object.values(pools).some((p) => p.status === 'ok');
   const healthy = storeCheck === 'ok' && poolsUp;
-  return jsonResponse(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unhealthy', region, store: storeCheck, pools });
+  const status = healthy ? 'ok' : 'unhealthy';
+  return jsonResponse(healthy ? 200 : 503, detailed ? { status, region, store: storeCheck, pools } : { status });
 }

@@ -154,6 +154,19 @@ describe('security: scopes follow the serving pool; every routed method is autho
     await Promise.all([mallory.close(), all.close()]);
   });
 
+  it('GIVEN /health WHEN asked through the load balancer (X-Forwarded-For) THEN only the verdict; an authenticated or internal caller gets the details', async () => {
+    const health = g.mcpUrl.replace('/mcp', '/health');
+    const viaAlb = { 'x-forwarded-for': '203.0.113.7' };
+    const bare = await fetch(health, { headers: viaAlb });
+    expect(await bare.json()).toEqual({ status: 'ok' });
+    const authed = await fetch(health, { headers: { ...viaAlb, authorization: `Bearer ${await token('none')}` } });
+    expect(await authed.json()).toMatchObject({ status: 'ok', pools: { echo: { status: 'ok' } } });
+    const forged = await fetch(health, { headers: { ...viaAlb, authorization: 'Bearer not-a-token' } });
+    expect(await forged.json()).toEqual({ status: 'ok' });
+    const internal = await fetch(health);
+    expect(await internal.json()).toMatchObject({ status: 'ok', store: 'ok', pools: { docs: { status: 'ok' } } });
+  });
+
   it('GIVEN a priority pool with a pool scope WHEN the priority header is sent without the scope THEN 403; with it the priority pool answers', async () => {
     const priority = { 'x-mcp-priority': 'high' };
     const mallory = await connectV2(g.mcpUrl, { ...priority, authorization: `Bearer ${await token('none')}` });
