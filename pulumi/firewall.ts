@@ -51,10 +51,28 @@ function webAclRule(rule: FirewallRulePlan): WebAclRule {
       visibilityConfig: visibility(rule.metricName),
     };
   }
+  if (rule.kind === 'match-block') {
+    const statements = rule.conditions.map((c) => ({
+      byteMatchStatement: {
+        fieldToMatch: { singleHeader: { name: c.header } },
+        positionalConstraint: c.match,
+        searchString: c.value,
+        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+      },
+    }));
+    return {
+      name: rule.name,
+      priority: rule.priority,
+      action: { block: { customResponse: { responseCode: rule.responseCode, customResponseBodyKey: rule.responseBodyKey } } },
+      statement: statements.length === 1 ? statements[0]! : { andStatement: { statements } },
+      visibilityConfig: visibility(rule.metricName),
+    };
+  }
+  const header = (name: string) => ({ header: { name, textTransformations: [{ priority: 0, type: 'NONE' }] } });
   const keyed =
     rule.key.type === 'ip'
       ? { aggregateKeyType: 'IP' }
-      : { aggregateKeyType: 'CUSTOM_KEYS', customKeys: [{ header: { name: rule.key.header, textTransformations: [{ priority: 0, type: 'NONE' }] } }] };
+      : { aggregateKeyType: 'CUSTOM_KEYS', customKeys: rule.key.type === 'header-and-ip' ? [header(rule.key.header), { ip: {} }] : [header(rule.key.header)] };
   return {
     name: rule.name,
     priority: rule.priority,

@@ -23,8 +23,30 @@ export interface ManagedRuleGroupPlan {
   readonly metricName: string;
 }
 
-/** What a rate rule counts by: the client IP or a request header. */
-export type RateKeyPlan = { readonly type: 'ip' } | { readonly type: 'header'; readonly header: string };
+/**
+ * What a rate rule counts by: the client IP, a request header, or a header together with the IP
+ * (a client-chosen header alone can be rotated to evade the limit, or set to a victim's value to get
+ * the victim blocked; paired with the IP, each source only ever spends its own budget).
+ */
+export type RateKeyPlan = { readonly type: 'ip' } | { readonly type: 'header'; readonly header: string } | { readonly type: 'header-and-ip'; readonly header: string };
+
+/** One header test of a match rule (header names lower case; values compared after lower-casing). */
+export interface HeaderMatchPlan {
+  readonly header: string;
+  readonly match: 'EXACTLY' | 'STARTS_WITH';
+  readonly value: string;
+}
+
+/** Blocks requests matching every condition, with a JSON-RPC error body. */
+export interface MatchBlockRulePlan {
+  readonly kind: 'match-block';
+  readonly name: string;
+  readonly priority: number;
+  readonly conditions: readonly HeaderMatchPlan[];
+  readonly responseCode: 400;
+  readonly responseBodyKey: string;
+  readonly metricName: string;
+}
 
 export interface RateRulePlan {
   readonly kind: 'rate';
@@ -39,7 +61,7 @@ export interface RateRulePlan {
   readonly metricName: string;
 }
 
-export type FirewallRulePlan = ManagedRuleGroupPlan | RateRulePlan;
+export type FirewallRulePlan = ManagedRuleGroupPlan | RateRulePlan | MatchBlockRulePlan;
 
 export interface FirewallPlan {
   readonly name: string;
@@ -55,6 +77,7 @@ export interface FirewallPlan {
 }
 
 export const RATE_LIMITED_BODY_KEY = 'rate-limited';
+export const ENCODED_TOOL_NAME_BODY_KEY = 'encoded-tool-name';
 
 /**
  * `SizeRestrictions_BODY` blocks bodies over 8 KB, but MCP `tools/call` arguments and results
@@ -89,15 +112,35 @@ export function planFirewall(spec: ResolvedFleetSpec): FirewallPlan {
     responseCode: 429,
     metricName: wafMetricName(fleet, name),
   });
+  const matchBlock = (name: string, priority: number, conditions: HeaderMatchPlan[]): MatchBlockRulePlan => ({
+    kind: 'match-block',
+    name,
+    priority,
+    conditions,
+    responseCode: 400,
+    responseBodyKey: ENCODED_TOOL_NAME_BODY_KEY,
+    metricName: wafMetricName(fleet, name),
+  });
   const { perIp, perAgent, perTool } = spec.rateLimits;
   const rules: FirewallRulePlan[] = [
     managed('ip-reputation', 0, 'AWSManagedRulesAmazonIpReputationList'),
     rate('rate-per-ip', 10, perIp, { type: 'ip' }),
-    // Requests without the header are not counted by this rule (WAF skips missing custom keys);
-    // the per-IP rule still covers them.
-    rate('rate-per-agent', 20, perAgent.waf, { type: 'header', header: perAgent.header }),
+    // The agent header is the client's to choose: keyed with the IP, rotating it gains nothing over
+    // the per-IP rule and setting a victim's value spends only the setter's budget. Requests without
+    // the header are not counted by this rule (WAF skips missing custom keys); the per-IP rule still covers them.
+    rate('rate-per-agent', 20, perAgent.waf, { type: 'header-and-ip', header: perAgent.header }),
     // Only 2026-07-28 requests carry Mcp-Name; the gateway's per-tool bucket covers the older eras.
-    ...(perTool.waf ? [rate('rate-per-tool', 30, perTool.waf, { type: 'header', header: MCP_NAME_HEADER.toLowerCase() })] : []),
+    ...(perTool.waf
+      ? [
+          // Tool names are plain ASCII, so a `=?base64?…?=` tool name is only ever a way to get a
+          // fresh per-tool key for the same tool: refused before the per-tool count.
+          matchBlock('encoded-tool-name', 25, [
+            { header: 'mcp-method', match: 'EXACTLY', value: 'tools/call' },
+            { header: MCP_NAME_HEADER.toLowerCase(), match: 'STARTS_WITH', value: '=?base64?' },
+          ]),
+          rate('rate-per-tool', 30, perTool.waf, { type: 'header', header: MCP_NAME_HEADER.toLowerCase() }),
+        ]
+      : []),
     managed('common', 40, 'AWSManagedRulesCommonRuleSet', [BODY_SIZE_OVERRIDE]),
     managed('known-bad-inputs', 50, 'AWSManagedRulesKnownBadInputsRuleSet'),
   ];
@@ -112,6 +155,14 @@ export function planFirewall(spec: ResolvedFleetSpec): FirewallPlan {
         contentType: 'APPLICATION_JSON',
         content: JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'rate limit exceeded, retry later' } }),
       },
+      ...(perTool.waf
+        ? {
+            [ENCODED_TOOL_NAME_BODY_KEY]: {
+              contentType: 'APPLICATION_JSON' as const,
+              content: JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'tool names are plain ASCII: send Mcp-Name without the =?base64?...?= encoding' } }),
+            },
+          }
+        : {}),
     },
     logGroupName: names.wafLogGroup,
     redactedHeaders: ['authorization', ...(spec.auth.apiKeys ? [spec.auth.apiKeys.header] : [])],

@@ -382,8 +382,9 @@ export interface RateLimitSpec {
    */
   readonly perIp?: WindowLimitSpec;
   /**
-   * Limits per agent. The agent is the authenticated principal in the gateway and the `header`
-   * value at the WAF.
+   * Limits per agent. The agent is the authenticated principal in the gateway; at the WAF, which
+   * cannot read tokens, it is the `header` value paired with the client IP (a client-chosen header
+   * alone could be rotated to evade the limit, or set to a victim's value to get the victim blocked).
    * @default - WAF rule on x-mcp-agent-id with 3000 per 300 s, no gateway bucket
    */
   readonly perAgent?: {
@@ -397,7 +398,7 @@ export interface RateLimitSpec {
      * @default { perSecond: 1, burst: 20 }
      */
     readonly initialize?: RateSpec;
-    /** WAF rate rule keyed on the header. @default { requests: 3000, windowSeconds: 300 } */
+    /** WAF rate rule keyed on the header and the client IP. @default { requests: 3000, windowSeconds: 300 } */
     readonly waf?: WindowLimitSpec;
   };
   /**
@@ -414,7 +415,11 @@ export interface RateLimitSpec {
   readonly perTool?: {
     /** Gateway token bucket per tool. @default - none */
     readonly toolCalls?: RateSpec;
-    /** WAF rate rule keyed on the `Mcp-Name` header. @default - none */
+    /**
+     * WAF rate rule keyed on the `Mcp-Name` header; with it, `tools/call` requests whose `Mcp-Name`
+     * uses the `=?base64?…?=` form are refused (400), so the encoding cannot dodge the key.
+     * @default - none
+     */
     readonly waf?: WindowLimitSpec;
   };
 }

@@ -33,6 +33,7 @@ describe('McpFirewall', () => {
       ['ip-reputation', 0, 'agents-ip-reputation'],
       ['rate-per-ip', 10, 'agents-rate-per-ip'],
       ['rate-per-agent', 20, 'agents-rate-per-agent'],
+      ['encoded-tool-name', 25, 'agents-encoded-tool-name'],
       ['rate-per-tool', 30, 'agents-rate-per-tool'],
       ['common', 40, 'agents-common'],
       ['known-bad-inputs', 50, 'agents-known-bad-inputs'],
@@ -57,7 +58,19 @@ describe('McpFirewall', () => {
       Limit: 600,
       EvaluationWindowSec: 300,
       AggregateKeyType: 'CUSTOM_KEYS',
-      CustomKeys: [{ Header: { Name: 'x-agent', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
+      // Keyed with the IP: a client-chosen header alone could be rotated, or set to a victim's value.
+      CustomKeys: [{ Header: { Name: 'x-agent', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }, { IP: {} }],
+    });
+    expect(rule('encoded-tool-name')).toMatchObject({
+      Action: { Block: { CustomResponse: { ResponseCode: 400, CustomResponseBodyKey: 'encoded-tool-name' } } },
+      Statement: {
+        AndStatement: {
+          Statements: [
+            { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'mcp-method' } }, PositionalConstraint: 'EXACTLY', SearchString: 'tools/call', TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }] } },
+            { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'mcp-name' } }, PositionalConstraint: 'STARTS_WITH', SearchString: '=?base64?' } },
+          ],
+        },
+      },
     });
     expect(rate('rate-per-tool').Statement.RateBasedStatement).toMatchObject({ Limit: 5000, EvaluationWindowSec: 120, CustomKeys: [{ Header: { Name: 'mcp-name' } }] });
     expect(rate('rate-per-ip').Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'rate-limited' } } });

@@ -176,9 +176,16 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
           const overrides = ((managed.RuleActionOverrides ?? []) as Props[]).map((o) => `${o.Name}:${firstKey(o.ActionToUse)}`).join(',');
           return `${r.Priority} ${r.Name} managed ${managed.VendorName}/${managed.Name} overrides [${overrides}] ${firstKey(r.OverrideAction)} metric ${r.VisibilityConfig.MetricName}`;
         }
-        const rate = r.Statement.RateBasedStatement;
-        const keys = ((rate.CustomKeys ?? []) as Props[]).map((k) => `header:${k.Header.Name}`).join(',');
         const block = r.Action.Block?.CustomResponse;
+        const rate = r.Statement.RateBasedStatement;
+        if (!rate) {
+          const matches = ((r.Statement.AndStatement?.Statements ?? [r.Statement]) as Props[]).map((m) => {
+            const b = m.ByteMatchStatement;
+            return `${b.FieldToMatch.SingleHeader.Name} ${b.PositionalConstraint} ${b.SearchString} ${b.TextTransformations.map((t: Props) => t.Type).join('+')}`;
+          });
+          return `${r.Priority} ${r.Name} match [${matches.join(' & ')}] ${firstKey(r.Action)} ${block?.ResponseCode}:${block?.CustomResponseBodyKey} metric ${r.VisibilityConfig.MetricName}`;
+        }
+        const keys = ((rate.CustomKeys ?? []) as Props[]).map((k) => (k.Header ? `header:${k.Header.Name}` : Object.keys(k)[0]!.toLowerCase())).join(',');
         return `${r.Priority} ${r.Name} rate ${rate.Limit}/${rate.EvaluationWindowSec}s ${rate.AggregateKeyType}[${keys}] ${firstKey(r.Action)} ${block?.ResponseCode}:${block?.CustomResponseBodyKey} metric ${r.VisibilityConfig.MetricName}`;
       })
       .sort(),

@@ -153,9 +153,16 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
           const overrides = (managed.ruleActionOverrides ?? []).map((o: Inputs) => `${o.name}:${firstKey(o.actionToUse)}`).join(',');
           return `${r.priority} ${r.name} managed ${managed.vendorName}/${managed.name} overrides [${overrides}] ${firstKey(r.overrideAction)} metric ${r.visibilityConfig.metricName}`;
         }
-        const rate = r.statement.rateBasedStatement;
-        const keys = (rate.customKeys ?? []).map((k: Inputs) => `header:${k.header.name}`).join(',');
         const block = r.action.block?.customResponse;
+        const rate = r.statement.rateBasedStatement;
+        if (!rate) {
+          const matches = ((r.statement.andStatement?.statements ?? [r.statement]) as Inputs[]).map((m) => {
+            const b = m.byteMatchStatement;
+            return `${b.fieldToMatch.singleHeader.name} ${b.positionalConstraint} ${b.searchString} ${b.textTransformations.map((t: Inputs) => t.type).join('+')}`;
+          });
+          return `${r.priority} ${r.name} match [${matches.join(' & ')}] ${firstKey(r.action)} ${block?.responseCode}:${block?.customResponseBodyKey} metric ${r.visibilityConfig.metricName}`;
+        }
+        const keys = (rate.customKeys ?? []).map((k: Inputs) => (k.header ? `header:${k.header.name}` : Object.keys(k)[0]!.toLowerCase())).join(',');
         return `${r.priority} ${r.name} rate ${rate.limit}/${rate.evaluationWindowSec}s ${rate.aggregateKeyType}[${keys}] ${firstKey(r.action)} ${block?.responseCode}:${block?.customResponseBodyKey} metric ${r.visibilityConfig.metricName}`;
       })
       .sort(),

@@ -19,7 +19,7 @@ describe('planFirewall', () => {
       priority: 20,
       limit: 3000,
       windowSeconds: 300,
-      key: { type: 'header', header: 'x-mcp-agent-id' },
+      key: { type: 'header-and-ip', header: 'x-mcp-agent-id' },
       responseCode: 429,
       metricName: 'agents-rate-per-agent',
     });
@@ -39,9 +39,30 @@ describe('planFirewall', () => {
     const rate = planFirewall(spec).rules.filter((r): r is RateRulePlan => r.kind === 'rate');
     expect(rate.map((r) => [r.name, r.limit, r.windowSeconds, r.key])).toEqual([
       ['rate-per-ip', 500, 60, { type: 'ip' }],
-      ['rate-per-agent', 100, 300, { type: 'header', header: 'x-agent' }],
+      ['rate-per-agent', 100, 300, { type: 'header-and-ip', header: 'x-agent' }],
       ['rate-per-tool', 50, 120, { type: 'header', header: 'mcp-name' }],
     ]);
+  });
+
+  test('GIVEN a per-tool WAF limit WHEN planned THEN a base64-encoded Mcp-Name on tools/call is blocked (400) before the per-tool count, so it cannot dodge the key', () => {
+    const spec = resolveFleetSpec({ ...threePoolSpec, rateLimits: { perTool: { waf: { requests: 50 } } } });
+    const plan = planFirewall(spec);
+    const block = plan.rules.find((r) => r.name === 'encoded-tool-name');
+    expect(block).toEqual({
+      kind: 'match-block',
+      name: 'encoded-tool-name',
+      priority: 25,
+      conditions: [
+        { header: 'mcp-method', match: 'EXACTLY', value: 'tools/call' },
+        { header: 'mcp-name', match: 'STARTS_WITH', value: '=?base64?' },
+      ],
+      responseCode: 400,
+      responseBodyKey: 'encoded-tool-name',
+      metricName: 'agents-encoded-tool-name',
+    });
+    expect(JSON.parse(plan.responseBodies['encoded-tool-name']!.content)).toMatchObject({ error: { code: -32600 } });
+    // Without a per-tool limit there is no key to dodge and no rule.
+    expect(planFirewall(resolveFleetSpec(threePoolSpec)).rules.some((r) => r.kind === 'match-block')).toBe(false);
   });
 
   test('GIVEN API keys WHEN planned THEN WAF logs redact the bearer token and the API key header', () => {

@@ -242,7 +242,7 @@ describe('firewall', () => {
       limit: 3000,
       evaluationWindowSec: 300,
       aggregateKeyType: 'CUSTOM_KEYS',
-      customKeys: [{ header: { name: 'x-mcp-agent-id', textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+      customKeys: [{ header: { name: 'x-mcp-agent-id', textTransformations: [{ priority: 0, type: 'NONE' }] } }, { ip: {} }],
     });
     expect(rules[2]!.action).toEqual({ block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rate-limited' } } });
     expect(rules[3]!.statement.managedRuleGroupStatement).toEqual({
