@@ -4,8 +4,7 @@
  * JWT and API-key principals of the same name; a rate-limit store that is down.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createRedisClient } from '../../lib/gateway/adapters/redis';
 import type { Principal, SessionStore } from '../../lib/gateway/ports';
 import { RedisRateLimiter } from '../../lib/gateway/resilience/redis-rate-limiter';
@@ -141,15 +140,14 @@ describe('security: a rate-limit store that is down', () => {
 
   beforeAll(async () => {
     pool = await startV2Pool({ name: 'github', tools: ['github_search'] });
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise((resolve) => probe.close(resolve));
-    down = new Redis({ host: '127.0.0.1', port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // Nothing listens on port 1: every command fails fast, as with an unreachable ElastiCache.
+    down = createRedisClient('redis://127.0.0.1:1', { timeoutMs: 300 });
   });
   afterAll(async () => {
     await Promise.all(running.map((g) => g.close()));
     down.disconnect();
+    // ioredis's pending reconnect timer to the dead port outlives disconnect() by up to a second.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     await pool.close();
   });
 
@@ -179,5 +177,39 @@ describe('security: a rate-limit store that is down', () => {
     const res = await post(g.mcpUrl, call.body, call.headers);
     expect(res.status).toBe(200);
     expect(errors).toContainEqual(expect.objectContaining({ message: 'rate limits unavailable', onStoreError: 'fail-open' }));
+  });
+});
+
+describe('security: one caller cannot open a pool\'s circuit for everyone', () => {
+  let pool: TestPool;
+  let g: RunningGateway;
+
+  beforeAll(async () => {
+    pool = await startV2Pool({ name: 'github', tools: ['github_search'], slowTextDelayMs: 2000 });
+    g = await startGateway(
+      { name: 'sec-breaker', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { breakerFailureThreshold: 2, backendTimeoutMs: 300, timeoutSeconds: 5 } },
+      { github: pool.url },
+      { authenticator },
+    );
+  });
+  afterAll(async () => {
+    await g.close();
+    await pool.close();
+  });
+
+  const call = (who: string, text: string) => {
+    const { headers, body } = modernRequest('tools/call', { name: 'github_search', arguments: { text } });
+    return post(g.mcpUrl, body, { ...headers, 'x-test-principal': who });
+  };
+
+  it('GIVEN mallory whose calls time out again and again WHEN alice calls THEN alice is served (the circuit stays closed); a second principal\'s timeouts do open it', async () => {
+    for (let i = 0; i < 5; i++) expect((await call('mallory', 'slow')).json.error.message).toMatch(/timed out|did not answer/i);
+    const alice = await call('alice', 'fast');
+    expect(alice.status).toBe(200);
+    expect(alice.json.error).toBeUndefined();
+    // Two principals failing is the pool's problem, not one caller's.
+    await call('mallory', 'slow');
+    await call('bob', 'slow');
+    expect((await call('alice', 'fast')).json.error.message).toContain('circuit is open');
   });
 });

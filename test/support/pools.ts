@@ -36,6 +36,8 @@ export interface TestPoolOptions {
   readonly task?: string;
   /** Milliseconds every tool call takes. @default 0 */
   readonly delayMs?: number;
+  /** Milliseconds a tool call takes when its `text` argument is `"slow"`. @default 0 */
+  readonly slowTextDelayMs?: number;
 }
 
 export interface ToolAnswer {
@@ -57,6 +59,7 @@ function registrations(options: TestPoolOptions, templateClass: new (t: string, 
         { description: `${tool} of ${options.name}`, inputSchema: z.object({ text: z.string().optional(), n: z.number().optional() }) },
         async (args: Record<string, unknown>) => {
           if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+          if (options.slowTextDelayMs && args.text === 'slow') await new Promise((r) => setTimeout(r, options.slowTextDelayMs));
           const answer: ToolAnswer = { pool: options.name, task: options.task ?? options.name, tool, args, count: counter() };
           return { content: [{ type: 'text', text: JSON.stringify(answer) }] };
         },

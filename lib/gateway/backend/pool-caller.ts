@@ -109,12 +109,12 @@ export class PoolCaller {
       this.options.recordCall?.({ pool: target.pool.name, ...(call.tool !== undefined ? { tool: call.tool } : {}), ok, ms: performance.now() - started });
     try {
       const reply = await this.sendUnguarded(target, message, call, rawBody);
-      if (reply.status >= 500) breaker?.recordFailure();
+      if (reply.status >= 500) breaker?.recordFailure(failureSource(call.owner));
       else breaker?.recordSuccess();
       record(reply.status < 400);
       return reply;
     } catch (error) {
-      if (error instanceof GatewayError && (error.status === 502 || error.status === 504)) breaker?.recordFailure();
+      if (error instanceof GatewayError && (error.status === 502 || error.status === 504)) breaker?.recordFailure(failureSource(call.owner));
       else breaker?.recordSuccess();
       record(false);
       throw error;
@@ -414,4 +414,14 @@ function envelopeFor(owner: BackendOwner): Envelope {
     return { protocolVersion: MODERN_VERSION, clientInfo: owner.session.clientInfo, clientCapabilities: owner.session.clientCapabilities ?? {} };
   }
   return { protocolVersion: MODERN_VERSION, clientCapabilities: GATEWAY_ENVELOPE_CAPABILITIES };
+}
+
+/**
+ * Whose request failed, for the breaker's rule that no single principal can open it alone; the
+ * gateway's own requests (discovery) are no caller's doing and always count.
+ */
+function failureSource(owner: BackendOwner): string | undefined {
+  if (owner.kind === 'principal') return owner.principal;
+  if (owner.kind === 'session') return owner.session.principal;
+  return undefined;
 }

@@ -3,6 +3,12 @@
  * `failureThreshold` consecutive failures (errors or timeouts) the circuit opens and calls fail fast
  * with 503; after `resetMs` one probe is let through (half-open); its success closes the circuit,
  * its failure opens it again for another `resetMs`.
+ *
+ * No single caller can open it for everyone: a caller's failures are attributed to its principal,
+ * and one principal counts at most `ceil(failureThreshold / 2)` times toward the threshold, so
+ * callers alone open the circuit only when at least two of them fail (with a threshold of 1, any
+ * one). The gateway's own requests (discovery) always count: they fail only when the pool does. A
+ * caller whose own calls are slow or crash the pool only hurts itself.
  */
 import { POOL_ERROR } from '../backend/response';
 import { GatewayError } from '../errors';
@@ -58,6 +64,8 @@ export interface CircuitBreakerOptions {
 export class CircuitBreaker {
   private readonly now: () => number;
   private failures = 0;
+  /** Consecutive failures per source since the last success. */
+  private readonly bySource = new Map<string, number>();
   private openedAt = 0;
   private isOpen = false;
   /** Epoch ms at which the half-open probe was admitted; undefined when no probe is in flight. */
@@ -112,14 +120,25 @@ export class CircuitBreaker {
   recordSuccess(): void {
     const before = this.state;
     this.failures = 0;
+    this.bySource.clear();
     this.isOpen = false;
     this.probeStartedAt = undefined;
     if (before !== 'closed') this.options.onStateChange?.(before, 'closed');
   }
 
-  recordFailure(): void {
+  /**
+   * @param source the principal whose call failed.
+   *   @default - unattributed: the failure always counts
+   */
+  recordFailure(source?: string): void {
     const before = this.state;
-    this.failures += 1;
+    let counts = true;
+    if (source !== undefined) {
+      const fromSource = (this.bySource.get(source) ?? 0) + 1;
+      this.bySource.set(source, fromSource);
+      counts = fromSource <= Math.ceil(this.options.failureThreshold / 2);
+    }
+    if (counts || before === 'half-open') this.failures += 1;
     const probeFailed = before === 'half-open';
     if (probeFailed || (before === 'closed' && this.failures >= this.options.failureThreshold)) {
       this.isOpen = true;

@@ -123,3 +123,23 @@ describe('CircuitBreakerRegistry', () => {
     expect(changes).toEqual(['github:closed->open']);
   });
 });
+
+describe('CircuitBreaker: no single principal opens it alone', () => {
+  test('GIVEN one principal whose calls keep failing WHEN it fails more than the threshold THEN the circuit stays closed for everyone; a second principal\'s failures open it', () => {
+    const breaker = new CircuitBreaker('github', { failureThreshold: 4, resetMs: 10_000 });
+    for (let i = 0; i < 20; i++) breaker.recordFailure('jwt:mallory');
+    expect(breaker.state).toBe('closed');
+    expect(() => breaker.acquire()).not.toThrow();
+    breaker.recordFailure('jwt:alice');
+    expect(breaker.state).toBe('closed');
+    breaker.recordFailure('jwt:alice');
+    expect(breaker.state).toBe('open');
+  });
+
+  test('GIVEN unattributed failures (the gateway\'s own discovery) WHEN they reach the threshold THEN the circuit opens', () => {
+    const breaker = new CircuitBreaker('github', { failureThreshold: 2, resetMs: 10_000 });
+    breaker.recordFailure();
+    breaker.recordFailure();
+    expect(breaker.state).toBe('open');
+  });
+});
