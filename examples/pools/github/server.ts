@@ -84,9 +84,9 @@ export async function startGithubPool(options: PoolListenOptions = {}): Promise<
       name: 'github',
       handle: (req: IncomingMessage, res: ServerResponse) => serve(req, res),
       // Both legs answer on one endpoint, so health covers both: 2026-07-28 discover and a 2025 ping.
-      probe: async (url, signal) => {
-        await modernDiscover(url, signal);
-        await legacyPing(url, signal);
+      probe: async (url, signal, headers) => {
+        await modernDiscover(url, signal, headers);
+        await legacyPing(url, signal, headers);
       },
       close: () => handler.close(),
     },

@@ -7,6 +7,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { assertCallerIdentityOptions, authenticateCaller, type CallerIdentityOptions } from '../../../lib/pool/caller-identity';
 import { GatewayError } from '../../../lib/gateway/errors';
+import { IdentitySigner } from '../../../lib/gateway/auth/identity';
+import type { Principal } from '../../../lib/gateway/ports';
+import { IDENTITY_HEADER } from '../../../lib/spec/gateway-env';
 import { assertConnectionGaugeOptions, startConnectionGauge, type ConnectionGaugeOptions } from '../../../lib/gateway/telemetry/connection-gauge';
 
 /** What a pool plugs into the shell. */
@@ -15,8 +18,11 @@ export interface McpEndpoint {
   readonly name: string;
   /** Serves one request to the MCP path. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** Runs a real MCP exchange (ping, or `server/discover` for 2026-07-28) against `url`; throws when it fails. */
-  probe(url: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs a real MCP exchange (ping, or `server/discover` for 2026-07-28) against `url`, sending
+   * `headers` (the pool's own signed identity, when it verifies callers); throws when it fails.
+   */
+  probe(url: string, signal: AbortSignal, headers: Record<string, string>): Promise<void>;
   /** Ends what outlives single requests (sessions, standing SSE streams), after in-flight calls finished. */
   close(): Promise<void>;
 }
@@ -76,6 +82,9 @@ export interface PoolHandle {
   close(): Promise<void>;
 }
 
+/** Who the pool's own health probe is. */
+const HEALTH_PROBE_PRINCIPAL: Principal = { id: 'mcp-fleet:health-probe', scopes: [], method: 'anonymous' };
+
 export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/health';
 const PROBE_TIMEOUT_MS = 5000;
@@ -111,6 +120,10 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
   if (mcpPath === healthPath) throw new RangeError(`mcpPath and healthPath must differ (both are "${mcpPath}")`);
   const identity = options.identity;
   if (identity) assertCallerIdentityOptions(identity);
+  // The health probe passes the pool's own identity check: the pool signs for itself with its key.
+  const selfSigner = identity ? new IdentitySigner({ fleet: identity.fleet, poolKeys: { [identity.pool]: identity.key } }) : undefined;
+  const probeHeaders = async (): Promise<Record<string, string>> =>
+    selfSigner && identity ? { [IDENTITY_HEADER]: await selfSigner.tokenFor(HEALTH_PROBE_PRINCIPAL, identity.pool) } : {};
   if (options.connectionGauge) assertConnectionGaugeOptions(options.connectionGauge);
   let draining = false;
   let closing: Promise<void> | undefined;
@@ -128,7 +141,7 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
     if (draining) return sendJson(res, 503, { status: 'draining', pool: endpoint.name });
     const started = performance.now();
     try {
-      await endpoint.probe(url, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+      await endpoint.probe(url, AbortSignal.timeout(PROBE_TIMEOUT_MS), await probeHeaders());
       sendJson(res, 200, { status: 'ok', pool: endpoint.name, probeMs: Math.round(performance.now() - started) });
     } catch (error) {
       sendJson(res, 503, { status: 'unhealthy', pool: endpoint.name, error: error instanceof Error ? error.message : String(error) });

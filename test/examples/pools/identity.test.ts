@@ -60,6 +60,12 @@ describe('example pools: the gateway-signed caller identity', () => {
     }
   });
 
+  test('GIVEN a pool that verifies callers WHEN its deep /health runs THEN its own probe passes the check (it signs for itself)', async () => {
+    const res = await fetch(slack.url.replace('/mcp', '/health'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', pool: 'slack' });
+  });
+
   test('GIVEN no identity header WHEN a client connects straight to the pool THEN 401: a missing header is not trusted', async () => {
     const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'alice', version: '1' } } };
     const refused = await rawPost(slack.url, init, {});
