@@ -20,6 +20,7 @@ import { SSE_HEADERS, relayPoolStream } from './streaming/pool-relay';
 import { toLegacyResult, toModernResult } from './protocol/envelope';
 import { RPC, isRecord, resultMessage, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse } from './protocol/jsonrpc';
 import { paramHeadersFor } from './protocol/param-headers';
+import { RequestStates, mayNeedInput, resultOf } from './protocol/request-state';
 import { SUPPORTED_VERSIONS, isModernVersion } from './protocol/versions';
 import { isIdempotentMethod } from './resilience/retry';
 import type { RateLimitPolicy } from './resilience/rate-limit-policy';
@@ -61,6 +62,8 @@ export interface DispatcherOptions {
   readonly scopes?: ScopePolicy;
   /** Queue pools' calls and tasks. @default - none: calls of queue pools are refused */
   readonly queued?: QueuedToolCalls;
+  /** Wraps 2026 pools' `input_required` states with their pool (HMAC-protected with identity keys). @default new RequestStates() - unprotected */
+  readonly requestStates?: RequestStates;
 }
 
 /**
@@ -89,8 +92,11 @@ export class Dispatcher {
    */
   private nextWireId = 0;
   private readonly wireIdPrefix = `mcp-fleet-${randomBytes(6).toString('base64url')}-`;
+  private readonly states: RequestStates;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.states = options.requestStates ?? new RequestStates();
+  }
 
   /** Answers one JSON-RPC request. Throws `GatewayError` for errors the caller turns into answers. */
   async request(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
@@ -311,7 +317,11 @@ export class Dispatcher {
    * caller's own id), the pool's body is passed through untouched — the 2026 `tools/call` fast path;
    * otherwise the response is read, put back in the caller's era and id, and re-encoded.
    */
-  private async routed(message: JsonRpcRequest, ctx: RequestContext, route: { target: PoolTarget; original?: string }): Promise<Reply> {
+  private async routed(request: JsonRpcRequest, ctx: RequestContext, requested: { target: PoolTarget; original?: string }): Promise<Reply> {
+    // A retried 2026 request goes where its input_required state came from, with the pool's own state.
+    const resumed = ctx.modern && request.params?.requestState !== undefined ? this.resumed(request, ctx, requested) : undefined;
+    const message = resumed?.message ?? request;
+    const route = resumed?.route ?? requested;
     const { target } = route;
     if (message.method !== 'tools/call') this.options.scopes?.enforce(ctx.principal, { pool: target.pool.name, what: message.method });
     const renamed = route.original !== undefined && route.original !== message.params?.name;
@@ -331,19 +341,43 @@ export class Dispatcher {
       ...(await this.paramHeaders(message, ctx, target, route.original)),
       ...(ctx.identity ? { identity: ctx.identity } : {}),
     };
-    const raw = passThrough && ctx.modern ? ctx.request.body : undefined;
+    const raw = passThrough && ctx.modern && !resumed ? ctx.request.body : undefined;
     const reply = await this.options.caller.send(target, outbound, { ...call, streamSse: true }, raw);
+    const pool = target.pool.name;
+    const modernPool = isModernVersion(target.pool.protocolVersion);
     if (reply.stream) {
-      const answer = (response: JsonRpcResponse): JsonRpcResponse =>
-        passThrough ? response : response.error ? { jsonrpc: '2.0', id: message.id, error: response.error } : resultMessage(message.id, this.forCaller(response.result ?? {}, ctx, message.method));
-      return { kind: 'relay', response: this.relay(target.pool.name, reply.stream, wireId, message.id, ctx, answer) };
+      const answer = (response: JsonRpcResponse): JsonRpcResponse => {
+        if (response.error) return passThrough ? response : { jsonrpc: '2.0', id: message.id, error: response.error };
+        const result = modernPool && response.result ? this.states.sealResult(pool, response.result) : response.result;
+        return passThrough && result === response.result ? response : resultMessage(message.id, this.forCaller(result ?? {}, ctx, message.method));
+      };
+      return { kind: 'relay', response: this.relay(pool, reply.stream, wireId, message.id, ctx, answer) };
     }
-    if (passThrough && reply.status === 200) {
+    // The fast path: a 2026 pool's body goes out untouched unless it may be an input_required result.
+    if (passThrough && reply.status === 200 && !(modernPool && mayNeedInput(reply.body) && resultOf(reply.body)?.resultType === 'input_required')) {
       return { kind: 'relay', response: { status: 200, headers: { 'content-type': reply.headers['content-type'] ?? 'application/json' }, body: reply.body } };
     }
-    const response = responseIn(reply, wireId, target.pool.name);
+    const response = responseIn(reply, wireId, pool);
     if (response.error) return { kind: 'message', message: { jsonrpc: '2.0', id: message.id, error: response.error } };
-    return this.reply(message.id, response.result ?? {}, ctx, message.method);
+    const result = response.result ?? {};
+    return this.reply(message.id, modernPool ? this.states.sealResult(pool, result) : result, ctx, message.method);
+  }
+
+  /**
+   * A retry carrying a gateway-issued `requestState`: routed to the pool the state names (a tool
+   * call checked against that pool's scopes), with the pool's own state, or none if it gave none.
+   */
+  private resumed(message: JsonRpcRequest, ctx: RequestContext, route: { target: PoolTarget; original?: string }): { message: JsonRpcRequest; route: { target: PoolTarget; original?: string } } {
+    const { pool, state } = this.states.open(message.params?.requestState);
+    const target = this.options.targets.get(pool);
+    if (!target) {
+      throw new GatewayError(200, RPC.invalidParams, `Invalid params: params.requestState names pool "${pool}", which this gateway does not serve`, {}, { data: { field: 'params.requestState', pool } });
+    }
+    const { requestState: _wrapped, ...params } = message.params ?? {};
+    const unwrapped: JsonRpcRequest = { ...message, params: state === undefined ? params : { ...params, requestState: state } };
+    if (target === route.target) return { message: unwrapped, route };
+    if (message.method === 'tools/call') this.options.scopes?.check(ctx.principal, String(message.params?.name), String(message.params?.name), pool);
+    return { message: unwrapped, route: { target } };
   }
 
   /**

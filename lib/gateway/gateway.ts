@@ -27,6 +27,7 @@ import { QueuedToolCalls, type QueueBackend } from './queue/queued-calls';
 import { principalKey, type Authenticator, type Principal, type RateLimiter, type SessionStore } from './ports';
 import { checkAccept, checkContentType, classifyMessage, payloadTooLarge } from './protocol/classify';
 import { envelopeOf } from './protocol/envelope';
+import { RequestStates } from './protocol/request-state';
 import { RPC, errorResponse, isRequest, jsonResponse, parseBody, toGatewayError, validateMessage, type JsonRpcMessage } from './protocol/jsonrpc';
 import { HEADER, isModernVersion } from './protocol/versions';
 import { CircuitBreakerRegistry } from './resilience/breaker';
@@ -151,6 +152,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     scopes,
     rateLimits,
     ...(options.queue ? { queued: new QueuedToolCalls(options.queue, queuePools(spec)) } : {}),
+    // input_required states are HMAC-protected with the keys that sign identities, when there are any.
+    requestStates: new RequestStates(
+      signer ? { fleet: spec.name, ...(options.identityKey ? { key: options.identityKey } : {}), ...(options.poolIdentityKeys ? { poolKeys: options.poolIdentityKeys } : {}) } : undefined,
+    ),
   });
   const authenticator = options.authenticator;
 
