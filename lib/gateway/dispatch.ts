@@ -351,7 +351,7 @@ export class Dispatcher {
         const result = modernPool && response.result ? this.states.sealResult(pool, response.result) : response.result;
         return passThrough && result === response.result ? response : resultMessage(message.id, this.forCaller(result ?? {}, ctx, message.method));
       };
-      return { kind: 'relay', response: this.relay(pool, reply.stream, wireId, message.id, ctx, answer) };
+      return { kind: 'relay', response: this.relay(pool, reply.stream, wireId, message.id, ctx, answer, this.canceller(target, wireId, ctx, call)) };
     }
     // The fast path: a 2026 pool's body goes out untouched unless it may be an input_required result.
     if (passThrough && reply.status === 200 && !(modernPool && mayNeedInput(reply.body) && resultOf(reply.body)?.resultType === 'input_required')) {
@@ -391,8 +391,32 @@ export class Dispatcher {
     return tool ? { forwardHeaders: paramHeadersFor(tool.inputSchema, message.params?.arguments) } : {};
   }
 
+  /**
+   * How a 2025-era stateful pool learns that the gateway gave up on a request of a client session (the
+   * client went away, the deadline passed): `notifications/cancelled` with the pool's id for it, over
+   * the same backend session, so the tool's abort signal fires. Stateless and 2026 pools have no
+   * session to carry it; aborting the HTTP request is all they get.
+   */
+  private canceller(target: PoolTarget, wireId: JsonRpcId, ctx: RequestContext, call: PoolCall): ((reason: string) => void) | undefined {
+    const { owner } = ctx;
+    if (owner.kind !== 'session' || target.pool.sessionMode !== 'stateful' || isModernVersion(target.pool.protocolVersion)) return undefined;
+    return (reason) => {
+      const notification = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: wireId, reason: `mcp-fleet gateway: ${reason}` } };
+      // Best effort: the call is over for the client either way.
+      this.options.caller.deliver(target, owner, notification, call).catch(() => false);
+    };
+  }
+
   /** A pool's SSE answer relayed as it arrives (a buffered host reads it whole: see `Gateway.handle`). */
-  private relay(pool: string, stream: BackendStream, wireId: JsonRpcId, callerId: JsonRpcId, ctx: RequestContext, answer: (r: JsonRpcResponse) => JsonRpcResponse): GatewayResponse {
+  private relay(
+    pool: string,
+    stream: BackendStream,
+    wireId: JsonRpcId,
+    callerId: JsonRpcId,
+    ctx: RequestContext,
+    answer: (r: JsonRpcResponse) => JsonRpcResponse,
+    onAbandon: ((reason: string) => void) | undefined,
+  ): GatewayResponse {
     const timeoutMs = this.options.spec.gateway.backendTimeoutMs;
     const output = relayPoolStream({
       pool,
@@ -403,6 +427,7 @@ export class Dispatcher {
       serverRequests: this.serverRequestPolicy(pool, ctx),
       keepaliveMs: this.options.spec.gateway.sseKeepaliveSeconds * 1000,
       deadline: { kind: ctx.streaming ? 'idle' : 'total', timeoutMs },
+      ...(onAbandon ? { onAbandon } : {}),
     });
     return { status: 200, headers: { ...SSE_HEADERS }, body: output };
   }

@@ -16,12 +16,15 @@ import type { TestPool } from './pools';
 export interface InteractivePool extends TestPool {
   /** Tells every session subscribed to `uri` that it changed (on the session's GET stream). */
   touch(uri: string): Promise<void>;
+  /** Calls of the `_wait` tool whose abort signal fired: the request id the pool saw and the reason. */
+  readonly aborted: Array<{ requestId: string | number; reason: string }>;
 }
 
 export async function startInteractivePool(name: string): Promise<InteractivePool> {
   const transports = new Map<string, StreamableHTTPServerTransport>();
   const subscribers = new Map<string, { server: McpServer; uris: Set<string> }>();
   const seenHeaders: TestPool['seenHeaders'] = [];
+  const aborted: InteractivePool['aborted'] = [];
 
   function newServer(sessionRef: () => string | undefined): McpServer {
     const server = new McpServer({ name, version: '1.0.0' }, { capabilities: { logging: {}, resources: { subscribe: true } } });
@@ -55,6 +58,18 @@ export async function startInteractivePool(name: string): Promise<InteractivePoo
         return { content: [{ type: 'text', text: JSON.stringify({ pool: name, steps }) }] };
       },
     );
+    // Waits until cancelled (at most 30 s), as a long tool would: shows whether the cancellation arrived.
+    server.registerTool(`${name}_wait`, { description: 'waits until cancelled', inputSchema: {} }, async (_args, extra) => {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 30_000);
+        extra.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          aborted.push({ requestId: extra.requestId, reason: String(extra.signal.reason) });
+          resolve();
+        });
+      });
+      return { content: [{ type: 'text', text: extra.signal.aborted ? 'cancelled' : 'waited' }] };
+    });
     server.registerResource(`${name}-doc`, `${name}://doc`, { mimeType: 'text/plain' }, async (uri) => ({ contents: [{ uri: uri.href, text: `doc of ${name}` }] }));
     server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
       const id = sessionRef();
@@ -98,6 +113,7 @@ export async function startInteractivePool(name: string): Promise<InteractivePoo
     url: `http://127.0.0.1:${port}/mcp`,
     port,
     seenHeaders,
+    aborted,
     async touch(uri) {
       await Promise.all([...subscribers.values()].filter((s) => s.uris.has(uri)).map((s) => s.server.server.sendResourceUpdated({ uri })));
     },

@@ -33,6 +33,12 @@ export interface PoolRelayOptions {
    * once it asked the client something: people answer slowly); `total`: the whole answer within it.
    */
   readonly deadline: { readonly kind: 'idle' | 'total'; readonly timeoutMs: number };
+  /**
+   * Runs once when the gateway gives up on the pool's answer (the client went away, the deadline
+   * passed, the gateway stops): where the pool can be told, it gets a `notifications/cancelled`.
+   * @default - the pool request is only aborted
+   */
+  readonly onAbandon?: (reason: string) => void;
 }
 
 /** Headers of every live SSE answer: no caching, and no buffering by proxies such as nginx. */
@@ -40,25 +46,33 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = { 'content-type': '
 
 export function relayPoolStream(options: PoolRelayOptions): SseOutput {
   const output = new SseOutput('call', options.keepaliveMs);
-  output.whenCancelled(() => options.stream.abort());
-  void pump(options, output);
+  let abandoned = false;
+  const abandon = (reason: string) => {
+    if (abandoned) return;
+    abandoned = true;
+    options.stream.abort();
+    options.onAbandon?.(reason);
+  };
+  output.whenCancelled((reason) => abandon(`the client went away (${reason})`));
+  void pump(options, output, abandon);
   return output;
 }
 
-async function pump(options: PoolRelayOptions, output: SseOutput): Promise<void> {
+/** Reads the pool's events into `output`; `abandon` stops reading and tells the pool (once). */
+async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reason: string) => void): Promise<void> {
   const { pool, stream } = options;
   const decoder = new SseDecoder();
   let finished = false;
   let asked = false;
-  const finish = (response: JsonRpcResponse, abort = false) => {
+  const finish = (response: JsonRpcResponse, error?: GatewayError) => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
     output.push(writeSseEvent({ data: JSON.stringify(response) }));
     output.end();
-    if (abort) stream.abort();
+    if (error) abandon(error.message);
   };
-  const fail = (error: GatewayError) => finish(errorMessage(options.callerId, error), true);
+  const fail = (error: GatewayError) => finish(errorMessage(options.callerId, error), error);
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(timer);

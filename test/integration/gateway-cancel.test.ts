@@ -1,0 +1,52 @@
+/**
+ * A 2025-era client that goes away mid-call: the gateway stops reading the pool's answer and tells
+ * the pool's backend session (`notifications/cancelled` with the pool's own request id), so a real
+ * v1 SDK pool's tool sees its abort signal fire instead of working on for nobody.
+ */
+import { JSON_HEADERS, initializeLegacy, startGateway, type RunningGateway } from '../support/harness';
+import { startInteractivePool, type InteractivePool } from '../support/interactive-pool';
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('a 2025-era client that disconnects mid-call', () => {
+  let desk: InteractivePool;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    desk = await startInteractivePool('desk');
+    const spec = { name: 'cancel', pools: [{ name: 'desk', image: 'x', tools: ['desk_*'], sessionMode: 'stateful' as const, protocolVersion: '2025-11-25' }] };
+    gateway = await startGateway(spec, { desk: desk.url });
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await desk.close();
+  });
+
+  it('GIVEN a tool call relayed live WHEN the client drops the connection THEN the pool gets notifications/cancelled for its request and the tool is aborted', async () => {
+    const sessionId = await initializeLegacy(gateway.mcpUrl);
+    const controller = new AbortController();
+    const response = await fetch(gateway.mcpUrl, {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'call-7', method: 'tools/call', params: { name: 'desk_wait', arguments: {} } }),
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(desk.aborted).toEqual([]);
+    controller.abort();
+    const aborted = await until('the tool to be aborted', () => desk.aborted[0]);
+    // The pool saw the client's own id (the session is the client's), and the reason is the gateway's.
+    expect(aborted.requestId).toBe('call-7');
+    expect(aborted.reason).toContain('mcp-fleet gateway: the client went away');
+  });
+});
