@@ -3,6 +3,7 @@
  * the pool's backend session (`notifications/cancelled` with the pool's own request id), so a real
  * v1 SDK pool's tool sees its abort signal fire instead of working on for nobody.
  */
+import type { FleetSpec } from '../../lib/spec/types';
 import { JSON_HEADERS, initializeLegacy, startGateway, type RunningGateway } from '../support/harness';
 import { startInteractivePool, type InteractivePool } from '../support/interactive-pool';
 
@@ -22,7 +23,7 @@ describe('a 2025-era client that disconnects mid-call', () => {
 
   beforeAll(async () => {
     desk = await startInteractivePool('desk');
-    const spec = { name: 'cancel', pools: [{ name: 'desk', image: 'x', tools: ['desk_*'], sessionMode: 'stateful' as const, protocolVersion: '2025-11-25' }] };
+    const spec: FleetSpec = { name: 'cancel', pools: [{ name: 'desk', image: 'x', tools: ['desk_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' }] };
     gateway = await startGateway(spec, { desk: desk.url });
   });
 
