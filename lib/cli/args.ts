@@ -31,6 +31,8 @@ export interface GatewayArgs {
 
 export interface DevArgs {
   readonly command: 'dev';
+  /** Broker for the spec's queue pools. @default amqp://guest:guest@127.0.0.1:5672 */
+  readonly queue?: string;
   readonly port: number;
   readonly host: string;
   readonly config?: string;
@@ -249,10 +251,11 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
       };
     }
     case 'dev': {
-      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS });
+      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, queue: { type: 'string' } });
       if (values.help) return { command: 'help', topic: command };
       return {
         command,
+        ...(values.queue !== undefined ? { queue: parseQueue(values.queue, command) } : {}),
         port: parsePort(values.port, 0, command),
         host: parseHost(values.host, command),
         ...(values.config ? { config: values.config } : {}),

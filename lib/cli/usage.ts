@@ -39,7 +39,7 @@ On a terminal, each request is logged as one line (time, method, tool, pools, st
 
 A spec with auth.apiKeys reads its keys document from the file named by MCP_FLEET_API_KEYS_FILE;
 one with auth.jwt needs a fixed --port (its 401 challenge names the gateway URL).`,
-  dev: `Usage: mcp-fleet dev [--config fleet.json] [--port N] [--host 127.0.0.1] [--pool NAME=URL ...] [--metrics]
+  dev: `Usage: mcp-fleet dev [--config fleet.json] [--port N] [--host 127.0.0.1] [--pool NAME=URL ...] [--queue URL] [--metrics]
 
 Starts the example pool servers (github, slack, images) and the gateway, prints the MCP URL and
 runs until Ctrl-C (or SIGTERM). The default fleet is examples/fleet.json. On a terminal, each
@@ -48,6 +48,10 @@ request is logged as one line (time, method, tool, pools, status, ms).
   --port N          gateway port (default 0: a free port)
   --host H          interface to bind (default 127.0.0.1)
   --pool NAME=URL   use a running server for pool NAME instead of an example
+  --queue URL       broker for queue pools (kind "queue"), whose worker runs in this process
+                    (default amqp://guest:guest@127.0.0.1:5672; job state in $REDIS_URL or
+                    redis://127.0.0.1:6379). Start RabbitMQ with "sudo service rabbitmq-server start"
+                    or "docker run -d -p 5672:5672 rabbitmq:3".
   --metrics         also write the EMF metric lines (always written when stdout is not a terminal)`,
   worker: `Usage: mcp-fleet worker --config fleet.json --pool NAME=URL --queue URL [--redis URL]
                         [--concurrency N] [--max-run-seconds S] [--lease-seconds S] [--max-receives N]
@@ -66,7 +70,8 @@ running ones (up to the lease), gives back the rest.
                         (default 30, at most the pool's queue.visibilityTimeoutSeconds)
   --max-receives N      deliveries before the dead-letter queue (default: the pool's queue.maxReceives)
 
-Locally: RabbitMQ at 127.0.0.1:5672 (guest/guest); start it with "service rabbitmq-server start".`,
+With MCP_FLEET_IDENTITY_KEY (the fleet key), each call carries the job caller's signed identity.
+Locally: RabbitMQ at 127.0.0.1:5672 (guest/guest); start it with "sudo service rabbitmq-server start".`,
   validate: `Usage: mcp-fleet validate FILE
 
 Prints every problem of the fleet spec in FILE as "path: message". Exit status 1 if any.`,

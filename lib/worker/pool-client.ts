@@ -2,12 +2,22 @@
  * The worker's MCP client to its pool's server (on localhost in the worker task): the official SDK
  * client, any protocol era, one connection reused for every job and re-opened after a failure.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client, ProtocolError, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { JobOutcome, JobProgress } from './job-store';
 
 const CLIENT_INFO = { name: 'mcp-fleet-worker', version: '1.0.0' };
 
+/** Signs the caller identity pools verify (the header the gateway sends them). */
+export interface PoolIdentity {
+  readonly header: string;
+  /** A token naming `principal` (the job's caller) for this pool. */
+  tokenFor(principal: string): Promise<string>;
+}
+
 export interface ToolCall {
+  /** Whom the job runs for: named to the pool in the signed identity header. */
+  readonly principal: string;
   readonly tool: string;
   readonly arguments: Readonly<Record<string, unknown>>;
   /** Longest run, in milliseconds; a longer run fails the job. */
@@ -29,17 +39,33 @@ export const JOB_TIMEOUT_CODE = -32001;
 
 export class PoolClient {
   private client?: Promise<Client>;
+  /** The principal of the call in progress, so that the shared connection signs each request for its own job. */
+  private readonly principal = new AsyncLocalStorage<string>();
 
   constructor(
     /** The pool server's MCP endpoint. */
     readonly url: string,
     private readonly connectTimeoutMs = 10_000,
+    /** @default - no identity header (pools that verify callers refuse the worker) */
+    private readonly identity?: PoolIdentity,
   ) {}
+
+  /** fetch with the identity header of the current job's principal (the gateway's own for the handshake). */
+  private signedFetch(): typeof fetch | undefined {
+    const identity = this.identity;
+    if (!identity) return undefined;
+    return async (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set(identity.header, await identity.tokenFor(this.principal.getStore() ?? 'mcp-fleet:worker'));
+      return fetch(input, { ...init, headers });
+    };
+  }
 
   private connect(): Promise<Client> {
     if (!this.client) {
       const client = new Client(CLIENT_INFO, { versionNegotiation: { mode: 'auto', probe: { timeoutMs: this.connectTimeoutMs } } });
-      this.client = client.connect(new StreamableHTTPClientTransport(new URL(this.url)), { timeout: this.connectTimeoutMs }).then(
+      const signed = this.signedFetch();
+      this.client = client.connect(new StreamableHTTPClientTransport(new URL(this.url), signed ? { fetch: signed } : {}), { timeout: this.connectTimeoutMs }).then(
         () => client,
         (error: unknown) => {
           this.client = undefined;
@@ -59,7 +85,7 @@ export class PoolClient {
   async call(call: ToolCall): Promise<JobOutcome> {
     const client = await this.connect();
     try {
-      const result = await client.callTool(
+      const result = await this.principal.run(call.principal, () => client.callTool(
         { name: call.tool, arguments: { ...call.arguments } },
         {
           signal: call.signal,
@@ -67,7 +93,7 @@ export class PoolClient {
           maxTotalTimeout: call.timeoutMs,
           onprogress: (p) => call.onProgress({ progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.message ? { message: p.message } : {}) }),
         },
-      );
+      ));
       return { status: 'completed', result: result as Record<string, unknown> };
     } catch (error) {
       if (call.signal.aborted) throw call.signal.reason;

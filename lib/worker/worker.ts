@@ -168,6 +168,7 @@ export class QueueWorker {
     let progressWritten: Promise<void> = Promise.resolve();
     try {
       const outcome = await server.call({
+        principal: job.principal,
         tool: job.tool,
         arguments: job.arguments,
         timeoutMs: settings.maxRunSeconds * 1000,

@@ -11,6 +11,7 @@ import { loadExamplePools, type ExamplePoolHandle, type ExamplePools } from '../
 import type { CliIo } from '../io';
 import { checkPoolFlags, fleetFromSpec } from '../local-fleet';
 import { startLocalGateway } from '../local-gateway';
+import { DEV_QUEUE_URL, startLocalWorkers, type LocalWorkers } from '../local-workers';
 import { outputFor } from '../request-log';
 import { loadSpecFile } from '../spec-file';
 
@@ -54,20 +55,30 @@ export async function runDev(args: DevArgs, io: CliIo, stop: Promise<NodeJS.Sign
   const pools = await startExamplePools(spec, source, new Set(args.pools.map((p) => p.name)), fleetKey, loadExamples);
   const closePools = () => Promise.all([...pools.values()].map((p) => p.close()));
   let gateway;
+  let workers: LocalWorkers | undefined;
+  const queueUrl = args.queue ?? DEV_QUEUE_URL;
   try {
     const fleet = fleetFromSpec(spec, source, args.pools, 'dev', Object.fromEntries([...pools].map(([name, handle]) => [name, handle.url])));
-    gateway = await startLocalGateway({ fleet, port: args.port, host: args.host, identityKey: fleetKey, ...outputFor(io.terminal, args.metrics, (line) => io.out(line)) });
+    // Queue pools' workers run in this process, on the broker and Redis the gateway uses.
+    workers = await startLocalWorkers(spec, fleet.poolUrls, queueUrl, process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', (line) => io.err(`mcp-fleet dev: ${line}`), fleetKey);
+    const queued = workers.pools.length > 0 ? { queueUrl } : {};
+    gateway = await startLocalGateway({ fleet, port: args.port, host: args.host, identityKey: fleetKey, ...queued, ...outputFor(io.terminal, args.metrics, (line) => io.out(line)) });
     io.out(`mcp-fleet dev: fleet "${spec.name}" from ${source}`);
-    for (const pool of spec.pools) io.out(`  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${pool.discoveryOnly ? 'tools by discovery' : pool.tools.join(', ')})`);
+    for (const pool of spec.pools) {
+      const queued = pool.kind === 'queue' ? `; queued on ${queueUrl.replace(/\/\/[^@/]*@/, '//')} with a worker here` : '';
+      io.out(`  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${pool.discoveryOnly ? 'tools by discovery' : pool.tools.join(', ')}${queued})`);
+    }
     io.out(`MCP endpoint: ${gateway.mcpUrl}`);
     io.out('Press Ctrl-C to stop.');
   } catch (error) {
+    await workers?.close();
     await closePools();
     throw error;
   }
   const signal = await stop;
   io.out(`mcp-fleet dev: ${signal}, stopping`);
   await gateway.close();
+  await workers.close();
   await closePools();
   io.out('mcp-fleet dev: stopped');
   return EXIT.ok;

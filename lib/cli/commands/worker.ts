@@ -1,5 +1,7 @@
 /** `mcp-fleet worker`: runs one queue pool's jobs against its MCP server until SIGTERM or Ctrl-C. */
 import { createRedisClient } from '../../gateway/adapters/redis';
+import { GATEWAY_ENV } from '../../spec/gateway-env';
+import { workerIdentity } from '../local-workers';
 import type { ResolvedQueuePoolSpec } from '../../spec';
 import { DEFAULT_LEASE_SECONDS, openJobQueue, PoolClient, QueueWorker, RedisJobStore, type WorkerSettings } from '../../worker';
 import type { WorkerArgs } from '../args';
@@ -34,7 +36,8 @@ export async function runWorker(args: WorkerArgs, io: CliIo, stop: Promise<NodeJ
   });
   const redis = createRedisClient(args.redis);
   const store = new RedisJobStore({ client: redis, fleet: spec.name});
-  const server = new PoolClient(args.pool.url);
+  // The fleet key (as the gateway reads it): pools that verify callers get the job's caller, signed.
+  const server = new PoolClient(args.pool.url, undefined, workerIdentity(process.env[GATEWAY_ENV.identityKey] || undefined, spec.name, pool.name));
   const worker = new QueueWorker({ queue, store, server, settings, log: (line) => io.err(`mcp-fleet worker: ${line}`) });
   const running = worker.start();
   io.out(`mcp-fleet worker ${worker.workerId}: pool ${args.pool.name} of fleet "${spec.name}" (${queue.kind} queue, server ${args.pool.url}, concurrency ${settings.concurrency})`);
