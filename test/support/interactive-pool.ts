@@ -58,6 +58,12 @@ export async function startInteractivePool(name: string): Promise<InteractivePoo
         return { content: [{ type: 'text', text: JSON.stringify({ pool: name, steps }) }] };
       },
     );
+    // Sends `count` log messages of `size` characters as fast as it can (a pool that floods its caller).
+    server.registerTool(`${name}_flood`, { description: 'floods the call stream', inputSchema: { count: z.number(), size: z.number() } }, async ({ count, size }, extra) => {
+      const data = 'x'.repeat(size);
+      for (let i = 0; i < count; i++) await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: `${i}:${data}` } });
+      return { content: [{ type: 'text', text: `sent ${count}` }] };
+    });
     // Waits until cancelled (at most 30 s), as a long tool would: shows whether the cancellation arrived.
     server.registerTool(`${name}_wait`, { description: 'waits until cancelled', inputSchema: {} }, async (_args, extra) => {
       await new Promise<void>((resolve) => {

@@ -128,18 +128,34 @@ async function writeStream(res: ServerResponse, response: GatewayResponse, strea
   });
   let quiet = true;
   const keepalive = setInterval(() => {
-    if (quiet) res.write(': keepalive\n\n');
+    // A client that is not reading needs no keep-alive (and its buffer must not grow).
+    if (quiet && !res.writableNeedDrain) res.write(': keepalive\n\n');
     quiet = true;
   }, stream.keepaliveMs);
   try {
     for await (const chunk of stream) {
-      res.write(chunk);
       quiet = false;
+      // A slow client: read no more of the stream until the socket took what it has (backpressure
+      // reaches the pool through the stream's own queue limit).
+      if (!res.write(chunk)) await drained(res);
     }
   } finally {
     clearInterval(keepalive);
     res.end();
   }
+}
+
+/** Settles when the response can take more, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** The body as text, or undefined as soon as it passes `limit` bytes (the rest is never buffered). */

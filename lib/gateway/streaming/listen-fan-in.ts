@@ -100,6 +100,7 @@ export async function openListen(options: ListenOptions): Promise<SseOutput> {
             if (waiting === -1) output.push(text);
             else held.push(text);
           }
+          await output.ready(); // a slow client holds the pool stream back (undefined: go on)
         }
       } catch {
         // The pool's stream broke off, or the caller's closed and aborted it.

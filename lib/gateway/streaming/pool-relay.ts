@@ -83,6 +83,12 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
     );
   };
   arm();
+  // While a slow client holds the pool's stream back, the pool's silence is the gateway's doing.
+  const held = async (behind: Promise<void>) => {
+    clearTimeout(timer);
+    await behind;
+    if (!finished && options.deadline.kind === 'idle') arm();
+  };
   output.onShutdown = (reason) =>
     fail(new GatewayError(503, POOL_ERROR.unavailable, `Gateway stopping (${reason}): the call to pool "${pool}" was cut off before it answered; its outcome is unknown`, {}, { data: { pool } }));
   const handle = (event: SseEvent) => {
@@ -105,7 +111,11 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
     output.push(writeSseEvent(relabelled(pool, event, JSON.stringify(outboundNotification(pool, message)))));
   };
   try {
-    for await (const chunk of stream.chunks) for (const event of decoder.push(chunk)) handle(event);
+    for await (const chunk of stream.chunks) {
+      for (const event of decoder.push(chunk)) handle(event);
+      const behind = output.ready();
+      if (behind) await held(behind);
+    }
     for (const event of decoder.end()) handle(event);
     fail(new GatewayError(502, POOL_ERROR.unavailable, `Pool "${pool}" ended its stream without a JSON-RPC response for request ${JSON.stringify(options.wireId)}`, {}, { data: { pool } }));
   } catch (error) {

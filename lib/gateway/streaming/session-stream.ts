@@ -51,7 +51,10 @@ async function fanIn(pool: string, stream: BackendStream, output: SseOutput): Pr
   const decoder = new SseDecoder();
   const relay = (event: SseEvent) => output.push(writeSseEvent(relabelled(pool, event, forClient(pool, event.data))));
   try {
-    for await (const chunk of stream.chunks) decoder.push(chunk).forEach(relay);
+    for await (const chunk of stream.chunks) {
+      decoder.push(chunk).forEach(relay);
+      await output.ready(); // a slow client holds the pool stream back (undefined: go on)
+    }
     decoder.end().forEach(relay);
   } catch {
     // The pool stream broke off (or the client's closed and aborted it): the others go on.

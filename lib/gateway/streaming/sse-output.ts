@@ -1,17 +1,25 @@
 /**
  * The gateway's side of a live SSE answer: producers (pool relays) push SSE text, the host reads it
- * as an async iterable. Pushes never wait: MCP events are small and the host writes them at once.
+ * as an async iterable. Pushes never wait, but a producer reading a pool stream asks `ready()` after
+ * each chunk and stops reading while more than `HIGH_WATER_CHARS` wait for a slow client: the pool's
+ * stream then waits in TCP, not in the gateway's memory.
  */
 import type { ResponseStream } from '../http';
 
 /** How soon a client should reconnect after a stopping gateway closed its listener (another instance takes it). */
 const RECONNECT_AFTER_MS = 500;
 
+/** Text queued for the client above which producers stop reading their pools (about 64 KiB of ASCII). */
+export const HIGH_WATER_CHARS = 64 * 1024;
+
 export class SseOutput implements ResponseStream {
   private readonly queued: string[] = [];
   private waiting: ((result: IteratorResult<string>) => void) | undefined;
   private ended = false;
   private readonly onCancel: Array<(reason: string) => void> = [];
+  /** Length of the queued text, and what producers held back by it wait on. */
+  private queuedChars = 0;
+  private drained: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     readonly purpose: ResponseStream['purpose'],
@@ -31,7 +39,28 @@ export class SseOutput implements ResponseStream {
       waiting({ value: text, done: false });
     } else {
       this.queued.push(text);
+      this.queuedChars += text.length;
     }
+  }
+
+  /**
+   * Undefined while the client keeps up (the common case: no promise is made); otherwise a promise
+   * that settles once it caught up, or the stream ended. Producers await it before reading on.
+   */
+  ready(): Promise<void> | undefined {
+    if (this.queuedChars <= HIGH_WATER_CHARS || this.ended) return undefined;
+    if (!this.drained) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.drained = { promise, resolve };
+    }
+    return this.drained.promise;
+  }
+
+  private release(): void {
+    const drained = this.drained;
+    this.drained = undefined;
+    drained?.resolve();
   }
 
   /** Ends the stream after what was pushed. */
@@ -41,6 +70,7 @@ export class SseOutput implements ResponseStream {
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.({ value: undefined, done: true });
+    this.release();
   }
 
   /** Runs `listener` once if the client goes away before the gateway ended the stream. */
@@ -62,6 +92,7 @@ export class SseOutput implements ResponseStream {
     if (this.ended) return;
     this.end();
     this.queued.length = 0;
+    this.queuedChars = 0;
     for (const listener of this.onCancel.splice(0)) listener(reason);
   }
 
@@ -69,7 +100,11 @@ export class SseOutput implements ResponseStream {
     return {
       next: () => {
         const text = this.queued.shift();
-        if (text !== undefined) return Promise.resolve({ value: text, done: false });
+        if (text !== undefined) {
+          this.queuedChars -= text.length;
+          if (this.drained && this.queuedChars <= HIGH_WATER_CHARS) this.release();
+          return Promise.resolve({ value: text, done: false });
+        }
         if (this.ended) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => (this.waiting = resolve));
       },
