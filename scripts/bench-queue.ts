@@ -19,7 +19,8 @@ import { z } from 'zod';
 import { createRedisClient } from '../lib/gateway/adapters/redis';
 import { startLocalGateway } from '../lib/cli/local-gateway';
 import { parseFleetSpec } from '../lib/spec';
-import { AmqpJobQueue, amqpQueueName, JOB_FORMAT, jobIdFor, PoolClient, QueueWorker, RedisJobStore, submitJob } from '../lib/worker';
+import { connect } from 'amqplib';
+import { AmqpJobQueue, amqpDeadLetterQueueName, amqpQueueName, JOB_FORMAT, jobIdFor, PoolClient, QueueWorker, RedisJobStore, submitJob } from '../lib/worker';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -47,6 +48,16 @@ async function startServer(): Promise<{ url: string; close(): Promise<void> }> {
       await new Promise((resolve) => http.close(resolve));
     },
   };
+}
+
+/** Leaves no queue behind on the broker (they are durable). */
+async function deleteQueues(fleet: string): Promise<void> {
+  const connection = await connect(AMQP_URL);
+  const channel = await connection.createChannel();
+  const queue = amqpQueueName(fleet, 'queued');
+  await channel.deleteQueue(queue);
+  await channel.deleteQueue(amqpDeadLetterQueueName(queue));
+  await connection.close();
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -114,6 +125,7 @@ async function main(): Promise<void> {
   const one = await jobsPerSecond(fleet, store, server.url, 1);
   const eight = await jobsPerSecond(fleet, store, server.url, 8);
   await gateway.close();
+  await deleteQueues(fleet);
   const keys = await redis.keys(`mcp-fleet:${fleet}:*`);
   for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
   await store.close();
