@@ -13,6 +13,7 @@ import type { GatewayRequest, GatewayResponse } from './http';
 import type { ScopePolicy } from './auth/scopes';
 import type { Principal } from './ports';
 import type { BackendOwner, PoolCall, PoolCaller, PoolTarget } from './backend/pool-caller';
+import { SessionLogLevels, requestedLogLevel } from './backend/log-levels';
 import { POOL_ERROR, responseIn } from './backend/response';
 import type { BackendStream } from './backend/transport';
 import { openListen } from './streaming/listen-fan-in';
@@ -93,9 +94,11 @@ export class Dispatcher {
   private nextWireId = 0;
   private readonly wireIdPrefix = `mcp-fleet-${randomBytes(6).toString('base64url')}-`;
   private readonly states: RequestStates;
+  private readonly logLevels: SessionLogLevels;
 
   constructor(private readonly options: DispatcherOptions) {
     this.states = options.requestStates ?? new RequestStates();
+    this.logLevels = new SessionLogLevels(options.caller);
   }
 
   /** Answers one JSON-RPC request. Throws `GatewayError` for errors the caller turns into answers. */
@@ -342,9 +345,14 @@ export class Dispatcher {
       ...(ctx.identity ? { identity: ctx.identity } : {}),
     };
     const raw = passThrough && ctx.modern && !resumed ? ctx.request.body : undefined;
+    const modernPool = isModernVersion(target.pool.protocolVersion);
+    if (ctx.modern && !modernPool && target.pool.sessionMode === 'stateful') {
+      // The caller's per-request log level, as the session level a 2025-era pool knows.
+      const level = requestedLogLevel(message.params);
+      if (level !== undefined) await this.logLevels.apply(target, call, level, `${this.wireIdPrefix}${++this.nextWireId}`);
+    }
     const reply = await this.options.caller.send(target, outbound, { ...call, streamSse: true }, raw);
     const pool = target.pool.name;
-    const modernPool = isModernVersion(target.pool.protocolVersion);
     if (reply.stream) {
       const answer = (response: JsonRpcResponse): JsonRpcResponse => {
         if (response.error) return passThrough ? response : { jsonrpc: '2.0', id: message.id, error: response.error };

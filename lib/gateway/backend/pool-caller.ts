@@ -210,6 +210,11 @@ export class PoolCaller {
     return reply.status < 300;
   }
 
+  /** The backend session `call.owner` holds with a stateful pool, opened when needed. */
+  session(target: PoolTarget, call: PoolCall): Promise<BackendSessionRecord> {
+    return this.backendFor(target, call);
+  }
+
   /**
    * Opens the pool's server-initiated stream (GET) of the session's backend session with it, opening
    * that backend session first when needed. Undefined when the pool offers no such stream.
