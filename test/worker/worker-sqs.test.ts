@@ -4,7 +4,7 @@
  * redrive policy), and the worker only sends, receives, deletes and changes visibility.
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PoolClient, QueueWorker, SqsJobQueue, submitJob, type WorkerSettings } from '../../lib/worker';
+import { PoolClient, QueueBackendClient, QueueWorker, SqsJobQueue, submitJob, type WorkerSettings } from '../../lib/worker';
 import { MotoServer } from '../deploy/support/moto-server';
 import { startJobPool, type JobPool } from '../support/job-pool';
 import { eventually, openStore, uniqueFleet, workJob, type TestStore } from './support';
@@ -82,6 +82,17 @@ describe('QueueWorker on SQS (moto)', () => {
     expect(await stores.store.waitFor(job.id, 15_000)).toMatchObject({ status: 'completed', runs: 1 });
     expect(pool.started.get('s2')).toBe(1);
     await eventually(async () => (await depth(queueUrl)) === 0, 5000, 'the message to be deleted');
+  });
+
+  test('GIVEN an SQS URL naming the pool as {pool} WHEN the sending side opens the pool\'s queue THEN jobs reach that queue', async () => {
+    // The test's queue is named after the fleet, so the pool reference below names the fleet too.
+    const backend = new QueueBackendClient({ url: queueUrl.replace(new RegExp(`/${fleet}$`), '/{pool}'), fleet, store: stores.store });
+    const queue = await backend.queueFor({ name: fleet, queue: { maxReceives: 3 } });
+    expect(queue.kind).toBe('sqs');
+    const job = { ...workJob(POOL, 's4'), pool: POOL };
+    await submitJob(stores.store, queue, job, 120);
+    expect(await stores.store.waitFor(job.id, 15_000)).toMatchObject({ status: 'completed' });
+    await backend.close();
   });
 
   test('GIVEN a body that is not a job WHEN it is received maxReceives times THEN the redrive policy moves it to the dead-letter queue', async () => {
