@@ -13,6 +13,7 @@ import type { GatewayRequest, GatewayResponse } from './http';
 import type { ScopePolicy } from './auth/scopes';
 import type { Principal } from './ports';
 import type { BackendOwner, PoolCall, PoolCaller, PoolTarget } from './backend/pool-caller';
+import { poolCanceller } from './backend/cancel';
 import { SessionLogLevels, requestedLogLevel } from './backend/log-levels';
 import { POOL_ERROR, responseIn } from './backend/response';
 import type { BackendStream } from './backend/transport';
@@ -26,6 +27,7 @@ import { SUPPORTED_VERSIONS, isModernVersion } from './protocol/versions';
 import { isIdempotentMethod } from './resilience/retry';
 import type { RateLimitPolicy } from './resilience/rate-limit-policy';
 import type { Catalog, ListKind } from './routing/catalog';
+import { resumeRoute } from './routing/resume';
 import type { QueuedCall, QueuedToolCalls } from './queue/queued-calls';
 import { streamQueuedCall } from './queue/queued-stream';
 
@@ -322,7 +324,7 @@ export class Dispatcher {
    */
   private async routed(request: JsonRpcRequest, ctx: RequestContext, requested: { target: PoolTarget; original?: string }): Promise<Reply> {
     // A retried 2026 request goes where its input_required state came from, with the pool's own state.
-    const resumed = ctx.modern && request.params?.requestState !== undefined ? this.resumed(request, ctx, requested) : undefined;
+    const resumed = ctx.modern && request.params?.requestState !== undefined ? resumeRoute(request, requested, { states: this.states, targets: this.options.targets, scopes: this.options.scopes, principal: ctx.principal }) : undefined;
     const message = resumed?.message ?? request;
     const route = resumed?.route ?? requested;
     const { target } = route;
@@ -359,7 +361,7 @@ export class Dispatcher {
         const result = modernPool && response.result ? this.states.sealResult(pool, response.result) : response.result;
         return passThrough && result === response.result ? response : resultMessage(message.id, this.forCaller(result ?? {}, ctx, message.method));
       };
-      return { kind: 'relay', response: this.relay(pool, reply.stream, wireId, message.id, ctx, answer, this.canceller(target, wireId, ctx, call)) };
+      return { kind: 'relay', response: this.relay(pool, reply.stream, wireId, message.id, ctx, answer, poolCanceller(this.options.caller, target, wireId, ctx.owner, call)) };
     }
     // The fast path: a 2026 pool's body goes out untouched unless it may be an input_required result.
     if (passThrough && reply.status === 200 && !(modernPool && mayNeedInput(reply.body) && resultOf(reply.body)?.resultType === 'input_required')) {
@@ -372,23 +374,6 @@ export class Dispatcher {
   }
 
   /**
-   * A retry carrying a gateway-issued `requestState`: routed to the pool the state names (a tool
-   * call checked against that pool's scopes), with the pool's own state, or none if it gave none.
-   */
-  private resumed(message: JsonRpcRequest, ctx: RequestContext, route: { target: PoolTarget; original?: string }): { message: JsonRpcRequest; route: { target: PoolTarget; original?: string } } {
-    const { pool, state } = this.states.open(message.params?.requestState);
-    const target = this.options.targets.get(pool);
-    if (!target) {
-      throw new GatewayError(200, RPC.invalidParams, `Invalid params: params.requestState names pool "${pool}", which this gateway does not serve`, {}, { data: { field: 'params.requestState', pool } });
-    }
-    const { requestState: _wrapped, ...params } = message.params ?? {};
-    const unwrapped: JsonRpcRequest = { ...message, params: state === undefined ? params : { ...params, requestState: state } };
-    if (target === route.target) return { message: unwrapped, route };
-    if (message.method === 'tools/call') this.options.scopes?.check(ctx.principal, String(message.params?.name), String(message.params?.name), pool);
-    return { message: unwrapped, route: { target } };
-  }
-
-  /**
    * `Mcp-Param-*` headers for a 2026 pool: a 2026 caller's are passed on as sent; for a 2025 caller
    * the gateway derives them from the tool's declared input schema and the arguments.
    */
@@ -397,22 +382,6 @@ export class Dispatcher {
     if (ctx.modern) return { forwardHeaders: paramHeaders(ctx.request.headers) };
     const tool = await this.options.catalog.declaration('tools', target.pool.name, original ?? String(message.params?.name), ctx.requestId);
     return tool ? { forwardHeaders: paramHeadersFor(tool.inputSchema, message.params?.arguments) } : {};
-  }
-
-  /**
-   * How a 2025-era stateful pool learns that the gateway gave up on a request of a client session (the
-   * client went away, the deadline passed): `notifications/cancelled` with the pool's id for it, over
-   * the same backend session, so the tool's abort signal fires. Stateless and 2026 pools have no
-   * session to carry it; aborting the HTTP request is all they get.
-   */
-  private canceller(target: PoolTarget, wireId: JsonRpcId, ctx: RequestContext, call: PoolCall): ((reason: string) => void) | undefined {
-    const { owner } = ctx;
-    if (owner.kind !== 'session' || target.pool.sessionMode !== 'stateful' || isModernVersion(target.pool.protocolVersion)) return undefined;
-    return (reason) => {
-      const notification = { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: wireId, reason: `mcp-fleet gateway: ${reason}` } };
-      // Best effort: the call is over for the client either way.
-      this.options.caller.deliver(target, owner, notification, call).catch(() => false);
-    };
   }
 
   /** A pool's SSE answer relayed as it arrives (a buffered host reads it whole: see `Gateway.handle`). */
