@@ -135,7 +135,7 @@ export class McpFleet extends pulumi.ComponentResource {
           namespaceId: this.network.namespace.id,
           listenerArn: this.loadBalancer.httpsListener.arn,
           loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
-          identitySecretArn: this.gateway.identitySecret.arn,
+          identitySecretArn: this.gateway.identitySecrets[pool.name]!.arn,
           kmsKeyArn,
         },
         parent,

@@ -10,13 +10,13 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../lib/plan';
+import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewaySecretEnvPlan, type GatewayServicePlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, ecrPullStatements, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
 import { ecrRepositoryArn, renderPoolImage, type RenderedPoolImage } from './pool-image';
-import { fleetIdentitySecret } from './secrets';
+import { poolIdentitySecretArns, poolIdentitySecrets } from './secrets';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 import { McpComponentError, plannedFor } from './errors';
 
@@ -73,8 +73,8 @@ export class McpGatewayService extends pulumi.ComponentResource {
   public readonly plan: GatewayPlan;
   public readonly servicePlan: GatewayServicePlan;
   public readonly securityGroup: aws.ec2.SecurityGroup;
-  /** HMAC key the gateway signs caller identities with; pools read it to verify them. */
-  public readonly identitySecret: aws.secretsmanager.Secret;
+  /** Each pool's HMAC key, by pool name: the gateway signs caller identities with it, that pool alone verifies them. */
+  public readonly identitySecrets: Readonly<Record<string, aws.secretsmanager.Secret>>;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly executionRole: aws.iam.Role;
   /** Role of the running gateway (it calls no AWS API itself). */
@@ -107,7 +107,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
     this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet} gateway service`, args.vpcId, this);
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, the session store, the pools and image registries');
-    this.identitySecret = fleetIdentitySecret(`${name}-identity`, fleet.fleet, args, this);
+    this.identitySecrets = poolIdentitySecrets(`${name}-identity`, fleet, args, this);
     const arn = args.image === undefined ? undefined : ecrRepositoryArn(args.image);
     this.image = args.image === undefined ? renderPoolImage(name, 'gateway', servicePlan.image, this) : { ref: args.image, ...(arn ? { ecrRepositoryArn: arn } : {}) };
 
@@ -117,7 +117,6 @@ export class McpGatewayService extends pulumi.ComponentResource {
     const apiKeys = args.spec.auth?.apiKeys?.secretName;
     const secretArns: Partial<Record<GatewayEnvInput, pulumi.Input<string>>> = {
       sessionStoreAuthSecretArn: args.sessionStoreAuthSecretArn,
-      identitySecretArn: this.identitySecret.arn,
       // Referenced by name: ECS resolves the partial ARN, IAM matches the random suffix.
       ...(apiKeys ? { apiKeysSecretArn: pulumi.interpolate`arn:${partition}:secretsmanager:${region}:${identity.accountId}:secret:${apiKeys}` } : {}),
     };
@@ -213,12 +212,17 @@ export class McpGatewayService extends pulumi.ComponentResource {
       },
     });
 
-    this.registerOutputs({ serviceName: this.service.name, targetGroupArn: this.targetGroup.arn, identitySecretArn: this.identitySecret.arn });
+    this.registerOutputs({ serviceName: this.service.name, targetGroupArn: this.targetGroup.arn, identitySecretArns: poolIdentitySecretArns(this.identitySecrets) });
+  }
+
+  /** The ARN of a planned container secret: a pool's identity secret, or the one its input names. */
+  private valueFrom(s: GatewaySecretEnvPlan, secretArns: Partial<Record<GatewayEnvInput, pulumi.Input<string>>>): pulumi.Input<string> {
+    return s.pool !== undefined ? this.identitySecrets[s.pool]!.arn : secretArns[s.input]!;
   }
 
   /** What ECS needs to start a task: write its logs, read the planned secrets (and decrypt them), pull a private ECR image. */
   private executionStatements(secretArns: Partial<Record<GatewayEnvInput, pulumi.Input<string>>>, kmsKeyArn: pulumi.Input<string> | undefined): PolicyStatement[] {
-    const secrets = this.servicePlan.container.secrets.map((s) => (s.input === 'apiKeysSecretArn' ? pulumi.interpolate`${secretArns[s.input]!}-??????` : pulumi.output(secretArns[s.input]!)));
+    const secrets = this.servicePlan.container.secrets.map((s) => (s.input === 'apiKeysSecretArn' ? pulumi.interpolate`${secretArns[s.input]!}-??????` : pulumi.output(this.valueFrom(s, secretArns))));
     return [
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logStreamsArn(this.logGroup.arn)] },
       { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secrets },
@@ -248,7 +252,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([envName, value]) => ({ name: envName, value })),
         ),
-        secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: secretArns[s.input]! })),
+        secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: this.valueFrom(s, secretArns) })),
         mountPoints: c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })),
         logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': c.logStreamPrefix } },
       },

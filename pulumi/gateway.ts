@@ -7,12 +7,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../lib/gateway-bundle';
-import { fleetPlanOf, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type FleetPlan } from '../lib/plan';
+import { fleetPlanOf, poolIdentitySecretArnsJson, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type FleetPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, policyDocument } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
-import { fleetIdentitySecret } from './secrets';
+import { poolIdentitySecretArns, poolIdentitySecrets } from './secrets';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 import { McpComponentError, plannedFor } from './errors';
 
@@ -63,8 +63,8 @@ export function assertReservedConcurrency(value: number | undefined, where: stri
 export class McpGateway extends pulumi.ComponentResource {
   public readonly plan: GatewayPlan;
   public readonly securityGroup: aws.ec2.SecurityGroup;
-  /** HMAC key the gateway signs caller identities with; pools read it to verify them. */
-  public readonly identitySecret: aws.secretsmanager.Secret;
+  /** Each pool's HMAC key, by pool name: the gateway signs caller identities with it, that pool alone verifies them. */
+  public readonly identitySecrets: Readonly<Record<string, aws.secretsmanager.Secret>>;
   public readonly role: aws.iam.Role;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly function: aws.lambda.Function;
@@ -87,7 +87,7 @@ export class McpGateway extends pulumi.ComponentResource {
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, Secrets Manager, the session store and the pools');
 
-    this.identitySecret = fleetIdentitySecret(`${name}-identity`, fleet.fleet, args, this);
+    this.identitySecrets = poolIdentitySecrets(`${name}-identity`, fleet, args, this);
 
     const region = aws.getRegionOutput({}, parent).region;
     const identity = aws.getCallerIdentityOutput({}, parent);
@@ -99,7 +99,7 @@ export class McpGateway extends pulumi.ComponentResource {
       region,
       sessionStoreHost: args.sessionStoreHost,
       sessionStoreAuthSecretArn: args.sessionStoreAuthSecretArn,
-      identitySecretArn: this.identitySecret.arn,
+      poolIdentitySecretArns: poolIdentitySecretArns(this.identitySecrets).apply(poolIdentitySecretArnsJson),
       publicUrl: args.publicUrl,
       ...(apiKeysSecretArn ? { apiKeysSecretArn } : {}),
     };
@@ -112,7 +112,11 @@ export class McpGateway extends pulumi.ComponentResource {
       { role: this.role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
       parent,
     );
-    const secretArns = plan.secretInputs.map((input) => (input === 'apiKeysSecretArn' ? pulumi.interpolate`${inputs[input]!}-??????` : pulumi.output(inputs[input]!)));
+    const secretArns = plan.secretInputs.flatMap((input) =>
+      input === 'poolIdentitySecretArns'
+        ? Object.values(this.identitySecrets).map((s) => s.arn)
+        : [input === 'apiKeysSecretArn' ? pulumi.interpolate`${inputs[input]!}-??????` : pulumi.output(inputs[input]!)],
+    );
     const secretsAccess = new aws.iam.RolePolicy(
       `${name}-policy`,
       {
@@ -177,6 +181,6 @@ export class McpGateway extends pulumi.ComponentResource {
     const rules = fleet.listener.rules.filter((r) => r.target.kind === 'gateway');
     this.listenerRules = createListenerRules(name, rules, args.listenerArn, this.targetGroup.arn, this);
 
-    this.registerOutputs({ functionArn: this.function.arn, targetGroupArn: this.targetGroup.arn, identitySecretArn: this.identitySecret.arn });
+    this.registerOutputs({ functionArn: this.function.arn, targetGroupArn: this.targetGroup.arn, identitySecretArns: poolIdentitySecretArns(this.identitySecrets) });
   }
 }

@@ -41,7 +41,7 @@ export interface McpToolPoolArgs {
   readonly listenerArn: pulumi.Input<string>;
   /** `arnSuffix` of the load balancer, for the requests-per-target scaling metric of directly routed pools. */
   readonly loadBalancerArnSuffix: pulumi.Input<string>;
-  /** Secret holding the key that verifies the gateway-signed caller identity (injected as a container secret). */
+  /** Secret holding this pool's own identity key (injected as a container secret; the execution role may read only it). */
   readonly identitySecretArn: pulumi.Input<string>;
   /**
    * KMS key (ARN) that encrypts the pool's log group and the identity secret (the tasks may decrypt with it).

@@ -83,15 +83,16 @@ export interface McpFleetProps {
 
 /**
  * A production MCP fleet from one spec: network and cluster, TLS 1.3 load balancer with MCP-aware
- * routing, one Fargate service per pool, the gateway Lambda, the session store, WAF, and the identity
- * key shared by gateway and pools. Every part is a public construct that can also be used alone.
+ * routing, one Fargate service per pool, the gateway Lambda, the session store, WAF, and one identity
+ * key per pool (the gateway holds all, each pool only its own). Every part is a public construct that can also be used alone.
  */
 export class McpFleet extends Construct {
   public readonly plan: FleetPlan;
   public readonly encryptionKey: kms.IKey;
   public readonly network: McpNetwork;
   public readonly loadBalancer: McpLoadBalancer;
-  public readonly identitySecret: McpIdentitySecret;
+  /** Each pool's identity secret, by pool name: the gateway reads all, a pool task only its own. */
+  public readonly identitySecrets: Readonly<Record<string, McpIdentitySecret>>;
   public readonly sessionStore: McpSessionStore;
   /** The gateway: a Lambda (`McpGateway`) or a Fargate service (`McpGatewayService`), as `spec.gateway.hosting` says. */
   public readonly gateway: McpGateway | McpGatewayService;
@@ -128,7 +129,7 @@ export class McpFleet extends Construct {
       ...(props.deletionProtection !== undefined ? { deletionProtection: props.deletionProtection } : {}),
       ...props.loadBalancer,
     });
-    this.identitySecret = new McpIdentitySecret(this, 'Identity', { fleet: this.plan.fleet, encryptionKey });
+    this.identitySecrets = Object.fromEntries(plan.pools.map((p) => [p.name, new McpIdentitySecret(this, `Identity-${p.name}`, { fleet: plan.fleet, pool: p.name, encryptionKey })]));
     this.sessionStore = new McpSessionStore(this, 'SessionStore', { spec, plan, vpc, encryptionKey, ...props.sessionStore });
     this.gateway = this.createGateway(props);
     // Pools admit their peers themselves (from the plan's rules to them); the rest of the plan's rules here.
@@ -142,7 +143,7 @@ export class McpFleet extends Construct {
           cluster: this.network.cluster,
           namespace: this.network.namespace,
           listener: this.loadBalancer.httpsListener,
-          identitySecret: this.identitySecret.secret,
+          identitySecret: this.identitySecrets[pool.name]!.secret,
           gatewaySecurityGroup: this.gateway.securityGroup,
           encryptionKey,
           ...props.pools?.[pool.name],
@@ -173,7 +174,7 @@ export class McpFleet extends Construct {
       plan: this.plan,
       listener: this.loadBalancer.httpsListener,
       sessionStore: this.sessionStore,
-      identitySecret: this.identitySecret.secret,
+      poolIdentitySecrets: Object.fromEntries(Object.entries(this.identitySecrets).map(([pool, s]) => [pool, s.secret])),
       publicUrl: this.loadBalancer.publicUrl,
       encryptionKey: this.encryptionKey,
     };

@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { plannedPoolIdentitySecrets } from './pool-identity-secrets';
 import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../../lib/plan';
 import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
 import { addPlannedListenerRules, allowPlannedIngress, constructError, fleetLogGroup, mergeProps, planned, targetHealthCheck } from '../shared';
@@ -26,8 +27,8 @@ export interface McpGatewayServiceProps {
   /** HTTPS listener of the fleet's load balancer: the service adds the MCP path and health rules. */
   readonly listener: elbv2.IApplicationListener;
   readonly sessionStore: McpGatewaySessionStore;
-  /** Secret holding the HMAC key that signs caller identities for the pools. */
-  readonly identitySecret: secretsmanager.ISecret;
+  /** Each pool's identity secret (the HMAC key that signs caller identities for it), by pool name. */
+  readonly poolIdentitySecrets: Readonly<Record<string, secretsmanager.ISecret>>;
   /** Public base URL of the fleet (RFC 9728 metadata), e.g. `https://mcp.example.com`. */
   readonly publicUrl: string;
   /**
@@ -99,7 +100,7 @@ export class McpGatewayService extends Construct {
       volumes: c.scratchVolumes.map((v) => ({ name: v.name })),
     });
     const environment = renderGatewayEnvironment(c, { region: Stack.of(this).region, sessionStoreHost: props.sessionStore.host, publicUrl: props.publicUrl }, this.node.path);
-    const secrets = this.containerSecrets(props);
+    const secrets = this.containerSecrets(props, new Map(plannedPoolIdentitySecrets(this, fleet, props.poolIdentitySecrets)));
     const containerOptions = mergeProps<ecs.ContainerDefinitionOptions>(
       { stopTimeout: Duration.seconds(c.stopTimeoutSeconds), logging: ecs.LogDrivers.awsLogs({ streamPrefix: c.logStreamPrefix, logGroup: this.logGroup }) },
       props.containerProps,
@@ -163,16 +164,15 @@ export class McpGatewayService extends Construct {
   }
 
   /** The planned secrets as ECS secrets: ECS reads them at task start with the execution role. */
-  private containerSecrets(props: McpGatewayServiceProps): Record<string, ecs.Secret> {
+  private containerSecrets(props: McpGatewayServiceProps, poolSecrets: ReadonlyMap<string, secretsmanager.ISecret>): Record<string, ecs.Secret> {
     const apiKeys = props.spec.auth?.apiKeys;
     const sources: Partial<Record<GatewayEnvInput, secretsmanager.ISecret>> = {
       sessionStoreAuthSecretArn: props.sessionStore.authSecret,
-      identitySecretArn: props.identitySecret,
       ...(apiKeys ? { apiKeysSecretArn: secretsmanager.Secret.fromSecretNameV2(this, 'ApiKeys', apiKeys.secretName) } : {}),
     };
     return Object.fromEntries(
       this.servicePlan.container.secrets.map((s) => {
-        const source = sources[s.input];
+        const source = s.pool !== undefined ? poolSecrets.get(s.pool) : sources[s.input];
         if (!source) throw constructError(this, `the plan asks for secret ${s.input}, which the props do not provide`);
         return [s.name, ecs.Secret.fromSecretsManager(source)];
       }),

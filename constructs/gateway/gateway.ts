@@ -9,8 +9,9 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../../lib/gateway-bundle';
-import { fleetPlanOf, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type FleetPlan } from '../../lib/plan';
+import { fleetPlanOf, poolIdentitySecretArnsJson, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
+import { plannedPoolIdentitySecrets } from './pool-identity-secrets';
 import { addPlannedListenerRules, constructError, fleetLogGroup, mergeProps, planned, targetHealthCheck } from '../shared';
 
 /**
@@ -42,8 +43,8 @@ export interface McpGatewayProps {
   /** HTTPS listener of the fleet's load balancer: the gateway adds the MCP path and health rules. */
   readonly listener: elbv2.IApplicationListener;
   readonly sessionStore: McpGatewaySessionStore;
-  /** Secret holding the HMAC key that signs caller identities for the pools. */
-  readonly identitySecret: secretsmanager.ISecret;
+  /** Each pool's identity secret (the HMAC key that signs caller identities for it), by pool name. */
+  readonly poolIdentitySecrets: Readonly<Record<string, secretsmanager.ISecret>>;
   /** Public base URL of the fleet (RFC 9728 metadata), e.g. `https://mcp.example.com`. */
   readonly publicUrl: string;
   /**
@@ -92,16 +93,17 @@ export class McpGateway extends Construct {
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `MCP fleet ${fleet.fleet} gateway`, allowAllOutbound: true });
     this.logGroup = fleetLogGroup(this, 'Logs', fleet.logRetentionDays, props.encryptionKey);
 
-    const secrets = this.secretsToRead(props);
+    const poolSecrets = plannedPoolIdentitySecrets(this, fleet, props.poolIdentitySecrets);
+    const secrets = this.secretsToRead(props, poolSecrets);
     const environment = renderGatewayEnvironment(
       plan,
       {
         region: Stack.of(this).region,
         sessionStoreHost: props.sessionStore.host,
         sessionStoreAuthSecretArn: props.sessionStore.authSecret.secretArn,
-        identitySecretArn: props.identitySecret.secretArn,
+        poolIdentitySecretArns: poolIdentitySecretArnsJson(Object.fromEntries(poolSecrets.map(([pool, s]) => [pool, s.secretArn]))),
         publicUrl: props.publicUrl,
-        ...(secrets.apiKeysSecretArn ? { apiKeysSecretArn: secrets.apiKeysSecretArn.arn } : {}),
+        ...(secrets.apiKeysSecretArn ? { apiKeysSecretArn: secrets.apiKeysSecretArn[0]!.arn } : {}),
       },
       this.node.path,
     );
@@ -141,32 +143,32 @@ export class McpGateway extends Construct {
     this.listenerRules = addPlannedListenerRules(this, props.listener, rules, this.targetGroup);
   }
 
-  /** The secret ARNs the plan asks for; an API key secret is found by its name from the spec. */
-  private secretsToRead(props: McpGatewayProps): Partial<Record<GatewayEnvInput, SecretToRead>> {
+  /** The secrets the plan asks for, by input (each pool's identity secret under one); an API key secret is found by its name from the spec. */
+  private secretsToRead(props: McpGatewayProps, poolSecrets: ReadonlyArray<[string, secretsmanager.ISecret]>): Partial<Record<GatewayEnvInput, SecretToRead[]>> {
     const own = (secret: secretsmanager.ISecret): SecretToRead => ({ arn: secret.secretArn, policyArn: secret.secretArn, ...(secret.encryptionKey ? { key: secret.encryptionKey } : {}) });
     const apiKeys = props.spec.auth?.apiKeys;
     const stack = Stack.of(this);
     // cdk-nag names a finding after its resource, with intrinsics spelled as <AWS::...>.
     const literal = (value: string, intrinsic: string) => (Token.isUnresolved(value) ? `<${intrinsic}>` : value);
     return {
-      sessionStoreAuthSecretArn: own(props.sessionStore.authSecret),
-      identitySecretArn: own(props.identitySecret),
+      sessionStoreAuthSecretArn: [own(props.sessionStore.authSecret)],
+      poolIdentitySecretArns: poolSecrets.map(([, s]) => own(s)),
       ...(apiKeys
         ? {
-            apiKeysSecretArn: {
+            apiKeysSecretArn: [{
               // A partial ARN: GetSecretValue accepts it; the policy needs the six random suffix characters.
               arn: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: apiKeys.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
               policyArn: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${apiKeys.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
               nagResource: `arn:<AWS::Partition>:secretsmanager:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:secret:${apiKeys.secretName}-??????`,
-            },
+            }],
           }
         : {}),
     };
   }
 
   /** `secretsmanager:GetSecretValue` on exactly the planned secrets, and decrypt on their keys. */
-  private grantSecretReads(secrets: Partial<Record<GatewayEnvInput, SecretToRead>>): void {
-    const planned = this.plan.secretInputs.map((input) => secrets[input]!);
+  private grantSecretReads(secrets: Partial<Record<GatewayEnvInput, SecretToRead[]>>): void {
+    const planned = this.plan.secretInputs.flatMap((input) => secrets[input]!);
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: planned.map((s) => s.policyArn) }));
     for (const s of planned) {
       s.key?.grantDecrypt(this.function);

@@ -27,7 +27,10 @@ export interface McpToolPoolProps {
   readonly namespace: servicediscovery.IPrivateDnsNamespace;
   /** HTTPS listener of the fleet's load balancer: the pool adds its planned rules to it. */
   readonly listener: elbv2.IApplicationListener;
-  /** Secret holding the identity HMAC key, given to the container as `POOL_ENV.identityFleetKey`. */
+  /**
+   * Secret holding this pool's own identity HMAC key (and no other pool's), given to the container
+   * as `POOL_ENV.identityKey`; the execution role may read only it.
+   */
   readonly identitySecret: secretsmanager.ISecret;
   /**
    * Security group of the gateway, admitted on the pool port.

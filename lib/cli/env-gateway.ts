@@ -1,10 +1,10 @@
 /**
  * `mcp-fleet gateway --from-env`: the gateway service's settings from the environment the IaC gives
- * its container — the Lambda's `GATEWAY_ENV` variables, with the three secrets as values (ECS reads
+ * its container — the Lambda's `GATEWAY_ENV` variables, with the secrets as values (ECS reads
  * them from Secrets Manager when the task starts) instead of ARNs.
  */
 import { readGatewayEnvironment, type Environment } from '../gateway/environment';
-import { GATEWAY_ENV } from '../spec';
+import { GATEWAY_ENV, poolIdentityKeyEnv } from '../spec';
 import { CliError } from './errors';
 import type { LocalGatewayOptions } from './local-gateway';
 
@@ -32,6 +32,8 @@ export function gatewayOptionsFromEnvironment(env: Environment): Omit<LocalGatew
   if (missingPools.length > 0) throw new CliError(`gateway environment: ${GATEWAY_ENV.poolUrls} has no URL for pool ${missingPools.join(', ')}`);
   const redisAuthToken = value(GATEWAY_ENV.redisAuthToken);
   const identityKey = value(GATEWAY_ENV.identityKey);
+  // The IaC gives the service each pool's own key; a fleet key (derivation) serves the others.
+  const poolIdentityKeys = Object.fromEntries(spec.pools.flatMap((p) => (value(poolIdentityKeyEnv(p.name)) ? [[p.name, value(poolIdentityKeyEnv(p.name))!]] : [])));
   return {
     fleet: { spec, poolUrls },
     region,
@@ -39,6 +41,7 @@ export function gatewayOptionsFromEnvironment(env: Environment): Omit<LocalGatew
     ...(redisUrl ? { redisUrl } : {}),
     ...(redisAuthToken ? { redisAuthToken } : {}),
     ...(identityKey ? { identityKey } : {}),
+    ...(Object.keys(poolIdentityKeys).length > 0 ? { poolIdentityKeys } : {}),
     ...(apiKeysDocument ? { apiKeysDocument } : {}),
     // Open streams get their final event before ECS gives up on the task.
     drainTimeoutMs: Math.max(1000, spec.gateway.service.stopTimeoutSeconds * 1000 - EXIT_MARGIN_MS),

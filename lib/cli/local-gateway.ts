@@ -78,8 +78,10 @@ export interface LocalGatewayOptions {
   readonly queueUrl?: string;
   /** AUTH token of the session store, when `redisUrl` carries no password. @default - none */
   readonly redisAuthToken?: string;
-  /** HMAC key that signs the caller identity sent to pools. @default - no identity header */
+  /** Fleet key from which each pool's identity key is derived (`poolIdentityKey`). @default - no identity header */
   readonly identityKey?: string;
+  /** Each pool's own identity key (the gateway service gets these from the IaC); wins over `identityKey`. @default {} */
+  readonly poolIdentityKeys?: Readonly<Record<string, string>>;
   /**
    * The `auth.apiKeys` document itself (`{"keys":[...]}`).
    * @default - read from the file named by `MCP_FLEET_API_KEYS_FILE`
@@ -182,6 +184,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     ...(authenticator ? { authenticator } : {}),
     ...(publicBase ? { publicUrl: publicBase } : {}),
     ...(options.identityKey !== undefined ? { identityKey: new TextEncoder().encode(options.identityKey) } : {}),
+    ...(options.poolIdentityKeys !== undefined ? { poolIdentityKeys: options.poolIdentityKeys } : {}),
     ...(jobs ? { queue: jobs.backend } : {}),
   });
   const gateway = requestLog ? requestLog.wrap(core) : core;

@@ -53,9 +53,9 @@ export async function createGatewayFromEnvironment(
     const arn = env[name];
     return arn ? readSecret(arn) : Promise.resolve(undefined);
   };
-  const [redisAuth, identity, apiKeys] = await Promise.all([
+  const [redisAuth, poolKeys, apiKeys] = await Promise.all([
     secret(GATEWAY_ENV.redisAuthSecretArn),
-    secret(GATEWAY_ENV.identitySecretArn),
+    readPoolIdentityKeys(env, readSecret),
     spec.auth.apiKeys ? secret(GATEWAY_ENV.apiKeysSecretArn) : Promise.resolve(undefined),
   ]);
   if (spec.auth.apiKeys && apiKeys === undefined) throw new Error(`gateway environment: auth.apiKeys is set but ${GATEWAY_ENV.apiKeysSecretArn} is not`);
@@ -69,7 +69,7 @@ export async function createGatewayFromEnvironment(
       ...(apiKeys !== undefined ? { apiKeys: parseApiKeysDocument(apiKeys, GATEWAY_ENV.apiKeysSecretArn) } : {}),
     }),
     ...(publicUrl ? { publicUrl } : {}),
-    ...(identity !== undefined ? { identityKey: new TextEncoder().encode(identity) } : {}),
+    ...(poolKeys !== undefined ? { poolIdentityKeys: poolKeys } : {}),
     ...(telemetry ? { telemetry } : {}),
   };
   if (redisUrl) {
@@ -81,6 +81,23 @@ export async function createGatewayFromEnvironment(
     options.rateLimiter = new MemoryRateLimiter();
   }
   return createGateway(options);
+}
+
+/** Each pool's own identity key, read from the secrets `GATEWAY_ENV.poolIdentitySecretArns` names. */
+async function readPoolIdentityKeys(env: Environment, readSecret: SecretReader): Promise<Record<string, string> | undefined> {
+  const text = env[GATEWAY_ENV.poolIdentitySecretArns];
+  if (!text) return undefined;
+  let arns: unknown;
+  try {
+    arns = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`gateway environment: ${GATEWAY_ENV.poolIdentitySecretArns} is not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (arns === null || typeof arns !== 'object' || Array.isArray(arns) || !Object.values(arns).every((a) => typeof a === 'string' && a !== '')) {
+    throw new Error(`gateway environment: ${GATEWAY_ENV.poolIdentitySecretArns} must be a JSON object of pool name to secret ARN`);
+  }
+  const entries = await Promise.all(Object.entries(arns as Record<string, string>).map(async ([pool, arn]) => [pool, await readSecret(arn)] as const));
+  return Object.fromEntries(entries);
 }
 
 let gateway: Promise<Gateway> | undefined;

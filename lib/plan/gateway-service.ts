@@ -7,7 +7,7 @@
  * secrets arrive as values (ECS reads them from Secrets Manager at task start) instead of as ARNs the
  * function reads itself: the image then needs no AWS SDK and no secret ever sits in the task definition.
  */
-import { GATEWAY_ENV, type ResolvedFleetSpec } from '../spec';
+import { GATEWAY_ENV, poolIdentityKeyEnv, type ResolvedFleetSpec } from '../spec';
 import { METRICS_NAMESPACE, METRIC_DIMENSIONS } from '../spec/metric-names';
 import type { GatewayEnvEntry, GatewayEnvInput } from './gateway';
 import type { HealthCheckPlan } from './pools';
@@ -52,6 +52,8 @@ export const GATEWAY_SERVICE_NAME = 'mcp_gateway';
 export interface GatewaySecretEnvPlan {
   readonly name: string;
   readonly input: GatewayEnvInput;
+  /** With `poolIdentitySecretArns`: the pool whose identity secret this is. @default - none */
+  readonly pool?: string;
 }
 
 export interface GatewayServiceContainerPlan {
@@ -118,7 +120,6 @@ export interface GatewayServicePlan {
 /** Which environment variable carries each secret's value, by the input naming its ARN. */
 const SECRET_VALUE_ENV: Readonly<Partial<Record<GatewayEnvInput, string>>> = {
   sessionStoreAuthSecretArn: GATEWAY_ENV.redisAuthToken,
-  identitySecretArn: GATEWAY_ENV.identityKey,
   apiKeysSecretArn: GATEWAY_ENV.apiKeys,
 };
 
@@ -149,7 +150,10 @@ export function planGatewayService(spec: ResolvedFleetSpec, environment: readonl
       scratchVolumes: [{ name: 'tmp', containerPath: '/tmp' }],
       command: ['gateway', '--from-env', '--host', '0.0.0.0', '--port', String(s.port)],
       environment: environment.filter((e) => !isSecret(e)),
-      secrets: secretInputs.map((input) => ({ name: SECRET_VALUE_ENV[input]!, input })),
+      // Each pool's identity key in a variable of its own; the other secrets one each.
+      secrets: secretInputs.flatMap((input): GatewaySecretEnvPlan[] =>
+        input === 'poolIdentitySecretArns' ? spec.pools.map((p) => ({ name: poolIdentityKeyEnv(p.name), input, pool: p.name })) : [{ name: SECRET_VALUE_ENV[input]!, input }],
+      ),
       logStreamPrefix: 'gateway',
     },
     targetGroup: {

@@ -10,15 +10,34 @@ import { planGatewayService, type GatewayServicePlan } from './gateway-service';
 import { fleetNames } from './names';
 
 /** Values of the gateway environment that come from the rendering, not the spec. */
-export type GatewayEnvInput = 'region' | 'sessionStoreHost' | 'sessionStoreAuthSecretArn' | 'identitySecretArn' | 'apiKeysSecretArn' | 'publicUrl';
+export type GatewayEnvInput = 'region' | 'sessionStoreHost' | 'sessionStoreAuthSecretArn' | 'poolIdentitySecretArns' | 'apiKeysSecretArn' | 'publicUrl';
 
 /** Lambda's limit on the total size of a function's environment (names and values). */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
-/** Room kept for each input value (ARNs, host names, URLs are well under it). */
-const INPUT_ALLOWANCE_BYTES = 256;
+/**
+ * Room kept for each input value, from what AWS gives: a region name, a cache endpoint (about 60
+ * bytes), a generated secret's ARN (53 bytes of partition, region and account, and a name of about
+ * 60-80), a public URL (the user's domain).
+ */
+const INPUT_ALLOWANCE_BYTES: Readonly<Record<Exclude<GatewayEnvInput, 'poolIdentitySecretArns' | 'apiKeysSecretArn'>, number>> = {
+  region: 32,
+  sessionStoreHost: 160,
+  sessionStoreAuthSecretArn: 160,
+  publicUrl: 256,
+};
+/** Room kept for each pool's entry in `poolIdentitySecretArns` (its name aside): a generated secret's ARN and the JSON around it. */
+const POOL_SECRET_ALLOWANCE_BYTES = 140;
 
 /** Inputs that are secret ARNs: the gateway may read exactly these secrets. */
-const SECRET_INPUTS: ReadonlySet<GatewayEnvInput> = new Set(['sessionStoreAuthSecretArn', 'identitySecretArn', 'apiKeysSecretArn']);
+const SECRET_INPUTS: ReadonlySet<GatewayEnvInput> = new Set(['sessionStoreAuthSecretArn', 'poolIdentitySecretArns', 'apiKeysSecretArn']);
+
+/**
+ * `poolIdentitySecretArns` as the environment carries it: JSON, pool name → the ARN of that pool's
+ * identity secret. Works with CDK tokens (strings) and inside a Pulumi `apply`.
+ */
+export function poolIdentitySecretArnsJson(arns: Readonly<Record<string, string>>): string {
+  return JSON.stringify(arns);
+}
 
 /** One environment variable: a literal, or an input wrapped in a fixed prefix and suffix. */
 export type GatewayEnvEntry =
@@ -76,12 +95,18 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
     fromInput(GATEWAY_ENV.region, 'region'),
     fromInput(GATEWAY_ENV.redisUrl, 'sessionStoreHost', 'rediss://', `:${sessionStorePort}`),
     fromInput(GATEWAY_ENV.redisAuthSecretArn, 'sessionStoreAuthSecretArn'),
-    fromInput(GATEWAY_ENV.identitySecretArn, 'identitySecretArn'),
+    fromInput(GATEWAY_ENV.poolIdentitySecretArns, 'poolIdentitySecretArns'),
     ...(spec.auth.apiKeys ? [fromInput(GATEWAY_ENV.apiKeysSecretArn, 'apiKeysSecretArn')] : []),
     fromInput(GATEWAY_ENV.publicUrl, 'publicUrl'),
   ];
   const inputs = environment.flatMap((e) => ('input' in e ? [e.input] : []));
-  const bytes = environment.reduce((n, e) => n + Buffer.byteLength(e.name) + ('value' in e ? Buffer.byteLength(e.value) : Buffer.byteLength(e.prefix + e.suffix) + INPUT_ALLOWANCE_BYTES), 0);
+  const allowance = (input: GatewayEnvInput) => {
+    if (input === 'poolIdentitySecretArns') return spec.pools.reduce((n, p) => n + Buffer.byteLength(JSON.stringify(p.name)) + POOL_SECRET_ALLOWANCE_BYTES, 2);
+    // The API key secret's ARN is partial: partition, region, account and the name from the spec.
+    if (input === 'apiKeysSecretArn') return 64 + Buffer.byteLength(spec.auth.apiKeys?.secretName ?? '');
+    return INPUT_ALLOWANCE_BYTES[input];
+  };
+  const bytes = environment.reduce((n, e) => n + Buffer.byteLength(e.name) + ('value' in e ? Buffer.byteLength(e.value) : Buffer.byteLength(e.prefix + e.suffix) + allowance(e.input)), 0);
   const hosting = spec.gateway.hosting;
   if (hosting === 'lambda' && bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
     throw new FleetPlanError(

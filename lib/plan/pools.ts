@@ -25,7 +25,7 @@ export interface PoolContainerPlan {
   /** Plain environment: the spec's `environment` plus the `POOL_ENV` contract (which wins). */
   readonly environment: Readonly<Record<string, string>>;
   /** Environment variables filled from secrets by the orchestrator. */
-  readonly secrets: ReadonlyArray<{ readonly name: string; readonly source: 'identitySecret' }>;
+  readonly secrets: ReadonlyArray<{ readonly name: string; readonly source: 'poolIdentitySecret' }>;
 }
 
 export interface HealthCheckPlan {
@@ -156,8 +156,8 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, direct
         [POOL_ENV.healthPath]: pool.healthPath,
         ...directJwtEnvironment(spec, directlyRouted),
       },
-      // The fleet's one identity secret; the pool derives its own key from it (see POOL_ENV.identityFleetKey).
-      secrets: [{ name: POOL_ENV.identityFleetKey, source: 'identitySecret' }],
+      // This pool's own identity secret, and no other: a pool can sign identities for itself only.
+      secrets: [{ name: POOL_ENV.identityKey, source: 'poolIdentitySecret' }],
     },
     targetGroup: {
       name: names.targetGroup,

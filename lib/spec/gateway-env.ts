@@ -13,8 +13,11 @@ export const GATEWAY_ENV = {
   redisUrl: 'MCP_FLEET_REDIS_URL',
   /** ARN of the Secrets Manager secret holding the session store AUTH token. */
   redisAuthSecretArn: 'MCP_FLEET_REDIS_AUTH_SECRET_ARN',
-  /** ARN of the secret holding the HMAC key that signs the caller identity sent to pools. */
-  identitySecretArn: 'MCP_FLEET_IDENTITY_SECRET_ARN',
+  /**
+   * JSON object: pool name → ARN of the secret holding that pool's identity key (the HMAC key that
+   * signs the caller identity sent to the pool). Each pool holds only its own.
+   */
+  poolIdentitySecretArns: 'MCP_FLEET_POOL_IDENTITY_SECRET_ARNS',
   /** ARN of the secret holding hashed API keys (from `auth.apiKeys.secretName`). */
   apiKeysSecretArn: 'MCP_FLEET_API_KEYS_SECRET_ARN',
   /** Public base URL of the fleet (for RFC 9728 metadata), e.g. `https://mcp.example.com`. */
@@ -24,11 +27,23 @@ export const GATEWAY_ENV = {
    * secret (the Lambda reads the secret named by `redisAuthSecretArn` instead).
    */
   redisAuthToken: 'MCP_FLEET_REDIS_AUTH_TOKEN',
-  /** The identity HMAC key itself (an ECS secret of the gateway service; the Lambda reads `identitySecretArn`). */
+  /**
+   * The fleet identity key from which each pool's key is derived (`mcp-fleet gateway` and `dev`
+   * locally; the IaC gives the gateway each pool's own key instead, see `poolIdentityKeyEnv`).
+   */
   identityKey: 'MCP_FLEET_IDENTITY_KEY',
   /** The API keys document itself (an ECS secret of the gateway service; the Lambda reads `apiKeysSecretArn`). */
   apiKeys: 'MCP_FLEET_API_KEYS',
 } as const;
+
+/**
+ * The variable holding one pool's own identity key in the gateway service's container (an ECS secret;
+ * the Lambda reads `poolIdentitySecretArns` instead): `MCP_FLEET_IDENTITY_KEY_` and the pool name in
+ * upper case with `_` for `-` (pool names have no `_`, so no two pools share a variable).
+ */
+export function poolIdentityKeyEnv(pool: string): string {
+  return `${GATEWAY_ENV.identityKey}_${pool.toUpperCase().replaceAll('-', '_')}`;
+}
 
 /** Header that carries the gateway-signed caller identity to pools (a short-lived HS256 JWT). */
 export const IDENTITY_HEADER = 'x-mcp-fleet-identity';
@@ -50,11 +65,12 @@ export const POOL_ENV = {
   healthPath: 'MCP_FLEET_HEALTH_PATH',
   /**
    * This pool's own HMAC key (from a Secrets Manager secret, injected as an ECS secret) that signs
-   * `IDENTITY_HEADER`; the gateway derives or holds every pool's key, a pool only its own.
+   * `IDENTITY_HEADER`; the gateway derives or holds every pool's key, a pool only its own (the IaC
+   * generates one secret per pool and gives each pool task only its own).
    */
   identityKey: 'MCP_FLEET_IDENTITY_KEY',
   /**
-   * The fleet key itself (what the IaC injects today: one secret per fleet). A pool given it derives
+   * The fleet key itself (for pools run by hand next to `mcp-fleet gateway`). A pool given it derives
    * its own key (`poolIdentityKey`) and warns: holding the fleet key, it could derive other pools'
    * keys too. Prefer `identityKey` with only the pool's own key.
    */

@@ -5,17 +5,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startGithubPool, type PoolHandle } from '../../examples/pools';
-import { poolIdentityKey } from '../../lib/gateway/auth/identity';
 import { gatewayOptionsFromEnvironment } from '../../lib/cli/env-gateway';
 import { parseCommandLine } from '../../lib/cli/args';
 import { planFleet, renderGatewayEnvironment } from '../../lib/plan';
-import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
+import { GATEWAY_ENV, poolIdentityKeyEnv, type FleetSpec } from '../../lib/spec';
 import { connectModern, spawnTs, type Spawned } from '../examples/support';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FLEET = 'fromenv';
-const KEY = randomBytes(32).toString('hex');
 const spec: FleetSpec = { name: FLEET, pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { hosting: 'service', service: { stopTimeoutSeconds: 30, deregistrationDelaySeconds: 20 } } };
+/** The github pool's own key, as the IaC generates it (one secret per pool, nothing derived). */
+const KEY = randomBytes(32).toString('hex');
+/** The variable the planned container secret fills with it. */
+const GITHUB_KEY_ENV = planFleet(spec).gateway.service!.container.secrets.find((s) => s.pool === 'github')!.name;
 
 /** The container environment of the plan, with loopback values for what the cloud would fill in. */
 function containerEnvironment(poolUrl: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -30,8 +32,8 @@ describe('mcp-fleet gateway --from-env', () => {
   const children: Spawned[] = [];
 
   beforeAll(async () => {
-    // The pool holds only its own key, derived from the fleet key the gateway gets.
-    github = await startGithubPool({ port: 0, identity: { key: poolIdentityKey(KEY, FLEET, 'github'), fleet: FLEET, pool: 'github' } });
+    // The pool holds only its own key; the gateway gets it in the planned per-pool variable.
+    github = await startGithubPool({ port: 0, identity: { key: KEY, fleet: FLEET, pool: 'github' } });
   });
   afterEach(() => {
     for (const child of children.splice(0)) if (child.child.exitCode === null) child.child.kill('SIGKILL');
@@ -46,8 +48,9 @@ describe('mcp-fleet gateway --from-env', () => {
     return child;
   }
 
-  test('GIVEN the planned container environment and the identity key as a value WHEN the gateway starts THEN it serves the pool through Redis, signs identities the pool accepts, and SIGTERM stops it', async () => {
-    const child = start(containerEnvironment(github.url, { [GATEWAY_ENV.identityKey]: KEY }));
+  test("GIVEN the planned container environment and the pool's own identity key as a value WHEN the gateway starts THEN it serves the pool through Redis, signs identities the pool accepts, and SIGTERM stops it", async () => {
+    expect(GITHUB_KEY_ENV).toBe(poolIdentityKeyEnv('github'));
+    const child = start(containerEnvironment(github.url, { [GITHUB_KEY_ENV]: KEY }));
     const line = await child.waitForLine(/^mcp-fleet gateway: fleet /);
     expect(line).toContain(`fleet "${FLEET}"`);
     expect(line).toContain('redis session store');
@@ -62,7 +65,7 @@ describe('mcp-fleet gateway --from-env', () => {
   });
 
   test('GIVEN another identity key WHEN a tool is called THEN the pool refuses the gateway-signed identity', async () => {
-    const child = start(containerEnvironment(github.url, { [GATEWAY_ENV.identityKey]: randomBytes(32).toString('hex') }));
+    const child = start(containerEnvironment(github.url, { [GITHUB_KEY_ENV]: randomBytes(32).toString('hex') }));
     const line = await child.waitForLine(/^mcp-fleet gateway: fleet /);
     const client = await connectModern(/at (http:\/\/\S+\/mcp) /.exec(line)![1]!);
     try {
@@ -74,8 +77,9 @@ describe('mcp-fleet gateway --from-env', () => {
 
   test('GIVEN the secrets as values WHEN the options are read THEN the Redis AUTH token, identity key and keys document reach the gateway options', () => {
     const keys = JSON.stringify({ keys: [] });
-    const env = containerEnvironment('http://127.0.0.1:9/mcp', { [GATEWAY_ENV.redisAuthToken]: 'token', [GATEWAY_ENV.identityKey]: KEY, [GATEWAY_ENV.apiKeys]: keys });
-    expect(gatewayOptionsFromEnvironment(env)).toMatchObject({ redisUrl: REDIS_URL, redisAuthToken: 'token', identityKey: KEY, apiKeysDocument: keys, publicUrl: 'https://mcp.example.com' });
+    const env = containerEnvironment('http://127.0.0.1:9/mcp', { [GATEWAY_ENV.redisAuthToken]: 'token', [GITHUB_KEY_ENV]: KEY, [GATEWAY_ENV.apiKeys]: keys });
+    expect(gatewayOptionsFromEnvironment(env)).toMatchObject({ redisUrl: REDIS_URL, redisAuthToken: 'token', poolIdentityKeys: { github: KEY }, apiKeysDocument: keys, publicUrl: 'https://mcp.example.com' });
+    expect(gatewayOptionsFromEnvironment(env)).not.toHaveProperty('identityKey');
   });
 
   test.each([

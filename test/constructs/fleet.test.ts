@@ -23,7 +23,7 @@ describe('McpFleet', () => {
       ['AWS::ElastiCache::ReplicationGroup', 1],
       ['AWS::WAFv2::WebACL', 1],
       ['AWS::WAFv2::WebACLAssociation', 1],
-      ['AWS::SecretsManager::Secret', 2],
+      ['AWS::SecretsManager::Secret', 4],
       ['AWS::KMS::Key', 1],
     ] as const) {
       template.resourceCountIs(type, count);
@@ -44,14 +44,28 @@ describe('McpFleet', () => {
     ]);
   });
 
-  test('GIVEN the identity secret THEN the gateway and every pool receive it', () => {
-    const secret = fleet.identitySecret.secret;
-    const logicalId = secret.stack.getLogicalId(secret.node.defaultChild as CfnElement);
-    const taskDefinitions = resourcesOf(template, 'AWS::ECS::TaskDefinition');
-    expect(taskDefinitions).toHaveLength(3);
-    for (const [, td] of taskDefinitions) expect(td.ContainerDefinitions[0].Secrets).toEqual([{ Name: 'MCP_FLEET_IDENTITY_FLEET_KEY', ValueFrom: { Ref: logicalId } }]);
+  test('GIVEN one identity secret per pool THEN each pool task gets only its own, its execution role reads only its own, and the gateway reads all of them', () => {
+    const idOf = (pool: string) => {
+      const secret = fleet.identitySecrets[pool]!.secret;
+      return secret.stack.getLogicalId(secret.node.defaultChild as CfnElement);
+    };
+    const pools = ['github', 'slack', 'images'];
+    expect(Object.keys(fleet.identitySecrets)).toEqual(pools);
+    expect(new Set(pools.map(idOf)).size).toBe(3);
+    const roles = Object.fromEntries(resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => [p.Roles[0].Ref, p.PolicyDocument.Statement as Array<Record<string, any>>]));
+    const secretReads = (role: string) => (roles[role] ?? []).filter((s: Record<string, any>) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue')).flatMap((s: Record<string, any>) => [s.Resource].flat());
+    for (const pool of pools) {
+      const td = resourcesOf(template, 'AWS::ECS::TaskDefinition').find(([id]) => id.startsWith(`FleetPool${pool}TaskDefinition`))![1];
+      expect(td.ContainerDefinitions[0].Secrets).toEqual([{ Name: 'MCP_FLEET_IDENTITY_KEY', ValueFrom: { Ref: idOf(pool) } }]);
+      expect(secretReads(td.ExecutionRoleArn['Fn::GetAtt'][0])).toEqual([{ Ref: idOf(pool) }]);
+    }
     const gateway = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('FleetGatewayFunction'))![1];
-    expect(gateway.Environment.Variables.MCP_FLEET_IDENTITY_SECRET_ARN).toEqual({ Ref: logicalId });
+    const arns = gateway.Environment.Variables.MCP_FLEET_POOL_IDENTITY_SECRET_ARNS['Fn::Join'][1].map((part: string | { Ref: string }) => (typeof part === 'string' ? part : `ref:${part.Ref}`)).join('');
+    expect(JSON.parse(arns)).toEqual(Object.fromEntries(pools.map((pool) => [pool, `ref:${idOf(pool)}`])));
+    expect(gateway.Environment.Variables).not.toHaveProperty('MCP_FLEET_IDENTITY_SECRET_ARN');
+    const gatewayReads = secretReads(gateway.Role['Fn::GetAtt'][0]);
+    for (const pool of pools) expect(gatewayReads).toContainEqual({ Ref: idOf(pool) });
+    expect(gatewayReads).toHaveLength(4); // the pools' three and the session store password
   });
 
   test('GIVEN the fleet key THEN log groups, secrets and the session store are encrypted with it', () => {

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { McpFleet, McpGateway, McpGatewayService } from '../../constructs';
-import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
+import { GATEWAY_ENV, poolIdentityKeyEnv, type FleetSpec } from '../../lib/spec';
 import { serviceHostedSpec, threePoolSpec } from '../fixtures/specs';
 import { CERTIFICATE_ARN, resourcesOf, testStack } from './support';
 
@@ -68,7 +68,7 @@ describe('McpFleet with gateway.hosting service', () => {
     expect(JSON.stringify(container.Environment)).not.toMatch(/secretsmanager|SECRET_ARN/);
     expect(container.Secrets).toEqual([
       { Name: GATEWAY_ENV.redisAuthToken, ValueFrom: { Ref: expect.stringMatching(/^FleetSessionStoreAuth/) } },
-      { Name: GATEWAY_ENV.identityKey, ValueFrom: { Ref: expect.stringMatching(/^FleetIdentity/) } },
+      ...['github', 'slack', 'images'].map((pool) => ({ Name: poolIdentityKeyEnv(pool), ValueFrom: { Ref: expect.stringMatching(new RegExp(`^FleetIdentity${pool}`)) } })),
       { Name: GATEWAY_ENV.apiKeys, ValueFrom: { 'Fn::Join': ['', expect.arrayContaining([expect.stringMatching(/:secret:streams\/api-keys$/)])] } },
     ]);
   });
@@ -129,11 +129,13 @@ describe('McpFleet with gateway.hosting service', () => {
     expect(resourcesOf(template, 'AWS::EC2::SecurityGroup').flatMap(([, p]) => p.SecurityGroupIngress ?? []).filter((r: any) => r.CidrIp === '0.0.0.0/0').map((r: any) => r.FromPort)).toEqual([443, 80]);
   });
 
-  test('GIVEN the execution role THEN it may read exactly the three secrets', () => {
+  test("GIVEN the execution role THEN it may read exactly the store password, every pool's identity key and the API keys", () => {
     const policies = resourcesOf(template, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('FleetGatewayServiceTaskDefinitionExecutionRole'));
     const statements = policies.flatMap(([, p]) => p.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
     const secretReads = statements.filter((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'));
-    expect(secretReads).toHaveLength(3);
+    const resources = secretReads.flatMap((s) => [s.Resource].flat());
+    expect(resources).toHaveLength(5);
+    for (const pool of ['github', 'slack', 'images']) expect(resources).toContainEqual({ Ref: expect.stringMatching(new RegExp(`^FleetIdentity${pool}`)) });
   });
 
   test('GIVEN a registry image WHEN given THEN the container uses it and no image asset is built', () => {

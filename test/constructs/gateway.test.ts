@@ -14,8 +14,8 @@ function gatewayStack(spec: FleetSpec, overrides: Partial<McpGatewayProps> = {})
   const key = new kms.Key(stack, 'Key');
   const lb = new McpLoadBalancer(stack, 'LoadBalancer', { spec, vpc, certificateArn: CERTIFICATE_ARN });
   const sessionStore = new McpSessionStore(stack, 'Store', { spec, vpc, encryptionKey: key });
-  const identitySecret = new secretsmanager.Secret(stack, 'Identity', { encryptionKey: key });
-  const gateway = new McpGateway(stack, 'Gateway', { spec, vpc, listener: lb.httpsListener, sessionStore, identitySecret, publicUrl: 'https://mcp.example.com', ...overrides });
+  const poolIdentitySecrets = Object.fromEntries(spec.pools.map((p) => [p.name, new secretsmanager.Secret(stack, `Identity-${p.name}`, { encryptionKey: key })]));
+  const gateway = new McpGateway(stack, 'Gateway', { spec, vpc, listener: lb.httpsListener, sessionStore, poolIdentitySecrets, publicUrl: 'https://mcp.example.com', ...overrides });
   return { stack, gateway };
 }
 
@@ -50,7 +50,8 @@ describe('McpGateway', () => {
     });
     expect(environment[GATEWAY_ENV.redisUrl]).toEqual({ 'Fn::Join': ['', ['rediss://', { 'Fn::GetAtt': [expect.stringMatching(/^StoreReplicationGroup/), 'PrimaryEndPoint.Address'] }, ':6379']] });
     expect(environment[GATEWAY_ENV.redisAuthSecretArn]).toEqual({ Ref: expect.stringMatching(/^StoreAuthToken/) });
-    expect(environment[GATEWAY_ENV.identitySecretArn]).toEqual({ Ref: expect.stringMatching(/^Identity/) });
+    const poolSecretArns = environment[GATEWAY_ENV.poolIdentitySecretArns]['Fn::Join'][1].map((part: string | { Ref: string }) => (typeof part === 'string' ? part : `ref:${part.Ref}`)).join('');
+    expect(JSON.parse(poolSecretArns)).toEqual({ github: expect.stringMatching(/^ref:Identitygithub/), slack: expect.stringMatching(/^ref:Identityslack/), images: expect.stringMatching(/^ref:Identityimages/) });
     expect(environment[GATEWAY_ENV.region]).toBe('us-east-1');
     expect(environment[GATEWAY_ENV.publicUrl]).toBe('https://mcp.example.com');
     expect(environment[GATEWAY_ENV.apiKeysSecretArn]).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-east-1:123456789012:secret:agents/api-keys']] });
@@ -65,7 +66,9 @@ describe('McpGateway', () => {
         Action: 'secretsmanager:GetSecretValue',
         Resource: [
           { Ref: expect.stringMatching(/^StoreAuthToken/) },
-          { Ref: expect.stringMatching(/^Identity/) },
+          { Ref: expect.stringMatching(/^Identitygithub/) },
+          { Ref: expect.stringMatching(/^Identityslack/) },
+          { Ref: expect.stringMatching(/^Identityimages/) },
           { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-east-1:123456789012:secret:agents/api-keys-??????']] },
         ],
       },
@@ -100,6 +103,13 @@ describe('McpGateway', () => {
     const { stack } = gatewayStack(threePoolSpec, { reservedConcurrentExecutions: 50 });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 50 });
     expect(() => gatewayStack(threePoolSpec, { reservedConcurrentExecutions: 0 })).toThrow('Test/Gateway: reservedConcurrentExecutions must be a positive integer (got 0)');
+  });
+
+  test('GIVEN pool identity secrets that miss a pool or name an unknown one WHEN constructed THEN the error names the construct and the pools', () => {
+    const stack = testStack();
+    const secret = new secretsmanager.Secret(stack, 'Other');
+    expect(() => gatewayStack(threePoolSpec, { poolIdentitySecrets: { github: secret } })).toThrow('Test/Gateway: poolIdentitySecrets has no secret for pool slack, images');
+    expect(() => gatewayStack(threePoolSpec, { poolIdentitySecrets: { github: secret, slack: secret, images: secret, ghost: secret } })).toThrow('Test/Gateway: poolIdentitySecrets names pools that are not in the spec: ghost');
   });
 
   test('GIVEN function overrides WHEN constructed THEN sizes and extra variables apply, but runtime, handler, placement and planned variables are enforced', () => {

@@ -63,7 +63,7 @@ describe('McpToolPool', () => {
           MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
           PortMappings: [Match.objectLike({ ContainerPort: 8080, Name: 'mcp' })],
           Environment: Match.arrayWith([{ Name: 'MCP_FLEET_NAME', Value: 'agents' }, { Name: 'MCP_FLEET_POOL', Value: 'github' }]),
-          Secrets: [{ Name: 'MCP_FLEET_IDENTITY_FLEET_KEY', ValueFrom: { Ref: Match.stringLikeRegexp('^Identity') } }],
+          Secrets: [{ Name: 'MCP_FLEET_IDENTITY_KEY', ValueFrom: { Ref: Match.stringLikeRegexp('^Identity') } }],
           LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
         }),
       ],
@@ -171,7 +171,7 @@ describe('McpToolPool', () => {
             User: '1000:1000',
             MemoryReservation: 256,
             Environment: Match.arrayWith([{ Name: 'MCP_FLEET_POOL', Value: 'github' }, { Name: 'LOG_LEVEL', Value: 'debug' }]),
-            Secrets: [Match.objectLike({ Name: 'MCP_FLEET_IDENTITY_FLEET_KEY' })],
+            Secrets: [Match.objectLike({ Name: 'MCP_FLEET_IDENTITY_KEY' })],
           }),
         ],
       });

@@ -282,6 +282,9 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
       expect(container!.stopTimeout).toBeGreaterThanOrEqual(pool.targetGroup.deregistrationDelaySeconds);
       expect(Object.fromEntries((container!.environment ?? []).map((e) => [e.name, e.value]))).toMatchObject(pool.container.environment);
       expect((container!.secrets ?? []).map((s) => s.name)).toEqual(pool.container.secrets.map((s) => s.name));
+      // The pool's only secret is its own identity key: the one the gateway signs its calls with.
+      const poolSecretArns = JSON.parse(gateway.Environment!.Variables![GATEWAY_ENV.poolIdentitySecretArns]!) as Record<string, string>;
+      expect(container!.secrets!.map((s) => s.valueFrom)).toEqual([poolSecretArns[pool.name]]);
     }
   });
 
@@ -321,9 +324,12 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
     expect(JSON.parse(variables[GATEWAY_ENV.poolUrls]!)).toEqual(Object.fromEntries(plan.pools.map((pool) => [pool.name, pool.url])));
     expect(variables[GATEWAY_ENV.region]).toBe(emulator!.region);
     expect(variables[GATEWAY_ENV.redisUrl]).toBe(`rediss://${primary.Address}:${plan.sessionStore.port}`);
-    for (const name of [GATEWAY_ENV.redisAuthSecretArn, GATEWAY_ENV.identitySecretArn]) {
-      const secret = await clients!.secretsManager.send(new DescribeSecretCommand({ SecretId: variables[name] }));
-      expect(secret.ARN).toBe(variables[name]);
+    const poolSecretArns = JSON.parse(variables[GATEWAY_ENV.poolIdentitySecretArns]!) as Record<string, string>;
+    expect(Object.keys(poolSecretArns)).toEqual(plan.pools.map((pool) => pool.name));
+    expect(new Set(Object.values(poolSecretArns)).size).toBe(plan.pools.length);
+    for (const arn of [variables[GATEWAY_ENV.redisAuthSecretArn]!, ...Object.values(poolSecretArns)]) {
+      const secret = await clients!.secretsManager.send(new DescribeSecretCommand({ SecretId: arn }));
+      expect(secret.ARN).toBe(arn);
     }
   });
 

@@ -14,6 +14,7 @@ import {
   type GlobalRoutingChecklist,
   type MetricFacts,
   type MonitoringChecklist,
+  secretSource,
 } from './checklist';
 
 type Props = Record<string, any>;
@@ -141,7 +142,7 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
           `volumes ${(task.Volumes as Props[]).map((v) => v.Name).join(',')} mounts ${(c!.MountPoints as Props[]).map((m) => `${m.SourceVolume}:${m.ContainerPath}:${m.ReadOnly ? 'ro' : 'rw'}`).join(',')}`,
         ].join('; '),
         environment: ((c!.Environment ?? []) as Props[]).map((e) => environmentLine(e.Name, e.Value)).sort(),
-        secrets: ((c!.Secrets ?? []) as Props[]).map((e) => e.Name as string).sort(),
+        secrets: ((c!.Secrets ?? []) as Props[]).map((e) => `${e.Name} <- ${secretSource(e.ValueFrom?.Ref ? (resources[e.ValueFrom.Ref]?.Properties?.Description as string | undefined) : undefined)}`).sort(),
       };
     })
     .sort(byKey((s) => s.targetGroup));

@@ -140,7 +140,7 @@ describe('GIVEN a pool of every kind (registry image, build directory, stdio com
   });
 });
 
-describe('GIVEN the gateway hosted as a Fargate service (with API keys, so that three secrets are injected)', () => {
+describe('GIVEN the gateway hosted as a Fargate service (with API keys, so that the store password, the API keys and each pool\'s identity key are injected)', () => {
   const spec: FleetSpec = { ...serviceHostedSpec, auth: { ...serviceHostedSpec.auth, apiKeys: { secretName: 'streams/api-keys' } }, gateway: { hosting: 'service', service: { minTasks: 3, connectionsPerTask: 400 } } };
   const image = 'registry.example.com/mcp-fleet:0.1.0';
 
@@ -151,7 +151,17 @@ describe('GIVEN the gateway hosted as a Fargate service (with API keys, so that 
     expect(cdk.gateway).toBeNull();
     const gateway = cdk.services.find((s) => s.targetGroup === 'streams-gateway-svc')!;
     expect(gateway.task).toContain('command ["gateway","--from-env","--host","0.0.0.0","--port","8080"]');
-    expect(gateway.secrets).toEqual(['MCP_FLEET_API_KEYS', 'MCP_FLEET_IDENTITY_KEY', 'MCP_FLEET_REDIS_AUTH_TOKEN']);
+    expect(gateway.secrets).toEqual([
+      'MCP_FLEET_API_KEYS <- secret',
+      'MCP_FLEET_IDENTITY_KEY_GITHUB <- identity key of pool github',
+      'MCP_FLEET_IDENTITY_KEY_IMAGES <- identity key of pool images',
+      'MCP_FLEET_IDENTITY_KEY_SLACK <- identity key of pool slack',
+      'MCP_FLEET_REDIS_AUTH_TOKEN <- secret',
+    ]);
+    // Each pool task gets its own identity key and no other.
+    for (const pool of ['github', 'slack', 'images']) {
+      expect(cdk.services.find((s) => s.cloudMap.startsWith(`${pool} `))!.secrets).toEqual([`MCP_FLEET_IDENTITY_KEY <- identity key of pool ${pool}`]);
+    }
     expect(cdk.scaling.find((s) => s.targetGroup === 'streams-gateway-svc')!.policies).toEqual([
       'TargetTrackingScaling ECSServiceAverageCPUUtilization target 60 in 300s out 60s',
       'TargetTrackingScaling custom McpFleet/GatewayOpenConnections Average [Fleet=streams] target 400 in 300s out 60s',

@@ -306,3 +306,12 @@ export function byKey<T>(key: (item: T) => string | number): (a: T, b: T) => num
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   };
 }
+
+/**
+ * Which secret fills a container variable, as far as parity cares: a pool's identity key is named by
+ * its pool (each task must get its own), any other secret is just `secret`.
+ */
+export function secretSource(description: string | undefined): string {
+  const pool = /caller identities for pool (\S+)$/.exec(description ?? '')?.[1];
+  return pool ? `identity key of pool ${pool}` : 'secret';
+}

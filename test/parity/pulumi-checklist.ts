@@ -15,6 +15,7 @@ import {
   type GlobalRoutingChecklist,
   type MetricFacts,
   type MonitoringChecklist,
+  secretSource,
 } from './checklist';
 
 type Inputs = Record<string, any>;
@@ -118,7 +119,7 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
           `volumes ${(task.volumes as Inputs[]).map((v) => v.name).join(',')} mounts ${(c!.mountPoints as Inputs[]).map((m) => `${m.sourceVolume}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`).join(',')}`,
         ].join('; '),
         environment: (c!.environment as Inputs[]).map((e) => environmentLine(e.name, e.value)).sort(),
-        secrets: (c!.secrets as Inputs[]).map((e) => e.name as string).sort(),
+        secrets: (c!.secrets as Inputs[]).map((e) => `${e.name} <- ${secretSource(ofKind('secret').find((r) => r.name === String(e.valueFrom).split('/').pop())?.inputs.description as string | undefined)}`).sort(),
       };
     })
     .sort(byKey((s) => s.targetGroup));

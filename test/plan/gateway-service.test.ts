@@ -1,5 +1,5 @@
 import { GATEWAY_CONNECTIONS_METRIC, planFleet, planMonitoring, renderGatewayEnvironment } from '../../lib/plan';
-import { GATEWAY_ENV, resolveFleetSpec, validateFleetSpec, type FleetSpec } from '../../lib/spec';
+import { GATEWAY_ENV, poolIdentityKeyEnv, resolveFleetSpec, validateFleetSpec, type FleetSpec } from '../../lib/spec';
 import { serviceHostedSpec, threePoolSpec } from '../fixtures/specs';
 
 const inputs = {
@@ -38,20 +38,21 @@ describe('planGatewayService', () => {
 
   test('GIVEN the inputs WHEN the container environment is rendered THEN it is the Lambda environment without secret ARNs, and the secrets arrive as values', () => {
     const env = renderGatewayEnvironment(service.container, inputs);
-    const lambdaEnv = renderGatewayEnvironment(fleet.gateway, { ...inputs, sessionStoreAuthSecretArn: 'arn:auth', identitySecretArn: 'arn:identity' });
-    const { [GATEWAY_ENV.redisAuthSecretArn]: _auth, [GATEWAY_ENV.identitySecretArn]: _identity, ...withoutSecrets } = lambdaEnv;
+    const lambdaEnv = renderGatewayEnvironment(fleet.gateway, { ...inputs, sessionStoreAuthSecretArn: 'arn:auth', poolIdentitySecretArns: '{}' });
+    const { [GATEWAY_ENV.redisAuthSecretArn]: _auth, [GATEWAY_ENV.poolIdentitySecretArns]: _identity, ...withoutSecrets } = lambdaEnv;
     expect(env).toEqual(withoutSecrets);
     expect(validateFleetSpec(JSON.parse(env[GATEWAY_ENV.spec]!))).toEqual([]);
     expect(env[GATEWAY_ENV.redisUrl]).toBe('rediss://master.sessions.cache.amazonaws.com:6379');
     expect(service.container.secrets).toEqual([
       { name: GATEWAY_ENV.redisAuthToken, input: 'sessionStoreAuthSecretArn' },
-      { name: GATEWAY_ENV.identityKey, input: 'identitySecretArn' },
+      ...fleet.pools.map((p) => ({ name: poolIdentityKeyEnv(p.name), input: 'poolIdentitySecretArns', pool: p.name })),
     ]);
+    expect(fleet.pools.length).toBeGreaterThan(1);
   });
 
   test('GIVEN API keys WHEN planned THEN the keys document is a third secret', () => {
     const spec: FleetSpec = { ...serviceHostedSpec, auth: { ...serviceHostedSpec.auth, apiKeys: { secretName: 'agents/api-keys' } } };
-    expect(planFleet(spec).gateway.service!.container.secrets.map((s) => s.name)).toEqual([GATEWAY_ENV.redisAuthToken, GATEWAY_ENV.identityKey, GATEWAY_ENV.apiKeys]);
+    expect(planFleet(spec).gateway.service!.container.secrets.map((s) => s.name)).toEqual([GATEWAY_ENV.redisAuthToken, ...serviceHostedSpec.pools.map((p) => poolIdentityKeyEnv(p.name)), GATEWAY_ENV.apiKeys]);
   });
 
   test('GIVEN hosting service WHEN planned THEN the target group balances by least outstanding requests, drains before the stop timeout and checks deep health', () => {

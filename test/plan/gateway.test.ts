@@ -6,7 +6,7 @@ const inputs = {
   region: 'eu-west-1',
   sessionStoreHost: 'master.sessions.cache.amazonaws.com',
   sessionStoreAuthSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth',
-  identitySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:identity',
+  poolIdentitySecretArns: '{"github":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:identity-github"}',
   publicUrl: 'https://mcp.example.com',
 };
 
@@ -20,7 +20,7 @@ describe('planGateway', () => {
   test('GIVEN the inputs WHEN rendered THEN every GATEWAY_ENV value is set, the spec round-trips and pool URLs point at Cloud Map', () => {
     const env = renderGatewayEnvironment(plan, inputs);
     expect(Object.keys(env).sort()).toEqual(
-      [GATEWAY_ENV.spec, GATEWAY_ENV.poolUrls, GATEWAY_ENV.region, GATEWAY_ENV.redisUrl, GATEWAY_ENV.redisAuthSecretArn, GATEWAY_ENV.identitySecretArn, GATEWAY_ENV.publicUrl].sort(),
+      [GATEWAY_ENV.spec, GATEWAY_ENV.poolUrls, GATEWAY_ENV.region, GATEWAY_ENV.redisUrl, GATEWAY_ENV.redisAuthSecretArn, GATEWAY_ENV.poolIdentitySecretArns, GATEWAY_ENV.publicUrl].sort(),
     );
     expect(validateFleetSpec(JSON.parse(env[GATEWAY_ENV.spec]!))).toEqual([]);
     expect(JSON.parse(env[GATEWAY_ENV.spec]!)).toEqual(threePoolSpec);
@@ -41,8 +41,17 @@ describe('planGateway', () => {
   test('GIVEN API keys WHEN planned THEN the API key secret is an input the gateway may read', () => {
     const spec: FleetSpec = { ...threePoolSpec, auth: { ...threePoolSpec.auth, apiKeys: { secretName: 'agents/api-keys' } } };
     const withKeys = planGateway(spec, resolveFleetSpec(spec), {}, 6379);
-    expect(withKeys.secretInputs).toEqual(['sessionStoreAuthSecretArn', 'identitySecretArn', 'apiKeysSecretArn']);
-    expect(plan.secretInputs).toEqual(['sessionStoreAuthSecretArn', 'identitySecretArn']);
+    expect(withKeys.secretInputs).toEqual(['sessionStoreAuthSecretArn', 'poolIdentitySecretArns', 'apiKeysSecretArn']);
+    expect(plan.secretInputs).toEqual(['sessionStoreAuthSecretArn', 'poolIdentitySecretArns']);
+  });
+
+  test('GIVEN pools WHEN the size is checked THEN each pool keeps room for its identity secret ARN', () => {
+    const pools = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `p${i}`, image: 'r/i:1', tools: [`t${i}_*`], directRouting: false }));
+    // 12 small pools fit with their ARNs; the 13th pool's spec entry, URL and ARN allowance tip the environment over 4 KB.
+    expect(() => planFleet({ name: 'f', pools: pools(12) })).not.toThrow();
+    expect(() => planFleet({ name: 'f', pools: pools(13) })).toThrow(/Lambda allows 4096/);
+    // The service's container environment has no such limit.
+    expect(() => planFleet({ name: 'f', gateway: { hosting: 'service' }, pools: pools(13) })).not.toThrow();
   });
 
   test('GIVEN a spec too large for the Lambda environment WHEN planned THEN a FleetPlanError names the caller and the limit', () => {

@@ -19,7 +19,7 @@ describe('planPool', () => {
       readonlyRootFilesystem: true,
       scratchVolumes: [{ name: 'tmp', containerPath: '/tmp' }],
       stopTimeoutSeconds: 90,
-      secrets: [{ name: POOL_ENV.identityFleetKey, source: 'identitySecret' }],
+      secrets: [{ name: POOL_ENV.identityKey, source: 'poolIdentitySecret' }],
     });
     // github is routed straight from the ALB: it gets what it needs to verify forwarded JWTs itself.
     expect(github!.container.environment).toEqual({

@@ -131,7 +131,7 @@ describe('API keys, per-tool limits and a priority pool', () => {
     expect(env[GATEWAY_ENV.apiKeysSecretArn]).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:agents/api-keys');
     const read = statementsOf('keys-gateway-policy').find((s) => s.Sid === 'ReadSecrets')!;
     expect(read.Resource).toContain('arn:aws:secretsmanager:us-east-1:123456789012:secret:agents/api-keys-??????');
-    expect(read.Resource).toHaveLength(3);
+    expect(read.Resource).toHaveLength(6); // the store password, four pool identity keys, the API keys
   });
 });
 

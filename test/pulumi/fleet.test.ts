@@ -179,7 +179,7 @@ describe('tool pools', () => {
       readonlyRootFilesystem: true,
       stopTimeout: 90,
       mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
-      secrets: [{ name: POOL_ENV.identityFleetKey, valueFrom: expect.stringContaining('agents-gateway-identity') }],
+      secrets: [{ name: POOL_ENV.identityKey, valueFrom: expect.stringMatching(/agents-gateway-identity-images$/) }],
       logConfiguration: { logDriver: 'awslogs' },
     });
     expect(container.environment).toContainEqual({ name: POOL_ENV.pool, value: 'images' });
@@ -279,7 +279,11 @@ describe('gateway', () => {
     });
     expect(env[GATEWAY_ENV.redisUrl]).toBe('rediss://master.agents-sessions-cache.cache.amazonaws.com:6379');
     expect(env[GATEWAY_ENV.redisAuthSecretArn]).toContain('agents-sessions-auth');
-    expect(env[GATEWAY_ENV.identitySecretArn]).toContain('agents-gateway-identity');
+    expect(JSON.parse(env[GATEWAY_ENV.poolIdentitySecretArns]!)).toEqual({
+      github: expect.stringMatching(/agents-gateway-identity-github$/),
+      slack: expect.stringMatching(/agents-gateway-identity-slack$/),
+      images: expect.stringMatching(/agents-gateway-identity-images$/),
+    });
     expect(env[GATEWAY_ENV.publicUrl]).toBe('https://mcp.example.com');
     expect(env[GATEWAY_ENV.region]).toBe('us-east-1');
   });
@@ -304,9 +308,25 @@ describe('least privilege', () => {
     }
   });
 
-  test('THEN the gateway may read exactly the session store, identity and no other secrets', () => {
+  test("THEN the gateway may read exactly the session store's and every pool's identity secret, and no other secrets", () => {
     const read = statements().find((s) => s.policy === 'agents-gateway-policy' && s.Sid === 'ReadSecrets');
-    expect(read.Resource).toEqual([expect.stringContaining('agents-sessions-auth'), expect.stringContaining('agents-gateway-identity')]);
+    expect(read.Resource).toEqual([
+      expect.stringContaining('agents-sessions-auth'),
+      expect.stringMatching(/agents-gateway-identity-github$/),
+      expect.stringMatching(/agents-gateway-identity-slack$/),
+      expect.stringMatching(/agents-gateway-identity-images$/),
+    ]);
+  });
+
+  test("THEN each pool's task gets only its own identity key, and its execution role may read only that secret", () => {
+    const identitySecrets = resourcesOfType('aws:secretsmanager/secret:Secret', (r) => r.name.startsWith('agents-gateway-identity-'));
+    expect(identitySecrets.map((r) => r.name)).toEqual(['agents-gateway-identity-github', 'agents-gateway-identity-slack', 'agents-gateway-identity-images']);
+    for (const pool of ['github', 'slack', 'images']) {
+      const [container] = JSON.parse(oneResource(T.taskDefinition, byName(`agents-pool-${pool}-task`)).inputs.containerDefinitions);
+      expect(container.secrets).toEqual([{ name: POOL_ENV.identityKey, valueFrom: expect.stringMatching(new RegExp(`/agents-gateway-identity-${pool}$`)) }]);
+      const reads = statements().filter((s) => s.policy === `agents-pool-${pool}-execution` && JSON.stringify(s.Action).includes('secretsmanager'));
+      expect(reads.flatMap((s) => s.Resource)).toEqual([expect.stringMatching(new RegExp(`/agents-gateway-identity-${pool}$`))]);
+    }
   });
 });
 
@@ -350,7 +370,7 @@ describe('security groups', () => {
 });
 
 describe('encryption', () => {
-  test('THEN one rotated customer managed key encrypts every log group, both secrets and the session store', () => {
+  test('THEN one rotated customer managed key encrypts every log group, every secret and the session store', () => {
     const key = oneResource('aws:kms/key:Key');
     expect(key.inputs.enableKeyRotation).toBe(true);
     const logsStatement = JSON.parse(key.inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === 'CloudWatchLogsOfThisAccount');

@@ -3,7 +3,7 @@
  * and nothing of the Lambda.
  */
 import { allResources, declare, oneResource, resetRecording, resourcesOfType, unwrapSecret, type RecordedResource } from './harness';
-import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
+import { GATEWAY_ENV, poolIdentityKeyEnv, type FleetSpec } from '../../lib/spec';
 import { McpFleet, McpGatewayService } from '../../pulumi';
 import { serviceHostedSpec, threePoolSpec } from '../fixtures/specs';
 
@@ -46,17 +46,18 @@ test('GIVEN hosting service THEN the task runs mcp-fleet gateway --from-env from
   expect(JSON.parse(container.environment.find((e: { name: string }) => e.name === GATEWAY_ENV.spec).value)).toEqual(spec);
   expect(container.secrets).toEqual([
     { name: GATEWAY_ENV.redisAuthToken, valueFrom: expect.stringMatching(/sessions/) },
-    { name: GATEWAY_ENV.identityKey, valueFrom: expect.stringMatching(/streams-gateway-identity/) },
+    ...spec.pools.map((p) => ({ name: poolIdentityKeyEnv(p.name), valueFrom: expect.stringMatching(new RegExp(`streams-gateway-identity-${p.name}$`)) })),
     { name: GATEWAY_ENV.apiKeys, valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:streams/api-keys' },
   ]);
 });
 
-test('GIVEN hosting service THEN the execution role reads exactly the three secrets and decrypts with the fleet key', () => {
+test("GIVEN hosting service THEN the execution role reads exactly the store password, every pool's identity secret and the API keys, and decrypts with the fleet key", () => {
   const policy = JSON.parse(unwrapSecret<string>(inputsOf(oneResource('aws:iam/rolePolicy:RolePolicy', (r) => r.name === 'streams-gateway-execution')).policy));
   const reads = policy.Statement.find((s: { Sid: string }) => s.Sid === 'ReadSecrets');
   expect(reads.Action).toEqual(['secretsmanager:GetSecretValue']);
-  expect(reads.Resource).toHaveLength(3);
-  expect(reads.Resource[2]).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:streams/api-keys-??????');
+  expect(reads.Resource).toHaveLength(2 + spec.pools.length);
+  expect(reads.Resource.slice(1, -1)).toEqual(spec.pools.map((p) => expect.stringMatching(new RegExp(`streams-gateway-identity-${p.name}$`))));
+  expect(reads.Resource.at(-1)).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:streams/api-keys-??????');
   expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual(['WriteLogs', 'ReadSecrets', 'DecryptSecrets']);
 });
 

@@ -2,6 +2,7 @@
 import type { ALBEvent } from 'aws-lambda';
 import { albResultFor, requestFromAlbEvent, ALB_LAMBDA_RESPONSE_LIMIT_BYTES } from '../../../lib/gateway/adapters/alb-lambda';
 import { createGatewayFromEnvironment } from '../../../lib/gateway/lambda';
+import { verifyFleetIdentity } from '../../../lib/gateway/auth/identity';
 import { createRedisClient } from '../../../lib/gateway/adapters/redis';
 import { createTelemetry } from '../../../lib/gateway/telemetry/telemetry';
 import { GATEWAY_ENV, IDENTITY_HEADER } from '../../../lib/spec/gateway-env';
@@ -46,7 +47,7 @@ describe('ALB→Lambda gateway', () => {
       [GATEWAY_ENV.spec]: JSON.stringify({ name: 'lambda', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }] }),
       [GATEWAY_ENV.poolUrls]: JSON.stringify({ github: pool.url }),
       [GATEWAY_ENV.region]: 'eu-west-1',
-      [GATEWAY_ENV.identitySecretArn]: 'arn:identity',
+      [GATEWAY_ENV.poolIdentitySecretArns]: JSON.stringify({ github: 'arn:identity' }),
     };
   });
 
@@ -70,9 +71,18 @@ describe('ALB→Lambda gateway', () => {
     expect(result.headers).toBeUndefined();
     expect(result.multiValueHeaders!['content-type']).toEqual(['application/json']);
     expect(JSON.parse(JSON.parse(result.body!).result.content[0].text)).toMatchObject({ pool: 'github', args: { text: 'hello' } });
-    // The identity secret became the key that signs the caller identity sent to the pool.
-    expect(pool.seenHeaders.at(-1)![IDENTITY_HEADER]).toMatch(/^ey/);
+    // The pool's own identity secret became the key that signs the caller identity sent to it.
+    const token = pool.seenHeaders.at(-1)![IDENTITY_HEADER] as string;
+    await expect(verifyFleetIdentity(token, secrets['arn:identity']!, { fleet: 'lambda', pool: 'github' })).resolves.toMatchObject({ pool: 'github' });
+    await expect(verifyFleetIdentity(token, 'o'.repeat(32), { fleet: 'lambda', pool: 'github' })).rejects.toThrow('signature verification failed');
     await gateway.close();
+  });
+
+  it.each([
+    ['not JSON', '{', 'is not JSON'],
+    ['not an object of ARNs', '["arn:identity"]', 'must be a JSON object of pool name to secret ARN'],
+  ])('GIVEN pool identity secret ARNs that are %s WHEN the gateway starts THEN the error names the variable', async (_what, value, message) => {
+    await expect(createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.poolIdentitySecretArns]: value }, async (arn) => secrets[arn]!)).rejects.toThrow(`${GATEWAY_ENV.poolIdentitySecretArns} ${message}`);
   });
 
   it('GIVEN an answer over the 1 MB ALB→Lambda limit WHEN converted THEN a JSON-RPC error replaces it, never a truncated body', async () => {
