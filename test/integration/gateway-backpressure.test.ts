@@ -7,6 +7,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createNodeBackendTransport } from '../../lib/gateway/adapters/node-backend';
+import { startGatewayServer } from '../../lib/gateway/adapters/node-http';
 import type { BackendTransport } from '../../lib/gateway/backend/transport';
 import type { FleetSpec } from '../../lib/spec/types';
 import { JSON_HEADERS, initializeLegacy, startGateway, type RunningGateway } from '../support/harness';
@@ -55,14 +56,19 @@ describe('SSE backpressure: a slow client', () => {
     await desk.close();
   });
 
-  it('GIVEN a pool flooding 30 MB WHEN the client does not read THEN the gateway stops reading the pool, and when it reads again everything arrives', async () => {
-    const sessionId = await initializeLegacy(gateway.mcpUrl);
+  /** A flooding call whose answer nobody reads (the response stays paused). */
+  async function stalledCall(mcpUrl: string): Promise<IncomingMessage> {
+    const sessionId = await initializeLegacy(mcpUrl);
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'desk_flood', arguments: { count: COUNT, size: SIZE } } });
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(gateway.mcpUrl, { method: 'POST', headers: { ...JSON_HEADERS, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' } }, resolve);
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(mcpUrl, { method: 'POST', headers: { ...JSON_HEADERS, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' } }, resolve);
       req.on('error', reject);
       req.end(body);
     });
+  }
+
+  it('GIVEN a pool flooding 30 MB WHEN the client does not read THEN the gateway stops reading the pool, and when it reads again everything arrives', async () => {
+    const response = await stalledCall(gateway.mcpUrl);
     expect(response.headers['content-type']).toContain('text/event-stream');
     // The client reads nothing for a while (an IncomingMessage without a reader stays paused).
     await new Promise((r) => setTimeout(r, 2000));
@@ -76,5 +82,16 @@ describe('SSE backpressure: a slow client', () => {
     expect(messages.filter((m) => m.method === 'notifications/message')).toHaveLength(COUNT);
     expect(messages.at(-1)).toEqual({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: `sent ${COUNT}` }] } });
     expect(counting.pulled()).toBeGreaterThan(COUNT * SIZE);
+  }, 30_000);
+
+  it('GIVEN a client that stopped reading WHEN the server stops THEN it closes that connection after the drain deadline instead of waiting forever', async () => {
+    const server = await startGatewayServer(gateway.gateway, { port: 0, drainTimeoutMs: 300 });
+    const response = await stalledCall(`${server.url}/mcp`);
+    await new Promise((r) => setTimeout(r, 500));
+    const started = Date.now();
+    await server.close();
+    // The drain deadline (300 ms) and the grace for stalled clients (1 s), not the client, bound it.
+    expect(Date.now() - started).toBeLessThan(5000);
+    response.destroy();
   }, 30_000);
 });

@@ -68,6 +68,7 @@ export async function startInteractivePool(name: string): Promise<InteractivePoo
     server.registerTool(`${name}_wait`, { description: 'waits until cancelled', inputSchema: {} }, async (_args, extra) => {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 30_000);
+        timer.unref(); // a test that never cancels must not keep jest alive
         extra.signal.addEventListener('abort', () => {
           clearTimeout(timer);
           aborted.push({ requestId: extra.requestId, reason: String(extra.signal.reason) });

@@ -12,6 +12,10 @@ import type { BufferedResponse, GatewayRequest, GatewayResponse, HeaderMap, Resp
 import { errorResponse } from '../protocol/jsonrpc';
 import { payloadTooLarge } from '../protocol/classify';
 
+
+/** How long streams ended at the drain deadline get to reach clients before stalled connections are closed. */
+const STALLED_GRACE_MS = 1000;
+
 export interface GatewayServerOptions {
   /** Port to listen on; 0 picks a free one. */
   readonly port: number;
@@ -85,6 +89,11 @@ export async function startGatewayServer(gateway: Gateway, options: GatewayServe
       const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
       while (streams.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       for (const stream of streams) stream.shutdown('drain deadline reached');
+      // A client that stopped reading cannot take its final event (its stream waits for 'drain'):
+      // after a short grace, its connection goes, or closing would wait for it forever.
+      const grace = Date.now() + STALLED_GRACE_MS;
+      while (streams.size > 0 && Date.now() < grace) await new Promise((r) => setTimeout(r, 50));
+      if (streams.size > 0) server.closeAllConnections();
       // Keep-alive connections that just finished a stream are idle now.
       server.closeIdleConnections();
       await closed;
