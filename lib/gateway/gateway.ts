@@ -110,10 +110,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     resetMs: spec.gateway.breakerResetMs,
     onStateChange: (pool, from, to) => logger.warn('circuit breaker state change', { pool, from, to }),
   });
-  const signer =
+  // The keys that sign caller identities also protect input_required states (none: neither).
+  const keys =
     options.identityKey || options.poolIdentityKeys
-      ? new IdentitySigner({ fleet: spec.name, ...(options.identityKey ? { key: options.identityKey } : {}), ...(options.poolIdentityKeys ? { poolKeys: options.poolIdentityKeys } : {}) })
+      ? { fleet: spec.name, ...(options.identityKey ? { key: options.identityKey } : {}), ...(options.poolIdentityKeys ? { poolKeys: options.poolIdentityKeys } : {}) }
       : undefined;
+  const signer = keys ? new IdentitySigner(keys) : undefined;
   const caller = new PoolCaller({
     transport,
     store,
@@ -152,10 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     scopes,
     rateLimits,
     ...(options.queue ? { queued: new QueuedToolCalls(options.queue, queuePools(spec)) } : {}),
-    // input_required states are HMAC-protected with the keys that sign identities, when there are any.
-    requestStates: new RequestStates(
-      signer ? { fleet: spec.name, ...(options.identityKey ? { key: options.identityKey } : {}), ...(options.poolIdentityKeys ? { poolKeys: options.poolIdentityKeys } : {}) } : undefined,
-    ),
+    requestStates: new RequestStates(keys),
   });
   const authenticator = options.authenticator;
 
