@@ -4,7 +4,7 @@
  * v1 SDK pool's tool sees its abort signal fire instead of working on for nobody.
  */
 import type { FleetSpec } from '../../lib/spec/types';
-import { JSON_HEADERS, initializeLegacy, startGateway, type RunningGateway } from '../support/harness';
+import { JSON_HEADERS, initializeLegacy, modernRequest, startGateway, type RunningGateway } from '../support/harness';
 import { startInteractivePool, type InteractivePool } from '../support/interactive-pool';
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
@@ -17,7 +17,7 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 50
   }
 }
 
-describe('a 2025-era client that disconnects mid-call', () => {
+describe('a client that disconnects mid-call', () => {
   let desk: InteractivePool;
   let gateway: RunningGateway;
 
@@ -48,6 +48,20 @@ describe('a 2025-era client that disconnects mid-call', () => {
     const aborted = await until('the tool to be aborted', () => desk.aborted[0]);
     // The pool saw the client's own id (the session is the client's), and the reason is the gateway's.
     expect(aborted.requestId).toBe('call-7');
+    expect(aborted.reason).toContain('mcp-fleet gateway: the client went away');
+  });
+
+  it('GIVEN a 2026 caller of a 2025-era stateful pool WHEN it drops the connection THEN its principal\'s backend session gets the cancellation with the gateway\'s id', async () => {
+    desk.aborted.length = 0;
+    const controller = new AbortController();
+    const request = modernRequest('tools/call', { name: 'desk_wait', arguments: {} }, 'modern-1');
+    const response = await fetch(gateway.mcpUrl, { method: 'POST', headers: request.headers, body: JSON.stringify(request.body), signal: controller.signal });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    const aborted = await until('the tool to be aborted', () => desk.aborted[0]);
+    // The principal's backend session is shared by its calls: the pool knows the call by the gateway's id.
+    expect(String(aborted.requestId)).toMatch(/^mcp-fleet-/);
     expect(aborted.reason).toContain('mcp-fleet gateway: the client went away');
   });
 });

@@ -192,10 +192,11 @@ export class PoolCaller {
   /**
    * Delivers what a 2025-era client sends besides requests — a notification, or its answer to a
    * request the pool sent it — over the session's backend session with the pool (pinned to the same
-   * task). False when the session holds none with this pool or the pool refused it.
+   * task); for a 2026 caller, over its principal's backend session (the gateway's cancellations).
+   * False when the owner holds none with this pool or the pool refused it.
    */
-  async deliver(target: PoolTarget, owner: SessionOwner, message: object, call: Pick<PoolCall, 'requestId' | 'identity'>): Promise<boolean> {
-    const backend = owner.session.backends[target.pool.name];
+  async deliver(target: PoolTarget, owner: SessionOwner | Extract<BackendOwner, { kind: 'principal' }>, message: object, call: Pick<PoolCall, 'requestId' | 'identity'>): Promise<boolean> {
+    const backend = owner.kind === 'session' ? owner.session.backends[target.pool.name] : await this.options.store.getPrincipalBackend(owner.principal, target.pool.name);
     if (!backend) return false;
     const reply = await this.options.transport
       .send({
