@@ -12,7 +12,6 @@ import type { BufferedResponse, GatewayRequest, GatewayResponse, HeaderMap, Resp
 import { errorResponse } from '../protocol/jsonrpc';
 import { payloadTooLarge } from '../protocol/classify';
 
-
 /** How long streams ended at the drain deadline get to reach clients before stalled connections are closed. */
 const STALLED_GRACE_MS = 1000;
 
@@ -76,29 +75,38 @@ export async function startGatewayServer(gateway: Gateway, options: GatewayServe
     });
   });
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`,
     get openStreams() {
       return streams.size;
     },
-    close: async () => {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      server.closeIdleConnections();
-      for (const stream of streams) if (stream.purpose === 'listen') stream.shutdown('gateway stopping; reconnect');
-      const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
-      while (streams.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      for (const stream of streams) stream.shutdown('drain deadline reached');
-      // A client that stopped reading cannot take its final event (its stream waits for 'drain'):
-      // after a short grace, its connection goes, or closing would wait for it forever.
-      const grace = Date.now() + STALLED_GRACE_MS;
-      while (streams.size > 0 && Date.now() < grace) await new Promise((r) => setTimeout(r, 50));
-      if (streams.size > 0) server.closeAllConnections();
-      // Keep-alive connections that just finished a stream are idle now.
-      server.closeIdleConnections();
-      await closed;
-    },
+    // Idempotent: a second close (a test's afterAll, a second SIGTERM) waits for the first one.
+    close: () => (closing ??= drainAndClose()),
   };
+
+  async function drainAndClose(): Promise<void> {
+    const closed = new Promise<void>((resolve, reject) => server.close((error) => (error && !isNotRunning(error) ? reject(error) : resolve())));
+    server.closeIdleConnections();
+    for (const stream of streams) if (stream.purpose === 'listen') stream.shutdown('gateway stopping; reconnect');
+    const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
+    while (streams.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const stream of streams) stream.shutdown('drain deadline reached');
+    // A client that stopped reading cannot take its final event (its stream waits for 'drain'):
+    // after a short grace, its connection goes, or closing would wait for it forever.
+    const grace = Date.now() + STALLED_GRACE_MS;
+    while (streams.size > 0 && Date.now() < grace) await new Promise((r) => setTimeout(r, 50));
+    if (streams.size > 0) server.closeAllConnections();
+    // Keep-alive connections that just finished a stream are idle now.
+    server.closeIdleConnections();
+    await closed;
+  }
+}
+
+/** `server.close()` on a server that is not listening (it never was, or was closed already). */
+function isNotRunning(error: Error): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ERR_SERVER_NOT_RUNNING';
 }
 
 async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse, streams: Set<ResponseStream>): Promise<void> {
