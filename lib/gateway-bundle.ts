@@ -34,10 +34,7 @@ export const GATEWAY_BUNDLE_DIR: string = path.join(packageRoot(), 'dist', 'gate
 export function assertGatewayBundle(where?: string): string {
   const entry = path.join(GATEWAY_BUNDLE_DIR, GATEWAY_BUNDLE_ENTRY);
   if (!existsSync(entry)) {
-    throw new Error(
-      `${where ? `${where}: ` : ''}the gateway Lambda bundle is missing (${entry}). ` +
-        'Run `npm run build` in the mcp-fleet package (npm ci runs it through `prepare`).',
-    );
+    throw new Error(`${where ? `${where}: ` : ''}the gateway Lambda bundle is missing (${entry}). ` + 'Run `npm run build` in the mcp-fleet package (npm ci runs it through `prepare`).');
   }
   return GATEWAY_BUNDLE_DIR;
 }

@@ -178,7 +178,11 @@ export class McpFleet extends pulumi.ComponentResource {
       const image = args.gatewayImage !== undefined ? { image: args.gatewayImage } : {};
       return new McpGatewayService(`${name}-gateway`, { ...common, clusterArn: this.network.cluster.arn, clusterName: this.network.cluster.name, ...image }, { parent: this });
     }
-    return new McpGateway(`${name}-gateway`, { ...common, ...(args.gatewayReservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.gatewayReservedConcurrency } : {}) }, { parent: this });
+    return new McpGateway(
+      `${name}-gateway`,
+      { ...common, ...(args.gatewayReservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.gatewayReservedConcurrency } : {}) },
+      { parent: this },
+    );
   }
 
   /** The plan's ingress rules between fleet security groups (internet rules belong to the load balancer). */

@@ -97,7 +97,8 @@ export class McpGatewayService extends pulumi.ComponentResource {
     const servicePlan = fleet.gateway.service;
     if (!servicePlan) throw new McpComponentError(where, `the spec's gateway.hosting is '${fleet.gateway.hosting}'; McpGatewayService needs 'service' (use McpGateway for a Lambda)`);
     const metric = args.connectionsPerTaskMetric;
-    if (metric && metric.statistic !== 'Average') throw new McpComponentError(where, `the connections-per-task metric must use the Average statistic (a per-task mean), not ${String(metric.statistic)}`);
+    if (metric && metric.statistic !== 'Average')
+      throw new McpComponentError(where, `the connections-per-task metric must use the Average statistic (a per-task mean), not ${String(metric.statistic)}`);
     super(TYPE, name, {}, opts);
     this.plan = fleet.gateway;
     this.servicePlan = servicePlan;
@@ -123,11 +124,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
 
     this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
-    const executionPolicy = new aws.iam.RolePolicy(
-      `${name}-execution`,
-      { role: this.executionRole.id, policy: policyDocument(this.executionStatements(secretArns, args.kmsKeyArn)) },
-      parent,
-    );
+    const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(secretArns, args.kmsKeyArn)) }, parent);
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
     this.taskDefinition = this.createTaskDefinition(name, args, secretArns, region);
 
@@ -156,7 +153,13 @@ export class McpGatewayService extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.listenerRules = createListenerRules(name, fleet.listener.rules.filter((r) => r.target.kind === 'gateway'), args.listenerArn, this.targetGroup.arn, this);
+    this.listenerRules = createListenerRules(
+      name,
+      fleet.listener.rules.filter((r) => r.target.kind === 'gateway'),
+      args.listenerArn,
+      this.targetGroup.arn,
+      this,
+    );
 
     const svc = servicePlan.service;
     this.service = new aws.ecs.Service(
@@ -184,7 +187,13 @@ export class McpGatewayService extends pulumi.ComponentResource {
     const sc = servicePlan.scaling;
     this.scalableTarget = new aws.appautoscaling.Target(
       `${name}-scaling`,
-      { serviceNamespace: 'ecs', scalableDimension: SCALABLE_DIMENSION, resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`, minCapacity: sc.minCapacity, maxCapacity: sc.maxCapacity },
+      {
+        serviceNamespace: 'ecs',
+        scalableDimension: SCALABLE_DIMENSION,
+        resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`,
+        minCapacity: sc.minCapacity,
+        maxCapacity: sc.maxCapacity,
+      },
       parent,
     );
     const trackingPolicy = (suffix: string, config: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration) =>
@@ -234,9 +243,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
   private createTaskDefinition(name: string, args: McpGatewayServiceArgs, secretArns: Partial<Record<GatewayEnvInput, pulumi.Input<string>>>, region: pulumi.Input<string>): aws.ecs.TaskDefinition {
     const plan = this.servicePlan;
     const c = plan.container;
-    const environment = pulumi
-      .all({ region, sessionStoreHost: args.sessionStoreHost, publicUrl: args.publicUrl })
-      .apply((values) => renderGatewayEnvironment(c, values, `McpGatewayService ${name}`));
+    const environment = pulumi.all({ region, sessionStoreHost: args.sessionStoreHost, publicUrl: args.publicUrl }).apply((values) => renderGatewayEnvironment(c, values, `McpGatewayService ${name}`));
     const containerDefinitions = pulumi.jsonStringify([
       {
         name: c.name,

@@ -129,9 +129,7 @@ export class McpGateway extends pulumi.ComponentResource {
       parent,
     );
 
-    const environment = pulumi
-      .all(inputs as Record<string, pulumi.Input<string>>)
-      .apply((values) => renderGatewayEnvironment(plan, values as Partial<Record<GatewayEnvInput, string>>, where));
+    const environment = pulumi.all(inputs as Record<string, pulumi.Input<string>>).apply((values) => renderGatewayEnvironment(plan, values as Partial<Record<GatewayEnvInput, string>>, where));
     this.function = new aws.lambda.Function(
       `${name}-function`,
       {

@@ -93,7 +93,8 @@ export class McpGlobalRouting extends pulumi.ComponentResource {
     const providerRegion = opts?.provider ? undefined : aws.config.region;
     if (args.regionAlarmTopicArn !== undefined) {
       if (plan.records.length === 0) throw new McpComponentError(where, `regionAlarmTopicArn alarms on Route 53 health checks, which only the latency-records front door has`);
-      if (providerRegion !== undefined && providerRegion !== ROUTE53_METRICS_REGION) throw new McpComponentError(where, `regionAlarmTopicArn: Route 53 publishes health check metrics in ${ROUTE53_METRICS_REGION} only, but the provider is in ${providerRegion}`);
+      if (providerRegion !== undefined && providerRegion !== ROUTE53_METRICS_REGION)
+        throw new McpComponentError(where, `regionAlarmTopicArn: Route 53 publishes health check metrics in ${ROUTE53_METRICS_REGION} only, but the provider is in ${providerRegion}`);
     }
     const missingArn = plan.accelerator ? args.regions.filter((r) => r.loadBalancerArn === undefined).map((r) => r.region) : [];
     if (missingArn.length > 0) throw new McpComponentError(where, `the global-accelerator front door needs loadBalancerArn for every region; missing for ${missingArn.join(', ')}`);

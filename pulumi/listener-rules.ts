@@ -22,7 +22,10 @@ function actions(rule: ListenerRulePlan, targetGroupArn: pulumi.Input<string>): 
     jwksEndpoint: rule.jwt.jwksEndpoint,
     additionalClaims: rule.jwt.additionalClaims.map((c) => ({ name: c.name, format: c.format, values: [...c.values] })),
   };
-  return [{ type: 'jwt-validation', order: 1, jwtValidation }, { ...forward, order: 2 }];
+  return [
+    { type: 'jwt-validation', order: 1, jwtValidation },
+    { ...forward, order: 2 },
+  ];
 }
 
 /**
@@ -37,11 +40,6 @@ export function createListenerRules(
   parent: pulumi.Resource,
 ): aws.lb.ListenerRule[] {
   return rules.map(
-    (rule) =>
-      new aws.lb.ListenerRule(
-        `${name}-${rule.id}`,
-        { listenerArn, priority: rule.priority, conditions: rule.conditions.map(condition), actions: actions(rule, targetGroupArn) },
-        { parent },
-      ),
+    (rule) => new aws.lb.ListenerRule(`${name}-${rule.id}`, { listenerArn, priority: rule.priority, conditions: rule.conditions.map(condition), actions: actions(rule, targetGroupArn) }, { parent }),
   );
 }

@@ -111,18 +111,10 @@ export class McpLoadBalancer extends pulumi.ComponentResource {
     // Kept when the stack goes: the logs are evidence after the fact.
     const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false }, { parent: this, retainOnDelete: true });
     new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }, parent);
-    new aws.s3.BucketPublicAccessBlock(
-      `${name}-access-logs`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
-    );
+    new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, parent);
     new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, parent);
     // SSE-S3: the only encryption ALB log delivery supports.
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-access-logs`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
-      parent,
-    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }, parent);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-access-logs`,
       {

@@ -5,7 +5,17 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { fleetPlanOf, cacheNodeIdsOf, MONITORING_PERIOD_SECONDS, planMonitoring, type MetricDimensionValues, type MonitoringPlan, type MonitoringPlanOptions, type SessionStoreMetricsSource, type FleetPlan } from '../lib/plan';
+import {
+  fleetPlanOf,
+  cacheNodeIdsOf,
+  MONITORING_PERIOD_SECONDS,
+  planMonitoring,
+  type MetricDimensionValues,
+  type MonitoringPlan,
+  type MonitoringPlanOptions,
+  type SessionStoreMetricsSource,
+  type FleetPlan,
+} from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
 import type { McpFleet } from './fleet';
 import { McpGateway } from './gateway';
@@ -104,11 +114,17 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
     const missing = specPools.filter((p) => !given.includes(p));
     const unknown = given.filter((p, i) => !specPools.includes(p) || given.indexOf(p) !== i);
     if (missing.length > 0 || unknown.length > 0) {
-      throw new McpComponentError(where, `pools must name every pool of the spec once${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}${unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''}`);
+      throw new McpComponentError(
+        where,
+        `pools must name every pool of the spec once${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}${unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''}`,
+      );
     }
     const serverless = args.sessionStore !== undefined && 'serverlessCacheName' in args.sessionStore;
     if (args.sessionStore && serverless !== (spec.sessionStore.deployment === 'serverless')) {
-      throw new McpComponentError(where, `sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`);
+      throw new McpComponentError(
+        where,
+        `sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`,
+      );
     }
     const region = args.region ?? aws.config.region;
     if (!region) throw new McpComponentError(where, `set the aws:region stack configuration or pass region`);

@@ -59,7 +59,8 @@ export function subnetCidrs(cidrBlock: string, zones: number, where: string): { 
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidrBlock);
   const octets = match ? match.slice(1, 5).map(Number) : [];
   const prefix = match ? Number(match[5]) : NaN;
-  if (!match || octets.some((o) => o > 255) || prefix < 16 || prefix > 20) throw new McpComponentError(where, `cidrBlock must be an IPv4 block from /16 to /20 such as 10.0.0.0/16, got "${cidrBlock}"`);
+  if (!match || octets.some((o) => o > 255) || prefix < 16 || prefix > 20)
+    throw new McpComponentError(where, `cidrBlock must be an IPv4 block from /16 to /20 such as 10.0.0.0/16, got "${cidrBlock}"`);
   const base = octets.reduce((n, o) => n * 256 + o, 0);
   const end = base + 2 ** (32 - prefix);
   let next = base;
@@ -106,16 +107,8 @@ export class McpNetwork extends pulumi.ComponentResource {
       this.privateSubnetIds = pulumi.all(created.privateSubnets.map((s) => s.id));
     }
 
-    this.cluster = new aws.ecs.Cluster(
-      `${name}-cluster`,
-      { name: plan.names.cluster, settings: [{ name: 'containerInsights', value: plan.network.containerInsights }] },
-      parent,
-    );
-    this.namespace = new aws.servicediscovery.PrivateDnsNamespace(
-      `${name}-namespace`,
-      { name: plan.names.namespace, vpc: this.vpcId, description: `MCP pools of fleet ${plan.fleet}` },
-      parent,
-    );
+    this.cluster = new aws.ecs.Cluster(`${name}-cluster`, { name: plan.names.cluster, settings: [{ name: 'containerInsights', value: plan.network.containerInsights }] }, parent);
+    this.namespace = new aws.servicediscovery.PrivateDnsNamespace(`${name}-namespace`, { name: plan.names.namespace, vpc: this.vpcId, description: `MCP pools of fleet ${plan.fleet}` }, parent);
 
     this.registerOutputs({
       vpcId: this.vpcId,
@@ -166,9 +159,7 @@ export class McpNetwork extends pulumi.ComponentResource {
       `${name}-flow-logs`,
       {
         role: flowLogRole.id,
-        policy: policyDocument([
-          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [flowLogGroup.arn, logStreamsArn(flowLogGroup.arn)] },
-        ]),
+        policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [flowLogGroup.arn, logStreamsArn(flowLogGroup.arn)] }]),
       },
       parent,
     );

@@ -39,11 +39,7 @@ function programPath(path: string): string {
 
 /** Builds `context` and pushes it to a new ECR repository of the pool (scanned on push). */
 function builtImage(name: string, tag: string, build: { context: string; dockerfile: string; args: Readonly<Record<string, string>> }, parent: pulumi.Resource): RenderedPoolImage {
-  const repository = new aws.ecr.Repository(
-    `${name}-images`,
-    { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: 'MUTABLE', forceDelete: true },
-    { parent },
-  );
+  const repository = new aws.ecr.Repository(`${name}-images`, { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: 'MUTABLE', forceDelete: true }, { parent });
   const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
   const image = new dockerBuild.Image(
     `${name}-image`,

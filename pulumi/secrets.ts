@@ -31,11 +31,7 @@ export function generatedSecret(name: string, args: GeneratedSecretArgs, parent:
   const secret = new aws.secretsmanager.Secret(name, { description: args.description, ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}) }, { parent });
   const random = aws.secretsmanager.getRandomPasswordOutput({ passwordLength: args.length, excludePunctuation: args.excludePunctuation }, { parent });
   const value = pulumi.secret(random.apply((r) => r.randomPassword!));
-  const secretVersion = new aws.secretsmanager.SecretVersion(
-    name,
-    { secretId: secret.id, secretStringWo: value, secretStringWoVersion: args.version },
-    { parent },
-  );
+  const secretVersion = new aws.secretsmanager.SecretVersion(name, { secretId: secret.id, secretStringWo: value, secretStringWoVersion: args.version }, { parent });
   return { secret, secretVersion, value };
 }
 

@@ -85,11 +85,7 @@ export class McpSessionStore extends pulumi.ComponentResource {
   }
 
   private createReplicationGroup(name: string, plan: ReplicationGroupPlan, args: McpSessionStoreArgs, token: pulumi.Output<string>, tokenVersion: number) {
-    const subnetGroup = new aws.elasticache.SubnetGroup(
-      `${name}-subnets`,
-      { name: plan.id, description: plan.description, subnetIds: args.privateSubnetIds },
-      { parent: this },
-    );
+    const subnetGroup = new aws.elasticache.SubnetGroup(`${name}-subnets`, { name: plan.id, description: plan.description, subnetIds: args.privateSubnetIds }, { parent: this });
     return new aws.elasticache.ReplicationGroup(
       `${name}-cache`,
       {

@@ -106,7 +106,11 @@ export class McpToolPool extends pulumi.ComponentResource {
     this.image = renderPoolImage(name, plan.name, plan.container.image, this);
     this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
     this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
-    const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(args.identitySecretArn, args.kmsKeyArn)) }, parent);
+    const executionPolicy = new aws.iam.RolePolicy(
+      `${name}-execution`,
+      { role: this.executionRole.id, policy: policyDocument(this.executionStatements(args.identitySecretArn, args.kmsKeyArn)) },
+      parent,
+    );
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
     this.taskDefinition = this.createTaskDefinition(name, fleet.fleet, plan, args.identitySecretArn, region);
 

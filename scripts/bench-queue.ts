@@ -83,7 +83,15 @@ async function jobsPerSecond(fleet: string, store: RedisJobStore, serverUrl: str
   const run = randomUUID();
   const jobs = Array.from({ length: JOBS }, (_, n) => {
     const args = { n };
-    return { v: JOB_FORMAT, id: jobIdFor({ principal: 'bench', pool: 'queued', tool: 'echo', arguments: args, requestKey: `${run}-${n}` }), pool: 'queued', tool: 'echo', arguments: args, principal: 'bench', createdAt: Date.now() } as const;
+    return {
+      v: JOB_FORMAT,
+      id: jobIdFor({ principal: 'bench', pool: 'queued', tool: 'echo', arguments: args, requestKey: `${run}-${n}` }),
+      pool: 'queued',
+      tool: 'echo',
+      arguments: args,
+      principal: 'bench',
+      createdAt: Date.now(),
+    } as const;
   });
   // Queued before the worker starts, so the measure is the worker's pace, not the sender's.
   await Promise.all(jobs.map((job) => submitJob(store, sender, job, 600)));
@@ -99,7 +107,9 @@ async function jobsPerSecond(fleet: string, store: RedisJobStore, serverUrl: str
 
 async function main(): Promise<void> {
   const fleet = `bench-${randomUUID().slice(0, 6)}`;
-  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
   const server = await startServer();
   const redis = createRedisClient(REDIS_URL);
   const store = new RedisJobStore({ client: redis, fleet });

@@ -100,7 +100,9 @@ async function main() {
     node: process.versions.node,
     nginx: nginx ? nginxVersion(nginx) : undefined,
     redis: REDIS_URL,
-    loadAverage: loadavg().map((l) => l.toFixed(2)).join(', '),
+    loadAverage: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', '),
   };
   const rows = [];
   const bridgeRows = [];

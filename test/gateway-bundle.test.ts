@@ -23,7 +23,14 @@ describe('the gateway Lambda bundle', () => {
         path: '/mcp',
         queryStringParameters: {},
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} } } }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/list',
+          params: {
+            _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} },
+          },
+        }),
         isBase64Encoded: false,
       };
       const script = `require(${JSON.stringify(path.join(dir, GATEWAY_BUNDLE_ENTRY))}).handler(${JSON.stringify(event)}).then((r) => { console.log(JSON.stringify(r)); process.exit(0); })`;

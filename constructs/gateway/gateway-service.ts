@@ -156,7 +156,12 @@ export class McpGatewayService extends Construct {
       healthCheck: targetHealthCheck(tg.healthCheck),
     });
     this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: c.name, containerPort: c.port }));
-    this.listenerRules = addPlannedListenerRules(this, props.listener, fleet.listener.rules.filter((r) => r.target.kind === 'gateway'), this.targetGroup);
+    this.listenerRules = addPlannedListenerRules(
+      this,
+      props.listener,
+      fleet.listener.rules.filter((r) => r.target.kind === 'gateway'),
+      this.targetGroup,
+    );
     allowPlannedIngress(this.securityGroup, fleet.ingress, { kind: 'gateway' }, { loadBalancer: props.listener });
 
     this.scaling = this.addScaling(props.connectionsPerTaskMetric ?? defaultConnectionsMetric(plan, fleet.fleet));
@@ -196,7 +201,10 @@ export class McpGatewayService extends Construct {
         id: 'AwsSolutions-ECS2',
         reason: `The environment holds only non-secret gateway settings (spec, pool URLs, region, store URL, public URL); the store password, identity key and API keys come from Secrets Manager as ECS secrets (${GATEWAY_ENV.redisAuthToken} and the others).`,
       },
-      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: "The execution role policy CDK attaches holds exactly this task's grants (its log group, its secrets and their key, its image); a managed policy would invite reuse." },
+      {
+        id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason: "The execution role policy CDK attaches holds exactly this task's grants (its log group, its secrets and their key, its image); a managed policy would invite reuse.",
+      },
     );
     if (imageAsset) {
       Validations.of(this.taskDefinition).acknowledge({
@@ -217,5 +225,9 @@ function defaultConnectionsMetric(plan: GatewayServicePlan, fleet: string): clou
 function assertDrainingFitsStop(scope: Construct, drainSeconds: number, stopTimeout: Duration | undefined): void {
   // ECS's default stop timeout is 30 s.
   const stop = stopTimeout?.toSeconds() ?? 30;
-  if (drainSeconds > stop) throw constructError(scope, `target group deregistration delay (${drainSeconds} s) exceeds the container stop timeout (${stop} s): ECS would kill tasks while the load balancer still drains their streams`);
+  if (drainSeconds > stop)
+    throw constructError(
+      scope,
+      `target group deregistration delay (${drainSeconds} s) exceeds the container stop timeout (${stop} s): ECS would kill tasks while the load balancer still drains their streams`,
+    );
 }

@@ -112,7 +112,13 @@ export class McpGateway extends Construct {
       this,
       'Function',
       mergeProps<lambda.FunctionProps>(
-        { functionName: plan.functionName, memorySize: plan.memoryMiB, timeout: Duration.seconds(plan.timeoutSeconds), architecture: lambda.Architecture.ARM_64, description: `MCP gateway of fleet ${fleet.fleet}` },
+        {
+          functionName: plan.functionName,
+          memorySize: plan.memoryMiB,
+          timeout: Duration.seconds(plan.timeoutSeconds),
+          architecture: lambda.Architecture.ARM_64,
+          description: `MCP gateway of fleet ${fleet.fleet}`,
+        },
         props.functionProps,
         {
           code,
@@ -155,12 +161,14 @@ export class McpGateway extends Construct {
       poolIdentitySecretArns: poolSecrets.map(([, s]) => own(s)),
       ...(apiKeys
         ? {
-            apiKeysSecretArn: [{
-              // A partial ARN: GetSecretValue accepts it; the policy needs the six random suffix characters.
-              arn: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: apiKeys.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-              policyArn: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${apiKeys.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-              nagResource: `arn:<AWS::Partition>:secretsmanager:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:secret:${apiKeys.secretName}-??????`,
-            }],
+            apiKeysSecretArn: [
+              {
+                // A partial ARN: GetSecretValue accepts it; the policy needs the six random suffix characters.
+                arn: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: apiKeys.secretName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+                policyArn: stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${apiKeys.secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+                nagResource: `arn:<AWS::Partition>:secretsmanager:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:secret:${apiKeys.secretName}-??????`,
+              },
+            ],
           }
         : {}),
     };
@@ -184,12 +192,21 @@ export class McpGateway extends Construct {
   private acknowledgeFindings(concurrencyReserved: boolean): void {
     Validations.of(this.function).acknowledge(
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'AWS managed policy for CloudWatch Logs delivery of the function.' },
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', reason: 'AWS managed policy that lets a VPC function manage its network interfaces.' },
-      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: 'The role policy CDK attaches holds exactly the grants of this function (its secrets and key); a managed policy would invite reuse by other principals.' },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'AWS managed policy that lets a VPC function manage its network interfaces.',
+      },
+      {
+        id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason: 'The role policy CDK attaches holds exactly the grants of this function (its secrets and key); a managed policy would invite reuse by other principals.',
+      },
       { id: 'NIST.800.53.R5-LambdaDLQ', reason: 'The load balancer invokes the gateway synchronously and returns errors to the MCP client; there is no asynchronous event to dead-letter.' },
     );
     if (!concurrencyReserved) {
-      Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaConcurrency', reason: 'Reserving concurrency is opt-in (reservedConcurrentExecutions): new accounts have too little concurrency to reserve; WAF rate rules bound the load instead.' });
+      Validations.of(this.function).acknowledge({
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason: 'Reserving concurrency is opt-in (reservedConcurrentExecutions): new accounts have too little concurrency to reserve; WAF rate rules bound the load instead.',
+      });
     }
   }
 }

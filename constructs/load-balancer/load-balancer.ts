@@ -93,7 +93,10 @@ export class McpLoadBalancer extends Construct {
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `MCP fleet ${plan.fleet} load balancer`, allowAllOutbound: false });
-    Validations.of(this.securityGroup).acknowledge({ id: 'AwsSolutions-EC23', reason: 'The public load balancer of an MCP fleet accepts HTTPS (443) and HTTP (80, redirected) from any client; WAF filters the traffic.' });
+    Validations.of(this.securityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'The public load balancer of an MCP fleet accepts HTTPS (443) and HTTP (80, redirected) from any client; WAF filters the traffic.',
+    });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(
       this,
@@ -112,8 +115,9 @@ export class McpLoadBalancer extends Construct {
     this.accessLogsBucket = props.accessLogsBucket ?? accessLogsBucket(this, 'AccessLogs', lb.accessLogs.expirationDays);
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, lb.accessLogs.prefix);
 
-    this.certificate = props.certificate
-      ?? (props.certificateArn
+    this.certificate =
+      props.certificate ??
+      (props.certificateArn
         ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn)
         : new acm.Certificate(this, 'Certificate', { domainName: props.domain!.domainName, validation: acm.CertificateValidation.fromDns(props.domain!.hostedZone) }));
 
@@ -134,7 +138,10 @@ export class McpLoadBalancer extends Construct {
       open: true,
       defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(lb.httpsPort), permanent: true }),
     });
-    Validations.of(this.httpListener).acknowledge({ id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired', reason: 'The HTTP listener serves no content: it only answers 301 redirects to the HTTPS listener, which uses the ACM certificate.' });
+    Validations.of(this.httpListener).acknowledge({
+      id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+      reason: 'The HTTP listener serves no content: it only answers 301 redirects to the HTTPS listener, which uses the ACM certificate.',
+    });
 
     if (props.domain) {
       this.aliasRecord = new route53.ARecord(this, 'Alias', {

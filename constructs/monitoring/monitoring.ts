@@ -93,16 +93,17 @@ export class McpFleetMonitoring extends Construct {
     if (missing.length > 0 || unknown.length > 0) {
       throw constructError(
         this,
-        `pools must name every pool of the spec once` +
-          (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') +
-          (unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''),
+        `pools must name every pool of the spec once` + (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') + (unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''),
       );
     }
 
     if (props.sessionStore) {
       const serverless = 'serverlessCacheName' in props.sessionStore;
       if (serverless !== (spec.sessionStore.deployment === 'serverless')) {
-        throw constructError(this, `sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`);
+        throw constructError(
+          this,
+          `sessionStore describes ${serverless ? 'an ElastiCache Serverless cache' : 'replication group nodes'}, but the spec deploys ${serverless ? 'a replication group' : 'ElastiCache Serverless'} (sessionStore.deployment)`,
+        );
       }
     }
     const cacheNodeIds = cacheNodeIdsOf(props.sessionStore, 1 + spec.sessionStore.replicas);
@@ -113,9 +114,7 @@ export class McpFleetMonitoring extends Construct {
       gatewayTargetGroup: props.gatewayTargetGroup !== undefined,
       gatewayService: props.gatewayService !== undefined,
       webAcl: props.webAclMetricName !== undefined,
-      ...(props.sessionStore
-        ? { sessionStore: 'serverlessCacheName' in props.sessionStore ? { kind: 'serverless' as const } : { kind: 'nodes' as const, count: cacheNodeIds.length } }
-        : {}),
+      ...(props.sessionStore ? { sessionStore: 'serverlessCacheName' in props.sessionStore ? { kind: 'serverless' as const } : { kind: 'nodes' as const, count: cacheNodeIds.length } } : {}),
       ...(props.toolNames ? { toolNames: props.toolNames } : {}),
     };
     const plan = planned(this, () => planMonitoring(spec, options));

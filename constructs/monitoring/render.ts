@@ -19,7 +19,6 @@ export function targetGroupFullNameFromArn(arn: string): string {
   return Fn.select(5, Fn.split(':', arn));
 }
 
-
 export class QueryRenderer {
   private readonly period: Duration;
 

@@ -83,7 +83,10 @@ export class McpNetwork extends Construct {
       this.vpc = vpc;
       assertUsableVpc(vpc, this.node.path);
       for (const subnet of vpc.publicSubnets) {
-        Validations.of(subnet).acknowledge({ id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', reason: 'Public subnets hold the internet-facing load balancer and the NAT gateways, which need the default route to the internet gateway.' });
+        Validations.of(subnet).acknowledge({
+          id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+          reason: 'Public subnets hold the internet-facing load balancer and the NAT gateways, which need the default route to the internet gateway.',
+        });
       }
       Validations.of(this.flowLog).acknowledge({ id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: 'The role policy CDK attaches lets VPC Flow Logs write to exactly this flow log group.' });
     }

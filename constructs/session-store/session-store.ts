@@ -114,7 +114,10 @@ export class McpSessionStore extends Construct {
       this.host = this.replicationGroup.attrPrimaryEndPointAddress;
       Validations.of(this.replicationGroup).acknowledge(
         { id: 'AwsSolutions-AEC5', reason: 'The default port is kept: only the gateway security group is admitted, and clients and tools expect 6379.' },
-        { id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup', reason: 'Sessions and rate-limit buckets are short-lived; after a loss clients re-initialize, so snapshots would only restore stale state.' },
+        {
+          id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
+          reason: 'Sessions and rate-limit buckets are short-lived; after a loss clients re-initialize, so snapshots would only restore stale state.',
+        },
       );
     } else {
       const plan: ServerlessCachePlan = this.plan;

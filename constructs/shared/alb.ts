@@ -20,7 +20,12 @@ function condition(c: RuleCondition): elbv2.ListenerCondition {
  * A JWT-verified rule gets the `jwt-validation` action first; its required claims go in through an
  * override because `ListenerAction.authenticateJwt` has no option for them yet.
  */
-export function addPlannedListenerRules(scope: Construct, listener: elbv2.IApplicationListener, rules: readonly ListenerRulePlan[], targetGroup: elbv2.IApplicationTargetGroup): elbv2.ApplicationListenerRule[] {
+export function addPlannedListenerRules(
+  scope: Construct,
+  listener: elbv2.IApplicationListener,
+  rules: readonly ListenerRulePlan[],
+  targetGroup: elbv2.IApplicationTargetGroup,
+): elbv2.ApplicationListenerRule[] {
   return rules.map((rule) => {
     const forward = elbv2.ListenerAction.forward([targetGroup]);
     const created = new elbv2.ApplicationListenerRule(scope, `Rule-${rule.id}`, {

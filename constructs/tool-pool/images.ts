@@ -54,6 +54,7 @@ export function grantImagePull(scope: Construct, taskDefinition: ecs.TaskDefinit
   }
   Validations.of(taskDefinition).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Pulling from ECR (the bootstrap asset repository or the image\'s private repository) needs ecr:GetAuthorizationToken, which has no resource-level permissions; the pull actions themselves are granted on that repository only.',
+    reason:
+      "Pulling from ECR (the bootstrap asset repository or the image's private repository) needs ecr:GetAuthorizationToken, which has no resource-level permissions; the pull actions themselves are granted on that repository only.",
   });
 }

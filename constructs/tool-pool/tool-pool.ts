@@ -132,7 +132,10 @@ export class McpToolPool extends Construct {
         id: 'AwsSolutions-ECS2',
         reason: 'The environment holds only non-secret pool settings (fleet, pool, port, paths, user variables from the spec); the identity key comes from Secrets Manager as an ECS secret.',
       },
-      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: 'The execution role policy CDK attaches holds exactly this task\'s grants (its log group, the identity secret and key); a managed policy would invite reuse.' },
+      {
+        id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason: "The execution role policy CDK attaches holds exactly this task's grants (its log group, the identity secret and key); a managed policy would invite reuse.",
+      },
     );
     grantImagePull(this, this.taskDefinition, c.image);
 
@@ -168,7 +171,12 @@ export class McpToolPool extends Construct {
     );
 
     // Before the target is attached: its automatic load balancer rule would otherwise take the place of the planned one.
-    allowPlannedIngress(this.securityGroup, fleet.ingress, { kind: 'pool', pool: plan.name }, { loadBalancer: props.listener, ...(props.gatewaySecurityGroup ? { gateway: props.gatewaySecurityGroup } : {}) });
+    allowPlannedIngress(
+      this.securityGroup,
+      fleet.ingress,
+      { kind: 'pool', pool: plan.name },
+      { loadBalancer: props.listener, ...(props.gatewaySecurityGroup ? { gateway: props.gatewaySecurityGroup } : {}) },
+    );
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
     this.targetGroup.addTarget(this.service.loadBalancerTarget({ containerName: this.container.containerName, containerPort: c.port }));
     const rules = fleet.listener.rules.filter((r) => r.target.kind === 'pool' && r.target.pool === plan.name);
@@ -197,5 +205,9 @@ function assertDrainingFitsStop(path: string, deregistrationDelay: Duration | un
   const drain = deregistrationDelay?.toSeconds() ?? 300;
   const stop = stopTimeout?.toSeconds() ?? 30;
   if (stop > DEFAULTS.maxStopTimeoutSeconds) throw constructError(path, `container stop timeout (${stop} s) exceeds the Fargate maximum of ${DEFAULTS.maxStopTimeoutSeconds} s`);
-  if (drain > stop) throw constructError(path, `target group deregistration delay (${drain} s) exceeds the container stop timeout (${stop} s): ECS would kill tasks while the load balancer still drains their requests and SSE streams`);
+  if (drain > stop)
+    throw constructError(
+      path,
+      `target group deregistration delay (${drain} s) exceeds the container stop timeout (${stop} s): ECS would kill tasks while the load balancer still drains their requests and SSE streams`,
+    );
 }

@@ -30,8 +30,7 @@ export const EXAMPLE_DEFAULTS = {
 } as const;
 
 /** A harmless certificate ARN in `region` of `account`, for synthesis without an account. */
-const placeholderCertificateArn = (account: string, region: string): string =>
-  `arn:aws:acm:${region}:${account}:certificate/00000000-0000-4000-8000-000000000000`;
+const placeholderCertificateArn = (account: string, region: string): string => `arn:aws:acm:${region}:${account}:certificate/00000000-0000-4000-8000-000000000000`;
 
 /**
  * Builds the example app; `context` adds to (and wins over) the CLI context.

@@ -43,7 +43,8 @@ export async function legacyPost(deps: LegacyDeps, res: ServerResponse, headers:
   const first = messages[0]!;
   if ('method' in first && first.method === 'initialize') {
     if (batch) throw new GatewayError(400, RPC.invalidRequest, 'Invalid Request: initialize must not be part of a JSON-RPC batch');
-    if (headers[HEADER.sessionId] !== undefined) throw new GatewayError(400, RPC.invalidRequest, 'Invalid Request: the session is already initialized (send initialize without Mcp-Session-Id to start a new one)');
+    if (headers[HEADER.sessionId] !== undefined)
+      throw new GatewayError(400, RPC.invalidRequest, 'Invalid Request: the session is already initialized (send initialize without Mcp-Session-Id to start a new one)');
     return startSession(deps, res, first as JsonRpcRequest);
   }
   const session = sessionFor(deps, headers);
@@ -60,7 +61,13 @@ export async function legacyPost(deps: LegacyDeps, res: ServerResponse, headers:
   await Promise.all(
     requests.map(async (request) => {
       try {
-        reply.answer(await session.child.request(request, (m) => reply.relay(m), (wire) => session.wireIds.set(request.id, wire)));
+        reply.answer(
+          await session.child.request(
+            request,
+            (m) => reply.relay(m),
+            (wire) => session.wireIds.set(request.id, wire),
+          ),
+        );
       } catch (error) {
         reply.answer(errorMessage(request.id, toGatewayError(error)));
       } finally {
@@ -85,7 +92,9 @@ function forward(session: Session, message: JsonRpcMessage): void {
 /** `initialize` without a session: a new process, initialized with the caller's own request. */
 async function startSession(deps: LegacyDeps, res: ServerResponse, request: JsonRpcRequest): Promise<void> {
   if (deps.sessions.size + deps.sessions.starting >= deps.maxSessions) {
-    throw new GatewayError(503, RPC.serverError, `Service Unavailable: this bridge holds its maximum of ${deps.maxSessions} sessions (a server process each; --max-sessions); retry later`, { 'retry-after': '5' });
+    throw new GatewayError(503, RPC.serverError, `Service Unavailable: this bridge holds its maximum of ${deps.maxSessions} sessions (a server process each; --max-sessions); retry later`, {
+      'retry-after': '5',
+    });
   }
   deps.sessions.starting += 1;
   try {

@@ -72,7 +72,11 @@ async function relay(deps: ModernDeps, res: ServerResponse, message: JsonRpcRequ
   });
   const params = toLegacyParams(message.params);
   try {
-    const answer = await child.request({ jsonrpc: '2.0', id: message.id, method: message.method, ...(params ? { params } : {}) }, (m) => reply.relay(m), (id) => (wire = id));
+    const answer = await child.request(
+      { jsonrpc: '2.0', id: message.id, method: message.method, ...(params ? { params } : {}) },
+      (m) => reply.relay(m),
+      (id) => (wire = id),
+    );
     answered = true;
     reply.answer(answer.result !== undefined ? { ...answer, result: toModernResult(message.method, answer.result) } : answer);
   } catch (error) {

@@ -93,7 +93,8 @@ export interface BridgeOptions {
   readonly logger?: StructuredLogger;
 }
 
-export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'connectionGauge' | 'identity' | 'logger'>> & Pick<BridgeOptions, 'connectionGauge' | 'identity'> & { readonly logger: StructuredLogger };
+export type ResolvedBridgeOptions = Required<Omit<BridgeOptions, 'connectionGauge' | 'identity' | 'logger'>> &
+  Pick<BridgeOptions, 'connectionGauge' | 'identity'> & { readonly logger: StructuredLogger };
 
 /** Variables only the bridge may hold. */
 const BRIDGE_SECRETS: readonly string[] = [POOL_ENV.identityKey, POOL_ENV.identityFleetKey];

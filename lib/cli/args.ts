@@ -224,7 +224,17 @@ export function parseCommandLine(argv: readonly string[]): CliArgs {
 
   switch (command) {
     case 'gateway': {
-      const { values } = parse(command, rest, { ...HELP, ...LISTEN, ...POOLS, ...METRICS, redis: { type: 'string' }, queue: { type: 'string' }, region: { type: 'string' }, 'from-env': { type: 'boolean' }, 'drain-seconds': { type: 'string' } });
+      const { values } = parse(command, rest, {
+        ...HELP,
+        ...LISTEN,
+        ...POOLS,
+        ...METRICS,
+        redis: { type: 'string' },
+        queue: { type: 'string' },
+        region: { type: 'string' },
+        'from-env': { type: 'boolean' },
+        'drain-seconds': { type: 'string' },
+      });
       if (values.help) return { command: 'help', topic: command };
       if (values['from-env']) {
         // The drain too: the spec's gateway.service.stopTimeoutSeconds bounds it.

@@ -36,7 +36,14 @@ export interface LocalWorkers {
  * Starts a worker for every queue pool of `spec`, calling the pool's server at `poolUrls[pool]`; with
  * `identityKey` (the fleet key), calls carry the signed identity of the job's caller, as the gateway's do.
  */
-export async function startLocalWorkers(spec: ResolvedFleetSpec, poolUrls: Readonly<Record<string, string>>, queueUrl: string, redisUrl: string, log: (line: string) => void, identityKey?: string): Promise<LocalWorkers> {
+export async function startLocalWorkers(
+  spec: ResolvedFleetSpec,
+  poolUrls: Readonly<Record<string, string>>,
+  queueUrl: string,
+  redisUrl: string,
+  log: (line: string) => void,
+  identityKey?: string,
+): Promise<LocalWorkers> {
   const pools = spec.pools.filter((p): p is ResolvedQueuePoolSpec => p.kind === 'queue');
   if (pools.length === 0) return { pools: [], close: async () => undefined };
   const redis = createRedisClient(redisUrl);
@@ -44,7 +51,10 @@ export async function startLocalWorkers(spec: ResolvedFleetSpec, poolUrls: Reado
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw new CliError(`queue pool${pools.length === 1 ? '' : 's'} ${pools.map((p) => p.name).join(', ')} keep${pools.length === 1 ? 's' : ''} job state in Redis, which does not answer at ${redisUrl} (${(error as Error).message}); start Redis or set REDIS_URL`, { cause: error });
+    throw new CliError(
+      `queue pool${pools.length === 1 ? '' : 's'} ${pools.map((p) => p.name).join(', ')} keep${pools.length === 1 ? 's' : ''} job state in Redis, which does not answer at ${redisUrl} (${(error as Error).message}); start Redis or set REDIS_URL`,
+      { cause: error },
+    );
   }
   const store = new RedisJobStore({ client: redis, fleet: spec.name });
   const started: Array<{ worker: QueueWorker; close(): Promise<void> }> = [];

@@ -42,7 +42,11 @@ export function formatProblems(problems: readonly SpecProblem[]): string[] {
 export function loadSpecFile(file: string): ResolvedFleetSpec {
   const { problems, spec } = checkSpecFile(file);
   if (!spec) {
-    throw new CliError(`${file}: invalid fleet spec (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${formatProblems(problems).map((l) => `  ${l}`).join('\n')}`);
+    throw new CliError(
+      `${file}: invalid fleet spec (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${formatProblems(problems)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
   }
   return spec;
 }

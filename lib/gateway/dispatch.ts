@@ -190,7 +190,14 @@ export class Dispatcher {
     if (this.options.rateLimits?.enabled) await this.options.rateLimits.checkToolCall(ctx.principal, name);
     const pool = route.target.pool;
     if (pool.kind === 'queue') {
-      if (!this.options.queued) throw new GatewayError(200, RPC.internalError, `Tool ${name} belongs to queue pool "${pool.name}", and this gateway has no queue to put its jobs on (mcp-fleet gateway --queue URL)`, {}, { data: { pool: pool.name } });
+      if (!this.options.queued)
+        throw new GatewayError(
+          200,
+          RPC.internalError,
+          `Tool ${name} belongs to queue pool "${pool.name}", and this gateway has no queue to put its jobs on (mcp-fleet gateway --queue URL)`,
+          {},
+          { data: { pool: pool.name } },
+        );
       return this.queuedCall(message, ctx, { message, principal: ctx.principal, owner: ctx.owner, pool, tool: route.original }, this.options.queued);
     }
     return this.routed(message, ctx, route);
@@ -290,7 +297,11 @@ export class Dispatcher {
   /** `subscriptions/listen` across the 2026 pools (see `streaming/listen-fan-in.ts`); it needs a streaming host. */
   private async listen(message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
     if (!ctx.streaming) {
-      throw new GatewayError(200, POOL_ERROR.cannotRelay, 'subscriptions/listen needs a gateway that holds streams open: this one answers buffered (ALB→Lambda); run it as a service (gateway.hosting "service" or mcp-fleet gateway), or poll the lists');
+      throw new GatewayError(
+        200,
+        POOL_ERROR.cannotRelay,
+        'subscriptions/listen needs a gateway that holds streams open: this one answers buffered (ALB→Lambda); run it as a service (gateway.hosting "service" or mcp-fleet gateway), or poll the lists',
+      );
     }
     const { spec, catalog, caller } = this.options;
     const output = await openListen({
@@ -324,7 +335,10 @@ export class Dispatcher {
    */
   private async routed(request: JsonRpcRequest, ctx: RequestContext, requested: { target: PoolTarget; original?: string }): Promise<Reply> {
     // A retried 2026 request goes where its input_required state came from, with the pool's own state.
-    const resumed = ctx.modern && request.params?.requestState !== undefined ? resumeRoute(request, requested, { states: this.states, targets: this.options.targets, scopes: this.options.scopes, principal: ctx.principal }) : undefined;
+    const resumed =
+      ctx.modern && request.params?.requestState !== undefined
+        ? resumeRoute(request, requested, { states: this.states, targets: this.options.targets, scopes: this.options.scopes, principal: ctx.principal })
+        : undefined;
     const message = resumed?.message ?? request;
     const route = resumed?.route ?? requested;
     const { target } = route;
@@ -332,8 +346,7 @@ export class Dispatcher {
     const renamed = route.original !== undefined && route.original !== message.params?.name;
     const shared = ctx.owner.kind !== 'session' && target.pool.sessionMode === 'stateful' && !isModernVersion(target.pool.protocolVersion);
     const wireId: JsonRpcId = shared ? `${this.wireIdPrefix}${++this.nextWireId}` : message.id;
-    const outbound: JsonRpcRequest =
-      renamed || wireId !== message.id ? { ...message, id: wireId, params: { ...message.params, ...(renamed ? { name: route.original } : {}) } } : message;
+    const outbound: JsonRpcRequest = renamed || wireId !== message.id ? { ...message, id: wireId, params: { ...message.params, ...(renamed ? { name: route.original } : {}) } } : message;
     const sameEra = ctx.modern === isModernVersion(target.pool.protocolVersion);
     const passThrough = sameEra && outbound === message;
     // Metrics name a tool only when discovery knows the pool declares it (patterns match client input).
@@ -412,9 +425,10 @@ export class Dispatcher {
   /** Whether a pool's mid-call request can reach this caller, and if not, the error that says why. */
   private serverRequestPolicy(pool: string, ctx: RequestContext): 'relay' | ((method: string) => GatewayError) {
     if (ctx.owner.kind === 'session' && ctx.streaming) return 'relay';
-    const why = ctx.owner.kind !== 'session'
-      ? 'the caller speaks MCP 2026-07-28, which has no server-to-client requests (a 2025-era pool asking mid-call is not translated into input_required)'
-      : 'this gateway answers buffered (ALB→Lambda or a JSON-RPC batch) and cannot hold the stream open for the client\'s answer; run the gateway as a service (gateway.hosting "service" or mcp-fleet gateway) for elicitation, sampling and roots';
+    const why =
+      ctx.owner.kind !== 'session'
+        ? 'the caller speaks MCP 2026-07-28, which has no server-to-client requests (a 2025-era pool asking mid-call is not translated into input_required)'
+        : 'this gateway answers buffered (ALB→Lambda or a JSON-RPC batch) and cannot hold the stream open for the client\'s answer; run the gateway as a service (gateway.hosting "service" or mcp-fleet gateway) for elicitation, sampling and roots';
     return (method) =>
       new GatewayError(200, POOL_ERROR.cannotRelay, `Pool "${pool}" sent ${method} during the call, which cannot reach the client: ${why}. The call was abandoned.`, {}, { data: { pool, method } });
   }

@@ -34,12 +34,10 @@ export async function checkHealth(options: HealthCheckOptions, requestId: string
     await Promise.all(
       [...targets.values()].map(async (t) => {
         const url = new URL(t.pool.healthPath, t.url);
-        const status = await transport
-          .send({ method: 'GET', url, headers: { [HEADER.requestId]: requestId }, timeoutMs: Math.min(2000, options.backendTimeoutMs) })
-          .then(
-            (r) => (r.status < 400 ? 'ok' : `HTTP ${r.status}`),
-            (e: Error) => e.message,
-          );
+        const status = await transport.send({ method: 'GET', url, headers: { [HEADER.requestId]: requestId }, timeoutMs: Math.min(2000, options.backendTimeoutMs) }).then(
+          (r) => (r.status < 400 ? 'ok' : `HTTP ${r.status}`),
+          (e: Error) => e.message,
+        );
         return [t.pool.name, { status, breaker: breakers.get(t.pool.name).snapshot().state }] as const;
       }),
     ),

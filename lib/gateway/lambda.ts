@@ -43,11 +43,7 @@ function secretsManagerReader(): SecretReader {
 }
 
 /** Builds the gateway from `GATEWAY_ENV` variables; every missing or malformed input is named. */
-export async function createGatewayFromEnvironment(
-  env: Environment,
-  readSecret: SecretReader = secretsManagerReader(),
-  telemetry?: Telemetry,
-): Promise<Gateway> {
+export async function createGatewayFromEnvironment(env: Environment, readSecret: SecretReader = secretsManagerReader(), telemetry?: Telemetry): Promise<Gateway> {
   const { spec, poolUrls, region, publicUrl, redisUrl } = readGatewayEnvironment(env);
   const secret = (name: string) => {
     const arn = env[name];

@@ -13,18 +13,7 @@ import type { GatewayRequest, GatewayResponse } from './http';
 import { sessionNotFound, type LegacySessions, type LiveSession } from './legacy-session';
 import type { Principal } from './ports';
 import { classifyMessage } from './protocol/classify';
-import {
-  RPC,
-  errorMessage,
-  isRecord,
-  isRequest,
-  jsonResponse,
-  toGatewayError,
-  validateMessage,
-  type JsonRpcMessage,
-  type JsonRpcRequest,
-  type JsonRpcResponse,
-} from './protocol/jsonrpc';
+import { RPC, errorMessage, isRecord, isRequest, jsonResponse, toGatewayError, validateMessage, type JsonRpcMessage, type JsonRpcRequest, type JsonRpcResponse } from './protocol/jsonrpc';
 import { HEADER, allowsBatches } from './protocol/versions';
 import { bodyText } from './streaming/sse-output';
 import { SSE_HEADERS } from './streaming/pool-relay';
@@ -170,9 +159,9 @@ export class LegacyEndpoint {
     const outbound = cancelled ? { ...message, params: { ...message.params, requestId: cancelled.id } } : message;
     await Promise.allSettled(
       targets.map((target) =>
-        this.options.caller.deliver(target, owner(live), outbound, call).catch((error: Error) =>
-          this.options.logger.warn('client notification not delivered', { requestId, pool: target.pool.name, method: message.method, error: error.message }),
-        ),
+        this.options.caller
+          .deliver(target, owner(live), outbound, call)
+          .catch((error: Error) => this.options.logger.warn('client notification not delivered', { requestId, pool: target.pool.name, method: message.method, error: error.message })),
       ),
     );
     return accepted();

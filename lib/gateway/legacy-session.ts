@@ -29,11 +29,7 @@ export class LegacySessions {
   constructor(private readonly options: LegacySessionsOptions) {}
 
   /** Answers `initialize`: negotiates the version, mints and stores the session. */
-  async initialize(
-    message: JsonRpcRequest,
-    principal: Principal,
-    capabilities: Record<string, unknown>,
-  ): Promise<{ sessionId: string; response: JsonRpcResponse }> {
+  async initialize(message: JsonRpcRequest, principal: Principal, capabilities: Record<string, unknown>): Promise<{ sessionId: string; response: JsonRpcResponse }> {
     const params = message.params ?? {};
     const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : undefined;
     if (requested === undefined) throw new GatewayError(200, RPC.invalidParams, 'Invalid params: initialize needs params.protocolVersion');

@@ -44,12 +44,22 @@ export function planDirectAuth(spec: ResolvedFleetSpec): DirectAuthPlan {
   const { jwt, apiKeys } = spec.auth;
   if (!jwt && !apiKeys) return { allowed: true, verifyJwt: false, requireBearerHeader: false };
   if (!jwt) {
-    return { allowed: false, reason: 'auth.apiKeys without auth.jwt: the load balancer cannot verify API keys, so every request goes through the gateway', verifyJwt: false, requireBearerHeader: false };
+    return {
+      allowed: false,
+      reason: 'auth.apiKeys without auth.jwt: the load balancer cannot verify API keys, so every request goes through the gateway',
+      verifyJwt: false,
+      requireBearerHeader: false,
+    };
   }
   if (!jwt.verifyAtLoadBalancer) {
     // A fleet with auth never gets an unauthenticated route to a pool: without the ALB's check,
     // direct and priority traffic goes through the gateway, which authenticates every request.
-    return { allowed: false, reason: 'auth.jwt.verifyAtLoadBalancer is false: the load balancer checks no caller, so every request goes through the gateway', verifyJwt: false, requireBearerHeader: false };
+    return {
+      allowed: false,
+      reason: 'auth.jwt.verifyAtLoadBalancer is false: the load balancer checks no caller, so every request goes through the gateway',
+      verifyJwt: false,
+      requireBearerHeader: false,
+    };
   }
   if (jwt.audience.length > MAX_CLAIM_VALUES) {
     return { allowed: false, reason: `auth.jwt.audience has ${jwt.audience.length} values; the load balancer checks at most ${MAX_CLAIM_VALUES}`, verifyJwt: false, requireBearerHeader: false };

@@ -37,10 +37,19 @@ export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, whe
   // Refused rather than rendered as a plain pool: without its queue and workers it would take direct traffic.
   const queued = spec.pools.filter((pool) => pool.kind === 'queue').map((pool) => pool.name);
   if (queued.length > 0) {
-    throw new FleetPlanError(`pools ${queued.join(', ')}: kind "queue" is not rendered by the CDK and Pulumi components yet (its queue, worker service and backlog scaling are planned in issue 11); run it locally with mcp-fleet dev / worker`, where);
+    throw new FleetPlanError(
+      `pools ${queued.join(', ')}: kind "queue" is not rendered by the CDK and Pulumi components yet (its queue, worker service and backlog scaling are planned in issue 11); run it locally with mcp-fleet dev / worker`,
+      where,
+    );
   }
   const listener = planListener(spec, where);
-  const pools = spec.pools.map((pool) => planPool(spec, pool, listener.routing.some((r) => r.pool === pool.name && r.direct)));
+  const pools = spec.pools.map((pool) =>
+    planPool(
+      spec,
+      pool,
+      listener.routing.some((r) => r.pool === pool.name && r.direct),
+    ),
+  );
   const sessionStore = planSessionStore(spec);
   const loadBalancer = planLoadBalancer(spec);
   return {

@@ -40,9 +40,7 @@ export function poolIdentitySecretArnsJson(arns: Readonly<Record<string, string>
 }
 
 /** One environment variable: a literal, or an input wrapped in a fixed prefix and suffix. */
-export type GatewayEnvEntry =
-  | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly input: GatewayEnvInput; readonly prefix: string; readonly suffix: string };
+export type GatewayEnvEntry = { readonly name: string; readonly value: string } | { readonly name: string; readonly input: GatewayEnvInput; readonly prefix: string; readonly suffix: string };
 
 export interface GatewayTargetGroupPlan {
   readonly name: string;
@@ -134,7 +132,11 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
  * The gateway environment (of the Lambda, or the service's container) as a plain record. Works with CDK tokens (they are strings) and inside a
  * Pulumi `apply`. Throws when an input the plan needs is missing.
  */
-export function renderGatewayEnvironment(plan: { readonly environment: readonly GatewayEnvEntry[] }, values: Partial<Readonly<Record<GatewayEnvInput, string>>>, where?: string): Record<string, string> {
+export function renderGatewayEnvironment(
+  plan: { readonly environment: readonly GatewayEnvEntry[] },
+  values: Partial<Readonly<Record<GatewayEnvInput, string>>>,
+  where?: string,
+): Record<string, string> {
   const missing = plan.environment.flatMap((e) => ('input' in e && values[e.input] === undefined ? [e.input] : []));
   if (missing.length > 0) throw new FleetPlanError(`the gateway environment needs ${missing.join(', ')}`, where);
   return Object.fromEntries(plan.environment.map((e) => [e.name, 'input' in e ? `${e.prefix}${values[e.input]}${e.suffix}` : e.value]));

@@ -138,7 +138,14 @@ function poolRules(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, auth: Direct
   const add = (id: string, names: string[], target: RuleTarget, jwt?: JwtVerificationPlan) => {
     const index = rules.length;
     if (index >= POOL_BLOCK) throw new FleetPlanError(`pool "${pool.name}" needs more than ${POOL_BLOCK} listener rules`, where);
-    rules.push({ id: `${id}-${index}`, kind, priority: firstPriority + index, conditions: [...fixed, { field: 'http-header', header: MCP_NAME_HEADER, values: names }], ...(jwt ? { jwt } : {}), target });
+    rules.push({
+      id: `${id}-${index}`,
+      kind,
+      priority: firstPriority + index,
+      conditions: [...fixed, { field: 'http-header', header: MCP_NAME_HEADER, values: names }],
+      ...(jwt ? { jwt } : {}),
+      target,
+    });
   };
   for (const group of groups) {
     for (const names of chunk(group.patterns, chunkSize)) add(`${kind}-${pool.name}`, names, { kind: 'pool', pool: pool.name }, auth.verifyJwt ? jwtVerificationFor(spec, group.scopes) : undefined);
@@ -147,7 +154,11 @@ function poolRules(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, auth: Direct
   if (pool.priorityRoute) {
     // Priority calls the ALB cannot route to this pool must still skip the owning pools' direct
     // rules below: they go to the gateway, which routes them to this pool.
-    for (const names of chunk(viaGateway.map((v) => v.pattern), chunkSize)) add(`${kind}-${pool.name}-gateway`, names, { kind: 'gateway' });
+    for (const names of chunk(
+      viaGateway.map((v) => v.pattern),
+      chunkSize,
+    ))
+      add(`${kind}-${pool.name}-gateway`, names, { kind: 'gateway' });
   }
   routing.push({ pool: pool.name, direct: directPatterns.length > 0, directPatterns, viaGateway });
   return rules;
@@ -187,16 +198,21 @@ export function planListener(spec: ResolvedFleetSpec, where?: string): ListenerP
   };
   const attach = routing
     .filter((r) => !r.direct)
-    .map((r): ListenerRulePlan => ({
-      id: `attach-${r.pool}`,
-      kind: 'attach',
-      priority: RULE_PRIORITY.attach + spec.pools.findIndex((p) => p.name === r.pool),
-      conditions: [{ field: 'source-ip', values: [UNREACHABLE_SOURCE_CIDR] }],
-      target: { kind: 'pool', pool: r.pool },
-    }));
+    .map(
+      (r): ListenerRulePlan => ({
+        id: `attach-${r.pool}`,
+        kind: 'attach',
+        priority: RULE_PRIORITY.attach + spec.pools.findIndex((p) => p.name === r.pool),
+        conditions: [{ field: 'source-ip', values: [UNREACHABLE_SOURCE_CIDR] }],
+        target: { kind: 'pool', pool: r.pool },
+      }),
+    );
   const rules = [...priority, ...direct, gateway, health, ...attach];
   if (rules.length > ALB_RULE_LIMITS.rulesPerListener) {
-    throw new FleetPlanError(`the fleet needs ${rules.length} listener rules; an ALB listener allows ${ALB_RULE_LIMITS.rulesPerListener}. Merge tool patterns (e.g. github_* instead of many github_x names)`, where);
+    throw new FleetPlanError(
+      `the fleet needs ${rules.length} listener rules; an ALB listener allows ${ALB_RULE_LIMITS.rulesPerListener}. Merge tool patterns (e.g. github_* instead of many github_x names)`,
+      where,
+    );
   }
   return {
     rules,

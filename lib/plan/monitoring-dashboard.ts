@@ -4,18 +4,7 @@
  */
 import type { ResolvedFleetSpec } from '../spec';
 import { AWS_METRICS, GATEWAY_METRICS, type DashboardQuery, type MetricQuery } from './monitoring-metrics';
-import {
-  MINIMUM_RATE_SAMPLES,
-  cacheNodes,
-  gatewaySearch,
-  lb,
-  loadBalancer5xxRate,
-  metric,
-  poolTg,
-  poolToolErrorRate,
-  service,
-  toolErrorRate,
-} from './monitoring-queries';
+import { MINIMUM_RATE_SAMPLES, cacheNodes, gatewaySearch, lb, loadBalancer5xxRate, metric, poolTg, poolToolErrorRate, service, toolErrorRate } from './monitoring-queries';
 import type { MonitoringPlanOptions } from './monitoring';
 import { gatewayServiceWidgets } from './monitoring-gateway-service';
 
@@ -160,19 +149,35 @@ function planRows(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Widg
   rows.push([
     graph(
       'ECS CPU per pool (%)',
-      pools.map((pool) => ({ kind: 'math', expression: '100 * used / reserved', using: { used: service(pool, ECS.cpuUtilized, 'used'), reserved: service(pool, ECS.cpuReserved, 'reserved') }, label: pool }) as const),
+      pools.map(
+        (pool) =>
+          ({ kind: 'math', expression: '100 * used / reserved', using: { used: service(pool, ECS.cpuUtilized, 'used'), reserved: service(pool, ECS.cpuReserved, 'reserved') }, label: pool }) as const,
+      ),
       8,
     ),
     graph(
       'ECS memory per pool (%)',
-      pools.map((pool) => ({ kind: 'math', expression: '100 * used / reserved', using: { used: service(pool, ECS.memoryUtilized, 'used'), reserved: service(pool, ECS.memoryReserved, 'reserved') }, label: pool }) as const),
+      pools.map(
+        (pool) =>
+          ({
+            kind: 'math',
+            expression: '100 * used / reserved',
+            using: { used: service(pool, ECS.memoryUtilized, 'used'), reserved: service(pool, ECS.memoryReserved, 'reserved') },
+            label: pool,
+          }) as const,
+      ),
       8,
     ),
-    graph('Running tasks per pool', pools.map((pool) => metric(ECS.namespace, ECS.runningTasks, { resource: 'poolService', pool }, 'Average', `${pool} running`)), 8, {
-      right: pools.map((pool) => metric(ECS.namespace, ECS.desiredTasks, { resource: 'poolService', pool }, 'Average', `${pool} desired`)),
-      leftLabel: 'running',
-      rightLabel: 'desired',
-    }),
+    graph(
+      'Running tasks per pool',
+      pools.map((pool) => metric(ECS.namespace, ECS.runningTasks, { resource: 'poolService', pool }, 'Average', `${pool} running`)),
+      8,
+      {
+        right: pools.map((pool) => metric(ECS.namespace, ECS.desiredTasks, { resource: 'poolService', pool }, 'Average', `${pool} desired`)),
+        leftLabel: 'running',
+        rightLabel: 'desired',
+      },
+    ),
   ]);
 
   if (options.gatewayService) rows.push(gatewayServiceWidgets(spec).map((w) => graph(w.title, w.left, w.width, w.extra)));
@@ -192,7 +197,11 @@ function planRows(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Widg
       ...(toolNames.length > 0
         ? [
             graph('Tool error rate, named tools (%)', toolNames.map(toolErrorRate), 8, { leftLines: [{ value: o.toolErrorRatePercent, label: 'tool error alarm' }] }),
-            graph('Tool latency p99, named tools (ms)', toolNames.map((tool) => metric(GW.namespace, GW.latency, { resource: 'gatewayTool', tool }, 'p99', tool)), 8),
+            graph(
+              'Tool latency p99, named tools (ms)',
+              toolNames.map((tool) => metric(GW.namespace, GW.latency, { resource: 'gatewayTool', tool }, 'p99', tool)),
+              8,
+            ),
           ]
         : []),
       ...(options.gatewayFunction

@@ -26,20 +26,35 @@ export interface GatewayServiceGraph {
 
 const tg = (metricName: string, statistic: MetricStatistic, label: string): MetricQuery => metric(ALB.namespace, metricName, { resource: 'gatewayTargetGroup' }, statistic, label);
 const ecs = (metricName: string, statistic: MetricStatistic, label: string): MetricQuery => metric(ECS.namespace, metricName, { resource: 'gatewayService' }, statistic, label);
-const percent = (used: string, reserved: string, label: string): DashboardQuery => ({ kind: 'math', expression: '100 * used / reserved', using: { used: ecs(used, 'Sum', 'used'), reserved: ecs(reserved, 'Sum', 'reserved') }, label });
+const percent = (used: string, reserved: string, label: string): DashboardQuery => ({
+  kind: 'math',
+  expression: '100 * used / reserved',
+  using: { used: ecs(used, 'Sum', 'used'), reserved: ecs(reserved, 'Sum', 'reserved') },
+  label,
+});
 
 export function gatewayServiceWidgets(spec: ResolvedFleetSpec): GatewayServiceGraph[] {
   const m = GATEWAY_CONNECTIONS_METRIC;
   const streams = (statistic: MetricStatistic, label: string) => metric(m.namespace, m.metricName, { resource: 'gatewayFleet' }, statistic, label);
   return [
-    { title: 'Gateway service CPU and memory (%)', left: [percent(ECS.cpuUtilized, ECS.cpuReserved, 'cpu'), percent(ECS.memoryUtilized, ECS.memoryReserved, 'memory')], width: 6, extra: { leftLines: [{ value: spec.gateway.service.cpuTargetPercent, label: 'cpu target' }] } },
+    {
+      title: 'Gateway service CPU and memory (%)',
+      left: [percent(ECS.cpuUtilized, ECS.cpuReserved, 'cpu'), percent(ECS.memoryUtilized, ECS.memoryReserved, 'memory')],
+      width: 6,
+      extra: { leftLines: [{ value: spec.gateway.service.cpuTargetPercent, label: 'cpu target' }] },
+    },
     {
       title: 'Gateway service tasks',
       left: [ecs(ECS.runningTasks, 'Average', 'running'), ecs(ECS.desiredTasks, 'Average', 'desired')],
       width: 6,
       extra: { right: [tg(ALB.healthyHosts, 'Minimum', 'healthy'), tg(ALB.unhealthyHosts, 'Maximum', 'unhealthy')], leftLabel: 'tasks', rightLabel: 'targets' },
     },
-    { title: 'Gateway open streams per task', left: [streams('Average', 'average'), streams('Maximum', 'busiest task')], width: 6, extra: { leftLines: [{ value: spec.gateway.service.connectionsPerTask, label: 'scaling target' }] } },
+    {
+      title: 'Gateway open streams per task',
+      left: [streams('Average', 'average'), streams('Maximum', 'busiest task')],
+      width: 6,
+      extra: { leftLines: [{ value: spec.gateway.service.connectionsPerTask, label: 'scaling target' }] },
+    },
     { title: 'Gateway target response time (s)', left: (['p50', 'p99'] as const).map((stat) => tg(ALB.targetResponseTime, stat, stat)), width: 6, extra: {} },
   ];
 }

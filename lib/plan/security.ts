@@ -6,7 +6,12 @@
 import type { ResolvedFleetSpec } from '../spec';
 
 /** A security group of the fleet, or the internet (`0.0.0.0/0` and `::/0`). */
-export type TrafficPeer = { readonly kind: 'internet' } | { readonly kind: 'loadBalancer' } | { readonly kind: 'gateway' } | { readonly kind: 'pool'; readonly pool: string } | { readonly kind: 'sessionStore' };
+export type TrafficPeer =
+  | { readonly kind: 'internet' }
+  | { readonly kind: 'loadBalancer' }
+  | { readonly kind: 'gateway' }
+  | { readonly kind: 'pool'; readonly pool: string }
+  | { readonly kind: 'sessionStore' };
 
 export interface IngressRulePlan {
   readonly from: TrafficPeer;

@@ -47,7 +47,10 @@ export function planSidecar(server: SidecarServerSpec, where?: string): SidecarP
     [pool] = parseFleetSpec({ name: SIDECAR_FLEET, pools: [{ ...server, tools: [], discoveryOnly: true }] }).pools;
   } catch (error) {
     if (!(error instanceof FleetSpecError)) throw error;
-    throw new FleetSpecError(error.problems.map((p) => ({ path: p.path.replace(/^pools\[0\]/, 'server'), message: p.message })), where);
+    throw new FleetSpecError(
+      error.problems.map((p) => ({ path: p.path.replace(/^pools\[0\]/, 'server'), message: p.message })),
+      where,
+    );
   }
   const runtime = planPoolRuntime(pool!);
   const prefix = (v: ScratchVolumePlan) => ({ name: `${pool!.name}-${v.name}`, containerPath: v.containerPath });

@@ -71,7 +71,13 @@ async function directCaller(req: IncomingMessage, options: CallerIdentityOptions
     throw rejection(401, `Unauthorized: neither the ${IDENTITY_HEADER} header nor a bearer token (direct route) is present`);
   }
   try {
-    const principal = await verifierFor(options.directJwt).authenticate({ method: req.method ?? 'POST', path: req.url ?? '/', query: '', headers: { authorization: req.headers.authorization }, body: '' });
+    const principal = await verifierFor(options.directJwt).authenticate({
+      method: req.method ?? 'POST',
+      path: req.url ?? '/',
+      query: '',
+      headers: { authorization: req.headers.authorization },
+      body: '',
+    });
     const expiresAt = Math.floor(Date.now() / 1000) + 60;
     return { principal: principal.id, scopes: principal.scopes, method: 'jwt', fleet: options.fleet, pool: options.pool, tokenId: 'direct', expiresAt };
   } catch (error) {

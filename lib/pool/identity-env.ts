@@ -30,7 +30,9 @@ function identityKeyFromEnv(env: NodeJS.ProcessEnv, fleet: string | undefined, p
   if (fleet === undefined || pool === undefined) throw new PoolEnvError(POOL_ENV.identityFleetKey, `needs ${POOL_ENV.fleet} and ${POOL_ENV.pool} to derive this pool's key`);
   try {
     const derived = poolIdentityKey(fleetKey, fleet, pool);
-    warnings.push(`this pool holds the fleet identity key (${POOL_ENV.identityFleetKey}) and derives its own from it; give it only its own key (${POOL_ENV.identityKey}) so it cannot derive other pools' keys`);
+    warnings.push(
+      `this pool holds the fleet identity key (${POOL_ENV.identityFleetKey}) and derives its own from it; give it only its own key (${POOL_ENV.identityKey}) so it cannot derive other pools' keys`,
+    );
     return derived;
   } catch (error) {
     throw new PoolEnvError(POOL_ENV.identityFleetKey, `is unusable: ${(error as Error).message}`);

@@ -280,9 +280,7 @@ export function resolveFleetSpec(spec: FleetSpec): ResolvedFleetSpec {
             },
           }
         : {}),
-      ...(auth.apiKeys
-        ? { apiKeys: { secretName: auth.apiKeys.secretName, header: (auth.apiKeys.header ?? DEFAULTS.apiKeyHeader).toLowerCase() } }
-        : {}),
+      ...(auth.apiKeys ? { apiKeys: { secretName: auth.apiKeys.secretName, header: (auth.apiKeys.header ?? DEFAULTS.apiKeyHeader).toLowerCase() } } : {}),
       toolScopes: (auth.toolScopes ?? []).map((s) => ({ tools: s.tools, scopes: [...s.scopes] })),
       poolScopes: Object.fromEntries(Object.entries(auth.poolScopes ?? {}).map(([pool, scopes]) => [pool, [...scopes]])),
       allowedOrigins: [...(auth.allowedOrigins ?? [])],

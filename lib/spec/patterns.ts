@@ -17,7 +17,10 @@ const compiled = new Map<string, RegExp>();
 export function patternToRegExp(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\-]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, 'i');
     compiled.set(pattern, re);
   }

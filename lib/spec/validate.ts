@@ -66,7 +66,11 @@ const header = z.string().check(z.minLength(1), z.maxLength(64), z.regex(HEADER_
 const toolPattern = z.string().check(z.regex(TOOL_PATTERN_RE, 'must be 1-128 of A-Z a-z 0-9 _ . - plus the wildcards * and ?'));
 const httpsUrl = z.string().check(z.regex(/^https:\/\/[^\s/]+(\/\S*)?$/, 'must be an https:// URL'));
 /** One of fixed values; the message lists them (zod's own says only "Invalid input"). */
-const oneOf = (values: readonly number[], unit: string) => z.union(values.map((v) => z.literal(v)), { error: `must be one of ${values.join(', ')} (${unit})` });
+const oneOf = (values: readonly number[], unit: string) =>
+  z.union(
+    values.map((v) => z.literal(v)),
+    { error: `must be one of ${values.join(', ')} (${unit})` },
+  );
 const fargateCpu = oneOf(Object.keys(FARGATE_MEMORY).map(Number), 'Fargate CPU units');
 const scope = z.string().check(z.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be an OAuth scope token'));
 const windowLimit = z.strictObject({
@@ -147,7 +151,9 @@ const queuePoolSchema = z.strictObject({
 const poolSchema = z
   .discriminatedUnion('kind', [containerPoolSchema, stdioPoolSchema, queuePoolSchema], {
     error: (issue) =>
-      typeof issue.input === 'object' && issue.input !== null ? `must be one of ${POOL_KINDS.map((k) => `"${k}"`).join(', ')} (absent means "container")` : 'must be a pool object with name, tools and kind',
+      typeof issue.input === 'object' && issue.input !== null
+        ? `must be one of ${POOL_KINDS.map((k) => `"${k}"`).join(', ')} (absent means "container")`
+        : 'must be a pool object with name, tools and kind',
   })
   .check(
     // Here rather than among the cross-field rules, so these are reported with every other structural problem.
@@ -156,7 +162,11 @@ const poolSchema = z
       if (!pool.discoveryOnly && pool.tools.length === 0) ctx.addIssue({ code: 'custom', path: ['tools'], message: 'must list at least one tool pattern (or set discoveryOnly: true)' });
       if (pool.kind === 'queue') return queuePoolIssues(pool, ctx);
       if (pool.kind !== 'stdio' && (pool.image === undefined) === (pool.build === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [pool.image === undefined ? 'image' : 'build'], message: 'a container pool needs exactly one of image (a registry reference) and build (a directory with a Dockerfile)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [pool.image === undefined ? 'image' : 'build'],
+          message: 'a container pool needs exactly one of image (a registry reference) and build (a directory with a Dockerfile)',
+        });
       }
     }),
   );
@@ -165,10 +175,15 @@ const poolSchema = z
 function queuePoolIssues(pool: z.infer<typeof queuePoolSchema>, ctx: { addIssue(issue: { code: 'custom'; path: PropertyKey[]; message: string }): void }): void {
   const sources = (['image', 'build', 'command'] as const).filter((k) => pool[k] !== undefined);
   if (sources.length !== 1) ctx.addIssue({ code: 'custom', path: [sources[1] ?? 'image'], message: 'a queue pool needs exactly one of image, build and command (its server)' });
-  if (pool.baseImage !== undefined && pool.command === undefined) ctx.addIssue({ code: 'custom', path: ['baseImage'], message: 'baseImage is for a stdio command server: give command too, or drop baseImage' });
+  if (pool.baseImage !== undefined && pool.command === undefined)
+    ctx.addIssue({ code: 'custom', path: ['baseImage'], message: 'baseImage is for a stdio command server: give command too, or drop baseImage' });
   const queue = resolveQueueSettings(pool.queue);
   if (queue.visibilityTimeoutSeconds < queue.maxRunSeconds) {
-    ctx.addIssue({ code: 'custom', path: ['queue', 'visibilityTimeoutSeconds'], message: `must be at least queue.maxRunSeconds (${queue.maxRunSeconds}), or a running job would be handed to a second worker` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['queue', 'visibilityTimeoutSeconds'],
+      message: `must be at least queue.maxRunSeconds (${queue.maxRunSeconds}), or a running job would be handed to a second worker`,
+    });
   }
   if (pool.directRouting) ctx.addIssue({ code: 'custom', path: ['directRouting'], message: 'a queue pool is reached through the gateway only (its calls become jobs)' });
   if (pool.priorityRoute) ctx.addIssue({ code: 'custom', path: ['priorityRoute'], message: 'a queue pool cannot be a priority pool' });
@@ -243,7 +258,11 @@ const fleetSchema = z.strictObject({
       maxBodyBytes: z.optional(int(1024, 100_000_000)),
       allowUndeclaredTools: z.optional(z.boolean()),
       sseKeepaliveSeconds: z.optional(int(1, 3600)),
-      allowedHosts: z.optional(z.array(z.string().check(z.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'must be a host name or address without scheme, port or path, e.g. mcp.example.com or [::1]')))),
+      allowedHosts: z.optional(
+        z.array(
+          z.string().check(z.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'must be a host name or address without scheme, port or path, e.g. mcp.example.com or [::1]')),
+        ),
+      ),
     }),
   ),
   observability: z.optional(
@@ -282,7 +301,11 @@ function fargateServiceProblems(at: string, service: FargateServiceSettings, def
   const dereg = service.deregistrationDelaySeconds ?? defaults.deregistrationDelaySeconds;
   const stop = service.stopTimeoutSeconds ?? defaults.stopTimeoutSeconds;
   if (stop > DEFAULTS.maxStopTimeoutSeconds) add('stopTimeoutSeconds', `${stop} s exceeds the Fargate maximum container stop timeout of ${DEFAULTS.maxStopTimeoutSeconds} s`);
-  if (dereg > stop) add('deregistrationDelaySeconds', `deregistration delay (${dereg} s) must not exceed the container stop timeout (${stop} s), or ECS kills tasks while the load balancer still drains their SSE streams`);
+  if (dereg > stop)
+    add(
+      'deregistrationDelaySeconds',
+      `deregistration delay (${dereg} s) must not exceed the container stop timeout (${stop} s), or ECS kills tasks while the load balancer still drains their SSE streams`,
+    );
   return problems;
 }
 
@@ -307,7 +330,8 @@ function gatewayProblems(spec: Pick<FleetSpec, 'gateway'>, maxBodyDefault: numbe
   const timeoutMs = (gw.timeoutSeconds ?? DEFAULTS.gateway.timeoutSeconds) * 1000;
   const backendMs = gw.backendTimeoutMs ?? DEFAULTS.gateway.backendTimeoutMs;
   if (backendMs >= timeoutMs) add('gateway.backendTimeoutMs', `must be below the gateway timeout (${timeoutMs} ms) so a slow pool gets a JSON-RPC error, not a killed invocation`);
-  if ((gw.maxBodyBytes ?? maxBodyDefault) > LAMBDA_BODY_LIMIT) add('gateway.maxBodyBytes', `must not exceed ${LAMBDA_BODY_LIMIT} bytes, the ALB→Lambda request limit (hosting 'service' has no such limit)`);
+  if ((gw.maxBodyBytes ?? maxBodyDefault) > LAMBDA_BODY_LIMIT)
+    add('gateway.maxBodyBytes', `must not exceed ${LAMBDA_BODY_LIMIT} bytes, the ALB→Lambda request limit (hosting 'service' has no such limit)`);
   return problems;
 }
 
@@ -377,7 +401,11 @@ function crossFieldProblems(spec: WellFormedSpec, maxBodyDefault: number): SpecP
 
   const agentHeader = spec.rateLimits?.perAgent?.header?.toLowerCase();
   if (agentHeader && RESERVED_HEADERS.has(agentHeader)) add('rateLimits.perAgent.header', `"${agentHeader}" is reserved by HTTP or MCP`);
-  for (const [key, bucket] of [['perAgent', 'toolCalls'], ['perTool', 'toolCalls'], ['perAgent', 'initialize']] as const) {
+  for (const [key, bucket] of [
+    ['perAgent', 'toolCalls'],
+    ['perTool', 'toolCalls'],
+    ['perAgent', 'initialize'],
+  ] as const) {
     const r = (spec.rateLimits?.[key] as Record<string, { perSecond: number; burst?: number } | undefined> | undefined)?.[bucket];
     if (r?.burst !== undefined && r.burst < r.perSecond) add(`rateLimits.${key}.${bucket}.burst`, `burst (${r.burst}) must be at least perSecond (${r.perSecond})`);
   }

@@ -158,7 +158,14 @@ function mockCall(env: Env, token: string, inputs: Record<string, any>): Record<
     case 'aws:secretsmanager/getRandomPassword:getRandomPassword':
       return { randomPassword: MOCK_RANDOM_PASSWORD.slice(0, inputs.passwordLength ?? 32), id: 'random' };
     case 'aws:ecr/getAuthorizationToken:getAuthorizationToken':
-      return { userName: 'AWS', password: 'mock-ecr-token', authorizationToken: 'mock', proxyEndpoint: `https://${account}.dkr.ecr.${region}.amazonaws.com`, expiresAt: '2030-01-01T00:00:00Z', id: account };
+      return {
+        userName: 'AWS',
+        password: 'mock-ecr-token',
+        authorizationToken: 'mock',
+        proxyEndpoint: `https://${account}.dkr.ecr.${region}.amazonaws.com`,
+        expiresAt: '2030-01-01T00:00:00Z',
+        id: account,
+      };
     case 'aws:elb/getServiceAccount:getServiceAccount':
       return { arn: 'arn:aws:iam::127311923021:root', id: '127311923021' };
     default:

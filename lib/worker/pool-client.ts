@@ -85,15 +85,17 @@ export class PoolClient {
   async call(call: ToolCall): Promise<JobOutcome> {
     const client = await this.connect();
     try {
-      const result = await this.principal.run(call.principal, () => client.callTool(
-        { name: call.tool, arguments: { ...call.arguments } },
-        {
-          signal: call.signal,
-          timeout: call.timeoutMs,
-          maxTotalTimeout: call.timeoutMs,
-          onprogress: (p) => call.onProgress({ progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.message ? { message: p.message } : {}) }),
-        },
-      ));
+      const result = await this.principal.run(call.principal, () =>
+        client.callTool(
+          { name: call.tool, arguments: { ...call.arguments } },
+          {
+            signal: call.signal,
+            timeout: call.timeoutMs,
+            maxTotalTimeout: call.timeoutMs,
+            onprogress: (p) => call.onProgress({ progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.message ? { message: p.message } : {}) }),
+          },
+        ),
+      );
       return { status: 'completed', result: result as Record<string, unknown> };
     } catch (error) {
       if (call.signal.aborted) throw call.signal.reason;
@@ -110,6 +112,12 @@ export class PoolClient {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (client) await client.then((c) => c.close(), () => undefined).catch(() => undefined);
+    if (client)
+      await client
+        .then(
+          (c) => c.close(),
+          () => undefined,
+        )
+        .catch(() => undefined);
   }
 }

@@ -42,6 +42,13 @@ export class QueueBackendClient {
   async close(): Promise<void> {
     const queues = [...this.queues.values()];
     this.queues.clear();
-    await Promise.all(queues.map((q) => q.then((queue) => queue.close(), () => undefined)));
+    await Promise.all(
+      queues.map((q) =>
+        q.then(
+          (queue) => queue.close(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }

@@ -122,9 +122,7 @@ export class SqsJobQueue implements JobQueue {
   }
 
   private async changeVisibility(operation: string, message: ReceivedMessage, seconds: number): Promise<void> {
-    await this.call(operation, () =>
-      this.client.send(new this.sqs.ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.handle as string, VisibilityTimeout: seconds })),
-    );
+    await this.call(operation, () => this.client.send(new this.sqs.ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.handle as string, VisibilityTimeout: seconds })));
   }
 
   async stopReceiving(): Promise<void> {

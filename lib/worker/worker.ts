@@ -206,7 +206,12 @@ export class QueueWorker {
     const why = reason instanceof PoolUnavailableError ? reason.message : `worker error: ${(reason as Error).message}`;
     if (message.receiveCount >= settings.maxReceives) {
       // The last receive: the caller learns now; the queue moves the message to its dead-letter queue.
-      await store.finish(job.id, this.workerId, { status: 'failed', error: { code: -32603, message: `job failed ${message.receiveCount} times and went to the dead-letter queue; last error: ${why}` } }, settings.resultTtlSeconds);
+      await store.finish(
+        job.id,
+        this.workerId,
+        { status: 'failed', error: { code: -32603, message: `job failed ${message.receiveCount} times and went to the dead-letter queue; last error: ${why}` } },
+        settings.resultTtlSeconds,
+      );
     } else {
       await store.release(job.id, this.workerId, `queued (retry after: ${why})`);
       // Back off before giving it back, so a server that is down does not burn the receives at once.
@@ -232,10 +237,14 @@ export class QueueWorker {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 

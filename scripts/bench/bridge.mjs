@@ -47,7 +47,12 @@ async function openSession(url) {
         const text = await res.body.text();
         const sessionId = res.headers['mcp-session-id'];
         if (res.statusCode !== 200 || typeof sessionId !== 'string') throw new Error(`initialize got ${res.statusCode}: ${text.slice(0, 200)}`);
-        const note = await client.request({ path: target.pathname, method: 'POST', headers: { ...headers, 'mcp-session-id': sessionId, 'mcp-protocol-version': LEGACY }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+        const note = await client.request({
+          path: target.pathname,
+          method: 'POST',
+          headers: { ...headers, 'mcp-session-id': sessionId, 'mcp-protocol-version': LEGACY },
+          body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+        });
         await note.body.text();
         return sessionId;
       } catch (error) {

@@ -40,7 +40,11 @@ export function evaluate(results) {
     if (nginxCpu !== undefined && gatewayCpu !== undefined) {
       // Throughput a proxy reaches on one core it has to itself is about 1 / (CPU per request).
       const ratio = nginxCpu / gatewayCpu;
-      checks.push({ target: `${gateway.label}: one-core capacity (1 / CPU per request) ≥ ${TARGETS.throughputVsNginx}× nginx's`, measured: `${ratio.toFixed(2)}× (${num(gatewayCpu, 1)} vs ${num(nginxCpu, 1)} µs)`, ok: ratio >= TARGETS.throughputVsNginx });
+      checks.push({
+        target: `${gateway.label}: one-core capacity (1 / CPU per request) ≥ ${TARGETS.throughputVsNginx}× nginx's`,
+        measured: `${ratio.toFixed(2)}× (${num(gatewayCpu, 1)} vs ${num(nginxCpu, 1)} µs)`,
+        ok: ratio >= TARGETS.throughputVsNginx,
+      });
     }
     const added = (gateway.latency.p50Us - direct.latency.p50Us) / 1000;
     checks.push({ target: `${gateway.label}: p50 added ≤ ${TARGETS.addedP50Ms} ms (unloaded)`, measured: `${added.toFixed(3)} ms`, ok: added <= TARGETS.addedP50Ms });
@@ -51,12 +55,24 @@ export function evaluate(results) {
     const own = gateway.load.cpuUsPerRequest.proxy;
     if (floor === undefined || own === undefined) continue;
     const ratio = own / floor;
-    checks.push({ target: `${gateway.label}: CPU per request ≤ ${TARGETS.cpuVsBareRouter}× the bare Node router's`, measured: `${ratio.toFixed(2)}× (${num(own, 1)} vs ${num(floor, 1)} µs)`, ok: ratio <= TARGETS.cpuVsBareRouter });
+    checks.push({
+      target: `${gateway.label}: CPU per request ≤ ${TARGETS.cpuVsBareRouter}× the bare Node router's`,
+      measured: `${ratio.toFixed(2)}× (${num(own, 1)} vs ${num(floor, 1)} µs)`,
+      ok: ratio <= TARGETS.cpuVsBareRouter,
+    });
   }
   if (results.streaming) {
     const { progress, idle } = results.streaming;
-    checks.push({ target: `progress events relayed: p50 added ≤ ${TARGETS.progressAddedMs} ms over direct`, measured: `${progress.addedMs.toFixed(2)} ms (${progress.through.p50Ms.toFixed(2)} vs ${progress.direct.p50Ms.toFixed(2)} ms)`, ok: progress.addedMs <= TARGETS.progressAddedMs });
-    checks.push({ target: `${num(idle.count)} idle subscriptions in one gateway: ≤ ${TARGETS.subscriptionKiB} KiB each, calls still answered`, measured: `${idle.perSubscriptionKiB.toFixed(1)} KiB each (RSS ${num(idle.beforeKiB / 1024, 1)} → ${num(idle.afterKiB / 1024, 1)} MiB); a call ${idle.callAnswered ? `answered in ${idle.callMs.toFixed(1)} ms` : 'NOT answered'}`, ok: idle.perSubscriptionKiB <= TARGETS.subscriptionKiB && idle.callAnswered });
+    checks.push({
+      target: `progress events relayed: p50 added ≤ ${TARGETS.progressAddedMs} ms over direct`,
+      measured: `${progress.addedMs.toFixed(2)} ms (${progress.through.p50Ms.toFixed(2)} vs ${progress.direct.p50Ms.toFixed(2)} ms)`,
+      ok: progress.addedMs <= TARGETS.progressAddedMs,
+    });
+    checks.push({
+      target: `${num(idle.count)} idle subscriptions in one gateway: ≤ ${TARGETS.subscriptionKiB} KiB each, calls still answered`,
+      measured: `${idle.perSubscriptionKiB.toFixed(1)} KiB each (RSS ${num(idle.beforeKiB / 1024, 1)} → ${num(idle.afterKiB / 1024, 1)} MiB); a call ${idle.callAnswered ? `answered in ${idle.callMs.toFixed(1)} ms` : 'NOT answered'}`,
+      ok: idle.perSubscriptionKiB <= TARGETS.subscriptionKiB && idle.callAnswered,
+    });
   }
   const native = results.bridge?.find((r) => r.key === 'everything-http');
   for (const row of (results.bridge ?? []).filter((r) => r.key.startsWith('bridge'))) {
@@ -64,8 +80,16 @@ export function evaluate(results) {
     checks.push({ target: `${row.label}: throughput ≥ ${TARGETS.bridgeVsNative}× the server's own HTTP`, measured: `${ratio.toFixed(2)}×`, ok: ratio >= TARGETS.bridgeVsNative });
   }
   checks.push({ target: `gateway bundle ≤ ${kib(TARGETS.bundleBytes)} minified`, measured: kib(results.bundle.bytes), ok: results.bundle.bytes <= TARGETS.bundleBytes });
-  checks.push({ target: `cold module init ≤ ${TARGETS.coldInitMs} ms (wall: process with the bundle minus bare node)`, measured: `${results.cold.coldInitMs.toFixed(1)} ms`, ok: results.cold.coldInitMs <= TARGETS.coldInitMs });
-  checks.push({ target: `cold module init ≤ ${TARGETS.coldInitMs} ms (CPU time of the require)`, measured: `${results.cold.requireCpuMs.toFixed(1)} ms`, ok: results.cold.requireCpuMs <= TARGETS.coldInitMs });
+  checks.push({
+    target: `cold module init ≤ ${TARGETS.coldInitMs} ms (wall: process with the bundle minus bare node)`,
+    measured: `${results.cold.coldInitMs.toFixed(1)} ms`,
+    ok: results.cold.coldInitMs <= TARGETS.coldInitMs,
+  });
+  checks.push({
+    target: `cold module init ≤ ${TARGETS.coldInitMs} ms (CPU time of the require)`,
+    measured: `${results.cold.requireCpuMs.toFixed(1)} ms`,
+    ok: results.cold.requireCpuMs <= TARGETS.coldInitMs,
+  });
   return { checks, memory };
 }
 
@@ -79,7 +103,9 @@ export function markdown(results) {
   for (const row of results.rows) {
     const ratio = row.load.requestsPerSecond / direct.load.requestsPerSecond;
     const proxyCpu = row.key === 'direct' ? '–' : cpu(row.load.cpuUsPerRequest.proxy);
-    lines.push(`| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${proxyCpu} | ${cpu(row.load.cpuUsPerRequest.pool)} | ${row.load.failures} of ${num(row.load.total)} |`);
+    lines.push(
+      `| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${proxyCpu} | ${cpu(row.load.cpuUsPerRequest.pool)} | ${row.load.failures} of ${num(row.load.total)} |`,
+    );
   }
   if (results.bridge?.length) {
     const native = results.bridge.find((r) => r.key === 'everything-http');
@@ -89,7 +115,9 @@ export function markdown(results) {
     for (const row of results.bridge) {
       const ratio = row.load.requestsPerSecond / native.load.requestsPerSecond;
       const proxyCpu = row.key === 'everything-http' ? '–' : cpu(row.load.cpuUsPerRequest.proxy);
-      lines.push(`| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${proxyCpu} | ${cpu(row.load.cpuUsPerRequest.server)} | ${row.load.failures} of ${num(row.load.total)} |`);
+      lines.push(
+        `| ${row.label} | ${num(row.load.requestsPerSecond)} | ${ratio.toFixed(2)}× | ${row.load.p50Ms} | ${row.load.p99Ms} | ${num(row.latency.p50Us)} | ${num(row.latency.p99Us)} | ${proxyCpu} | ${cpu(row.load.cpuUsPerRequest.server)} | ${row.load.failures} of ${num(row.load.total)} |`,
+      );
     }
   }
   lines.push('');

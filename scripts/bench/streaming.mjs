@@ -23,11 +23,24 @@ export function startStreamingPool({ events = 20, everyMs = 20 } = {}) {
     req.on('end', () => {
       const message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const json = (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { ...result, resultType: 'complete' } }));
-      if (message.method === 'server/discover') return json({ supportedVersions: ['2026-07-28'], capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'streaming-pool', version: '1' } });
-      if (message.method === 'tools/list') return json({ tools: [{ name: 'bench_progress', inputSchema: { type: 'object' } }, { name: 'bench_echo', inputSchema: { type: 'object' } }], ttlMs: 0, cacheScope: 'public' });
+      if (message.method === 'server/discover')
+        return json({ supportedVersions: ['2026-07-28'], capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'streaming-pool', version: '1' } });
+      if (message.method === 'tools/list')
+        return json({
+          tools: [
+            { name: 'bench_progress', inputSchema: { type: 'object' } },
+            { name: 'bench_echo', inputSchema: { type: 'object' } },
+          ],
+          ttlMs: 0,
+          cacheScope: 'public',
+        });
       if (message.method === 'subscriptions/listen') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const ack = { jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { notifications: message.params.notifications, _meta: { 'io.modelcontextprotocol/subscriptionId': message.id } } };
+        const ack = {
+          jsonrpc: '2.0',
+          method: 'notifications/subscriptions/acknowledged',
+          params: { notifications: message.params.notifications, _meta: { 'io.modelcontextprotocol/subscriptionId': message.id } },
+        };
         res.write(`data: ${JSON.stringify(ack)}\n\n`);
         return;
       }
@@ -36,7 +49,11 @@ export function startStreamingPool({ events = 20, everyMs = 20 } = {}) {
         let sent = 0;
         const timer = setInterval(() => {
           sent++;
-          const progress = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: message.params._meta?.progressToken ?? 'p', progress: sent, total: events, message: String(now()) } };
+          const progress = {
+            jsonrpc: '2.0',
+            method: 'notifications/progress',
+            params: { progressToken: message.params._meta?.progressToken ?? 'p', progress: sent, total: events, message: String(now()) },
+          };
           res.write(`data: ${JSON.stringify(progress)}\n\n`);
           if (sent === events) {
             clearInterval(timer);
@@ -111,7 +128,9 @@ async function progressDelays(url, calls) {
 }
 
 function rssKiB(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]);
 }
 
@@ -142,7 +161,16 @@ async function idleSubscriptions(url, gatewayPid, count) {
   const started = now();
   const answer = await new Promise((resolve) => {
     let text = '';
-    void open(url, 'call', 'tools/call', { name: 'bench_echo', arguments: {} }, 'bench_echo', new Agent(), (t) => (text += t), () => resolve(text));
+    void open(
+      url,
+      'call',
+      'tools/call',
+      { name: 'bench_echo', arguments: {} },
+      'bench_echo',
+      new Agent(),
+      (t) => (text += t),
+      () => resolve(text),
+    );
   });
   const callMs = now() - started;
   for (const { req } of streams) req.destroy();

@@ -145,7 +145,12 @@ describe('2026-07-28 (SDK v2, stateless, pooled processes)', () => {
   test('subscriptions/listen is acknowledged with the list changes the server declares', async () => {
     const client = await connectV2(bridge.mcpUrl);
     clients.push(client);
-    const subscription = await client.listen({ toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true, resourceSubscriptions: ['demo://resource/static/document/architecture.md'] });
+    const subscription = await client.listen({
+      toolsListChanged: true,
+      promptsListChanged: true,
+      resourcesListChanged: true,
+      resourceSubscriptions: ['demo://resource/static/document/architecture.md'],
+    });
     // Resource subscriptions are per-caller state a shared process cannot keep: not honoured.
     expect(subscription.honoredFilter).toEqual({ toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true });
     await subscription.close();

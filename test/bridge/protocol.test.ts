@@ -52,12 +52,23 @@ test.each([
   ['not JSON-RPC', () => post({ id: 1, method: 'ping' }), 400, -32600, /"jsonrpc": "2.0"/],
   ['a call without a session', () => post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), 400, -32000, /Mcp-Session-Id header is required/],
   ['an unknown session', () => post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'mcp-session-id': 'nope' }), 404, -32001, /Session not found: nope/],
-  ['an unsupported revision', () => post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'mcp-session-id': 'x', 'mcp-protocol-version': '1999-01-01' }), 400, -32022, /Unsupported protocol version: 1999-01-01/],
+  [
+    'an unsupported revision',
+    () => post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'mcp-session-id': 'x', 'mcp-protocol-version': '1999-01-01' }),
+    400,
+    -32022,
+    /Unsupported protocol version: 1999-01-01/,
+  ],
   [
     'a 2026 call whose Mcp-Name disagrees with the body',
     () =>
       post(
-        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'x' }, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } },
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'echo', arguments: { message: 'x' }, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } },
+        },
         { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'get-sum' },
       ),
     400,

@@ -3,7 +3,27 @@ import { UsageError } from '../../lib/cli/errors';
 
 describe('parseCommandLine', () => {
   test('GIVEN every gateway flag WHEN parsed THEN each is typed and checked', () => {
-    expect(parseCommandLine(['gateway', '--port', '8080', '--host', '0.0.0.0', '--config', 'fleet.json', '--pool', 'github=http://10.0.0.5:8080/mcp', '--pool', 'slack=https://slack.internal/mcp', '--redis', 'rediss://cache:6379', '--region', 'eu-west-1', '--drain-seconds', '90'])).toEqual({
+    expect(
+      parseCommandLine([
+        'gateway',
+        '--port',
+        '8080',
+        '--host',
+        '0.0.0.0',
+        '--config',
+        'fleet.json',
+        '--pool',
+        'github=http://10.0.0.5:8080/mcp',
+        '--pool',
+        'slack=https://slack.internal/mcp',
+        '--redis',
+        'rediss://cache:6379',
+        '--region',
+        'eu-west-1',
+        '--drain-seconds',
+        '90',
+      ]),
+    ).toEqual({
       command: 'gateway',
       port: 8080,
       host: '0.0.0.0',
@@ -56,7 +76,25 @@ describe('parseCommandLine', () => {
 
   test('GIVEN every worker flag WHEN parsed THEN each is typed and checked', () => {
     expect(
-      parseCommandLine(['worker', '--config', 'fleet.json', '--pool', 'images=http://127.0.0.1:8080/mcp', '--queue', 'https://sqs.us-east-1.amazonaws.com/1/q', '--redis', 'redis://r:6379', '--concurrency', '4', '--max-run-seconds', '60', '--lease-seconds', '10', '--max-receives', '5']),
+      parseCommandLine([
+        'worker',
+        '--config',
+        'fleet.json',
+        '--pool',
+        'images=http://127.0.0.1:8080/mcp',
+        '--queue',
+        'https://sqs.us-east-1.amazonaws.com/1/q',
+        '--redis',
+        'redis://r:6379',
+        '--concurrency',
+        '4',
+        '--max-run-seconds',
+        '60',
+        '--lease-seconds',
+        '10',
+        '--max-receives',
+        '5',
+      ]),
     ).toEqual({
       command: 'worker',
       config: 'fleet.json',

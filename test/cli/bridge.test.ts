@@ -14,7 +14,29 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('parseCommandLine bridge', () => {
   test('GIVEN every flag and a server command with flags of its own WHEN parsed THEN the command is kept whole after --', () => {
-    expect(parseCommandLine(['bridge', '--host', '0.0.0.0', '--port', '9000', '--children', '2', '--max-sessions', '5', '--mcp-path', '/x', '--health-path', '/hc', '--', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '--port', '/data'])).toEqual({
+    expect(
+      parseCommandLine([
+        'bridge',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '9000',
+        '--children',
+        '2',
+        '--max-sessions',
+        '5',
+        '--mcp-path',
+        '/x',
+        '--health-path',
+        '/hc',
+        '--',
+        'npx',
+        '-y',
+        '@modelcontextprotocol/server-filesystem',
+        '--port',
+        '/data',
+      ]),
+    ).toEqual({
       command: 'bridge',
       host: '0.0.0.0',
       port: 9000,

@@ -28,7 +28,12 @@ describe('the gateway connection gauge', () => {
     beforeAll(async () => {
       desk = await startInteractivePool('desk');
       const spec = parseFleetSpec({ name: 'gauge', pools: [{ name: 'desk', image: 'x', tools: ['desk_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' }] });
-      gateway = await startLocalGateway({ fleet: { spec, poolUrls: { desk: desk.url } }, port: 0, metricsIntervalMs: 3_600_000, connectionGauge: { intervalMs: 50, write: (line) => void lines.push(line) } });
+      gateway = await startLocalGateway({
+        fleet: { spec, poolUrls: { desk: desk.url } },
+        port: 0,
+        metricsIntervalMs: 3_600_000,
+        connectionGauge: { intervalMs: 50, write: (line) => void lines.push(line) },
+      });
     });
     afterAll(async () => {
       await gateway.close();

@@ -13,7 +13,11 @@ import { connectModern, spawnTs, type Spawned } from '../examples/support';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const FLEET = 'fromenv';
-const spec: FleetSpec = { name: FLEET, pools: [{ name: 'github', image: 'x', tools: ['github_*'] }], gateway: { hosting: 'service', service: { stopTimeoutSeconds: 30, deregistrationDelaySeconds: 20 } } };
+const spec: FleetSpec = {
+  name: FLEET,
+  pools: [{ name: 'github', image: 'x', tools: ['github_*'] }],
+  gateway: { hosting: 'service', service: { stopTimeoutSeconds: 30, deregistrationDelaySeconds: 20 } },
+};
 /** The github pool's own key, as the IaC generates it (one secret per pool, nothing derived). */
 const KEY = randomBytes(32).toString('hex');
 /** The variable the planned container secret fills with it. */
@@ -78,7 +82,13 @@ describe('mcp-fleet gateway --from-env', () => {
   test('GIVEN the secrets as values WHEN the options are read THEN the Redis AUTH token, identity key and keys document reach the gateway options', () => {
     const keys = JSON.stringify({ keys: [] });
     const env = containerEnvironment('http://127.0.0.1:9/mcp', { [GATEWAY_ENV.redisAuthToken]: 'token', [GITHUB_KEY_ENV]: KEY, [GATEWAY_ENV.apiKeys]: keys });
-    expect(gatewayOptionsFromEnvironment(env)).toMatchObject({ redisUrl: REDIS_URL, redisAuthToken: 'token', poolIdentityKeys: { github: KEY }, apiKeysDocument: keys, publicUrl: 'https://mcp.example.com' });
+    expect(gatewayOptionsFromEnvironment(env)).toMatchObject({
+      redisUrl: REDIS_URL,
+      redisAuthToken: 'token',
+      poolIdentityKeys: { github: KEY },
+      apiKeysDocument: keys,
+      publicUrl: 'https://mcp.example.com',
+    });
     expect(gatewayOptionsFromEnvironment(env)).not.toHaveProperty('identityKey');
   });
 
@@ -86,7 +96,11 @@ describe('mcp-fleet gateway --from-env', () => {
     ['no spec', (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.spec]: '' }), `gateway environment: ${GATEWAY_ENV.spec} is not set`],
     ['pool URLs that are not JSON', (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.poolUrls]: '{' }), `gateway environment: ${GATEWAY_ENV.poolUrls} is not valid JSON`],
     ['no URL for a pool', (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.poolUrls]: '{}' }), `gateway environment: ${GATEWAY_ENV.poolUrls} has no URL for pool github`],
-    ['API keys in the spec but no keys document', (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.spec]: JSON.stringify({ ...spec, auth: { apiKeys: { secretName: 'keys' } } }) }), `auth.apiKeys is set but ${GATEWAY_ENV.apiKeys}`],
+    [
+      'API keys in the spec but no keys document',
+      (env: Record<string, string>) => ({ ...env, [GATEWAY_ENV.spec]: JSON.stringify({ ...spec, auth: { apiKeys: { secretName: 'keys' } } }) }),
+      `auth.apiKeys is set but ${GATEWAY_ENV.apiKeys}`,
+    ],
   ])('GIVEN %s WHEN the options are read THEN the error names the variable', (_name, change, message) => {
     expect(() => gatewayOptionsFromEnvironment(change(containerEnvironment('http://127.0.0.1:9/mcp')))).toThrow(message);
   });
@@ -96,8 +110,18 @@ describe('mcp-fleet gateway --from-env', () => {
   });
 
   test('GIVEN --from-env with flags the environment provides WHEN parsed THEN the usage error names them', () => {
-    expect(parseCommandLine(['gateway', '--from-env', '--port', '8080', '--host', '0.0.0.0'])).toEqual({ command: 'gateway', port: 8080, host: '0.0.0.0', pools: [], region: 'local', metrics: false, fromEnv: true });
-    expect(() => parseCommandLine(['gateway', '--from-env', '--port', '1', '--config', 'f.json', '--redis', 'redis://x'])).toThrow('--from-env takes the fleet from the environment; drop --config, --redis');
+    expect(parseCommandLine(['gateway', '--from-env', '--port', '8080', '--host', '0.0.0.0'])).toEqual({
+      command: 'gateway',
+      port: 8080,
+      host: '0.0.0.0',
+      pools: [],
+      region: 'local',
+      metrics: false,
+      fromEnv: true,
+    });
+    expect(() => parseCommandLine(['gateway', '--from-env', '--port', '1', '--config', 'f.json', '--redis', 'redis://x'])).toThrow(
+      '--from-env takes the fleet from the environment; drop --config, --redis',
+    );
     expect(() => parseCommandLine(['gateway', '--from-env', '--port', '1', '--drain-seconds', '30'])).toThrow('--from-env takes the fleet from the environment; drop --drain-seconds');
   });
 });

@@ -63,7 +63,16 @@ describe('mcp-fleet gateway', () => {
 
   test('GIVEN two gateways sharing Redis WHEN a session starts on one THEN it continues on the other', async () => {
     const config = path.join(dir, 'fleet.json');
-    writeFileSync(config, JSON.stringify({ name: 'shared', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }, { name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' }] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        name: 'shared',
+        pools: [
+          { name: 'github', image: 'x', tools: ['github_*'] },
+          { name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
+        ],
+      }),
+    );
     // A region of its own keeps this test's keys apart from anything else in the database.
     const region = `t${randomBytes(4).toString('hex')}`;
     const args = ['--config', config, '--pool', `github=${github.url}`, '--pool', `slack=${slack.url}`, '--redis', REDIS_URL, '--region', region];
@@ -95,11 +104,25 @@ describe('mcp-fleet gateway', () => {
     ['a pool the spec does not have', (c: string) => ['--config', c, '--pool', 'search=http://127.0.0.1:9/mcp'], 2, /--pool search: .* has no pool "search" \(its pools: github, slack\)/],
     ['a spec pool without a URL', (c: string) => ['--config', c, '--pool', 'github=http://127.0.0.1:9/mcp'], 1, /pool "slack" of .* has no URL: pass --pool slack=URL/],
     ['a pool that does not answer', () => ['--pool', 'dead=http://127.0.0.1:9/mcp'], 1, /--pool dead: http:\/\/127\.0\.0\.1:9\/mcp did not complete an MCP handshake/],
-    ['a session store that does not answer', (c: string) => ['--config', c, '--pool', 'github=http://127.0.0.1:9/mcp', '--pool', 'slack=http://127.0.0.1:9/mcp', '--redis', 'redis://127.0.0.1:9'], 1, /--redis redis:\/\/127\.0\.0\.1:9: the session store does not answer/],
+    [
+      'a session store that does not answer',
+      (c: string) => ['--config', c, '--pool', 'github=http://127.0.0.1:9/mcp', '--pool', 'slack=http://127.0.0.1:9/mcp', '--redis', 'redis://127.0.0.1:9'],
+      1,
+      /--redis redis:\/\/127\.0\.0\.1:9: the session store does not answer/,
+    ],
     ['a wrong flag', () => ['--pool', 'x'], 2, /--pool expects NAME=URL/],
   ])('GIVEN %s WHEN the gateway starts THEN it exits with a status and a message saying what is wrong', async (_name, argsFor, code, message) => {
     const config = path.join(dir, 'two-pools.json');
-    writeFileSync(config, JSON.stringify({ name: 'two', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }, { name: 'slack', image: 'x', tools: ['slack_*'] }] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        name: 'two',
+        pools: [
+          { name: 'github', image: 'x', tools: ['github_*'] },
+          { name: 'slack', image: 'x', tools: ['slack_*'] },
+        ],
+      }),
+    );
     const child = spawnTs('lib/cli/main.ts', ['gateway', '--port', '0', ...argsFor(config)]);
     children.push(child);
     expect(await child.exited()).toBe(code);

@@ -40,7 +40,9 @@ describe('startLocalGateway', () => {
 
   test('GIVEN a spec with JWT auth WHEN the port is 0 THEN the gateway refuses to start: the challenge needs its URL', async () => {
     const spec = imagesFleet({ auth: { jwt: { issuer: 'https://auth.example.com', audience: ['mcp'] } } });
-    await expect(startLocalGateway({ fleet: { spec, poolUrls: { images: pool.url } }, port: 0 })).rejects.toThrow(new CliError('the spec uses auth.jwt, whose 401 challenge names the gateway URL: give a fixed --port (not 0)'));
+    await expect(startLocalGateway({ fleet: { spec, poolUrls: { images: pool.url } }, port: 0 })).rejects.toThrow(
+      new CliError('the spec uses auth.jwt, whose 401 challenge names the gateway URL: give a fixed --port (not 0)'),
+    );
   });
 
   test('GIVEN a spec with API keys WHEN no keys file is named THEN the error says which variable to set', async () => {

@@ -54,7 +54,16 @@ describe('mcp-fleet validate', () => {
 
   test('GIVEN cross-field mistakes only WHEN validated THEN they are all reported', async () => {
     const file = path.join(dir, 'overlap.json');
-    writeFileSync(file, JSON.stringify({ name: 'fleet', pools: [{ name: 'a', image: 'x', tools: ['a_*'] }, { name: 'b', image: 'x', tools: ['a_x'], cpu: 256, memoryMiB: 4096 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'fleet',
+        pools: [
+          { name: 'a', image: 'x', tools: ['a_*'] },
+          { name: 'b', image: 'x', tools: ['a_x'], cpu: 256, memoryMiB: 4096 },
+        ],
+      }),
+    );
     const { code, stdout } = await cli('validate', file);
     expect(code).toBe(1);
     expect(stdout).toContain('pools[1] (pool "b").memoryMiB: 4096 MiB is not a valid Fargate memory size for 256 CPU units');

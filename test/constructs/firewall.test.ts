@@ -28,7 +28,12 @@ describe('McpFirewall', () => {
   });
 
   test('GIVEN the spec THEN a regional web ACL allows by default and orders reputation, rate and managed rules deterministically', () => {
-    template.hasResourceProperties('AWS::WAFv2::WebACL', { Name: 'agents-mcp', Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: { MetricName: 'agents-web-acl', CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true } });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Name: 'agents-mcp',
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: { MetricName: 'agents-web-acl', CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true },
+    });
     expect(rules.map((r) => [r.Name, r.Priority, r.VisibilityConfig.MetricName])).toEqual([
       ['ip-reputation', 0, 'agents-ip-reputation'],
       ['rate-per-ip', 10, 'agents-rate-per-ip'],
@@ -66,7 +71,14 @@ describe('McpFirewall', () => {
       Statement: {
         AndStatement: {
           Statements: [
-            { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'mcp-method' } }, PositionalConstraint: 'EXACTLY', SearchString: 'tools/call', TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }] } },
+            {
+              ByteMatchStatement: {
+                FieldToMatch: { SingleHeader: { Name: 'mcp-method' } },
+                PositionalConstraint: 'EXACTLY',
+                SearchString: 'tools/call',
+                TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+              },
+            },
             { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'mcp-name' } }, PositionalConstraint: 'STARTS_WITH', SearchString: '=?base64?' } },
           ],
         },
@@ -78,7 +90,10 @@ describe('McpFirewall', () => {
   });
 
   test('GIVEN a load balancer THEN the web ACL is associated with it', () => {
-    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: Match.stringLikeRegexp('^LoadBalancer') }, WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FirewallWebAcl'), 'Arn'] } });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: Match.stringLikeRegexp('^LoadBalancer') },
+      WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FirewallWebAcl'), 'Arn'] },
+    });
   });
 
   test('GIVEN logging THEN WAF logs go to aws-waf-logs-<fleet> with the bearer token and API key header redacted', () => {

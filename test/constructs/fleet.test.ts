@@ -53,14 +53,17 @@ describe('McpFleet', () => {
     expect(Object.keys(fleet.identitySecrets)).toEqual(pools);
     expect(new Set(pools.map(idOf)).size).toBe(3);
     const roles = Object.fromEntries(resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => [p.Roles[0].Ref, p.PolicyDocument.Statement as Array<Record<string, any>>]));
-    const secretReads = (role: string) => (roles[role] ?? []).filter((s: Record<string, any>) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue')).flatMap((s: Record<string, any>) => [s.Resource].flat());
+    const secretReads = (role: string) =>
+      (roles[role] ?? []).filter((s: Record<string, any>) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue')).flatMap((s: Record<string, any>) => [s.Resource].flat());
     for (const pool of pools) {
       const td = resourcesOf(template, 'AWS::ECS::TaskDefinition').find(([id]) => id.startsWith(`FleetPool${pool}TaskDefinition`))![1];
       expect(td.ContainerDefinitions[0].Secrets).toEqual([{ Name: 'MCP_FLEET_IDENTITY_KEY', ValueFrom: { Ref: idOf(pool) } }]);
       expect(secretReads(td.ExecutionRoleArn['Fn::GetAtt'][0])).toEqual([{ Ref: idOf(pool) }]);
     }
     const gateway = resourcesOf(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith('FleetGatewayFunction'))![1];
-    const arns = gateway.Environment.Variables.MCP_FLEET_POOL_IDENTITY_SECRET_ARNS['Fn::Join'][1].map((part: string | { Ref: string }) => (typeof part === 'string' ? part : `ref:${part.Ref}`)).join('');
+    const arns = gateway.Environment.Variables.MCP_FLEET_POOL_IDENTITY_SECRET_ARNS['Fn::Join'][1]
+      .map((part: string | { Ref: string }) => (typeof part === 'string' ? part : `ref:${part.Ref}`))
+      .join('');
     expect(JSON.parse(arns)).toEqual(Object.fromEntries(pools.map((pool) => [pool, `ref:${idOf(pool)}`])));
     expect(gateway.Environment.Variables).not.toHaveProperty('MCP_FLEET_IDENTITY_SECRET_ARN');
     const gatewayReads = secretReads(gateway.Role['Fn::GetAtt'][0]);
@@ -82,7 +85,10 @@ describe('McpFleet', () => {
   });
 
   test('GIVEN every security group THEN only the load balancer admits the internet, on 443 and 80', () => {
-    const open = [...resourcesOf(template, 'AWS::EC2::SecurityGroup').flatMap(([id, p]) => (p.SecurityGroupIngress ?? []).map((r: any) => [id, r])), ...resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').map(([id, r]) => [id, r])]
+    const open = [
+      ...resourcesOf(template, 'AWS::EC2::SecurityGroup').flatMap(([id, p]) => (p.SecurityGroupIngress ?? []).map((r: any) => [id, r])),
+      ...resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').map(([id, r]) => [id, r]),
+    ]
       .filter(([, r]) => r.CidrIp === '0.0.0.0/0' || r.CidrIpv6 === '::/0')
       .map(([id, r]) => [String(id).replace(/[0-9A-F]{8}$/, ''), r.FromPort]);
     expect(open).toEqual([
@@ -97,11 +103,19 @@ describe('McpFleet', () => {
   });
 
   test('GIVEN overrides for a pool not in the spec WHEN constructed THEN the error names the path and the pool', () => {
-    expect(() => new McpFleet(testStack(), 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, pools: { gitlab: {} } })).toThrow('Test/Fleet: pools overrides name pools that are not in the spec: gitlab');
+    expect(() => new McpFleet(testStack(), 'Fleet', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, pools: { gitlab: {} } })).toThrow(
+      'Test/Fleet: pools overrides name pools that are not in the spec: gitlab',
+    );
   });
 
   test('GIVEN an invalid spec WHEN constructed THEN the error names the construct path and every problem', () => {
-    const spec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, stopTimeoutSeconds: 200 }, { ...threePoolSpec.pools[1]!, tools: ['github_issues'] }] };
+    const spec = {
+      ...threePoolSpec,
+      pools: [
+        { ...threePoolSpec.pools[0]!, stopTimeoutSeconds: 200 },
+        { ...threePoolSpec.pools[1]!, tools: ['github_issues'] },
+      ],
+    };
     expect(() => new McpFleet(testStack(), 'Fleet', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(
       /^Test\/Fleet: invalid fleet spec \(2 problems\):\n {2}- pools\[0\] \(pool "github"\)\.stopTimeoutSeconds: 200 s exceeds[\s\S]*\n {2}- pools\[1\] \(pool "slack"\)\.tools\[0\]: "github_issues" overlaps "github_\*"/,
     );

@@ -64,7 +64,11 @@ describe('McpFleet with gateway.hosting service', () => {
     expect(names).toEqual([GATEWAY_ENV.spec, GATEWAY_ENV.poolUrls, GATEWAY_ENV.region, GATEWAY_ENV.redisUrl, GATEWAY_ENV.publicUrl].sort());
     const env = Object.fromEntries((container.Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, e.Value]));
     expect(JSON.parse(env[GATEWAY_ENV.spec] as string)).toEqual(withApiKeys);
-    expect(JSON.parse(env[GATEWAY_ENV.poolUrls] as string)).toEqual({ github: 'http://github.streams.mcp.internal:8080/mcp', slack: 'http://slack.streams.mcp.internal:8080/mcp', images: 'http://images.streams.mcp.internal:8080/mcp' });
+    expect(JSON.parse(env[GATEWAY_ENV.poolUrls] as string)).toEqual({
+      github: 'http://github.streams.mcp.internal:8080/mcp',
+      slack: 'http://slack.streams.mcp.internal:8080/mcp',
+      images: 'http://images.streams.mcp.internal:8080/mcp',
+    });
     expect(JSON.stringify(container.Environment)).not.toMatch(/secretsmanager|SECRET_ARN/);
     expect(container.Secrets).toEqual([
       { Name: GATEWAY_ENV.redisAuthToken, ValueFrom: { Ref: expect.stringMatching(/^FleetSessionStoreAuth/) } },
@@ -101,14 +105,30 @@ describe('McpFleet with gateway.hosting service', () => {
   test('GIVEN hosting service THEN the MCP path and health rules forward to the service target group', () => {
     const rules = resourcesOf(template, 'AWS::ElasticLoadBalancingV2::ListenerRule').filter(([id]) => id.startsWith('FleetGatewayService'));
     expect(rules.map(([, p]) => p.Priority).sort()).toEqual([45000, 45100]);
-    for (const [, p] of rules) expect(p.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^FleetGatewayServiceTargetGroup') } }].map((a) => expect.objectContaining({ Type: a.Type, TargetGroupArn: expect.objectContaining({ Ref: expect.stringMatching(/^FleetGatewayServiceTargetGroup/) }) })));
+    for (const [, p] of rules)
+      expect(p.Actions).toEqual(
+        [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^FleetGatewayServiceTargetGroup') } }].map((a) =>
+          expect.objectContaining({ Type: a.Type, TargetGroupArn: expect.objectContaining({ Ref: expect.stringMatching(/^FleetGatewayServiceTargetGroup/) }) }),
+        ),
+      );
   });
 
   test('GIVEN hosting service THEN it scales on CPU and on open connections per task', () => {
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 20, ResourceId: { 'Fn::Join': ['', ['service/', { Ref: Match.stringLikeRegexp('^FleetNetworkCluster') }, '/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetGatewayService[0-9A-F]{8}$'), 'Name'] }]] } });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 20,
+      ResourceId: {
+        'Fn::Join': ['', ['service/', { Ref: Match.stringLikeRegexp('^FleetNetworkCluster') }, '/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^FleetGatewayService[0-9A-F]{8}$'), 'Name'] }]],
+      },
+    });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyName: Match.stringLikeRegexp('GatewayService.*Cpu'),
-      TargetTrackingScalingPolicyConfiguration: { TargetValue: 60, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, ScaleInCooldown: 300, ScaleOutCooldown: 60 },
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 60,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        ScaleInCooldown: 300,
+        ScaleOutCooldown: 60,
+      },
     });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: {
@@ -126,7 +146,12 @@ describe('McpFleet with gateway.hosting service', () => {
     expect(store).toEqual([[expect.stringMatching(/^FleetGatewayServiceSecurityGroup/), 6379]]);
     const github = ingressInto(template, /^FleetPoolgithubSecurityGroup/).map(([source]) => source.replace(/SecurityGroup.*/, ''));
     expect(github.sort()).toEqual(['FleetGatewayService', 'FleetLoadBalancer']);
-    expect(resourcesOf(template, 'AWS::EC2::SecurityGroup').flatMap(([, p]) => p.SecurityGroupIngress ?? []).filter((r: any) => r.CidrIp === '0.0.0.0/0').map((r: any) => r.FromPort)).toEqual([443, 80]);
+    expect(
+      resourcesOf(template, 'AWS::EC2::SecurityGroup')
+        .flatMap(([, p]) => p.SecurityGroupIngress ?? [])
+        .filter((r: any) => r.CidrIp === '0.0.0.0/0')
+        .map((r: any) => r.FromPort),
+    ).toEqual([443, 80]);
   });
 
   test("GIVEN the execution role THEN it may read exactly the store password, every pool's identity key and the API keys", () => {
@@ -145,7 +170,9 @@ describe('McpFleet with gateway.hosting service', () => {
   });
 
   test('GIVEN overrides for the other hosting WHEN the fleet is built THEN the error names the fleet and the prop', () => {
-    expect(() => fleetTemplate(serviceHostedSpec, { gateway: { reservedConcurrentExecutions: 10 } })).toThrow(/^Test\/Fleet: gateway overrides are for the gateway Lambda, but the spec's gateway.hosting is 'service': use gatewayService/);
+    expect(() => fleetTemplate(serviceHostedSpec, { gateway: { reservedConcurrentExecutions: 10 } })).toThrow(
+      /^Test\/Fleet: gateway overrides are for the gateway Lambda, but the spec's gateway.hosting is 'service': use gatewayService/,
+    );
     expect(() => fleetTemplate(threePoolSpec, { gatewayService: { image: ecs.ContainerImage.fromRegistry('x') } })).toThrow(/^Test\/Fleet: gatewayService is for gateway.hosting 'service'/);
   });
 

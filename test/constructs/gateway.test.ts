@@ -37,7 +37,10 @@ describe('McpGateway', () => {
       MemorySize: 1024,
       Timeout: 30,
       Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') },
-      VpcConfig: { SubnetIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }], SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewaySecurityGroup'), 'GroupId'] }] },
+      VpcConfig: {
+        SubnetIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewaySecurityGroup'), 'GroupId'] }],
+      },
     });
   });
 
@@ -51,7 +54,11 @@ describe('McpGateway', () => {
     expect(environment[GATEWAY_ENV.redisUrl]).toEqual({ 'Fn::Join': ['', ['rediss://', { 'Fn::GetAtt': [expect.stringMatching(/^StoreReplicationGroup/), 'PrimaryEndPoint.Address'] }, ':6379']] });
     expect(environment[GATEWAY_ENV.redisAuthSecretArn]).toEqual({ Ref: expect.stringMatching(/^StoreAuthToken/) });
     const poolSecretArns = environment[GATEWAY_ENV.poolIdentitySecretArns]['Fn::Join'][1].map((part: string | { Ref: string }) => (typeof part === 'string' ? part : `ref:${part.Ref}`)).join('');
-    expect(JSON.parse(poolSecretArns)).toEqual({ github: expect.stringMatching(/^ref:Identitygithub/), slack: expect.stringMatching(/^ref:Identityslack/), images: expect.stringMatching(/^ref:Identityimages/) });
+    expect(JSON.parse(poolSecretArns)).toEqual({
+      github: expect.stringMatching(/^ref:Identitygithub/),
+      slack: expect.stringMatching(/^ref:Identityslack/),
+      images: expect.stringMatching(/^ref:Identityimages/),
+    });
     expect(environment[GATEWAY_ENV.region]).toBe('us-east-1');
     expect(environment[GATEWAY_ENV.publicUrl]).toBe('https://mcp.example.com');
     expect(environment[GATEWAY_ENV.apiKeysSecretArn]).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:us-east-1:123456789012:secret:agents/api-keys']] });
@@ -73,7 +80,9 @@ describe('McpGateway', () => {
         ],
       },
     ]);
-    expect(statements.filter((s) => JSON.stringify(s.Action).includes('kms:Decrypt'))).toEqual([expect.objectContaining({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } })]);
+    expect(statements.filter((s) => JSON.stringify(s.Action).includes('kms:Decrypt'))).toEqual([
+      expect.objectContaining({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } }),
+    ]);
     expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
   });
 
@@ -109,7 +118,9 @@ describe('McpGateway', () => {
     const stack = testStack();
     const secret = new secretsmanager.Secret(stack, 'Other');
     expect(() => gatewayStack(threePoolSpec, { poolIdentitySecrets: { github: secret } })).toThrow('Test/Gateway: poolIdentitySecrets has no secret for pool slack, images');
-    expect(() => gatewayStack(threePoolSpec, { poolIdentitySecrets: { github: secret, slack: secret, images: secret, ghost: secret } })).toThrow('Test/Gateway: poolIdentitySecrets names pools that are not in the spec: ghost');
+    expect(() => gatewayStack(threePoolSpec, { poolIdentitySecrets: { github: secret, slack: secret, images: secret, ghost: secret } })).toThrow(
+      'Test/Gateway: poolIdentitySecrets names pools that are not in the spec: ghost',
+    );
   });
 
   test('GIVEN function overrides WHEN constructed THEN sizes and extra variables apply, but runtime, handler, placement and planned variables are enforced', () => {

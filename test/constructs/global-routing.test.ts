@@ -152,13 +152,17 @@ describe('McpGlobalRouting with Global Accelerator', () => {
 
   test('GIVEN a region without load balancer ARN WHEN synthesized THEN the error names the construct and region', () => {
     const { loadBalancerArn: _omitted, ...noArn } = west;
-    expect(() => globalStack({ frontDoor: 'global-accelerator', regions: [east, noArn] })).toThrow(/^Global\/Routing: the global-accelerator front door needs loadBalancerArn for every region; missing for eu-west-1$/);
+    expect(() => globalStack({ frontDoor: 'global-accelerator', regions: [east, noArn] })).toThrow(
+      /^Global\/Routing: the global-accelerator front door needs loadBalancerArn for every region; missing for eu-west-1$/,
+    );
   });
 });
 
 describe('McpGlobalRouting validation', () => {
   test('GIVEN a duplicate region and a bad record name WHEN constructed THEN every problem is listed under the construct path', () => {
-    expect(() => globalStack({ regions: [east, east], recordName: 'mcp' })).toThrow(/^Global\/Routing: invalid global routing:\n {2}- regions\[1\]\.region: duplicate region "us-east-1"\n {2}- recordName/);
+    expect(() => globalStack({ regions: [east, east], recordName: 'mcp' })).toThrow(
+      /^Global\/Routing: invalid global routing:\n {2}- regions\[1\]\.region: duplicate region "us-east-1"\n {2}- recordName/,
+    );
   });
 
   test('GIVEN an invalid spec WHEN constructed THEN the spec problem is named', () => {
@@ -186,7 +190,9 @@ describe('McpGlobalRouting session Global Datastore', () => {
   });
 
   test('GIVEN the default burstable node type WHEN constructed THEN the spec path is named', () => {
-    expect(() => globalStack({ sessionGlobalDatastore: { primaryReplicationGroupId: 'x', primaryRegion: 'us-east-1' } })).toThrow(/Global\/Routing: fleet "agents" cannot use a session Global Datastore:\n {2}- sessionStore.nodeType/);
+    expect(() => globalStack({ sessionGlobalDatastore: { primaryReplicationGroupId: 'x', primaryRegion: 'us-east-1' } })).toThrow(
+      /Global\/Routing: fleet "agents" cannot use a session Global Datastore:\n {2}- sessionStore.nodeType/,
+    );
   });
 });
 
@@ -204,7 +210,9 @@ describe('McpRegionalEndpointParameters and McpRegionalEndpointReader', () => {
 
   test('GIVEN an environment-agnostic stack WHEN writing THEN the error asks for an explicit region', () => {
     const stack = new Stack();
-    expect(() => new McpRegionalEndpointParameters(stack, 'Endpoint', { fleetName: 'agents', loadBalancer: importedLoadBalancer(stack) })).toThrow(/^Default\/Endpoint: McpRegionalEndpointParameters \(its SSM parameter names contain the region\) needs a stack with a concrete region/);
+    expect(() => new McpRegionalEndpointParameters(stack, 'Endpoint', { fleetName: 'agents', loadBalancer: importedLoadBalancer(stack) })).toThrow(
+      /^Default\/Endpoint: McpRegionalEndpointParameters \(its SSM parameter names contain the region\) needs a stack with a concrete region/,
+    );
   });
 
   test('GIVEN a reader in the same region WHEN synthesized THEN values are CloudFormation SSM parameter references', () => {
@@ -215,7 +223,12 @@ describe('McpRegionalEndpointParameters and McpRegionalEndpointReader', () => {
     const template = Template.fromStack(stack);
     const parameters = template.toJSON().Parameters as Record<string, { Type: string; Default: string }>;
     // Only what the latency records use: no ARN parameter without Global Accelerator.
-    expect(Object.values(parameters).filter((p) => p.Default.startsWith('/mcp-fleet/')).map((p) => [p.Type, p.Default]).sort()).toEqual([
+    expect(
+      Object.values(parameters)
+        .filter((p) => p.Default.startsWith('/mcp-fleet/'))
+        .map((p) => [p.Type, p.Default])
+        .sort(),
+    ).toEqual([
       ['AWS::SSM::Parameter::Value<String>', '/mcp-fleet/agents/us-east-1/load-balancer/canonical-hosted-zone-id'],
       ['AWS::SSM::Parameter::Value<String>', '/mcp-fleet/agents/us-east-1/load-balancer/dns-name'],
     ]);

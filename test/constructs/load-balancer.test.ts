@@ -71,7 +71,11 @@ describe('McpLoadBalancer', () => {
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' });
     const lb = new McpLoadBalancer(stack, 'LoadBalancer', { spec: threePoolSpec, vpc: testVpc(stack), domain: { hostedZone, domainName: 'mcp.example.com' } });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'mcp.example.com', ValidationMethod: 'DNS', DomainValidationOptions: [{ DomainName: 'mcp.example.com', HostedZoneId: 'Z123' }] });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'mcp.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'mcp.example.com', HostedZoneId: 'Z123' }],
+    });
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'mcp.example.com.', Type: 'A', HostedZoneId: 'Z123' });
     expect(lb.publicUrl).toBe('https://mcp.example.com');
   });

@@ -75,7 +75,7 @@ export function dashboardWidgets(template: Template): DashboardWidget[] {
   const text =
     typeof body === 'string'
       ? body
-      : ((body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`)).join(''));
+      : (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`)).join('');
   return (JSON.parse(text) as { widgets: DashboardWidget[] }).widgets;
 }
 

@@ -46,7 +46,10 @@ describe('McpFleetMonitoring alarms', () => {
       Namespace: 'AWS/ApplicationELB',
       MetricName: 'TargetResponseTime',
       ExtendedStatistic: 'p99',
-      Dimensions: Match.arrayWith([{ Name: 'LoadBalancer', Value: alb }, { Name: 'TargetGroup', Value: tg('github') }]),
+      Dimensions: Match.arrayWith([
+        { Name: 'LoadBalancer', Value: alb },
+        { Name: 'TargetGroup', Value: tg('github') },
+      ]),
       Threshold: 2.5,
       ComparisonOperator: 'GreaterThanThreshold',
       EvaluationPeriods: 5,
@@ -59,9 +62,19 @@ describe('McpFleetMonitoring alarms', () => {
 
   test('GIVEN the load balancer WHEN synthesized THEN the 5xx alarm is metric math over ELB and target 5xx and requests', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'mcp-fleet-agents-5xx-rate' } });
-    const metrics = Object.values(alarms)[0]!.Properties.Metrics as Array<{ Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } } }>;
+    const metrics = Object.values(alarms)[0]!.Properties.Metrics as Array<{
+      Id: string;
+      Expression?: string;
+      ReturnData?: boolean;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } };
+    }>;
     expect(metrics.find((m) => m.Expression)?.Expression).toBe('IF(FILL(total, 0) >= 20, 100 * (FILL(part0, 0) + FILL(part1, 0)) / total, 0)');
-    expect(metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric.MetricName).sort()).toEqual(['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount']);
+    expect(
+      metrics
+        .filter((m) => m.MetricStat)
+        .map((m) => m.MetricStat!.Metric.MetricName)
+        .sort(),
+    ).toEqual(['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount']);
     expect(metrics.filter((m) => m.MetricStat).every((m) => m.ReturnData === false)).toBe(true);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'mcp-fleet-agents-5xx-rate', Threshold: 3, TreatMissingData: 'notBreaching' });
   });
@@ -90,7 +103,16 @@ describe('McpFleetMonitoring alarms', () => {
       Threshold: 8,
       Metrics: Match.arrayWith([
         Match.objectLike({
-          MetricStat: Match.objectLike({ Metric: { Namespace: 'McpFleet', MetricName: 'Errors', Dimensions: [{ Name: 'Fleet', Value: 'agents' }, { Name: 'Pool', Value: 'github' }] } }),
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'McpFleet',
+              MetricName: 'Errors',
+              Dimensions: [
+                { Name: 'Fleet', Value: 'agents' },
+                { Name: 'Pool', Value: 'github' },
+              ],
+            },
+          }),
         }),
       ]),
     });
@@ -120,7 +142,16 @@ describe('McpFleetMonitoring alarms', () => {
     named.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'mcp-fleet-agents-tool-github_create_issue-error-rate',
       Metrics: Match.arrayWith([
-        Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ Dimensions: [{ Name: 'Fleet', Value: 'agents' }, { Name: 'Tool', Value: 'github_create_issue' }] }) }) }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({
+              Dimensions: [
+                { Name: 'Fleet', Value: 'agents' },
+                { Name: 'Tool', Value: 'github_create_issue' },
+              ],
+            }),
+          }),
+        }),
       ]),
     });
   });
@@ -216,15 +247,17 @@ describe('McpFleetMonitoring with resources of the same stack', () => {
 describe('McpFleetMonitoring validation', () => {
   test('GIVEN pools that do not match the spec WHEN constructed THEN the error names the construct path and the pools', () => {
     const { stack } = testStack();
-    expect(
-      () => new McpFleetMonitoring(stack, 'Monitoring', { spec, loadBalancer: importedLoadBalancer(stack), pools: importedPools(stack, ['github', 'unknown']) }),
-    ).toThrow(/^Monitoring\/Monitoring: pools must name every pool of the spec once; missing: slack, images; unknown or repeated: unknown$/);
+    expect(() => new McpFleetMonitoring(stack, 'Monitoring', { spec, loadBalancer: importedLoadBalancer(stack), pools: importedPools(stack, ['github', 'unknown']) })).toThrow(
+      /^Monitoring\/Monitoring: pools must name every pool of the spec once; missing: slack, images; unknown or repeated: unknown$/,
+    );
   });
 
   test('GIVEN an invalid spec or tool name WHEN constructed THEN the error lists the problem with its path', () => {
     const { stack } = testStack();
     const base = { loadBalancer: importedLoadBalancer(stack), pools: importedPools(stack, ['github', 'slack', 'images']) };
-    expect(() => new McpFleetMonitoring(stack, 'Bad', { ...base, spec: { ...spec, observability: { p99LatencyMs: 0 } } })).toThrow(/Monitoring\/Bad: invalid fleet spec[\s\S]*observability.p99LatencyMs/);
+    expect(() => new McpFleetMonitoring(stack, 'Bad', { ...base, spec: { ...spec, observability: { p99LatencyMs: 0 } } })).toThrow(
+      /Monitoring\/Bad: invalid fleet spec[\s\S]*observability.p99LatencyMs/,
+    );
     expect(() => new McpFleetMonitoring(stack, 'Tools', { ...base, spec, toolNames: ['github_*'] })).toThrow(/Monitoring\/Tools: invalid monitoring options:\n {2}- toolNames\[0\]/);
   });
 
@@ -255,7 +288,15 @@ describe('addConnectionScaling', () => {
         TargetValue: 150,
         ScaleInCooldown: 300,
         ScaleOutCooldown: 60,
-        CustomizedMetricSpecification: { Namespace: 'McpFleet', MetricName: 'OpenConnections', Statistic: 'Average', Dimensions: [{ Name: 'Fleet', Value: 'agents' }, { Name: 'Pool', Value: 'github' }] },
+        CustomizedMetricSpecification: {
+          Namespace: 'McpFleet',
+          MetricName: 'OpenConnections',
+          Statistic: 'Average',
+          Dimensions: [
+            { Name: 'Fleet', Value: 'agents' },
+            { Name: 'Pool', Value: 'github' },
+          ],
+        },
       },
     });
   });
@@ -269,7 +310,9 @@ describe('addConnectionScaling', () => {
   test('GIVEN a Sum metric WHEN added THEN the error says a per-task Average is needed', () => {
     const { stack } = testStack('SumScaling');
     const pool = planFleet({ ...spec, pools: [{ ...spec.pools[0]!, connectionsPerTask: 150 }] }).pools[0]!;
-    expect(() => addConnectionScaling(service(stack), pool, { connectionsPerTaskMetric: gauge.with({ statistic: 'Sum' }) })).toThrow(/pool "github": connectionsPerTaskMetric must use the Average statistic/);
+    expect(() => addConnectionScaling(service(stack), pool, { connectionsPerTaskMetric: gauge.with({ statistic: 'Sum' }) })).toThrow(
+      /pool "github": connectionsPerTaskMetric must use the Average statistic/,
+    );
   });
 });
 

@@ -51,7 +51,9 @@ describe('McpNetwork', () => {
   test('GIVEN a VPC with private subnets in one zone WHEN used THEN the error says two zones are needed', () => {
     const stack = testStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 });
-    expect(() => new McpNetwork(stack, 'Network', { spec: threePoolSpec, vpc })).toThrow('Test/Network: the VPC needs private subnets with egress in at least two availability zones (found 1 subnet(s) in 1 zone(s))');
+    expect(() => new McpNetwork(stack, 'Network', { spec: threePoolSpec, vpc })).toThrow(
+      'Test/Network: the VPC needs private subnets with egress in at least two availability zones (found 1 subnet(s) in 1 zone(s))',
+    );
   });
 
   test('GIVEN both vpc and vpcProps WHEN constructed THEN the error names the path', () => {

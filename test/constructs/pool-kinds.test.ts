@@ -55,7 +55,9 @@ describe('McpFleet renders one image per pool kind', () => {
     const context = join(outdir, generated!.source.directory);
     const dockerfile = readFileSync(join(context, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('FROM node:22-bookworm-slim');
-    expect(dockerfile).toContain('ENTRYPOINT ["node","/opt/mcp-fleet/bin/mcp-fleet.js","bridge","--host","0.0.0.0","--port","8080","--","npx","-y","@modelcontextprotocol/server-filesystem","/home/mcp"]');
+    expect(dockerfile).toContain(
+      'ENTRYPOINT ["node","/opt/mcp-fleet/bin/mcp-fleet.js","bridge","--host","0.0.0.0","--port","8080","--","npx","-y","@modelcontextprotocol/server-filesystem","/home/mcp"]',
+    );
     expect(readFileSync(join(context, 'mcp-fleet/dist/cli/mcp-fleet.js'), 'utf8').length).toBeGreaterThan(100_000);
     expect(JSON.parse(readFileSync(join(context, 'mcp-fleet/package.json'), 'utf8')).name).toBe('mcp-fleet');
 
@@ -74,7 +76,10 @@ describe('McpFleet renders one image per pool kind', () => {
 
   test('GIVEN connectionsPerTask on the stdio pool WHEN synthesized THEN it scales on the pool gauge from the plan', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 40, CustomizedMetricSpecification: Match.objectLike({ MetricName: 'OpenConnections', Dimensions: Match.arrayWith([{ Name: 'Pool', Value: 'fs' }]) }) }),
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: 40,
+        CustomizedMetricSpecification: Match.objectLike({ MetricName: 'OpenConnections', Dimensions: Match.arrayWith([{ Name: 'Pool', Value: 'fs' }]) }),
+      }),
     });
   });
 

@@ -70,7 +70,11 @@ describe('McpSessionStore', () => {
 
   test('GIVEN user overrides WHEN constructed THEN defaults yield but encryption and failover are enforced', () => {
     const stack = testStack();
-    new McpSessionStore(stack, 'Store', { spec: threePoolSpec, vpc: testVpc(stack), replicationGroupProps: { cacheNodeType: 'cache.r7g.large', transitEncryptionEnabled: false, multiAzEnabled: false } });
+    new McpSessionStore(stack, 'Store', {
+      spec: threePoolSpec,
+      vpc: testVpc(stack),
+      replicationGroupProps: { cacheNodeType: 'cache.r7g.large', transitEncryptionEnabled: false, multiAzEnabled: false },
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.r7g.large', TransitEncryptionEnabled: true, MultiAZEnabled: true });
   });
 });

@@ -8,8 +8,15 @@ describe('McpSidecar', () => {
     const stack = testStack();
     const task = new ecs.FargateTaskDefinition(stack, 'Task');
     const app = task.addContainer('app', { image: ecs.ContainerImage.fromRegistry('registry.example.com/agent:1.0.0'), environment: {} });
-    const files = new McpSidecar(stack, 'Files', { taskDefinition: task, server: { name: 'files', kind: 'stdio', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem', '/tmp'], port: 9100 } });
-    const search = new McpSidecar(stack, 'Search', { taskDefinition: task, server: { name: 'search', image: 'registry.example.com/mcp/search:2.0.0' }, healthCheck: { command: ['CMD', '/bin/healthcheck'], intervalSeconds: 10, timeoutSeconds: 3, retries: 2, startPeriodSeconds: 5 } });
+    const files = new McpSidecar(stack, 'Files', {
+      taskDefinition: task,
+      server: { name: 'files', kind: 'stdio', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem', '/tmp'], port: 9100 },
+    });
+    const search = new McpSidecar(stack, 'Search', {
+      taskDefinition: task,
+      server: { name: 'search', image: 'registry.example.com/mcp/search:2.0.0' },
+      healthCheck: { command: ['CMD', '/bin/healthcheck'], intervalSeconds: 10, timeoutSeconds: 3, retries: 2, startPeriodSeconds: 5 },
+    });
     files.startBefore(app);
     return { template: Template.fromStack(stack), files, search };
   }
@@ -33,7 +40,12 @@ describe('McpSidecar', () => {
       LogConfiguration: { LogDriver: 'awslogs', Options: expect.objectContaining({ 'awslogs-stream-prefix': 'files' }) },
     });
     expect(JSON.stringify(byName.files.Image)).toContain('container-assets');
-    expect(byName.search).toMatchObject({ Image: 'registry.example.com/mcp/search:2.0.0', User: '1000:1000', ReadonlyRootFilesystem: true, HealthCheck: { Command: ['CMD', '/bin/healthcheck'], Interval: 10 } });
+    expect(byName.search).toMatchObject({
+      Image: 'registry.example.com/mcp/search:2.0.0',
+      User: '1000:1000',
+      ReadonlyRootFilesystem: true,
+      HealthCheck: { Command: ['CMD', '/bin/healthcheck'], Interval: 10 },
+    });
     expect(byName.app!.DependsOn).toEqual([{ ContainerName: 'files', Condition: 'HEALTHY' }]);
     template.resourceCountIs('AWS::Logs::LogGroup', 2);
   });
@@ -41,6 +53,8 @@ describe('McpSidecar', () => {
   test('GIVEN a bad server WHEN added THEN a validation error names the construct and the server path', () => {
     const stack = testStack();
     const task = new ecs.FargateTaskDefinition(stack, 'Task');
-    expect(() => new McpSidecar(stack, 'Bad', { taskDefinition: task, server: { name: 'bad', kind: 'stdio', command: [] } })).toThrow(/^Test\/Bad: invalid fleet spec \(1 problem\):\n {2}- server\.command: must be a non-empty array of strings/);
+    expect(() => new McpSidecar(stack, 'Bad', { taskDefinition: task, server: { name: 'bad', kind: 'stdio', command: [] } })).toThrow(
+      /^Test\/Bad: invalid fleet spec \(1 problem\):\n {2}- server\.command: must be a non-empty array of strings/,
+    );
   });
 });

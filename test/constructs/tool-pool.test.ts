@@ -62,7 +62,10 @@ describe('McpToolPool', () => {
           StopTimeout: 90,
           MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
           PortMappings: [Match.objectLike({ ContainerPort: 8080, Name: 'mcp' })],
-          Environment: Match.arrayWith([{ Name: 'MCP_FLEET_NAME', Value: 'agents' }, { Name: 'MCP_FLEET_POOL', Value: 'github' }]),
+          Environment: Match.arrayWith([
+            { Name: 'MCP_FLEET_NAME', Value: 'agents' },
+            { Name: 'MCP_FLEET_POOL', Value: 'github' },
+          ]),
           Secrets: [{ Name: 'MCP_FLEET_IDENTITY_KEY', ValueFrom: { Ref: Match.stringLikeRegexp('^Identity') } }],
           LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
         }),
@@ -90,7 +93,13 @@ describe('McpToolPool', () => {
 
   test('GIVEN a stateful pool THEN its target group is sticky; a stateless one is not', () => {
     const [[, slack]] = resourcesOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').filter(([, p]) => p.Name === 'agents-slack');
-    expect(slack!.TargetGroupAttributes).toEqual(expect.arrayContaining([{ Key: 'stickiness.enabled', Value: 'true' }, { Key: 'stickiness.type', Value: 'lb_cookie' }, { Key: 'stickiness.lb_cookie.duration_seconds', Value: '3600' }]));
+    expect(slack!.TargetGroupAttributes).toEqual(
+      expect.arrayContaining([
+        { Key: 'stickiness.enabled', Value: 'true' },
+        { Key: 'stickiness.type', Value: 'lb_cookie' },
+        { Key: 'stickiness.lb_cookie.duration_seconds', Value: '3600' },
+      ]),
+    );
     const [[, gh]] = resourcesOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').filter(([, p]) => p.Name === 'agents-github');
     expect(gh!.TargetGroupAttributes).toContainEqual({ Key: 'stickiness.enabled', Value: 'false' });
   });
@@ -98,12 +107,19 @@ describe('McpToolPool', () => {
   test('GIVEN a directly routed pool THEN it scales on CPU and on requests per target; a gateway-only pool only on CPU', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 20 });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-      TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 70, ScaleInCooldown: 300, ScaleOutCooldown: 60 },
+      TargetTrackingScalingPolicyConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        TargetValue: 70,
+        ScaleInCooldown: 300,
+        ScaleOutCooldown: 60,
+      },
     });
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget', ResourceLabel: Match.anyValue() }, TargetValue: 1000 },
     });
-    const requestPolicies = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalingPolicy').filter(([, p]) => p.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType === 'ALBRequestCountPerTarget');
+    const requestPolicies = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalingPolicy').filter(
+      ([, p]) => p.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType === 'ALBRequestCountPerTarget',
+    );
     expect(requestPolicies.map(([id]) => id)).toEqual([expect.stringMatching(/^Poolgithub/), expect.stringMatching(/^Poolimages/)]);
   });
 
@@ -170,7 +186,10 @@ describe('McpToolPool', () => {
             ReadonlyRootFilesystem: true,
             User: '1000:1000',
             MemoryReservation: 256,
-            Environment: Match.arrayWith([{ Name: 'MCP_FLEET_POOL', Value: 'github' }, { Name: 'LOG_LEVEL', Value: 'debug' }]),
+            Environment: Match.arrayWith([
+              { Name: 'MCP_FLEET_POOL', Value: 'github' },
+              { Name: 'LOG_LEVEL', Value: 'debug' },
+            ]),
             Secrets: [Match.objectLike({ Name: 'MCP_FLEET_IDENTITY_KEY' })],
           }),
         ],

@@ -9,11 +9,7 @@
  * percentages) and health check grace period, the cluster's Container Insights setting, and every
  * resource of a type in EMULATOR_SKIPPED_TYPES (WAF, scaling, bucket policies, egress rules).
  */
-import {
-  DescribeLoadBalancerAttributesCommand,
-  DescribeRulesCommand,
-  DescribeTargetGroupAttributesCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeLoadBalancerAttributesCommand, DescribeRulesCommand, DescribeTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
@@ -130,9 +126,7 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
 
   test('GIVEN the load balancer THEN it is internet-facing with the planned attributes and the access log bucket', async () => {
     const loadBalancer = await loadBalancerNamed(clients!, plan.loadBalancer.name);
-    const { Attributes } = await clients!.elbv2.send(
-      new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: loadBalancer.LoadBalancerArn }),
-    );
+    const { Attributes } = await clients!.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: loadBalancer.LoadBalancerArn }));
 
     expect(loadBalancer).toMatchObject({ Scheme: 'internet-facing', Type: 'application' });
     expect(attributeMap(Attributes)).toMatchObject({
@@ -144,9 +138,7 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
       'access_logs.s3.prefix': plan.loadBalancer.accessLogs.prefix,
     });
     const logBucket = attributeMap(Attributes)['access_logs.s3.bucket'];
-    expect([...deployed.resources.values()]).toContainEqual(
-      expect.objectContaining({ type: 'AWS::S3::Bucket', physicalId: logBucket }),
-    );
+    expect([...deployed.resources.values()]).toContainEqual(expect.objectContaining({ type: 'AWS::S3::Bucket', physicalId: logBucket }));
   });
 
   test('GIVEN the listeners THEN HTTPS uses the pinned TLS 1.3 policy and the certificate, and HTTP only redirects to HTTPS', async () => {
@@ -170,9 +162,7 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
     });
     expect(listeners.find((listener) => listener.Port === plan.loadBalancer.httpRedirectPort)).toMatchObject({
       Protocol: 'HTTP',
-      DefaultActions: [
-        { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: String(plan.loadBalancer.httpsPort), StatusCode: 'HTTP_301' } },
-      ],
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: String(plan.loadBalancer.httpsPort), StatusCode: 'HTTP_301' } }],
     });
   });
 
@@ -194,25 +184,18 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
       priority: rule.priority,
       conditions: rule.conditions.map(apiRuleCondition),
       jwt: rule.jwt && apiJwtValidation(rule.jwt),
-      forwardsTo:
-        rule.target.kind === 'gateway'
-          ? plan.gateway.targetGroup.name
-          : plan.pools.find((pool) => pool.name === (rule.target as { pool: string }).pool)!.targetGroup.name,
+      forwardsTo: rule.target.kind === 'gateway' ? plan.gateway.targetGroup.name : plan.pools.find((pool) => pool.name === (rule.target as { pool: string }).pool)!.targetGroup.name,
     }));
     expect(deployedRules).toEqual(plannedRules);
     // The 2026-07-28 routing the fleet exists for: tools/call by Mcp-Method and Mcp-Name headers.
-    const headerNames = new Set(
-      deployedRules.flatMap((rule) => (rule.conditions ?? []).flatMap((c) => c.HttpHeaderConfig?.HttpHeaderName ?? [])),
-    );
+    const headerNames = new Set(deployedRules.flatMap((rule) => (rule.conditions ?? []).flatMap((c) => c.HttpHeaderConfig?.HttpHeaderName ?? [])));
     expect([...headerNames]).toEqual(expect.arrayContaining(['Mcp-Method', 'Mcp-Name']));
   });
 
   test('GIVEN each pool THEN its target group balances by least outstanding requests, drains as planned and sticks only when stateful', async () => {
     for (const pool of plan.pools) {
       const targetGroup = await targetGroupNamed(clients!, pool.targetGroup.name);
-      const { Attributes } = await clients!.elbv2.send(
-        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroup.TargetGroupArn }),
-      );
+      const { Attributes } = await clients!.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroup.TargetGroupArn }));
 
       expect(targetGroup).toMatchObject({
         Port: pool.targetGroup.port,
@@ -248,9 +231,7 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
         networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'DISABLED' } },
         loadBalancers: [expect.objectContaining({ containerPort: pool.container.port })],
       });
-      const { Service: registry } = await clients!.serviceDiscovery.send(
-        new GetServiceCommand({ Id: service!.serviceRegistries![0]!.registryArn!.split('/').at(-1) }),
-      );
+      const { Service: registry } = await clients!.serviceDiscovery.send(new GetServiceCommand({ Id: service!.serviceRegistries![0]!.registryArn!.split('/').at(-1) }));
       expect(registry).toMatchObject({
         Name: pool.discovery.serviceName,
         NamespaceId: namespaceId,
@@ -364,9 +345,7 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
 
 async function findGatewayFunction(clients: EmulatorClients, stack: DeployedStack): Promise<FunctionConfiguration> {
   const functions = [...stack.resources.values()].filter((resource) => resource.type === 'AWS::Lambda::Function');
-  const configurations = await Promise.all(
-    functions.map((fn) => clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.physicalId }))),
-  );
+  const configurations = await Promise.all(functions.map((fn) => clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.physicalId }))));
   const gateways = configurations.filter((c) => c.Environment?.Variables?.[GATEWAY_ENV.spec] !== undefined);
   if (gateways.length !== 1) throw new Error(`expected one function with ${GATEWAY_ENV.spec} in its environment, found ${gateways.length}`);
   return gateways[0]!;

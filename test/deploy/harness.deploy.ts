@@ -40,9 +40,7 @@ describe('deploy harness (probe stack on the emulator)', () => {
       const functionName = physicalIdOf(deployed.resources, 'AWS::Lambda::Function');
       const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
       expect(Configuration?.CodeSize).toBeGreaterThan(0);
-      const { Listeners } = await elbv2.send(
-        new DescribeListenersCommand({ LoadBalancerArn: physicalIdOf(deployed.resources, 'AWS::ElasticLoadBalancingV2::LoadBalancer') }),
-      );
+      const { Listeners } = await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: physicalIdOf(deployed.resources, 'AWS::ElasticLoadBalancingV2::LoadBalancer') }));
       expect(Listeners).toEqual([
         expect.objectContaining({
           Port: 443,

@@ -59,14 +59,11 @@ describe('multi-region fleet with global routing deployed on the emulator', () =
     await emulator?.stop();
   });
 
-  test.each([...MULTI_REGION_REGIONS.map(regionalStackName), GLOBAL_STACK_NAME])(
-    'GIVEN %s THEN every template resource was created, or its type is a documented emulator gap',
-    (stackName) => {
-      const stack = deployed.get(stackName)!;
+  test.each([...MULTI_REGION_REGIONS.map(regionalStackName), GLOBAL_STACK_NAME])('GIVEN %s THEN every template resource was created, or its type is a documented emulator gap', (stackName) => {
+    const stack = deployed.get(stackName)!;
 
-      expect(emulatorCoverage(stack.template, stack.resources).unexplained).toEqual([]);
-    },
-  );
+    expect(emulatorCoverage(stack.template, stack.resources).unexplained).toEqual([]);
+  });
 
   test.each(MULTI_REGION_REGIONS)('GIVEN %s THEN its own fleet runs there: a TLS 1.3 load balancer and a gateway that knows its region', async (region) => {
     const regionClients = clients.get(region)!;
@@ -78,7 +75,7 @@ describe('multi-region fleet with global routing deployed on the emulator', () =
     expect(gateway.Environment?.Variables?.[GATEWAY_ENV.region]).toBe(region);
   });
 
-  test('GIVEN the global routing THEN one latency alias record per region points at that region\'s load balancer, behind its health check', async () => {
+  test("GIVEN the global routing THEN one latency alias record per region points at that region's load balancer, behind its health check", async () => {
     const route53 = clients.get(MULTI_REGION_REGIONS[0])!.route53;
     const { ResourceRecordSets } = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: fixtures.hostedZoneId }));
     const { HealthChecks } = await route53.send(new ListHealthChecksCommand({}));

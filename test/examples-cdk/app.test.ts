@@ -49,7 +49,11 @@ describe('multi-region example', () => {
     expect(global.dependencies.map((d) => d.stackName).sort()).toEqual(MULTI_REGION_REGIONS.map(regionalStackName).sort());
     const template = Template.fromStack(global);
     const records = template.findResources('AWS::Route53::RecordSet', { Properties: { Name: 'mcp.example.org.', Type: 'A' } });
-    expect(Object.values(records).map((r) => (r as { Properties: { Region: string } }).Properties.Region).sort()).toEqual([...MULTI_REGION_REGIONS].sort());
+    expect(
+      Object.values(records)
+        .map((r) => (r as { Properties: { Region: string } }).Properties.Region)
+        .sort(),
+    ).toEqual([...MULTI_REGION_REGIONS].sort());
     template.resourceCountIs('AWS::Route53::HealthCheck', MULTI_REGION_REGIONS.length);
   });
 });

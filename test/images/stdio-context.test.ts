@@ -58,7 +58,9 @@ describe('the generated stdio image context', () => {
 
     // The container's view: /opt/mcp-fleet is the context's package directory; loopback instead of 0.0.0.0.
     const port = await freePort();
-    const argv = image.entrypoint.map((a) => a.replace(STDIO_PACKAGE_DIR, join(context, image.packageDir))).map((a, i, all) => (all[i - 1] === '--host' ? '127.0.0.1' : all[i - 1] === '--port' ? String(port) : a));
+    const argv = image.entrypoint
+      .map((a) => a.replace(STDIO_PACKAGE_DIR, join(context, image.packageDir)))
+      .map((a, i, all) => (all[i - 1] === '--host' ? '127.0.0.1' : all[i - 1] === '--port' ? String(port) : a));
     expect(argv.slice(0, 3)).toEqual(['node', join(context, 'mcp-fleet/bin/mcp-fleet.js'), 'bridge']);
     child = spawn(process.execPath, argv.slice(1), { cwd: work, env: { PATH: process.env.PATH, HOME: work }, stdio: ['ignore', 'pipe', 'pipe'] });
 

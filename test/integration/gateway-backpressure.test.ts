@@ -78,7 +78,10 @@ describe('SSE backpressure: a slow client', () => {
     response.setEncoding('utf8');
     let text = '';
     for await (const chunk of response) text += chunk;
-    const messages = text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)));
+    const messages = text
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)));
     expect(messages.filter((m) => m.method === 'notifications/message')).toHaveLength(COUNT);
     expect(messages.at(-1)).toEqual({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: `sent ${COUNT}` }] } });
     expect(counting.pulled()).toBeGreaterThan(COUNT * SIZE);

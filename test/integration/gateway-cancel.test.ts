@@ -51,7 +51,7 @@ describe('a client that disconnects mid-call', () => {
     expect(aborted.reason).toContain('mcp-fleet gateway: the client went away');
   });
 
-  it('GIVEN a 2026 caller of a 2025-era stateful pool WHEN it drops the connection THEN its principal\'s backend session gets the cancellation with the gateway\'s id', async () => {
+  it("GIVEN a 2026 caller of a 2025-era stateful pool WHEN it drops the connection THEN its principal's backend session gets the cancellation with the gateway's id", async () => {
     desk.aborted.length = 0;
     const controller = new AbortController();
     const request = modernRequest('tools/call', { name: 'desk_wait', arguments: {} }, 'modern-1');

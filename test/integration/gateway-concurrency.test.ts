@@ -10,10 +10,7 @@ describe('gateway concurrency', () => {
     let gw: RunningGateway;
 
     beforeAll(async () => {
-      pools = await Promise.all([
-        startEchoPool({ tool: 'modern_echo' }),
-        startEchoPool({ tool: 'legacy_echo', era: '2025-11-25', sse: true }),
-      ]);
+      pools = await Promise.all([startEchoPool({ tool: 'modern_echo' }), startEchoPool({ tool: 'legacy_echo', era: '2025-11-25', sse: true })]);
       gw = await startGateway(
         {
           name: 'load',
@@ -50,7 +47,13 @@ describe('gateway concurrency', () => {
                 : modernRequest('tools/call', { name: tool, arguments: args }, id);
               const res = await postFast(gw.mcpUrl, body, headers);
               // The stateful pool answers SSE (a notification, then the response), which the gateway relays.
-              const data = res.text.startsWith('{') ? res.text : res.text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).find((d) => d.includes('"result"'))!;
+              const data = res.text.startsWith('{')
+                ? res.text
+                : res.text
+                    .split('\n')
+                    .filter((l) => l.startsWith('data: '))
+                    .map((l) => l.slice(6))
+                    .find((d) => d.includes('"result"'))!;
               const message = JSON.parse(data);
               const echoed = JSON.parse(message.result.content[0].text);
               if (message.id !== id || echoed.tool !== tool || echoed.args.client !== c || echoed.args.call !== i) mismatches.push(`${id}: ${res.text}`);

@@ -15,12 +15,12 @@ describe('gateway serves both client eras against every pool era', () => {
     ]);
     gw = await startGateway(
       {
-      name: 'eras',
-      pools: [
-        { name: 'github', image: 'x', tools: ['github_*'] },
-        { name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
-        { name: 'images', image: 'x', tools: ['images_*'], protocolVersion: '2025-06-18' },
-      ],
+        name: 'eras',
+        pools: [
+          { name: 'github', image: 'x', tools: ['github_*'] },
+          { name: 'slack', image: 'x', tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
+          { name: 'images', image: 'x', tools: ['images_*'], protocolVersion: '2025-06-18' },
+        ],
       },
       { github: pools[0]!.url, slack: pools[1]!.url, images: pools[2]!.url },
     );
@@ -41,7 +41,11 @@ describe('gateway serves both client eras against every pool era', () => {
     const client = await connect[era](mcpUrl);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['github_search', 'github_issue', 'slack_post', 'slack_count', 'images_resize']);
-    for (const [tool, pool] of [['github_search', 'github'], ['slack_post', 'slack'], ['images_resize', 'images']] as const) {
+    for (const [tool, pool] of [
+      ['github_search', 'github'],
+      ['slack_post', 'slack'],
+      ['images_resize', 'images'],
+    ] as const) {
       const answer = answerOf(await client.callTool({ name: tool, arguments: { text: `hi ${tool}` } }));
       expect(answer).toMatchObject({ pool, tool, args: { text: `hi ${tool}` } });
     }

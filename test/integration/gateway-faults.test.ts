@@ -14,7 +14,14 @@ describe('gateway under faults', () => {
     const slow = await startV2Pool({ name: 'slow', tools: ['slow_wait'], delayMs: 2000 });
     const quick = await startV2Pool({ name: 'quick', tools: ['quick_go'] });
     const g = await startGateway(
-      { name: 'faults', pools: [{ name: 'slow', image: 'x', tools: ['slow_*'] }, { name: 'quick', image: 'x', tools: ['quick_*'] }], gateway: { backendTimeoutMs: 300, timeoutSeconds: 1 } },
+      {
+        name: 'faults',
+        pools: [
+          { name: 'slow', image: 'x', tools: ['slow_*'] },
+          { name: 'quick', image: 'x', tools: ['quick_*'] },
+        ],
+        gateway: { backendTimeoutMs: 300, timeoutSeconds: 1 },
+      },
       { slow: slow.url, quick: quick.url },
     );
     const client = await connectV2(g.mcpUrl);
@@ -30,9 +37,13 @@ describe('gateway under faults', () => {
   it('GIVEN the Redis session store is down WHEN a 2025 client initializes THEN 503 with a clear error; 2026 calls to stateless pools still work', async () => {
     const pool = await startV2Pool({ name: 'github', tools: ['github_search'] });
     const client = createRedisClient('redis://127.0.0.1:1', { timeoutMs: 300 });
-    const g = await startGateway({ name: 'faults', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }] }, { github: pool.url }, {
-      sessionStore: new RedisSessionStore({ client, fleet: 'faults', region: 'test' }),
-    });
+    const g = await startGateway(
+      { name: 'faults', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }] },
+      { github: pool.url },
+      {
+        sessionStore: new RedisSessionStore({ client, fleet: 'faults', region: 'test' }),
+      },
+    );
     const init = await post(g.mcpUrl, { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
     expect(init.status).toBe(503);
     expect(init.headers.get('retry-after')).toBe('1');
@@ -65,7 +76,14 @@ describe('gateway under faults', () => {
     const deadUrl = dead.url;
     await dead.close();
     const g = await startGateway(
-      { name: 'faults', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }, { name: 'gone', image: 'x', tools: ['gone_*'] }], gateway: { breakerFailureThreshold: 2, breakerResetMs: 60_000 } },
+      {
+        name: 'faults',
+        pools: [
+          { name: 'github', image: 'x', tools: ['github_*'] },
+          { name: 'gone', image: 'x', tools: ['gone_*'] },
+        ],
+        gateway: { breakerFailureThreshold: 2, breakerResetMs: 60_000 },
+      },
       { github: live.url, gone: deadUrl },
     );
     const client = await connectV2(g.mcpUrl);
@@ -86,7 +104,14 @@ describe('gateway under faults', () => {
     const hanging = createServer(() => undefined); // reads requests, answers none
     await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
     const g = await startGateway(
-      { name: 'faults', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }, { name: 'stuck', image: 'x', tools: ['stuck_*'] }], gateway: { backendTimeoutMs: 20_000, timeoutSeconds: 25 } },
+      {
+        name: 'faults',
+        pools: [
+          { name: 'github', image: 'x', tools: ['github_*'] },
+          { name: 'stuck', image: 'x', tools: ['stuck_*'] },
+        ],
+        gateway: { backendTimeoutMs: 20_000, timeoutSeconds: 25 },
+      },
       { github: live.url, stuck: `http://127.0.0.1:${(hanging.address() as { port: number }).port}/mcp` },
     );
     const started = Date.now();
@@ -119,9 +144,13 @@ describe('gateway under faults', () => {
 
     /** The gateway reaches the pool by a DNS name whose answer the test controls, as Cloud Map does with task IPs. */
     function gatewayForTasks() {
-      return startGateway({ name: 'tasks', pools: [{ name: 'slack', image: 'x', tools: ['slack_*'], ...stateful }] }, { slack: `http://slack.pool.internal:${port}/mcp` }, {
-        transport: createNodeBackendTransport({ resolve: async () => [...addresses] }),
-      });
+      return startGateway(
+        { name: 'tasks', pools: [{ name: 'slack', image: 'x', tools: ['slack_*'], ...stateful }] },
+        { slack: `http://slack.pool.internal:${port}/mcp` },
+        {
+          transport: createNodeBackendTransport({ resolve: async () => [...addresses] }),
+        },
+      );
     }
 
     it('GIVEN two live tasks WHEN one client session calls 20 times THEN every call reaches the task that holds its backend session', async () => {

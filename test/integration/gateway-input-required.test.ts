@@ -49,7 +49,13 @@ describe('input_required (2026-07-28) through the gateway', () => {
     pool = createServer((req, res) => void node(req, res));
     await new Promise<void>((resolve) => pool.listen(0, '127.0.0.1', resolve));
     poolUrl = `http://127.0.0.1:${(pool.address() as AddressInfo).port}/mcp`;
-    const spec = { name: 'mrtr', pools: [{ name: 'deployer', image: 'x', tools: ['deploy_*'] }, { name: 'other', image: 'x', tools: ['other_*'] }] };
+    const spec = {
+      name: 'mrtr',
+      pools: [
+        { name: 'deployer', image: 'x', tools: ['deploy_*'] },
+        { name: 'other', image: 'x', tools: ['other_*'] },
+      ],
+    };
     // Both instances hold the fleet identity key: either one verifies the other's states.
     const options = { identityKey: new Uint8Array(32).fill(7) };
     const urls = { deployer: poolUrl, other: poolUrl };

@@ -11,7 +11,13 @@ describe('subscriptions/listen across pools', () => {
   beforeAll(async () => {
     pools = [await startV2Pool({ name: 'github', tools: ['github_search'] }), await startV2Pool({ name: 'jira', tools: ['jira_find'] })];
     gw = await startGateway(
-      { name: 'listen', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }, { name: 'jira', image: 'x', tools: ['jira_*'] }] },
+      {
+        name: 'listen',
+        pools: [
+          { name: 'github', image: 'x', tools: ['github_*'] },
+          { name: 'jira', image: 'x', tools: ['jira_*'] },
+        ],
+      },
       { github: pools[0]!.url, jira: pools[1]!.url },
     );
   });

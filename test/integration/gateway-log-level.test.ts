@@ -27,7 +27,10 @@ describe('per-request log level for 2025-era pools', () => {
     const request = modernRequest('tools/call', { name: 'desk_slow', arguments: { steps: 2, stepMs: 10 } }, id);
     const body = { ...request.body, params: { ...request.body.params, _meta: { ...request.body.params._meta, 'io.modelcontextprotocol/logLevel': level } } };
     const answer = await post(gateway.mcpUrl, body, request.headers);
-    const messages = answer.text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)));
+    const messages = answer.text
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)));
     expect(messages.at(-1)).toMatchObject({ id, result: { content: [{ type: 'text' }] } });
     return messages.filter((m) => m.method === 'notifications/message').map((m) => m.params.data);
   }

@@ -11,11 +11,9 @@ it('GIVEN a 2026 pool tool that mirrors an argument in an Mcp-Param header WHEN 
   const handler = toNodeHandler(
     createMcpHandler(() => {
       const server = new McpServer({ name: 'geo', version: '1' });
-      server.registerTool(
-        'geo_lookup',
-        { description: 'lookup', inputSchema: z.object({ region: z.string().meta({ 'x-mcp-header': 'Region' }) }) },
-        async ({ region }) => ({ content: [{ type: 'text', text: `region ${region}` }] }),
-      );
+      server.registerTool('geo_lookup', { description: 'lookup', inputSchema: z.object({ region: z.string().meta({ 'x-mcp-header': 'Region' }) }) }, async ({ region }) => ({
+        content: [{ type: 'text', text: `region ${region}` }],
+      }));
       return server;
     }),
   );

@@ -44,7 +44,7 @@ describe('gateway policies', () => {
     expect((await call('github_read', 'origin-test', { origin: 'https://app.example.com' })).status).toBe(200);
   });
 
-  it('GIVEN a caller without the tool\'s scopes WHEN it calls THEN 403 with an insufficient_scope challenge naming every scope and the metadata URL', async () => {
+  it("GIVEN a caller without the tool's scopes WHEN it calls THEN 403 with an insufficient_scope challenge naming every scope and the metadata URL", async () => {
     const res = await call('github_admin', 'scope-test');
     expect(res.status).toBe(403);
     expect(res.headers.get('www-authenticate')).toBe(

@@ -56,7 +56,7 @@ describe('gateway aggregation and routing', () => {
     await client.close();
   });
 
-  it('GIVEN a pool is added after the others WHEN tools are listed THEN no existing name changes and the newcomer\'s colliding tools are prefixed', async () => {
+  it("GIVEN a pool is added after the others WHEN tools are listed THEN no existing name changes and the newcomer's colliding tools are prefixed", async () => {
     const before = await gatewayFor(twoPools(), { alpha: alpha.url, beta: beta.url });
     const after = await gatewayFor([...twoPools(), pool('gamma', ['gamma_*'], { protocolVersion: '2025-06-18' })], { alpha: alpha.url, beta: beta.url, gamma: gamma.url });
     const { client: c1 } = await connectV1(before.mcpUrl);

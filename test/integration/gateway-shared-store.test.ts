@@ -71,7 +71,12 @@ describe('gateway instances sharing a Redis session store', () => {
       calls.map(async (i) => {
         const { headers, body } = modernRequest('tools/call', { name: 'slack_count', arguments: { n: i } }, 1);
         const res = await postFast((i % 2 ? second : first).mcpUrl, body, headers);
-        const data = res.text.startsWith('{') ? res.text : res.text.split('\n').find((l) => l.startsWith('data: ') && l.includes('"result"'))!.slice(6);
+        const data = res.text.startsWith('{')
+          ? res.text
+          : res.text
+              .split('\n')
+              .find((l) => l.startsWith('data: ') && l.includes('"result"'))!
+              .slice(6);
         const message = JSON.parse(data);
         return { id: message.id, n: JSON.parse(message.result.content[0].text).args.n };
       }),

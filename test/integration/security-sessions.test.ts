@@ -27,7 +27,11 @@ const authenticator = {
 };
 
 const initialize = (url: string, headers: Record<string, string>, params: Record<string, unknown> = {}) =>
-  post(url, { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' }, ...params } }, { ...JSON_HEADERS, ...headers });
+  post(
+    url,
+    { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' }, ...params } },
+    { ...JSON_HEADERS, ...headers },
+  );
 
 describe('security: session store exhaustion', () => {
   const keyPrefix = `test-${randomUUID()}:`;
@@ -180,7 +184,7 @@ describe('security: a rate-limit store that is down', () => {
   });
 });
 
-describe('security: one caller cannot open a pool\'s circuit for everyone', () => {
+describe("security: one caller cannot open a pool's circuit for everyone", () => {
   let pool: TestPool;
   let g: RunningGateway;
 
@@ -202,7 +206,7 @@ describe('security: one caller cannot open a pool\'s circuit for everyone', () =
     return post(g.mcpUrl, body, { ...headers, 'x-test-principal': who });
   };
 
-  it('GIVEN mallory whose calls time out again and again WHEN alice calls THEN alice is served (the circuit stays closed); a second principal\'s timeouts do open it', async () => {
+  it("GIVEN mallory whose calls time out again and again WHEN alice calls THEN alice is served (the circuit stays closed); a second principal's timeouts do open it", async () => {
     for (let i = 0; i < 5; i++) expect((await call('mallory', 'slow')).json.error.message).toMatch(/timed out|did not answer/i);
     const alice = await call('alice', 'fast');
     expect(alice.status).toBe(200);

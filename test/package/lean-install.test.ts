@@ -10,7 +10,17 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional?: boolean }> };
 /** What only the bundles (CLI, Lambda) and the optional gateway API use. */
-const HEAVY = ['@modelcontextprotocol/sdk', '@modelcontextprotocol/client', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'hono', 'express', 'ioredis', '@aws-lambda-powertools/logger', '@aws-sdk/'];
+const HEAVY = [
+  '@modelcontextprotocol/sdk',
+  '@modelcontextprotocol/client',
+  '@modelcontextprotocol/server',
+  '@modelcontextprotocol/node',
+  'hono',
+  'express',
+  'ioredis',
+  '@aws-lambda-powertools/logger',
+  '@aws-sdk/',
+];
 
 describe('lean installs', () => {
   test('GIVEN package.json THEN its dependencies are only what the spec and identity checks need, and the gateway API peers are optional', () => {

@@ -30,7 +30,7 @@ const NO_EGRESS_PLACEHOLDER = '255.255.255.255/32';
 
 const refOf = (v: any): string => v?.Ref ?? v?.['Fn::GetAtt']?.[0];
 const attr = (attributes: Props[] | undefined, key: string): string | undefined => attributes?.find((a) => a.Key === key)?.Value;
-const firstKey = (o: object | undefined) => (o ? Object.keys(o)[0]?.toLowerCase() ?? '-' : '-');
+const firstKey = (o: object | undefined) => (o ? (Object.keys(o)[0]?.toLowerCase() ?? '-') : '-');
 const portRange = (r: Props) => (String(r.IpProtocol) === '-1' ? 'all' : `${r.IpProtocol}/${r.FromPort}${r.ToPort !== r.FromPort ? `-${r.ToPort}` : ''}`);
 const isDynamicSecretReference = (v: any) => JSON.stringify(v ?? null).includes('{{resolve:secretsmanager:');
 
@@ -57,7 +57,12 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
   const targetGroupName = (ref: any) => props(ref).Name as string;
   const discovery = (ref: any) => {
     const d = props(ref);
-    return cloudMapLine({ name: d.Name, records: (d.DnsConfig.DnsRecords as Props[]).map((r) => ({ type: r.Type, ttl: r.TTL })), routing: d.DnsConfig.RoutingPolicy, customHealth: d.HealthCheckCustomConfig !== undefined });
+    return cloudMapLine({
+      name: d.Name,
+      records: (d.DnsConfig.DnsRecords as Props[]).map((r) => ({ type: r.Type, ttl: r.TTL })),
+      routing: d.DnsConfig.RoutingPolicy,
+      customHealth: d.HealthCheckCustomConfig !== undefined,
+    });
   };
 
   const lb = one('loadBalancer');
@@ -142,7 +147,9 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
           `volumes ${(task.Volumes as Props[]).map((v) => v.Name).join(',')} mounts ${(c!.MountPoints as Props[]).map((m) => `${m.SourceVolume}:${m.ContainerPath}:${m.ReadOnly ? 'ro' : 'rw'}`).join(',')}`,
         ].join('; '),
         environment: ((c!.Environment ?? []) as Props[]).map((e) => environmentLine(e.Name, e.Value)).sort(),
-        secrets: ((c!.Secrets ?? []) as Props[]).map((e) => `${e.Name} <- ${secretSource(e.ValueFrom?.Ref ? (resources[e.ValueFrom.Ref]?.Properties?.Description as string | undefined) : undefined)}`).sort(),
+        secrets: ((c!.Secrets ?? []) as Props[])
+          .map((e) => `${e.Name} <- ${secretSource(e.ValueFrom?.Ref ? (resources[e.ValueFrom.Ref]?.Properties?.Description as string | undefined) : undefined)}`)
+          .sort(),
       };
     })
     .sort(byKey((s) => s.targetGroup));
@@ -199,34 +206,44 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
 
   const [fn] = ofKind('lambdaFunction').map(([, f]) => f);
   const env = (fn?.Environment.Variables ?? {}) as Record<string, unknown>;
-  const gateway = fn === undefined ? null : {
-    name: fn.FunctionName as string,
-    runtime: fn.Runtime as string,
-    architectures: fn.Architectures as string[],
-    handler: fn.Handler as string,
-    memoryMiB: fn.MemorySize as number,
-    timeoutSeconds: fn.Timeout as number,
-    inVpc: fn.VpcConfig !== undefined,
-    environmentNames: Object.keys(env).sort(),
-    environmentLiterals: { MCP_FLEET_SPEC: env.MCP_FLEET_SPEC as string, MCP_FLEET_POOL_URLS: env.MCP_FLEET_POOL_URLS as string },
-    codeSource,
-  };
+  const gateway =
+    fn === undefined
+      ? null
+      : {
+          name: fn.FunctionName as string,
+          runtime: fn.Runtime as string,
+          architectures: fn.Architectures as string[],
+          handler: fn.Handler as string,
+          memoryMiB: fn.MemorySize as number,
+          timeoutSeconds: fn.Timeout as number,
+          inVpc: fn.VpcConfig !== undefined,
+          environmentNames: Object.keys(env).sort(),
+          environmentLiterals: { MCP_FLEET_SPEC: env.MCP_FLEET_SPEC as string, MCP_FLEET_POOL_URLS: env.MCP_FLEET_POOL_URLS as string },
+          codeSource,
+        };
 
   const description = (ref: any) => props(ref).GroupDescription as string;
   const groups = ofKind('securityGroup');
   const ingress = [
     ...groups.flatMap(([, g]) => ((g.SecurityGroupIngress ?? []) as Props[]).map((r) => `cidr ${r.CidrIp ?? r.CidrIpv6} -> ${g.GroupDescription} ${portRange(r)}`)),
-    ...ofType('AWS::EC2::SecurityGroupIngress').map((r) => `${r.SourceSecurityGroupId ? description(r.SourceSecurityGroupId) : `cidr ${r.CidrIp ?? r.CidrIpv6}`} -> ${description(r.GroupId)} ${portRange(r)}`),
+    ...ofType('AWS::EC2::SecurityGroupIngress').map(
+      (r) => `${r.SourceSecurityGroupId ? description(r.SourceSecurityGroupId) : `cidr ${r.CidrIp ?? r.CidrIpv6}`} -> ${description(r.GroupId)} ${portRange(r)}`,
+    ),
   ].sort();
   const egress = [
     ...groups.flatMap(([, g]) =>
       ((g.SecurityGroupEgress ?? []) as Props[]).filter((r) => r.CidrIp !== NO_EGRESS_PLACEHOLDER).map((r) => `${g.GroupDescription} -> cidr ${r.CidrIp ?? r.CidrIpv6} ${portRange(r)}`),
     ),
-    ...ofType('AWS::EC2::SecurityGroupEgress').map((r) => `${description(r.GroupId)} -> ${r.DestinationSecurityGroupId ? description(r.DestinationSecurityGroupId) : `cidr ${r.CidrIp ?? r.CidrIpv6}`} ${portRange(r)}`),
+    ...ofType('AWS::EC2::SecurityGroupEgress').map(
+      (r) => `${description(r.GroupId)} -> ${r.DestinationSecurityGroupId ? description(r.DestinationSecurityGroupId) : `cidr ${r.CidrIp ?? r.CidrIpv6}`} ${portRange(r)}`,
+    ),
   ].sort();
 
   return {
-    ...countKinds(entries.map(([, r]) => r.Type), 'cfn'),
+    ...countKinds(
+      entries.map(([, r]) => r.Type),
+      'cfn',
+    ),
     loadBalancer: {
       name: lb.Name,
       internetFacing: lb.Scheme === 'internet-facing',
@@ -340,29 +357,57 @@ export function cdkGlobalRoutingChecklist(template: { Resources: Record<string, 
   const entries = Object.values(template.Resources);
   const of = (kind: string) => entries.filter((r) => r.Type === RESOURCE_KINDS[kind]!.cfn).map((r) => r.Properties ?? {});
   return {
-    ...countKinds(entries.map((r) => r.Type), 'cfn'),
+    ...countKinds(
+      entries.map((r) => r.Type),
+      'cfn',
+    ),
     healthChecks: of('healthCheck')
       .map(({ HealthCheckConfig: h }) =>
-        healthCheckRoute53Line({ type: h.Type, fqdn: h.FullyQualifiedDomainName, port: h.Port, path: h.ResourcePath, interval: h.RequestInterval, failures: h.FailureThreshold, sni: h.EnableSNI === true, latency: h.MeasureLatency === true }),
+        healthCheckRoute53Line({
+          type: h.Type,
+          fqdn: h.FullyQualifiedDomainName,
+          port: h.Port,
+          path: h.ResourcePath,
+          interval: h.RequestInterval,
+          failures: h.FailureThreshold,
+          sni: h.EnableSNI === true,
+          latency: h.MeasureLatency === true,
+        }),
       )
       .sort(),
     records: of('dnsRecord')
       .map((r) =>
-        recordLine({ name: r.Name, type: r.Type, setIdentifier: r.SetIdentifier, region: r.Region, healthChecked: r.HealthCheckId !== undefined, aliasName: typeof r.AliasTarget.DNSName === 'string' ? r.AliasTarget.DNSName : RESOURCE_VALUE, aliasZone: r.AliasTarget.HostedZoneId, evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth }),
+        recordLine({
+          name: r.Name,
+          type: r.Type,
+          setIdentifier: r.SetIdentifier,
+          region: r.Region,
+          healthChecked: r.HealthCheckId !== undefined,
+          aliasName: typeof r.AliasTarget.DNSName === 'string' ? r.AliasTarget.DNSName : RESOURCE_VALUE,
+          aliasZone: r.AliasTarget.HostedZoneId,
+          evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth,
+        }),
       )
       .sort(),
     alarms: of('alarm')
-      .map((a) =>
-        alarmLine({
-          name: a.AlarmName,
-          description: a.AlarmDescription,
-          comparison: a.ComparisonOperator,
-          threshold: a.Threshold,
-          evaluationPeriods: a.EvaluationPeriods,
-          datapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
-          treatMissingData: a.TreatMissingData,
-          metric: { namespace: a.Namespace, metricName: a.MetricName, stat: a.Statistic, period: a.Period, dimensions: Object.fromEntries((a.Dimensions as Props[]).map((d) => [d.Name, RESOURCE_VALUE])) },
-        }) + ` actions=${(a.AlarmActions ?? []).length}/${(a.OKActions ?? []).length}`,
+      .map(
+        (a) =>
+          alarmLine({
+            name: a.AlarmName,
+            description: a.AlarmDescription,
+            comparison: a.ComparisonOperator,
+            threshold: a.Threshold,
+            evaluationPeriods: a.EvaluationPeriods,
+            datapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
+            treatMissingData: a.TreatMissingData,
+            metric: {
+              namespace: a.Namespace,
+              metricName: a.MetricName,
+              stat: a.Statistic,
+              period: a.Period,
+              dimensions: Object.fromEntries((a.Dimensions as Props[]).map((d) => [d.Name, RESOURCE_VALUE])),
+            },
+          }) + ` actions=${(a.AlarmActions ?? []).length}/${(a.OKActions ?? []).length}`,
       )
       .sort(),
     accelerator: [
@@ -377,7 +422,8 @@ export function cdkGlobalRoutingChecklist(template: { Resources: Record<string, 
         .sort(),
     ],
     sessionDatastore: of('globalDatastore').map(
-      (d) => `${d.GlobalReplicationGroupIdSuffix} primary=${(d.Members as Props[]).find((m) => m.Role === 'PRIMARY')?.ReplicationGroupId} failover=${d.AutomaticFailoverEnabled} ${d.GlobalReplicationGroupDescription}`,
+      (d) =>
+        `${d.GlobalReplicationGroupIdSuffix} primary=${(d.Members as Props[]).find((m) => m.Role === 'PRIMARY')?.ReplicationGroupId} failover=${d.AutomaticFailoverEnabled} ${d.GlobalReplicationGroupDescription}`,
     ),
   };
 }

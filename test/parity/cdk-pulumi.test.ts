@@ -14,10 +14,7 @@ import type * as pulumiSdk from '@pulumi/pulumi';
 import { allResources, declare, resetRecording } from '../pulumi/harness';
 import { McpFleet as CdkFleet } from '../../constructs';
 import { McpGlobalRouting as CdkGlobalRouting } from '../../constructs/global-routing';
-import {
-  McpFleet as PulumiFleet,
-  McpGlobalRouting as PulumiGlobalRouting,
-} from '../../pulumi';
+import { McpFleet as PulumiFleet, McpGlobalRouting as PulumiGlobalRouting } from '../../pulumi';
 import type { FleetSpec } from '../../lib/spec';
 import { kindsSpec } from '../fixtures/kinds';
 import { serviceHostedSpec, threePoolSpec } from '../fixtures/specs';
@@ -39,7 +36,11 @@ function renderWithCdk(spec: FleetSpec, change?: (fleet: CdkFleet) => void, gate
 async function renderWithPulumi(spec: FleetSpec, drift?: pulumiSdk.ResourceTransformation, add?: (fleet: PulumiFleet) => void, gatewayImage?: string): Promise<FleetChecklist> {
   resetRecording();
   await declare((options) => {
-    const fleet = new PulumiFleet('fleet', { spec, certificateArn: CERTIFICATE_ARN, ...(gatewayImage ? { gatewayImage } : {}) }, { ...options, transformations: [...(options.transformations ?? []), ...(drift ? [drift] : [])] });
+    const fleet = new PulumiFleet(
+      'fleet',
+      { spec, certificateArn: CERTIFICATE_ARN, ...(gatewayImage ? { gatewayImage } : {}) },
+      { ...options, transformations: [...(options.transformations ?? []), ...(drift ? [drift] : [])] },
+    );
     add?.(fleet);
     return fleet;
   });
@@ -105,13 +106,18 @@ describe('GIVEN the three-pool example spec', () => {
 
 /** A checklist copy that tests may edit. */
 type Mutable = {
-  -readonly [K in keyof FleetChecklist]: FleetChecklist[K] extends ReadonlyArray<infer T> ? Array<{ -readonly [P in keyof T]: T[P] extends ReadonlyArray<infer U> ? U[] : T[P] }> : { -readonly [P in keyof NonNullable<FleetChecklist[K]>]: NonNullable<FleetChecklist[K]>[P] extends ReadonlyArray<infer U> ? U[] : NonNullable<FleetChecklist[K]>[P] };
+  -readonly [K in keyof FleetChecklist]: FleetChecklist[K] extends ReadonlyArray<infer T>
+    ? Array<{ -readonly [P in keyof T]: T[P] extends ReadonlyArray<infer U> ? U[] : T[P] }>
+    : { -readonly [P in keyof NonNullable<FleetChecklist[K]>]: NonNullable<FleetChecklist[K]>[P] extends ReadonlyArray<infer U> ? U[] : NonNullable<FleetChecklist[K]>[P] };
 };
 
 describe('GIVEN a serverless store, API keys, a per-tool WAF limit, a priority pool and connection scaling', () => {
   const spec: FleetSpec = {
     ...threePoolSpec,
-    pools: [...threePoolSpec.pools.map((p) => (p.name === 'github' ? { ...p, connectionsPerTask: 200 } : p)), { name: 'github-fast', image: 'registry.example.com/mcp/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }],
+    pools: [
+      ...threePoolSpec.pools.map((p) => (p.name === 'github' ? { ...p, connectionsPerTask: 200 } : p)),
+      { name: 'github-fast', image: 'registry.example.com/mcp/github-pool:1.0.0', tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } },
+    ],
     auth: { ...threePoolSpec.auth, apiKeys: { secretName: 'agents/api-keys' } },
     rateLimits: { ...threePoolSpec.rateLimits, perTool: { waf: { requests: 600, windowSeconds: 60 } } },
     sessionStore: { deployment: 'serverless' },
@@ -121,7 +127,9 @@ describe('GIVEN a serverless store, API keys, a per-tool WAF limit, a priority p
     // Both McpFleets scale a pool that sets connectionsPerTask on the pools' own connection gauge.
     const cdk = renderWithCdk(spec);
     const pulumi = await renderWithPulumi(spec);
-    expect(pulumi.scaling.find((s) => s.targetGroup === 'agents-github')!.policies).toContain('TargetTrackingScaling custom McpFleet/OpenConnections Average [Fleet=agents,Pool=github] target 200 in 300s out 60s');
+    expect(pulumi.scaling.find((s) => s.targetGroup === 'agents-github')!.policies).toContain(
+      'TargetTrackingScaling custom McpFleet/OpenConnections Average [Fleet=agents,Pool=github] target 200 in 300s out 60s',
+    );
     expect(checklistDifferences(cdk, pulumi)).toEqual([]);
     expect(pulumi.sessionStore).toMatchObject({ deployment: 'serverless', auth: 'from Secrets Manager' });
     expect(pulumi.firewall.redactedHeaders).toEqual(['authorization', 'x-api-key']);
@@ -140,8 +148,12 @@ describe('GIVEN a pool of every kind (registry image, build directory, stdio com
   });
 });
 
-describe('GIVEN the gateway hosted as a Fargate service (with API keys, so that the store password, the API keys and each pool\'s identity key are injected)', () => {
-  const spec: FleetSpec = { ...serviceHostedSpec, auth: { ...serviceHostedSpec.auth, apiKeys: { secretName: 'streams/api-keys' } }, gateway: { hosting: 'service', service: { minTasks: 3, connectionsPerTask: 400 } } };
+describe("GIVEN the gateway hosted as a Fargate service (with API keys, so that the store password, the API keys and each pool's identity key are injected)", () => {
+  const spec: FleetSpec = {
+    ...serviceHostedSpec,
+    auth: { ...serviceHostedSpec.auth, apiKeys: { secretName: 'streams/api-keys' } },
+    gateway: { hosting: 'service', service: { minTasks: 3, connectionsPerTask: 400 } },
+  };
   const image = 'registry.example.com/mcp-fleet:0.1.0';
 
   test('THEN both renderings produce the same checklist: a gateway service among the services, no gateway Lambda', async () => {
@@ -209,8 +221,18 @@ describe('GIVEN the gateway hosted as a Fargate service, whose McpFleet composes
 
 describe('GIVEN two regional copies of the fleet behind one name', () => {
   const regions = [
-    { region: 'us-east-1', dnsName: 'mcp-agents-1.us-east-1.elb.amazonaws.com', canonicalHostedZoneId: 'Z35SXDOTRQ7X7K', loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mcp-agents/1' },
-    { region: 'eu-west-1', dnsName: 'mcp-agents-2.eu-west-1.elb.amazonaws.com', canonicalHostedZoneId: 'Z32O12XQLNTSW2', loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/mcp-agents/2' },
+    {
+      region: 'us-east-1',
+      dnsName: 'mcp-agents-1.us-east-1.elb.amazonaws.com',
+      canonicalHostedZoneId: 'Z35SXDOTRQ7X7K',
+      loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mcp-agents/1',
+    },
+    {
+      region: 'eu-west-1',
+      dnsName: 'mcp-agents-2.eu-west-1.elb.amazonaws.com',
+      canonicalHostedZoneId: 'Z32O12XQLNTSW2',
+      loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/mcp-agents/2',
+    },
   ];
   const spec: FleetSpec = { ...threePoolSpec, sessionStore: { nodeType: 'cache.r7g.large' } };
   const topicArn = 'arn:aws:sns:us-east-1:123456789012:regions';
@@ -233,7 +255,11 @@ describe('GIVEN two regional copies of the fleet behind one name', () => {
     resetRecording();
     await declare(
       (opts) =>
-        new PulumiGlobalRouting('global', { spec, regions, hostedZoneId: 'Z0123456789', recordName: 'mcp.example.com', frontDoor, ...(frontDoor === 'latency-records' ? { regionAlarmTopicArn: topicArn } : {}), ...options }, opts),
+        new PulumiGlobalRouting(
+          'global',
+          { spec, regions, hostedZoneId: 'Z0123456789', recordName: 'mcp.example.com', frontDoor, ...(frontDoor === 'latency-records' ? { regionAlarmTopicArn: topicArn } : {}), ...options },
+          opts,
+        ),
     );
     const pulumi = pulumiGlobalRoutingChecklist(allResources());
 

@@ -246,7 +246,16 @@ export interface GlobalRoutingChecklist {
 /** Hosted zone of every Global Accelerator DNS name: its alias target is the accelerator, whatever its generated name. */
 const ACCELERATOR_ZONE = 'Z2BJ6XQ5FK7U4H';
 
-export function recordLine(r: { name: string; type: string; setIdentifier?: string; region?: string; healthChecked: boolean; aliasName: string; aliasZone: string; evaluateTargetHealth?: boolean }): string {
+export function recordLine(r: {
+  name: string;
+  type: string;
+  setIdentifier?: string;
+  region?: string;
+  healthChecked: boolean;
+  aliasName: string;
+  aliasZone: string;
+  evaluateTargetHealth?: boolean;
+}): string {
   const alias = r.aliasZone === ACCELERATOR_ZONE ? '<accelerator>' : r.aliasName;
   return `${r.name.replace(/\.$/, '')} ${r.type} set=${r.setIdentifier ?? '-'} region=${r.region ?? '-'} health=${r.healthChecked} alias=${alias}@${r.aliasZone} evaluate=${r.evaluateTargetHealth === true}`;
 }
@@ -290,7 +299,14 @@ export function environmentLine(name: string, value: unknown): string {
   return RESOURCE_VALUED_ENV.has(name) ? `${name}=<resource>` : `${name}=${String(value)}`;
 }
 
-export function healthCheckLine(h: { path?: string | undefined; interval?: number | undefined; timeout?: number | undefined; healthy?: number | undefined; unhealthy?: number | undefined; matcher?: string | undefined }): string {
+export function healthCheckLine(h: {
+  path?: string | undefined;
+  interval?: number | undefined;
+  timeout?: number | undefined;
+  healthy?: number | undefined;
+  unhealthy?: number | undefined;
+  matcher?: string | undefined;
+}): string {
   return `${h.path ?? '-'} every ${h.interval ?? '-'}s timeout ${h.timeout ?? '-'}s healthy ${h.healthy ?? '-'} unhealthy ${h.unhealthy ?? '-'} codes ${h.matcher ?? '-'}`;
 }
 

@@ -23,7 +23,7 @@ type Inputs = Record<string, any>;
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
 const isSecret = (v: unknown): boolean => typeof v === 'object' && v !== null && SECRET_SIG_KEY in v;
 const unwrap = (v: any) => (isSecret(v) ? v.value : v);
-const firstKey = (o: object | undefined) => (o ? Object.keys(o)[0] ?? '-' : '-');
+const firstKey = (o: object | undefined) => (o ? (Object.keys(o)[0] ?? '-') : '-');
 const portRange = (r: Inputs) => (r.ipProtocol === '-1' ? 'all' : `${r.ipProtocol}/${r.fromPort}${r.toPort !== r.fromPort ? `-${r.toPort}` : ''}`);
 
 export async function pulumiChecklist(resources: readonly RecordedResource[]): Promise<FleetChecklist> {
@@ -64,7 +64,11 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
   const rules = ofKind('listenerRule')
     .map(({ inputs: r }) => {
       const conditions = (r.conditions as Inputs[]).map((c) =>
-        c.pathPattern ? `path-pattern=${c.pathPattern.values.join('|')}` : c.httpHeader ? `http-header ${c.httpHeader.httpHeaderName}=${c.httpHeader.values.join('|')}` : `source-ip=${c.sourceIp.values.join('|')}`,
+        c.pathPattern
+          ? `path-pattern=${c.pathPattern.values.join('|')}`
+          : c.httpHeader
+            ? `http-header ${c.httpHeader.httpHeaderName}=${c.httpHeader.values.join('|')}`
+            : `source-ip=${c.sourceIp.values.join('|')}`,
       );
       const jwt = (r.actions as Inputs[]).find((a) => a.type === 'jwt-validation')?.jwtValidation;
       const forward = (r.actions as Inputs[]).find((a) => a.type === 'forward')!;
@@ -119,7 +123,9 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
           `volumes ${(task.volumes as Inputs[]).map((v) => v.name).join(',')} mounts ${(c!.mountPoints as Inputs[]).map((m) => `${m.sourceVolume}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`).join(',')}`,
         ].join('; '),
         environment: (c!.environment as Inputs[]).map((e) => environmentLine(e.name, e.value)).sort(),
-        secrets: (c!.secrets as Inputs[]).map((e) => `${e.name} <- ${secretSource(ofKind('secret').find((r) => r.name === String(e.valueFrom).split('/').pop())?.inputs.description as string | undefined)}`).sort(),
+        secrets: (c!.secrets as Inputs[])
+          .map((e) => `${e.name} <- ${secretSource(ofKind('secret').find((r) => r.name === String(e.valueFrom).split('/').pop())?.inputs.description as string | undefined)}`)
+          .sort(),
       };
     })
     .sort(byKey((s) => s.targetGroup));
@@ -174,18 +180,21 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
 
   const [fn] = ofKind('lambdaFunction').map((f) => f.inputs);
   const env = (fn?.environment.variables ?? {}) as Record<string, string>;
-  const gateway = fn === undefined ? null : {
-    name: fn.name as string,
-    runtime: fn.runtime as string,
-    architectures: fn.architectures as string[],
-    handler: fn.handler as string,
-    memoryMiB: fn.memorySize as number,
-    timeoutSeconds: fn.timeout as number,
-    inVpc: fn.vpcConfig !== undefined,
-    environmentNames: Object.keys(env).sort(),
-    environmentLiterals: { MCP_FLEET_SPEC: env.MCP_FLEET_SPEC!, MCP_FLEET_POOL_URLS: env.MCP_FLEET_POOL_URLS! },
-    codeSource: (await fn.code.path) as string,
-  };
+  const gateway =
+    fn === undefined
+      ? null
+      : {
+          name: fn.name as string,
+          runtime: fn.runtime as string,
+          architectures: fn.architectures as string[],
+          handler: fn.handler as string,
+          memoryMiB: fn.memorySize as number,
+          timeoutSeconds: fn.timeout as number,
+          inVpc: fn.vpcConfig !== undefined,
+          environmentNames: Object.keys(env).sort(),
+          environmentLiterals: { MCP_FLEET_SPEC: env.MCP_FLEET_SPEC!, MCP_FLEET_POOL_URLS: env.MCP_FLEET_POOL_URLS! },
+          codeSource: (await fn.code.path) as string,
+        };
 
   const description = (id: string) => byRef('securityGroup', id).inputs.description as string;
   const ingress = ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')
@@ -196,7 +205,10 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
     .sort();
 
   return {
-    ...countKinds(custom.map((r) => r.type), 'pulumi'),
+    ...countKinds(
+      custom.map((r) => r.type),
+      'pulumi',
+    ),
     loadBalancer: {
       name: lb.name,
       internetFacing: lb.internal !== true,
@@ -304,28 +316,52 @@ export function pulumiGlobalRoutingChecklist(resources: readonly RecordedResourc
   const custom = resources.filter((r) => r.custom);
   const of = (kind: string) => custom.filter((r) => r.type === RESOURCE_KINDS[kind]!.pulumi).map((r) => r.inputs);
   return {
-    ...countKinds(custom.map((r) => r.type), 'pulumi'),
+    ...countKinds(
+      custom.map((r) => r.type),
+      'pulumi',
+    ),
     healthChecks: of('healthCheck')
-      .map((h) => healthCheckRoute53Line({ type: h.type, fqdn: h.fqdn, port: h.port, path: h.resourcePath, interval: h.requestInterval, failures: h.failureThreshold, sni: h.enableSni === true, latency: h.measureLatency === true }))
+      .map((h) =>
+        healthCheckRoute53Line({
+          type: h.type,
+          fqdn: h.fqdn,
+          port: h.port,
+          path: h.resourcePath,
+          interval: h.requestInterval,
+          failures: h.failureThreshold,
+          sni: h.enableSni === true,
+          latency: h.measureLatency === true,
+        }),
+      )
       .sort(),
     records: of('dnsRecord')
       .map((r) => {
         const [alias] = r.aliases as Inputs[];
-        return recordLine({ name: r.name, type: r.type, setIdentifier: r.setIdentifier, region: r.latencyRoutingPolicies?.[0]?.region, healthChecked: r.healthCheckId !== undefined, aliasName: alias!.name, aliasZone: alias!.zoneId, evaluateTargetHealth: alias!.evaluateTargetHealth });
+        return recordLine({
+          name: r.name,
+          type: r.type,
+          setIdentifier: r.setIdentifier,
+          region: r.latencyRoutingPolicies?.[0]?.region,
+          healthChecked: r.healthCheckId !== undefined,
+          aliasName: alias!.name,
+          aliasZone: alias!.zoneId,
+          evaluateTargetHealth: alias!.evaluateTargetHealth,
+        });
       })
       .sort(),
     alarms: of('alarm')
-      .map((a) =>
-        alarmLine({
-          name: a.name,
-          description: a.alarmDescription,
-          comparison: a.comparisonOperator,
-          threshold: a.threshold,
-          evaluationPeriods: a.evaluationPeriods,
-          datapointsToAlarm: a.datapointsToAlarm ?? a.evaluationPeriods,
-          treatMissingData: a.treatMissingData,
-          metric: { namespace: a.namespace, metricName: a.metricName, stat: a.statistic, period: a.period, dimensions: a.dimensions },
-        }) + ` actions=${(a.alarmActions ?? []).length}/${(a.okActions ?? []).length}`,
+      .map(
+        (a) =>
+          alarmLine({
+            name: a.name,
+            description: a.alarmDescription,
+            comparison: a.comparisonOperator,
+            threshold: a.threshold,
+            evaluationPeriods: a.evaluationPeriods,
+            datapointsToAlarm: a.datapointsToAlarm ?? a.evaluationPeriods,
+            treatMissingData: a.treatMissingData,
+            metric: { namespace: a.namespace, metricName: a.metricName, stat: a.statistic, period: a.period, dimensions: a.dimensions },
+          }) + ` actions=${(a.alarmActions ?? []).length}/${(a.okActions ?? []).length}`,
       )
       .sort(),
     accelerator: [
@@ -339,6 +375,8 @@ export function pulumiGlobalRoutingChecklist(resources: readonly RecordedResourc
         )
         .sort(),
     ],
-    sessionDatastore: of('globalDatastore').map((d) => `${d.globalReplicationGroupIdSuffix} primary=${d.primaryReplicationGroupId} failover=${d.automaticFailoverEnabled} ${d.globalReplicationGroupDescription}`),
+    sessionDatastore: of('globalDatastore').map(
+      (d) => `${d.globalReplicationGroupIdSuffix} primary=${d.primaryReplicationGroupId} failover=${d.automaticFailoverEnabled} ${d.globalReplicationGroupDescription}`,
+    ),
   };
 }

@@ -17,7 +17,13 @@ describe('planFleet', () => {
 
   test('GIVEN the fleet WHEN planned THEN the load balancer is TLS 1.3 only with a long idle timeout, and only it faces the internet', () => {
     const plan = planFleet(threePoolSpec);
-    expect(plan.loadBalancer).toMatchObject({ name: 'mcp-agents', tlsPolicy: 'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09', idleTimeoutSeconds: 600, dropInvalidHeaderFields: true, accessLogs: { prefix: 'agents', expirationDays: 90 } });
+    expect(plan.loadBalancer).toMatchObject({
+      name: 'mcp-agents',
+      tlsPolicy: 'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09',
+      idleTimeoutSeconds: 600,
+      dropInvalidHeaderFields: true,
+      accessLogs: { prefix: 'agents', expirationDays: 90 },
+    });
     expect(plan.ingress.filter((r) => r.from.kind === 'internet').map((r) => [r.to.kind, r.port])).toEqual([
       ['loadBalancer', 443],
       ['loadBalancer', 80],

@@ -52,7 +52,11 @@ describe('planGatewayService', () => {
 
   test('GIVEN API keys WHEN planned THEN the keys document is a third secret', () => {
     const spec: FleetSpec = { ...serviceHostedSpec, auth: { ...serviceHostedSpec.auth, apiKeys: { secretName: 'agents/api-keys' } } };
-    expect(planFleet(spec).gateway.service!.container.secrets.map((s) => s.name)).toEqual([GATEWAY_ENV.redisAuthToken, ...serviceHostedSpec.pools.map((p) => poolIdentityKeyEnv(p.name)), GATEWAY_ENV.apiKeys]);
+    expect(planFleet(spec).gateway.service!.container.secrets.map((s) => s.name)).toEqual([
+      GATEWAY_ENV.redisAuthToken,
+      ...serviceHostedSpec.pools.map((p) => poolIdentityKeyEnv(p.name)),
+      GATEWAY_ENV.apiKeys,
+    ]);
   });
 
   test('GIVEN hosting service WHEN planned THEN the target group balances by least outstanding requests, drains before the stop timeout and checks deep health', () => {
@@ -70,7 +74,14 @@ describe('planGatewayService', () => {
 
   test('GIVEN hosting service WHEN planned THEN it scales on CPU and on open connections per task, with a rolling circuit-broken deployment', () => {
     expect(service.scaling).toEqual({ minCapacity: 2, maxCapacity: 20, cpuTargetPercent: 60, connectionsPerTask: 1000, scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 });
-    expect(service.service).toEqual({ desiredCount: 2, minHealthyPercent: 100, maxHealthyPercent: 200, circuitBreaker: { enable: true, rollback: true }, healthCheckGracePeriodSeconds: 60, assignPublicIp: false });
+    expect(service.service).toEqual({
+      desiredCount: 2,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds: 60,
+      assignPublicIp: false,
+    });
     expect(service.connectionsMetric).toEqual(GATEWAY_CONNECTIONS_METRIC);
   });
 
@@ -94,11 +105,23 @@ describe('monitoring of the gateway service', () => {
   const options = { region: 'eu-west-1', gatewayTargetGroup: true, gatewayService: true } as const;
 
   test('GIVEN a gateway service WHEN monitoring is planned THEN a dashboard row charts its CPU and memory, tasks, open streams against the scaling target and latency', () => {
-    const widgets = planMonitoring(spec, options).dashboard.rows.flat().filter((w) => w.kind === 'graph' && /^Gateway (service|open|target)/.test(w.title));
-    expect(widgets.map((w) => (w.kind === 'graph' ? w.title : ''))).toEqual(['Gateway service CPU and memory (%)', 'Gateway service tasks', 'Gateway open streams per task', 'Gateway target response time (s)']);
+    const widgets = planMonitoring(spec, options)
+      .dashboard.rows.flat()
+      .filter((w) => w.kind === 'graph' && /^Gateway (service|open|target)/.test(w.title));
+    expect(widgets.map((w) => (w.kind === 'graph' ? w.title : ''))).toEqual([
+      'Gateway service CPU and memory (%)',
+      'Gateway service tasks',
+      'Gateway open streams per task',
+      'Gateway target response time (s)',
+    ]);
     const streams = widgets[2]!;
     expect(streams.kind === 'graph' && streams.leftLines).toEqual([{ value: 1000, label: 'scaling target' }]);
-    expect(streams.kind === 'graph' && streams.left[0]).toMatchObject({ namespace: 'McpFleet', metricName: GATEWAY_CONNECTIONS_METRIC.metricName, source: { resource: 'gatewayFleet' }, statistic: 'Average' });
+    expect(streams.kind === 'graph' && streams.left[0]).toMatchObject({
+      namespace: 'McpFleet',
+      metricName: GATEWAY_CONNECTIONS_METRIC.metricName,
+      source: { resource: 'gatewayFleet' },
+      statistic: 'Average',
+    });
   });
 
   test('GIVEN a gateway service behind its target group WHEN monitoring is planned THEN it alarms on unhealthy tasks and on no healthy task (missing data breaching)', () => {

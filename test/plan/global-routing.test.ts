@@ -60,7 +60,14 @@ describe('planGlobalRouting', () => {
       healthCheckIntervalSeconds: 20 as 10,
       healthCheckFailureThreshold: 11,
     });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['regions[1].region', 'regions[2].region', 'regions[2].healthCheckDomainName', 'recordName', 'healthCheckIntervalSeconds', 'healthCheckFailureThreshold']);
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'regions[1].region',
+      'regions[2].region',
+      'regions[2].healthCheckDomainName',
+      'recordName',
+      'healthCheckIntervalSeconds',
+      'healthCheckFailureThreshold',
+    ]);
     expect(globalRoutingProblems({ regions: [], recordName: 'mcp.example.com' })).toEqual(['regions: at least one region is needed']);
   });
 

@@ -18,7 +18,13 @@ describe('planListener', () => {
         ['health', 45_100],
         ['attach-slack', 49_001],
       ]);
-      expect(plan.rules.at(-1)).toEqual({ id: 'attach-slack', kind: 'attach', priority: 49_001, conditions: [{ field: 'source-ip', values: ['127.0.0.1/32'] }], target: { kind: 'pool', pool: 'slack' } });
+      expect(plan.rules.at(-1)).toEqual({
+        id: 'attach-slack',
+        kind: 'attach',
+        priority: 49_001,
+        conditions: [{ field: 'source-ip', values: ['127.0.0.1/32'] }],
+        target: { kind: 'pool', pool: 'slack' },
+      });
       expect(plan.routing.find((r) => r.pool === 'slack')).toEqual({
         pool: 'slack',
         direct: false,
@@ -43,7 +49,9 @@ describe('planListener', () => {
     });
 
     test('THEN the gateway gets the MCP path and the RFC 9728 paths, and the health path', () => {
-      expect(plan.rules.find((r) => r.kind === 'gateway')!.conditions).toEqual([{ field: 'path-pattern', values: ['/mcp', PROTECTED_RESOURCE_METADATA_PATH, `${PROTECTED_RESOURCE_METADATA_PATH}/mcp`] }]);
+      expect(plan.rules.find((r) => r.kind === 'gateway')!.conditions).toEqual([
+        { field: 'path-pattern', values: ['/mcp', PROTECTED_RESOURCE_METADATA_PATH, `${PROTECTED_RESOURCE_METADATA_PATH}/mcp`] },
+      ]);
       expect(plan.rules.find((r) => r.kind === 'health')).toMatchObject({ conditions: [{ field: 'path-pattern', values: ['/health'] }], target: { kind: 'gateway' } });
       expect(plan.defaultResponse.statusCode).toBe(404);
     });

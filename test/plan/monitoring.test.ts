@@ -36,7 +36,11 @@ describe('planMonitoring: alarms', () => {
       expression: `IF(FILL(total, 0) >= ${MINIMUM_RATE_SAMPLES}, 100 * (FILL(part0, 0) + FILL(part1, 0)) / total, 0)`,
     });
     const using = rate.query.kind === 'math' ? rate.query.using : {};
-    expect(Object.values(using).map((q) => q.metricName).sort()).toEqual(['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount']);
+    expect(
+      Object.values(using)
+        .map((q) => q.metricName)
+        .sort(),
+    ).toEqual(['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount']);
     expect(rate).toMatchObject({ threshold: 2, evaluationPeriods: 5, datapointsToAlarm: 3 });
   });
 
@@ -113,7 +117,11 @@ describe('planMonitoring: dashboard', () => {
       ]),
     );
     expect(graph('5xx per target group').left.map((q) => q.label)).toEqual(['github', 'slack', 'images', 'gateway 5xx']);
-    expect(graph('ECS CPU per pool (%)').left[1]).toMatchObject({ kind: 'math', expression: '100 * used_1 / reserved_1', using: { used_1: { namespace: 'ECS/ContainerInsights', metricName: 'CpuUtilized' } } });
+    expect(graph('ECS CPU per pool (%)').left[1]).toMatchObject({
+      kind: 'math',
+      expression: '100 * used_1 / reserved_1',
+      using: { used_1: { namespace: 'ECS/ContainerInsights', metricName: 'CpuUtilized' } },
+    });
   });
 
   test('GIVEN several math series in one chart WHEN planned THEN their metric ids are unique', () => {

@@ -29,20 +29,37 @@ describe('one planner per pool kind', () => {
     const image = fs!.container.image;
     expect(fs!.kind).toBe('stdio');
     if (image.kind !== 'generated') throw new Error(`expected a generated image, got ${image.kind}`);
-    expect(image.entrypoint).toEqual(['node', '/opt/mcp-fleet/bin/mcp-fleet.js', 'bridge', '--host', '0.0.0.0', '--port', '9000', '--', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '/home/mcp']);
+    expect(image.entrypoint).toEqual([
+      'node',
+      '/opt/mcp-fleet/bin/mcp-fleet.js',
+      'bridge',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '9000',
+      '--',
+      'npx',
+      '-y',
+      '@modelcontextprotocol/server-filesystem',
+      '/home/mcp',
+    ]);
     expect(image.packageFiles).toEqual(['package.json', 'bin/mcp-fleet.js', 'dist/cli/mcp-fleet.js']);
     expect(image.dockerfile.split('\n')).toEqual(
-      expect.arrayContaining([
-        'FROM node:22-bookworm-slim',
-        'USER 1000:1000',
-        `VOLUME ["${STDIO_HOME}","/tmp"]`,
-        `ENTRYPOINT ${JSON.stringify(image.entrypoint)}`,
-      ]),
+      expect.arrayContaining(['FROM node:22-bookworm-slim', 'USER 1000:1000', `VOLUME ["${STDIO_HOME}","/tmp"]`, `ENTRYPOINT ${JSON.stringify(image.entrypoint)}`]),
     );
     expect(fs!.container).toMatchObject({ user: '1000:1000', readonlyRootFilesystem: true, port: 9000 });
-    expect(fs!.container.scratchVolumes).toEqual([{ name: 'tmp', containerPath: '/tmp' }, { name: 'home', containerPath: STDIO_HOME }]);
+    expect(fs!.container.scratchVolumes).toEqual([
+      { name: 'tmp', containerPath: '/tmp' },
+      { name: 'home', containerPath: STDIO_HOME },
+    ]);
     expect(fs!.container.environment).toMatchObject({ HOME: STDIO_HOME, PORT: '9000', MCP_FLEET_MCP_PATH: BRIDGE_PATHS.mcp, MCP_FLEET_HEALTH_PATH: BRIDGE_PATHS.health });
-    expect(fs!.container.healthCheck).toEqual({ command: ['CMD', 'node', '-e', expect.stringContaining("fetch('http://127.0.0.1:9000/health')")], intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 });
+    expect(fs!.container.healthCheck).toEqual({
+      command: ['CMD', 'node', '-e', expect.stringContaining("fetch('http://127.0.0.1:9000/health')")],
+      intervalSeconds: 15,
+      timeoutSeconds: 5,
+      retries: 3,
+      startPeriodSeconds: 60,
+    });
     expect(fs!.targetGroup.healthCheck.path).toBe('/health');
     expect(fs!.url).toBe('http://fs.kinds.mcp.internal:9000/mcp');
   });
@@ -60,6 +77,9 @@ describe('one planner per pool kind', () => {
 
   test('GIVEN a fleet WHEN planned THEN the plan keeps the resolved spec it was made from and the ingress of every kind', () => {
     expect(plan.spec.pools.map((p) => p.kind)).toEqual(['container', 'container', 'stdio']);
-    expect(plan.ingress.filter((r) => r.to.kind === 'pool' && r.to.pool === 'fs').map((r) => [r.from.kind, r.port])).toEqual([['loadBalancer', 9000], ['gateway', 9000]]);
+    expect(plan.ingress.filter((r) => r.to.kind === 'pool' && r.to.pool === 'fs').map((r) => [r.from.kind, r.port])).toEqual([
+      ['loadBalancer', 9000],
+      ['gateway', 9000],
+    ]);
   });
 });

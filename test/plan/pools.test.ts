@@ -67,6 +67,13 @@ describe('planPool', () => {
   test('GIVEN a pool only the gateway reaches WHEN planned THEN it does not scale on ALB requests (the metric would read zero)', () => {
     expect(slack!.scaling.requestsPerTarget).toBeUndefined();
     expect(slack!.scaling.cpuTargetPercent).toBe(70);
-    expect(images!.service).toEqual({ desiredCount: 1, minHealthyPercent: 100, maxHealthyPercent: 200, circuitBreaker: { enable: true, rollback: true }, healthCheckGracePeriodSeconds: 60, assignPublicIp: false });
+    expect(images!.service).toEqual({
+      desiredCount: 1,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds: 60,
+      assignPublicIp: false,
+    });
   });
 });

@@ -5,14 +5,21 @@ describe('planSidecar', () => {
   test('GIVEN a stdio server WHEN planned THEN it runs the generated bridge image on localhost, non-root, with prefixed scratch volumes and the bridge health check', () => {
     const plan = planSidecar({ name: 'fs', kind: 'stdio', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem', '/tmp'], port: 9100 });
     expect(plan).toMatchObject({ name: 'fs', port: 9100, url: 'http://localhost:9100/mcp', user: '1000:1000', readonlyRootFilesystem: true, image: { kind: 'generated' } });
-    expect(plan.scratchVolumes).toEqual([{ name: 'fs-tmp', containerPath: '/tmp' }, { name: 'fs-home', containerPath: '/home/mcp' }]);
+    expect(plan.scratchVolumes).toEqual([
+      { name: 'fs-tmp', containerPath: '/tmp' },
+      { name: 'fs-home', containerPath: '/home/mcp' },
+    ]);
     expect(plan.healthCheck?.command.join(' ')).toContain("fetch('http://127.0.0.1:9100/health')");
     expect(plan.environment).toMatchObject({ PORT: '9100', HOME: '/home/mcp' });
   });
 
   test('GIVEN a container server WHEN planned THEN its registry image and paths are used and no health check is assumed', () => {
     const plan = planSidecar({ name: 'search', image: 'registry.example.com/mcp/search:2.0.0', mcpPath: '/rpc', healthPath: '/ready' });
-    expect(plan).toMatchObject({ url: 'http://localhost:8080/rpc', image: { kind: 'registry', image: 'registry.example.com/mcp/search:2.0.0' }, environment: { MCP_FLEET_MCP_PATH: '/rpc', MCP_FLEET_HEALTH_PATH: '/ready' } });
+    expect(plan).toMatchObject({
+      url: 'http://localhost:8080/rpc',
+      image: { kind: 'registry', image: 'registry.example.com/mcp/search:2.0.0' },
+      environment: { MCP_FLEET_MCP_PATH: '/rpc', MCP_FLEET_HEALTH_PATH: '/ready' },
+    });
     expect(plan.healthCheck).toBeUndefined();
   });
 

@@ -15,11 +15,19 @@ function thrown(build: () => unknown): Error {
 
 describe('Pulumi component errors', () => {
   test('GIVEN an invalid spec WHEN McpFleet is declared THEN a RunError (printed by pulumi up without a stack trace) lists every problem once, naming the component', () => {
-    const spec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, cpu: 300 }, { ...threePoolSpec.pools[1]!, tools: ['github_issues'] }] };
+    const spec = {
+      ...threePoolSpec,
+      pools: [
+        { ...threePoolSpec.pools[0]!, cpu: 300 },
+        { ...threePoolSpec.pools[1]!, tools: ['github_issues'] },
+      ],
+    };
     const error = thrown(() => new McpFleet('agents', { spec, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' }));
     expect(error).toBeInstanceOf(McpComponentError);
     expect(pulumi.RunError.isInstance(error)).toBe(true);
-    expect(error.message).toMatch(/^McpFleet agents: invalid fleet spec \(2 problems\):\n {2}- pools\[0\] \(pool "github"\)\.cpu: must be one of 256, [^\n]*\(got 300\)\n {2}- pools\[1\] \(pool "[a-z]+"\)\.tools\[0\]: "github_issues" overlaps "github_\*"/);
+    expect(error.message).toMatch(
+      /^McpFleet agents: invalid fleet spec \(2 problems\):\n {2}- pools\[0\] \(pool "github"\)\.cpu: must be one of 256, [^\n]*\(got 300\)\n {2}- pools\[1\] \(pool "[a-z]+"\)\.tools\[0\]: "github_issues" overlaps "github_\*"/,
+    );
   });
 
   test('GIVEN a part given a pool the spec does not have WHEN declared THEN the same typed error names the component and the pools', () => {

@@ -28,12 +28,20 @@ describe('examples/pulumi', () => {
   });
 
   test('THEN it declares the pools of the CDK example behind the TLS 1.3 listener with the example’s per-tool WAF limit', () => {
-    expect(resourcesOfType('aws:ecs/service:Service').map((s) => s.inputs.name).sort()).toEqual(['files', 'github', 'github-fast', 'images', 'slack']);
+    expect(
+      resourcesOfType('aws:ecs/service:Service')
+        .map((s) => s.inputs.name)
+        .sort(),
+    ).toEqual(['files', 'github', 'github-fast', 'images', 'slack']);
     expect(oneResource('aws:lb/listener:Listener', (r) => r.inputs.protocol === 'HTTPS').inputs.certificateArn).toBe(CERTIFICATE_ARN);
     const rules = oneResource('aws:wafv2/webAcl:WebAcl').inputs.rules as Array<{ name: string }>;
     expect(rules.map((r) => r.name)).toContain('rate-per-tool');
     // Every pool image is built (the example pools from source, the stdio pool generated) and pushed to its ECR repository.
-    expect(resourcesOfType('docker-build:index:Image').map((i) => i.inputs.context.location).sort()).toEqual([
+    expect(
+      resourcesOfType('docker-build:index:Image')
+        .map((i) => i.inputs.context.location)
+        .sort(),
+    ).toEqual([
       expect.stringMatching(/^\.mcp-fleet\/images\/context-[0-9a-f]{32}$/),
       'examples/pools/build/github',
       'examples/pools/build/github',

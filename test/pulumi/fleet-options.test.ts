@@ -20,7 +20,13 @@ const statementsOf = (policyName: string) => JSON.parse(oneResource('aws:iam/rol
 describe('validation', () => {
   test('GIVEN a spec with two problems WHEN the fleet is declared THEN it throws synchronously, naming the fleet and both paths, before registering anything', () => {
     resetRecording();
-    const spec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, cpu: 300 }, { ...threePoolSpec.pools[1]!, name: 'Slack_Pool' }] } as FleetSpec;
+    const spec = {
+      ...threePoolSpec,
+      pools: [
+        { ...threePoolSpec.pools[0]!, cpu: 300 },
+        { ...threePoolSpec.pools[1]!, name: 'Slack_Pool' },
+      ],
+    } as FleetSpec;
     let error: unknown;
     try {
       new McpFleet('broken', { spec, certificateArn: CERTIFICATE_ARN });
@@ -35,7 +41,9 @@ describe('validation', () => {
 
   test('GIVEN draining longer than the container stop timeout WHEN the fleet is declared THEN the spec error names the pool setting', () => {
     const spec: FleetSpec = { ...threePoolSpec, pools: [{ ...threePoolSpec.pools[0]!, deregistrationDelaySeconds: 100, stopTimeoutSeconds: 90 }, ...threePoolSpec.pools.slice(1)] };
-    expect(() => new McpFleet('draining', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(/McpFleet draining: invalid fleet spec[\s\S]*pools\[0\] \(pool "github"\)\.deregistrationDelaySeconds: deregistration delay \(100 s\) must not exceed the container stop timeout \(90 s\)/);
+    expect(() => new McpFleet('draining', { spec, certificateArn: CERTIFICATE_ARN })).toThrow(
+      /McpFleet draining: invalid fleet spec[\s\S]*pools\[0\] \(pool "github"\)\.deregistrationDelaySeconds: deregistration delay \(100 s\) must not exceed the container stop timeout \(90 s\)/,
+    );
   });
 
   test('GIVEN a pool name the spec lacks WHEN a tool pool is declared alone THEN the error lists the spec’s pools', () => {
@@ -156,7 +164,7 @@ describe('connection scaling', () => {
     fleet = (await declare((options) => new McpFleet('conn', { spec, certificateArn: CERTIFICATE_ARN }, options))).component;
   });
 
-  test('GIVEN connectionsPerTask on one pool WHEN the fleet is built THEN only that pool tracks the pools\' connection gauge per task', () => {
+  test("GIVEN connectionsPerTask on one pool WHEN the fleet is built THEN only that pool tracks the pools' connection gauge per task", () => {
     const policies = resourcesOfType('aws:appautoscaling/policy:Policy', (r) => r.name.endsWith('-connection-scaling'));
     expect(policies.map((p) => p.name)).toEqual(['conn-pool-github-connection-scaling']);
     expect(policies[0]!.inputs.targetTrackingScalingPolicyConfiguration).toEqual({

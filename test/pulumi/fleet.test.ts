@@ -35,7 +35,9 @@ const ruleFor = (id: string) => oneResource(T.rule, byName(`agents-${id}`));
 
 describe('components', () => {
   test('THEN every component is a ComponentResource with its type token, and every resource has a parent', () => {
-    const components = allResources().filter((r) => !r.custom).map((r) => r.type);
+    const components = allResources()
+      .filter((r) => !r.custom)
+      .map((r) => r.type);
     expect(new Set(components)).toEqual(
       new Set([
         'mcp-fleet:index:McpFleet',
@@ -68,13 +70,29 @@ describe('load balancer', () => {
 
   test('THEN the ALB drops invalid headers, keeps SSE connections 600 s and logs to an encrypted private bucket', () => {
     const alb = oneResource('aws:lb/loadBalancer:LoadBalancer');
-    expect(alb.inputs).toMatchObject({ name: 'mcp-agents', internal: false, enableDeletionProtection: true, idleTimeout: 600, dropInvalidHeaderFields: true, desyncMitigationMode: 'strictest', accessLogs: { enabled: true, prefix: 'agents' } });
+    expect(alb.inputs).toMatchObject({
+      name: 'mcp-agents',
+      internal: false,
+      enableDeletionProtection: true,
+      idleTimeout: 600,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: 'strictest',
+      accessLogs: { enabled: true, prefix: 'agents' },
+    });
     expect(oneResource('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').inputs.rules).toEqual([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
     ]);
     expect(oneResource('aws:s3/bucketVersioning:BucketVersioning').inputs.versioningConfiguration).toEqual({ status: 'Enabled' });
-    expect(oneResource('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs.rules[0]).toMatchObject({ expiration: { days: 90 }, noncurrentVersionExpiration: { noncurrentDays: 1 } });
-    expect(oneResource('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(oneResource('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs.rules[0]).toMatchObject({
+      expiration: { days: 90 },
+      noncurrentVersionExpiration: { noncurrentDays: 1 },
+    });
+    expect(oneResource('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     const policy = JSON.parse(oneResource('aws:s3/bucketPolicy:BucketPolicy').inputs.policy);
     expect(policy.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
@@ -118,7 +136,10 @@ describe('listener rules', () => {
 
   test('THEN everything else on the MCP path and the RFC 9728 metadata reach the gateway, and so does the health path', () => {
     const gateway = ruleFor('gateway-gateway');
-    expect(gateway.inputs).toMatchObject({ priority: 45_000, conditions: [{ pathPattern: { values: ['/mcp', '/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp'] } }] });
+    expect(gateway.inputs).toMatchObject({
+      priority: 45_000,
+      conditions: [{ pathPattern: { values: ['/mcp', '/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp'] } }],
+    });
     expect(gateway.inputs.actions).toEqual([{ type: 'forward', targetGroupArn: expect.stringContaining('agents-gateway-tg') }]);
     expect(ruleFor('gateway-health').inputs).toMatchObject({ priority: 45_100, conditions: [{ pathPattern: { values: ['/health'] } }] });
   });
@@ -190,7 +211,12 @@ describe('tool pools', () => {
     expect(target('images')).toMatchObject({ minCapacity: 1, maxCapacity: 20, scalableDimension: 'ecs:service:DesiredCount', resourceId: 'service/agents-mcp/images' });
     expect(target('github')).toMatchObject({ minCapacity: 2, maxCapacity: 10 });
     const policy = (name: string) => resourcesOfType(T.scalingPolicy, byName(name))[0]?.inputs.targetTrackingScalingPolicyConfiguration;
-    expect(policy('agents-pool-images-cpu-scaling')).toMatchObject({ targetValue: 60, predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' }, scaleInCooldown: 300, scaleOutCooldown: 60 });
+    expect(policy('agents-pool-images-cpu-scaling')).toMatchObject({
+      targetValue: 60,
+      predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      scaleInCooldown: 300,
+      scaleOutCooldown: 60,
+    });
     expect(policy('agents-pool-github-request-scaling')).toMatchObject({
       targetValue: 1000,
       predefinedMetricSpecification: { predefinedMetricType: 'ALBRequestCountPerTarget', resourceLabel: 'app/agents-lb-alb/0123456789abcdef/targetgroup/agents-pool-github-tg/0123456789abcdef' },
@@ -289,7 +315,12 @@ describe('gateway', () => {
   });
 
   test('THEN the ALB may invoke it through a multi-value-header Lambda target group', () => {
-    expect(oneResource(T.targetGroup, byName('agents-gateway-tg')).inputs).toMatchObject({ name: 'agents-gateway', targetType: 'lambda', lambdaMultiValueHeadersEnabled: true, healthCheck: { path: '/health' } });
+    expect(oneResource(T.targetGroup, byName('agents-gateway-tg')).inputs).toMatchObject({
+      name: 'agents-gateway',
+      targetType: 'lambda',
+      lambdaMultiValueHeadersEnabled: true,
+      healthCheck: { path: '/health' },
+    });
     expect(oneResource('aws:lambda/permission:Permission').inputs).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'elasticloadbalancing.amazonaws.com' });
     expect(oneResource('aws:lb/targetGroupAttachment:TargetGroupAttachment').inputs.targetId).toContain('agents-gateway-function');
   });
@@ -342,7 +373,10 @@ describe('security groups', () => {
   });
 
   test('THEN the session store admits only the gateway, and each pool only the load balancer and the gateway', () => {
-    const sources = (sg: string) => ingress().filter((r) => r.inputs.securityGroupId === sg).map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort]);
+    const sources = (sg: string) =>
+      ingress()
+        .filter((r) => r.inputs.securityGroupId === sg)
+        .map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort]);
     expect(sources('agents-sessions-sg-id')).toEqual([['agents-gateway-sg-id', 6379]]);
     expect(sources('agents-pool-slack-sg-id')).toEqual([
       ['agents-lb-sg-id', 8080],
@@ -356,7 +390,11 @@ describe('security groups', () => {
       expect(sg.inputs.egress).toBeUndefined();
     }
     const egressOf = (sg: string) => resourcesOfType(T.egress, (r) => r.inputs.securityGroupId === sg);
-    expect(egressOf('agents-lb-sg-id').map((r) => r.inputs.referencedSecurityGroupId).sort()).toEqual(['agents-pool-github-sg-id', 'agents-pool-images-sg-id', 'agents-pool-slack-sg-id']);
+    expect(
+      egressOf('agents-lb-sg-id')
+        .map((r) => r.inputs.referencedSecurityGroupId)
+        .sort(),
+    ).toEqual(['agents-pool-github-sg-id', 'agents-pool-images-sg-id', 'agents-pool-slack-sg-id']);
     expect(egressOf('agents-sessions-sg-id')).toEqual([]);
     // The gateway and pools call out (JWKS, Secrets Manager, their tools' upstream APIs), as in the CDK fleet.
     expect(egressOf('agents-gateway-sg-id').map((r) => [r.inputs.cidrIpv4, r.inputs.ipProtocol])).toEqual([['0.0.0.0/0', '-1']]);

@@ -30,7 +30,14 @@ test('GIVEN hosting service THEN the gateway is an McpGatewayService and no Lamb
 
 test('GIVEN hosting service THEN the task runs mcp-fleet gateway --from-env from the given image, non-root, read-only, with the planned environment and secrets', () => {
   const task = oneResource('aws:ecs/taskDefinition:TaskDefinition', (r) => r.name === 'streams-gateway-task');
-  expect(inputsOf(task)).toMatchObject({ family: 'streams-gateway-service', cpu: '1024', memory: '2048', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' } });
+  expect(inputsOf(task)).toMatchObject({
+    family: 'streams-gateway-service',
+    cpu: '1024',
+    memory: '2048',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+  });
   const [container] = JSON.parse(unwrapSecret<string>(inputsOf(task).containerDefinitions));
   expect(container).toMatchObject({
     name: 'Gateway',
@@ -103,7 +110,10 @@ test('GIVEN hosting service THEN it scales on CPU and on open connections per ta
 });
 
 test('GIVEN hosting service THEN the load balancer reaches the gateway service, and the session store and pools admit the gateway service', () => {
-  const sources = (sg: string) => resourcesOfType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter((r) => inputsOf(r).securityGroupId === sg).map((r) => [inputsOf(r).referencedSecurityGroupId, inputsOf(r).fromPort]);
+  const sources = (sg: string) =>
+    resourcesOfType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')
+      .filter((r) => inputsOf(r).securityGroupId === sg)
+      .map((r) => [inputsOf(r).referencedSecurityGroupId, inputsOf(r).fromPort]);
   expect(sources('streams-gateway-sg-id')).toEqual([['streams-lb-sg-id', 8080]]);
   expect(sources('streams-sessions-sg-id')).toEqual([['streams-gateway-sg-id', 6379]]);
   expect(sources('streams-pool-github-sg-id')).toEqual([
@@ -113,7 +123,9 @@ test('GIVEN hosting service THEN the load balancer reaches the gateway service, 
 });
 
 test('GIVEN arguments of the other hosting WHEN the fleet is declared THEN the error names them', () => {
-  expect(() => new McpFleet('b', { spec: serviceHostedSpec, certificateArn: CERTIFICATE_ARN, gatewayImage: IMAGE, gatewayReservedConcurrency: 5 })).toThrow('McpFleet b: gatewayReservedConcurrency is for the gateway Lambda');
+  expect(() => new McpFleet('b', { spec: serviceHostedSpec, certificateArn: CERTIFICATE_ARN, gatewayImage: IMAGE, gatewayReservedConcurrency: 5 })).toThrow(
+    'McpFleet b: gatewayReservedConcurrency is for the gateway Lambda',
+  );
   expect(() => new McpFleet('c', { spec: threePoolSpec, certificateArn: CERTIFICATE_ARN, gatewayImage: IMAGE })).toThrow("McpFleet c: gatewayImage is for gateway.hosting 'service'");
 });
 

@@ -8,8 +8,18 @@ import { McpGlobalRouting, type McpGlobalRoutingArgs } from '../../pulumi';
 import { threePoolSpec } from '../fixtures/specs';
 
 const REGIONS = [
-  { region: 'us-east-1', dnsName: 'mcp-agents-1.us-east-1.elb.amazonaws.com', canonicalHostedZoneId: 'Z35SXDOTRQ7X7K', loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mcp-agents/1' },
-  { region: 'eu-west-1', dnsName: 'mcp-agents-2.eu-west-1.elb.amazonaws.com', canonicalHostedZoneId: 'Z32O12XQLNTSW2', loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/mcp-agents/2' },
+  {
+    region: 'us-east-1',
+    dnsName: 'mcp-agents-1.us-east-1.elb.amazonaws.com',
+    canonicalHostedZoneId: 'Z35SXDOTRQ7X7K',
+    loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/mcp-agents/1',
+  },
+  {
+    region: 'eu-west-1',
+    dnsName: 'mcp-agents-2.eu-west-1.elb.amazonaws.com',
+    canonicalHostedZoneId: 'Z32O12XQLNTSW2',
+    loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/mcp-agents/2',
+  },
 ];
 const BASE: McpGlobalRoutingArgs = { spec: threePoolSpec, regions: REGIONS, hostedZoneId: 'Z0123456789', recordName: 'mcp.example.com' };
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:regions';
@@ -100,7 +110,9 @@ describe('GIVEN a session Global Datastore', () => {
 
 describe('validation', () => {
   test('GIVEN a bad record name and a duplicate region THEN both problems are listed', () => {
-    expect(() => new McpGlobalRouting('bad', { ...BASE, recordName: 'not a name', regions: [REGIONS[0]!, REGIONS[0]!] })).toThrow(/McpGlobalRouting bad: invalid global routing:[\s\S]*regions\[1\]\.region: duplicate region "us-east-1"[\s\S]*recordName: "not a name"/);
+    expect(() => new McpGlobalRouting('bad', { ...BASE, recordName: 'not a name', regions: [REGIONS[0]!, REGIONS[0]!] })).toThrow(
+      /McpGlobalRouting bad: invalid global routing:[\s\S]*regions\[1\]\.region: duplicate region "us-east-1"[\s\S]*recordName: "not a name"/,
+    );
   });
 
   test('GIVEN the accelerator front door without load balancer ARNs THEN the missing regions are named', () => {

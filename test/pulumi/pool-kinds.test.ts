@@ -20,13 +20,23 @@ describe('McpFleet (Pulumi) with every pool kind', () => {
 
   test('GIVEN a registry image WHEN declared THEN the task runs it as is, nothing is built, and the execution role may pull from its repository', () => {
     expect(containerOf('registry').image).toBe('123456789012.dkr.ecr.us-east-1.amazonaws.com/team/server:1.2.3');
-    expect(resourcesOfType('docker-build:index:Image').map((r) => r.name).sort()).toEqual(['kinds-pool-built-image', 'kinds-pool-fs-image']);
+    expect(
+      resourcesOfType('docker-build:index:Image')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['kinds-pool-built-image', 'kinds-pool-fs-image']);
     expect(policyOf('registry').find((s) => s.Sid === 'EcrPull')!.Resource).toEqual(['arn:aws:ecr:us-east-1:123456789012:repository/team/server']);
   });
 
   test('GIVEN a build directory WHEN declared THEN docker-build builds it for linux/amd64 with its args and pushes it to the pool ECR repository, whose digest the task runs', async () => {
     const build = oneResource('docker-build:index:Image', named('kinds-pool-built-image')).inputs;
-    expect(build).toMatchObject({ context: { location: ECHO_BUILD_DIR }, dockerfile: { location: join(ECHO_BUILD_DIR, 'Dockerfile') }, buildArgs: { MODE: 'prod' }, platforms: ['linux/amd64'], push: true });
+    expect(build).toMatchObject({
+      context: { location: ECHO_BUILD_DIR },
+      dockerfile: { location: join(ECHO_BUILD_DIR, 'Dockerfile') },
+      buildArgs: { MODE: 'prod' },
+      platforms: ['linux/amd64'],
+      push: true,
+    });
     expect(build.registries[0]).toMatchObject({ username: 'AWS' });
     const repository = oneResource('aws:ecr/repository:Repository', named('kinds-pool-built-images')).inputs;
     expect(repository).toMatchObject({ imageScanningConfiguration: { scanOnPush: true } });

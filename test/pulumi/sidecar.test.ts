@@ -13,7 +13,11 @@ describe('McpSidecar (Pulumi)', () => {
     sidecar = (
       await declare((options) => {
         const role = new aws.iam.Role('task-execution', { assumeRolePolicy: '{}' });
-        const component = new McpSidecar('files', { server: { name: 'files', kind: 'stdio', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem', '/tmp'] }, executionRoleName: role.name }, options);
+        const component = new McpSidecar(
+          'files',
+          { server: { name: 'files', kind: 'stdio', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem', '/tmp'] }, executionRoleName: role.name },
+          options,
+        );
         const app = { name: 'app', image: 'registry.example.com/agent:1.0.0', essential: true, dependsOn: [component.dependency] };
         new aws.ecs.TaskDefinition('task', {
           family: 'agent',
@@ -57,6 +61,8 @@ describe('McpSidecar (Pulumi)', () => {
   });
 
   test('GIVEN a bad server WHEN declared THEN it throws synchronously with the path under server', () => {
-    expect(() => new McpSidecar('bad', { server: { name: 'bad', image: 'has space' } })).toThrow(/McpSidecar bad: invalid fleet spec[\s\S]*server\.image: must be a container image reference without spaces/);
+    expect(() => new McpSidecar('bad', { server: { name: 'bad', image: 'has space' } })).toThrow(
+      /McpSidecar bad: invalid fleet spec[\s\S]*server\.image: must be a container image reference without spaces/,
+    );
   });
 });

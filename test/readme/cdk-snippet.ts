@@ -18,8 +18,8 @@ const fleet = new McpFleet(stack, 'Fleet', {
   // vpc, domain: { hostedZone, domainName }, encryptionKey, monitoring: { alarmTopic, toolNames },
   // connectionsPerTaskMetric, and per-part overrides (network, loadBalancer, pools, gateway, sessionStore)
 });
-fleet.pools[0].service;             // every underlying L2 is public: ecs.FargateService,
-fleet.loadBalancer.httpsListener;   // elbv2.ApplicationListener, the WebACL, the Lambda, the cache…
+fleet.pools[0].service; // every underlying L2 is public: ecs.FargateService,
+fleet.loadBalancer.httpsListener; // elbv2.ApplicationListener, the WebACL, the Lambda, the cache…
 // README:end
 
 const assembly = app.synth();

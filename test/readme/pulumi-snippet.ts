@@ -13,9 +13,9 @@ import { McpFleet } from 'mcp-fleet/pulumi';
 
 const config = new pulumi.Config();
 const fleet = new McpFleet('agents', {
-  spec,                                              // the same FleetSpec as for CDK
+  spec, // the same FleetSpec as for CDK
   certificateArn: config.require('certificateArn'),
-  domainName: 'mcp.example.com',                     // optional; default: the load balancer's DNS name
+  domainName: 'mcp.example.com', // optional; default: the load balancer's DNS name
   // vpc: { vpcId, publicSubnetIds, privateSubnetIds }, monitoring: { alarmTopicArn }, …
 });
 export const url = fleet.url;

@@ -17,7 +17,7 @@ const files = new McpSidecar(stack, 'Files', {
   server: { name: 'files', kind: 'stdio', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem@2026.8.31', '/tmp'], port: 9100 },
 });
 files.startBefore(appContainer); // the app starts once the server answers /health
-files.url;                       // http://localhost:9100/mcp
+files.url; // http://localhost:9100/mcp
 // README:end
 
 const template = app.synth().getStackByName(stack.stackName).template as {

@@ -44,7 +44,7 @@ async function runMirror(file: string): Promise<Record<string, unknown>> {
 
 describe('README snippets', () => {
   test.each([
-    ['the fleet spec', 'spec-snippet.ts', "export const spec: FleetSpec"],
+    ['the fleet spec', 'spec-snippet.ts', 'export const spec: FleetSpec'],
     ['the CDK app', 'cdk-snippet.ts', 'new McpFleet(stack'],
     ['the CDK sidecar', 'sidecar-snippet.ts', 'new McpSidecar(stack'],
     ['the Pulumi program', 'pulumi-snippet.ts', "from 'mcp-fleet/pulumi'"],

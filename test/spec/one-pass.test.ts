@@ -23,7 +23,11 @@ describe('validation in one pass', () => {
 
   test.each([
     ['cpu', { cpu: 300 }, 'must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 (Fargate CPU units) (got 300)'],
-    ['logRetentionDays', null, 'must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (days: the CloudWatch Logs retention periods) (got 2)'],
+    [
+      'logRetentionDays',
+      null,
+      'must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (days: the CloudWatch Logs retention periods) (got 2)',
+    ],
     ['windowSeconds', null, 'must be one of 60, 120, 300, 600 (seconds: the WAF rate-based rule windows) (got 30)'],
   ])('GIVEN an enumeration (%s) with a value outside it WHEN validated THEN the message lists the allowed values and the value given', (_, poolExtra, message) => {
     const spec = {

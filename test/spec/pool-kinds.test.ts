@@ -10,7 +10,12 @@ describe('pool kinds in the spec', () => {
   });
 
   test('GIVEN a container pool with a build directory string WHEN resolved THEN it is built from that directory with its Dockerfile', () => {
-    const spec = parseFleetSpec(fleet({ name: 'built', build: 'servers/built', tools: ['b_*'] }, { name: 'args', kind: 'container', build: { directory: '.', dockerfile: 'servers/a/Dockerfile', args: { POOL: 'a' } }, tools: ['a_*'] }));
+    const spec = parseFleetSpec(
+      fleet(
+        { name: 'built', build: 'servers/built', tools: ['b_*'] },
+        { name: 'args', kind: 'container', build: { directory: '.', dockerfile: 'servers/a/Dockerfile', args: { POOL: 'a' } }, tools: ['a_*'] },
+      ),
+    );
     expect(spec.pools[0]).toMatchObject({ kind: 'container', source: { kind: 'build', build: { directory: 'servers/built', dockerfile: 'Dockerfile', args: {} } } });
     expect(spec.pools[1]).toMatchObject({ source: { kind: 'build', build: { directory: '.', dockerfile: 'servers/a/Dockerfile', args: { POOL: 'a' } } } });
   });
@@ -43,7 +48,17 @@ describe('pool kinds in the spec', () => {
   });
 
   test('GIVEN routing roles WHEN combined with any kind THEN they are pool properties, not kinds', () => {
-    const spec = parseFleetSpec(fleet(owner, { name: 'fast', kind: 'stdio', command: ['srv'], tools: ['owner_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } }, { name: 'disc', kind: 'stdio', command: ['srv'], tools: [], discoveryOnly: true }));
-    expect(spec.pools.map((p) => [p.kind, p.priorityRoute?.value, p.discoveryOnly])).toEqual([['container', undefined, false], ['stdio', 'high', false], ['stdio', undefined, true]]);
+    const spec = parseFleetSpec(
+      fleet(
+        owner,
+        { name: 'fast', kind: 'stdio', command: ['srv'], tools: ['owner_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' } },
+        { name: 'disc', kind: 'stdio', command: ['srv'], tools: [], discoveryOnly: true },
+      ),
+    );
+    expect(spec.pools.map((p) => [p.kind, p.priorityRoute?.value, p.discoveryOnly])).toEqual([
+      ['container', undefined, false],
+      ['stdio', 'high', false],
+      ['stdio', undefined, true],
+    ]);
   });
 });

@@ -12,12 +12,24 @@ describe('queue pools in the spec', () => {
       source: { kind: 'registry', image: 'registry.example.com/images:1' },
       minTasks: 0,
       directRouting: false,
-      queue: { maxRunSeconds: 300, visibilityTimeoutSeconds: 360, maxReceives: 3, retentionSeconds: 345_600, backlogPerTask: 10, maxJobAgeSeconds: 300, syncDeadlineSeconds: 25, resultTtlSeconds: 3600, workerConcurrency: 1 },
+      queue: {
+        maxRunSeconds: 300,
+        visibilityTimeoutSeconds: 360,
+        maxReceives: 3,
+        retentionSeconds: 345_600,
+        backlogPerTask: 10,
+        maxJobAgeSeconds: 300,
+        syncDeadlineSeconds: 25,
+        resultTtlSeconds: 3600,
+        workerConcurrency: 1,
+      },
     });
   });
 
   test('GIVEN a queue pool with a stdio command or a build WHEN resolved THEN the server source says so', () => {
-    const spec = parseFleetSpec(fleet(owner, { name: 'fs', kind: 'queue', command: ['npx', 'srv'], tools: ['fs_*'] }, { name: 'built', kind: 'queue', build: 'servers/b', tools: ['b_*'], queue: { maxRunSeconds: 900 } }));
+    const spec = parseFleetSpec(
+      fleet(owner, { name: 'fs', kind: 'queue', command: ['npx', 'srv'], tools: ['fs_*'] }, { name: 'built', kind: 'queue', build: 'servers/b', tools: ['b_*'], queue: { maxRunSeconds: 900 } }),
+    );
     expect(spec.pools[1]).toMatchObject({ source: { kind: 'stdio', command: ['npx', 'srv'], baseImage: 'node:22-bookworm-slim' } });
     expect(spec.pools[2]).toMatchObject({ source: { kind: 'build', build: { directory: 'servers/b', dockerfile: 'Dockerfile' } }, queue: { maxRunSeconds: 900, visibilityTimeoutSeconds: 960 } });
   });
@@ -26,7 +38,12 @@ describe('queue pools in the spec', () => {
     ['no server', { name: 'q', kind: 'queue', tools: ['q_*'] }, 'pools[1].image', /exactly one of image, build and command/],
     ['two servers', { name: 'q', kind: 'queue', image: 'x', command: ['y'], tools: ['q_*'] }, 'pools[1].command', /exactly one of image, build and command/],
     ['a base image without a command', { name: 'q', kind: 'queue', image: 'x', baseImage: 'node:22', tools: ['q_*'] }, 'pools[1].baseImage', /give command too/],
-    ['a visibility timeout shorter than a run', { name: 'q', kind: 'queue', image: 'x', tools: ['q_*'], queue: { maxRunSeconds: 600, visibilityTimeoutSeconds: 300 } }, 'pools[1].queue.visibilityTimeoutSeconds', /at least queue.maxRunSeconds \(600\)/],
+    [
+      'a visibility timeout shorter than a run',
+      { name: 'q', kind: 'queue', image: 'x', tools: ['q_*'], queue: { maxRunSeconds: 600, visibilityTimeoutSeconds: 300 } },
+      'pools[1].queue.visibilityTimeoutSeconds',
+      /at least queue.maxRunSeconds \(600\)/,
+    ],
     ['direct routing', { name: 'q', kind: 'queue', image: 'x', tools: ['q_*'], directRouting: true }, 'pools[1].directRouting', /through the gateway only/],
     ['a priority route', { name: 'q', kind: 'queue', image: 'x', tools: ['owner_*'], priorityRoute: { header: 'x-p', value: 'h' } }, 'pools[1].priorityRoute', /cannot be a priority pool/],
     ['discovery only', { name: 'q', kind: 'queue', image: 'x', tools: [], discoveryOnly: true }, 'pools[1].discoveryOnly', /needs tool patterns/],
@@ -39,6 +56,8 @@ describe('queue pools in the spec', () => {
 
   test('GIVEN a queue pool WHEN the IaC plans the fleet THEN it refuses it by name instead of rendering a plain pool', () => {
     expect(() => planFleet(fleet(owner, { name: 'images', kind: 'queue', image: 'x', tools: ['image_*'] }) as FleetSpec, 'Stack/Fleet')).toThrow(FleetPlanError);
-    expect(() => planFleet(fleet(owner, { name: 'images', kind: 'queue', image: 'x', tools: ['image_*'] }) as FleetSpec, 'Stack/Fleet')).toThrow('Stack/Fleet: pools images: kind "queue" is not rendered');
+    expect(() => planFleet(fleet(owner, { name: 'images', kind: 'queue', image: 'x', tools: ['image_*'] }) as FleetSpec, 'Stack/Fleet')).toThrow(
+      'Stack/Fleet: pools images: kind "queue" is not rendered',
+    );
   });
 });

@@ -28,9 +28,7 @@ describe('validateFleetSpec', () => {
         { name: 'b', image: 'y', tools: ['slack_*', 'GitHub_issue_?'] },
       ],
     });
-    expect(problems).toEqual([
-      { path: 'pools[1].tools[1]', pool: 'b', message: expect.stringMatching(/"GitHub_issue_\?" overlaps "github_\*" of pool "a"/) },
-    ]);
+    expect(problems).toEqual([{ path: 'pools[1].tools[1]', pool: 'b', message: expect.stringMatching(/"GitHub_issue_\?" overlaps "github_\*" of pool "a"/) }]);
   });
 
   test('GIVEN a priority pool WHEN its patterns overlap an owner THEN that is allowed', () => {

@@ -47,4 +47,8 @@ export function runConformanceSuite(url: string, cwd: string): Promise<Map<strin
 }
 
 /** The scenarios that passed, sorted. */
-export const passedScenarios = (results: Map<string, boolean>): string[] => [...results].filter(([, ok]) => ok).map(([name]) => name).sort();
+export const passedScenarios = (results: Map<string, boolean>): string[] =>
+  [...results]
+    .filter(([, ok]) => ok)
+    .map(([name]) => name)
+    .sort();

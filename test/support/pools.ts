@@ -133,9 +133,13 @@ export async function startV1StatefulPool(options: TestPoolOptions): Promise<Tes
     }
     await transport.handleRequest(req, res);
   };
-  return listen((req, res) => void handler(req, res), options, async () => {
-    await Promise.all([...transports.values()].map((t) => t.close()));
-  });
+  return listen(
+    (req, res) => void handler(req, res),
+    options,
+    async () => {
+      await Promise.all([...transports.values()].map((t) => t.close()));
+    },
+  );
 }
 
 /** v1 SDK, stateless: a fresh server and transport per request, no sessions. */
@@ -150,7 +154,11 @@ export async function startV1StatelessPool(options: TestPoolOptions): Promise<Te
     await server.connect(transport);
     await transport.handleRequest(req, res);
   };
-  return listen((req, res) => void handler(req, res), options, async () => undefined);
+  return listen(
+    (req, res) => void handler(req, res),
+    options,
+    async () => undefined,
+  );
 }
 
 /** A v2 pool, with the handler's publish side of `subscriptions/listen` (list changes, resource updates). */
@@ -168,5 +176,12 @@ export async function startV2Pool(options: TestPoolOptions): Promise<V2TestPool>
     return server;
   });
   const node = toNodeHandler(handler);
-  return { ...(await listen((req, res) => void node(req, res), options, async () => undefined)), notify: handler.notify };
+  return {
+    ...(await listen(
+      (req, res) => void node(req, res),
+      options,
+      async () => undefined,
+    )),
+    notify: handler.notify,
+  };
 }

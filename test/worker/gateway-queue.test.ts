@@ -32,7 +32,10 @@ describe('queue pool through the gateway', () => {
   beforeAll(async () => {
     pool = await startJobPool();
     stores = openStore(fleet);
-    const spec = parseFleetSpec({ name: fleet, pools: [{ name: POOL, kind: 'queue', image: 'example/jobs:1', tools: ['work', 'crash'], protocolVersion: '2025-11-25', queue: { syncDeadlineSeconds: 1 } }] });
+    const spec = parseFleetSpec({
+      name: fleet,
+      pools: [{ name: POOL, kind: 'queue', image: 'example/jobs:1', tools: ['work', 'crash'], protocolVersion: '2025-11-25', queue: { syncDeadlineSeconds: 1 } }],
+    });
     gateway = await startLocalGateway({ fleet: { spec, poolUrls: { [POOL]: pool.url } }, port: 0, redisUrl: REDIS_URL, queueUrl: AMQP_URL, metrics: false });
     workerQueue = await AmqpJobQueue.open({ url: AMQP_URL, queue: amqpQueueName(fleet, POOL), maxReceives: 3, prefetch: 2 });
     server = new PoolClient(pool.url);

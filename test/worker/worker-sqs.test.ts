@@ -84,7 +84,7 @@ describe('QueueWorker on SQS (moto)', () => {
     await eventually(async () => (await depth(queueUrl)) === 0, 5000, 'the message to be deleted');
   });
 
-  test('GIVEN an SQS URL naming the pool as {pool} WHEN the sending side opens the pool\'s queue THEN jobs reach that queue', async () => {
+  test("GIVEN an SQS URL naming the pool as {pool} WHEN the sending side opens the pool's queue THEN jobs reach that queue", async () => {
     // The test's queue is named after the fleet, so the pool reference below names the fleet too.
     const backend = new QueueBackendClient({ url: queueUrl.replace(new RegExp(`/${fleet}$`), '/{pool}'), fleet, store: stores.store });
     const queue = await backend.queueFor({ name: fleet, queue: { maxReceives: 3 } });

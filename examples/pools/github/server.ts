@@ -65,7 +65,10 @@ export function createGithubServer(): McpServer {
       annotations: { readOnlyHint: true },
     },
     async ({ before, after }) => {
-      for (const [side, value] of [['before', before], ['after', after]] as const) {
+      for (const [side, value] of [
+        ['before', before],
+        ['after', after],
+      ] as const) {
         const lines = value.split('\n').length;
         if (lines > MAX_DIFF_LINES + 1) return toolError(`${side} has ${lines} lines; github_diff_stats accepts at most ${MAX_DIFF_LINES}`);
       }

@@ -84,12 +84,23 @@ function unfilter(data: Buffer, height: number, stride: number, bpp: number): Ui
       const upLeft = y > 0 && x >= bpp ? out[dst - stride + x - bpp]! : 0;
       const value = data[src + x]!;
       switch (filter) {
-        case 0: out[dst + x] = value; break;
-        case 1: out[dst + x] = (value + left) & 0xff; break;
-        case 2: out[dst + x] = (value + up) & 0xff; break;
-        case 3: out[dst + x] = (value + ((left + up) >> 1)) & 0xff; break;
-        case 4: out[dst + x] = (value + paeth(left, up, upLeft)) & 0xff; break;
-        default: throw new Error(`row ${y} has an unknown PNG filter type ${filter}`);
+        case 0:
+          out[dst + x] = value;
+          break;
+        case 1:
+          out[dst + x] = (value + left) & 0xff;
+          break;
+        case 2:
+          out[dst + x] = (value + up) & 0xff;
+          break;
+        case 3:
+          out[dst + x] = (value + ((left + up) >> 1)) & 0xff;
+          break;
+        case 4:
+          out[dst + x] = (value + paeth(left, up, upLeft)) & 0xff;
+          break;
+        default:
+          throw new Error(`row ${y} has an unknown PNG filter type ${filter}`);
       }
     }
   }

@@ -113,7 +113,10 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   const mcpPath = options.mcpPath ?? MCP_PATH;
   const healthPath = options.healthPath ?? HEALTH_PATH;
-  for (const [setting, path] of [['mcpPath', mcpPath], ['healthPath', healthPath]] as const) {
+  for (const [setting, path] of [
+    ['mcpPath', mcpPath],
+    ['healthPath', healthPath],
+  ] as const) {
     const problem = httpPathProblem(path);
     if (problem) throw new RangeError(`${setting} ${problem}`);
   }
@@ -122,8 +125,7 @@ export async function servePool(endpoint: McpEndpoint, options: PoolListenOption
   if (identity) assertCallerIdentityOptions(identity);
   // The health probe passes the pool's own identity check: the pool signs for itself with its key.
   const selfSigner = identity ? new IdentitySigner({ fleet: identity.fleet, poolKeys: { [identity.pool]: identity.key } }) : undefined;
-  const probeHeaders = async (): Promise<Record<string, string>> =>
-    selfSigner && identity ? { [IDENTITY_HEADER]: await selfSigner.tokenFor(HEALTH_PROBE_PRINCIPAL, identity.pool) } : {};
+  const probeHeaders = async (): Promise<Record<string, string>> => (selfSigner && identity ? { [IDENTITY_HEADER]: await selfSigner.tokenFor(HEALTH_PROBE_PRINCIPAL, identity.pool) } : {});
   if (options.connectionGauge) assertConnectionGaugeOptions(options.connectionGauge);
   let draining = false;
   let closing: Promise<void> | undefined;

@@ -39,10 +39,13 @@ export async function startSlackPool(options: SlackPoolOptions = {}): Promise<Po
     await session.transport.close();
     await session.server.close();
   };
-  const sweeper = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const [id, session] of sessions) if (session.lastSeen < cutoff) void closeSession(id, session);
-  }, Math.min(idleMs, 60_000));
+  const sweeper = setInterval(
+    () => {
+      const cutoff = Date.now() - idleMs;
+      for (const [id, session] of sessions) if (session.lastSeen < cutoff) void closeSession(id, session);
+    },
+    Math.min(idleMs, 60_000),
+  );
   sweeper.unref();
 
   async function openSession(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -19,10 +19,8 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
   // Never the client-chosen clientInfo.name: a pool run bare (no identity key) verifies no one.
   const author = (authInfo: Parameters<typeof callerOf>[0]) => callerOf(authInfo)?.principal ?? 'anonymous';
 
-  server.registerTool(
-    'slack_list_channels',
-    { title: 'List channels', description: 'Channels of the workspace with their topic and message count.', annotations: { readOnlyHint: true } },
-    async () => jsonResult({ channels: workspace.listChannels() }),
+  server.registerTool('slack_list_channels', { title: 'List channels', description: 'Channels of the workspace with their topic and message count.', annotations: { readOnlyHint: true } }, async () =>
+    jsonResult({ channels: workspace.listChannels() }),
   );
 
   server.registerTool(
@@ -41,21 +39,15 @@ export function createSlackServer(workspace: SlackWorkspace): McpServer {
     },
   );
 
-  server.registerTool(
-    'slack_draft_show',
-    { title: 'Show the draft', description: "This session's message draft.", annotations: { readOnlyHint: true } },
-    async () => jsonResult({ lines: draft.lineCount, text: draft.text }),
+  server.registerTool('slack_draft_show', { title: 'Show the draft', description: "This session's message draft.", annotations: { readOnlyHint: true } }, async () =>
+    jsonResult({ lines: draft.lineCount, text: draft.text }),
   );
 
-  server.registerTool(
-    'slack_draft_clear',
-    { title: 'Clear the draft', description: "Discard this session's message draft.", annotations: { idempotentHint: true } },
-    async () => {
-      const discarded = draft.lineCount;
-      draft.clear();
-      return jsonResult({ discardedLines: discarded });
-    },
-  );
+  server.registerTool('slack_draft_clear', { title: 'Clear the draft', description: "Discard this session's message draft.", annotations: { idempotentHint: true } }, async () => {
+    const discarded = draft.lineCount;
+    draft.clear();
+    return jsonResult({ discardedLines: discarded });
+  });
 
   server.registerTool(
     'slack_draft_send',

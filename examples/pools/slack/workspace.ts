@@ -16,7 +16,13 @@ export const MAX_MESSAGE_CHARS = 40_000;
 const HISTORY_LIMIT = 1000;
 
 const SEED: Readonly<Record<string, { topic: string; messages: readonly [string, string][] }>> = {
-  general: { topic: 'Company-wide announcements', messages: [['ada', 'Welcome to the workspace!'], ['grace', 'Standup moved to 10:00.']] },
+  general: {
+    topic: 'Company-wide announcements',
+    messages: [
+      ['ada', 'Welcome to the workspace!'],
+      ['grace', 'Standup moved to 10:00.'],
+    ],
+  },
   deploys: { topic: 'Deployment notices', messages: [['ci-bot', 'mcp-fleet 0.1.0 deployed to eu-west-1']] },
   random: { topic: 'Anything goes', messages: [] },
 };

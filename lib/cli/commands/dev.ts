@@ -28,7 +28,9 @@ async function startExamplePools(spec: ResolvedFleetSpec, source: string, extern
   const missing = local.filter((p) => !EXAMPLE_POOLS[p.name]);
   if (missing.length > 0) {
     const names = Object.keys(EXAMPLE_POOLS).join(', ');
-    throw new CliError(`${source}: no example server for pool${missing.length === 1 ? '' : 's'} ${missing.map((p) => `"${p.name}"`).join(', ')} (examples: ${names}); pass ${missing.map((p) => `--pool ${p.name}=URL`).join(' ')}`);
+    throw new CliError(
+      `${source}: no example server for pool${missing.length === 1 ? '' : 's'} ${missing.map((p) => `"${p.name}"`).join(', ')} (examples: ${names}); pass ${missing.map((p) => `--pool ${p.name}=URL`).join(' ')}`,
+    );
   }
   const identity = (pool: string) => ({ key: poolIdentityKey(fleetKey, spec.name, pool), fleet: spec.name, pool });
   const started = await Promise.allSettled(local.map(async (p) => [p.name, await EXAMPLE_POOLS[p.name]!({ port: 0, host: '127.0.0.1', identity: identity(p.name) })] as const));

@@ -17,7 +17,15 @@ async function gatewayOptions(args: GatewayArgs, io: CliIo, env: NodeJS.ProcessE
   // The fleet key pools' identity keys derive from (as `--from-env` reads it): pools refuse unsigned requests.
   const identityKey = env[GATEWAY_ENV.identityKey] || undefined;
   const fleet = args.config ? fleetFromSpec(loadSpecFile(args.config), args.config, args.pools, 'gateway') : await fleetFromPoolFlags(args.pools, undefined, identityKey);
-  return { fleet, ...listen, region: args.region, ...(args.redis ? { redisUrl: args.redis } : {}), ...(args.queue ? { queueUrl: args.queue } : {}), ...(identityKey ? { identityKey } : {}), ...output };
+  return {
+    fleet,
+    ...listen,
+    region: args.region,
+    ...(args.redis ? { redisUrl: args.redis } : {}),
+    ...(args.queue ? { queueUrl: args.queue } : {}),
+    ...(identityKey ? { identityKey } : {}),
+    ...output,
+  };
 }
 
 /** A URL without its password, for the start-up lines. */

@@ -35,7 +35,7 @@ export async function runWorker(args: WorkerArgs, io: CliIo, stop: Promise<NodeJ
     throw new CliError((error as Error).message, { cause: error });
   });
   const redis = createRedisClient(args.redis);
-  const store = new RedisJobStore({ client: redis, fleet: spec.name});
+  const store = new RedisJobStore({ client: redis, fleet: spec.name });
   // The fleet key (as the gateway reads it): pools that verify callers get the job's caller, signed.
   const server = new PoolClient(args.pool.url, undefined, workerIdentity(process.env[GATEWAY_ENV.identityKey] || undefined, spec.name, pool.name));
   const worker = new QueueWorker({ queue, store, server, settings, log: (line) => io.err(`mcp-fleet worker: ${line}`) });

@@ -52,10 +52,7 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
         agent: secure ? httpsAgent : httpAgent,
         ...(secure ? { servername: request.url.hostname } : {}),
       });
-      const timer = setTimeout(
-        () => fail(new BackendError('timeout', `no answer from ${request.url.host} within ${request.timeoutMs} ms`)),
-        request.timeoutMs,
-      );
+      const timer = setTimeout(() => fail(new BackendError('timeout', `no answer from ${request.url.host} within ${request.timeoutMs} ms`)), request.timeoutMs);
       req.on('response', (res) => {
         if (request.streamSse && res.statusCode === 200 && isEventStream(res.headers['content-type'])) {
           settled = true;

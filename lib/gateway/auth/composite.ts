@@ -58,4 +58,3 @@ export function createAuthenticator(auth: ResolvedAuthSpec, options: CreateAuthe
     ...(auth.apiKeys ? { apiKeys: new ApiKeyAuthenticator(apiKeys!, { header: auth.apiKeys.header }) } : {}),
   });
 }
-

@@ -105,8 +105,7 @@ export class PoolCaller {
     const breaker = this.options.breakers?.get(target.pool.name);
     breaker?.acquire();
     const started = performance.now();
-    const record = (ok: boolean) =>
-      this.options.recordCall?.({ pool: target.pool.name, ...(call.tool !== undefined ? { tool: call.tool } : {}), ok, ms: performance.now() - started });
+    const record = (ok: boolean) => this.options.recordCall?.({ pool: target.pool.name, ...(call.tool !== undefined ? { tool: call.tool } : {}), ok, ms: performance.now() - started });
     try {
       const reply = await this.sendUnguarded(target, message, call, rawBody);
       if (reply.status >= 500) breaker?.recordFailure(failureSource(call.owner));
@@ -178,13 +177,15 @@ export class PoolCaller {
         .filter((t) => owner.session.backends[t.pool.name] !== undefined)
         .map((t) => {
           const backend = owner.session.backends[t.pool.name]!;
-          return this.identityHeader(t, {}).then((identity) => this.options.transport.send({
-            method: 'DELETE',
-            url: t.url,
-            ...(backend.affinity ? { address: backend.affinity } : {}),
-            headers: { [HEADER.sessionId]: backend.sessionId, [HEADER.protocolVersion]: backend.protocolVersion, [HEADER.requestId]: requestId, ...identity },
-            timeoutMs: this.options.timeoutMs,
-          }));
+          return this.identityHeader(t, {}).then((identity) =>
+            this.options.transport.send({
+              method: 'DELETE',
+              url: t.url,
+              ...(backend.affinity ? { address: backend.affinity } : {}),
+              headers: { [HEADER.sessionId]: backend.sessionId, [HEADER.protocolVersion]: backend.protocolVersion, [HEADER.requestId]: requestId, ...identity },
+              timeoutMs: this.options.timeoutMs,
+            }),
+          );
         }),
     );
   }
@@ -257,13 +258,7 @@ export class PoolCaller {
     return params === message.params ? message : { ...message, ...(params ? { params } : {}) };
   }
 
-  private async post(
-    target: PoolTarget,
-    body: string,
-    message: JsonRpcRequest | JsonRpcNotification,
-    call: PoolCall,
-    backend: BackendSessionRecord | undefined,
-  ): Promise<BackendHttpResponse> {
+  private async post(target: PoolTarget, body: string, message: JsonRpcRequest | JsonRpcNotification, call: PoolCall, backend: BackendSessionRecord | undefined): Promise<BackendHttpResponse> {
     const modern = isModernVersion(target.pool.protocolVersion);
     const headers: HeaderMap = {
       ...call.forwardHeaders,
@@ -309,11 +304,7 @@ export class PoolCaller {
     const { owner } = call;
     const pool = target.pool.name;
     const known =
-      owner.kind === 'session'
-        ? owner.session.backends[pool]
-        : owner.kind === 'principal'
-          ? await this.options.store.getPrincipalBackend(owner.principal, pool)
-          : this.ownSessions.get(pool);
+      owner.kind === 'session' ? owner.session.backends[pool] : owner.kind === 'principal' ? await this.options.store.getPrincipalBackend(owner.principal, pool) : this.ownSessions.get(pool);
     if (known) return known;
     const key = this.key(pool, owner);
     let pending = this.opening.get(key);

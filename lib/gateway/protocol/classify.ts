@@ -113,13 +113,7 @@ export function classifyMessage(request: GatewayRequest, message: JsonRpcMessage
 }
 
 /** SEP-2243: `MCP-Protocol-Version` and `Mcp-Method` on every 2026 request; `Mcp-Name` mirroring the body. */
-function checkRequiredModernHeaders(
-  request: GatewayRequest,
-  method: string,
-  params: unknown,
-  headerVersion: string | undefined,
-  methodHeader: string | undefined,
-): void {
+function checkRequiredModernHeaders(request: GatewayRequest, method: string, params: unknown, headerVersion: string | undefined, methodHeader: string | undefined): void {
   if (headerVersion === undefined) throw headerMismatch('(missing)', MODERN_VERSION, 'the body carries a 2026-07-28 envelope but the required MCP-Protocol-Version header is absent');
   if (methodHeader === undefined) throw headerMismatch('(missing)', method, `the body names method ${method} but the required Mcp-Method header is absent`);
   const field = NAME_HEADER_SOURCE[method];

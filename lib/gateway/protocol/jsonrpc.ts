@@ -74,7 +74,8 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -116,7 +117,7 @@ export function validateMessage(value: unknown, where = 'body'): JsonRpcMessage 
     if ('params' in value && value.params !== undefined && !isRecord(value.params)) throw invalid('has params that are not an object');
     return value as unknown as JsonRpcMessage;
   }
-  if (hasId && ('result' in value) !== ('error' in value)) {
+  if (hasId && 'result' in value !== 'error' in value) {
     if ('result' in value && !isRecord(value.result)) throw invalid('has a result that is not an object');
     return value as unknown as JsonRpcMessage;
   }

@@ -10,11 +10,7 @@ const SENTINEL_SUFFIX = '?=';
 
 /** A header value as SEP-2243 encodes it: plain printable ASCII, otherwise Base64 in a sentinel. */
 export function encodeHeaderValue(value: string): string {
-  const plain =
-    value.length > 0 &&
-    value.trim() === value &&
-    !(value.startsWith(SENTINEL_PREFIX) && value.endsWith(SENTINEL_SUFFIX)) &&
-    /^[\t\x20-\x7e]*$/.test(value);
+  const plain = value.length > 0 && value.trim() === value && !(value.startsWith(SENTINEL_PREFIX) && value.endsWith(SENTINEL_SUFFIX)) && /^[\t\x20-\x7e]*$/.test(value);
   return plain ? value : `${SENTINEL_PREFIX}${Buffer.from(value, 'utf8').toString('base64')}${SENTINEL_SUFFIX}`;
 }
 

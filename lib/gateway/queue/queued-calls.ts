@@ -118,7 +118,8 @@ export class QueuedToolCalls {
       case 'tasks/get':
         return taskOf(record, this.pools.get(record.pool));
       case 'tasks/cancel': {
-        if (isTerminal(record.status)) throw new GatewayError(200, RPC.invalidParams, `Task ${taskId} is already ${record.status} and cannot be cancelled`, {}, { data: { taskId, status: record.status } });
+        if (isTerminal(record.status))
+          throw new GatewayError(200, RPC.invalidParams, `Task ${taskId} is already ${record.status} and cannot be cancelled`, {}, { data: { taskId, status: record.status } });
         await this.backend.store.cancel(taskId, 'cancelled by the caller');
         return taskOf((await this.backend.store.get(taskId)) ?? record, this.pools.get(record.pool));
       }

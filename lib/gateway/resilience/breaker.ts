@@ -92,9 +92,7 @@ export class CircuitBreaker {
 
   snapshot(): BreakerSnapshot {
     const state = this.state;
-    return state === 'open'
-      ? { state, consecutiveFailures: this.failures, retryAt: this.openedAt + this.options.resetMs }
-      : { state, consecutiveFailures: this.failures };
+    return state === 'open' ? { state, consecutiveFailures: this.failures, retryAt: this.openedAt + this.options.resetMs } : { state, consecutiveFailures: this.failures };
   }
 
   /**
@@ -175,13 +173,15 @@ export class CircuitBreaker {
 export class CircuitBreakerRegistry {
   private readonly breakers = new Map<string, CircuitBreaker>();
 
-  constructor(private readonly options: Omit<CircuitBreakerOptions, 'onStateChange'> & {
-    /**
-     * Called on every state change of any pool's breaker.
-     * @default - nothing
-     */
-    readonly onStateChange?: (pool: string, from: BreakerState, to: BreakerState) => void;
-  }) {}
+  constructor(
+    private readonly options: Omit<CircuitBreakerOptions, 'onStateChange'> & {
+      /**
+       * Called on every state change of any pool's breaker.
+       * @default - nothing
+       */
+      readonly onStateChange?: (pool: string, from: BreakerState, to: BreakerState) => void;
+    },
+  ) {}
 
   get(pool: string): CircuitBreaker {
     let breaker = this.breakers.get(pool);

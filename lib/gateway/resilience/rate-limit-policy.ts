@@ -72,7 +72,11 @@ export class RateLimitPolicy {
     if (!this.initialize) return;
     const decision = await this.take(`${this.keyPrefix}init:${principalKey(principal)}`, this.initialize);
     if (!decision.allowed) {
-      throw tooManyRequests(`agent "${principal.id}" opened sessions faster than ${this.initialize.perSecond} per second (burst ${this.initialize.burst}; rateLimits.perAgent.initialize)`, decision.retryAfterMs, { agent: principal.id });
+      throw tooManyRequests(
+        `agent "${principal.id}" opened sessions faster than ${this.initialize.perSecond} per second (burst ${this.initialize.burst}; rateLimits.perAgent.initialize)`,
+        decision.retryAfterMs,
+        { agent: principal.id },
+      );
     }
   }
 
@@ -89,7 +93,13 @@ export class RateLimitPolicy {
 
 function tooManyRequests(what: string, retryAfterMs: number, data: Record<string, string>): GatewayError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new GatewayError(429, RPC.serverError, `Rate limit exceeded: ${what}; retry in ${seconds} s`, { 'retry-after': String(seconds) }, {
-    data: { ...data, retryAfterSeconds: seconds },
-  });
+  return new GatewayError(
+    429,
+    RPC.serverError,
+    `Rate limit exceeded: ${what}; retry in ${seconds} s`,
+    { 'retry-after': String(seconds) },
+    {
+      data: { ...data, retryAfterSeconds: seconds },
+    },
+  );
 }

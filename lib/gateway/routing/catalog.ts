@@ -316,9 +316,7 @@ export class Catalog {
       names: (this.listings.get(listingKey(t.pool.name, kind))?.items ?? []).map((item) => String(item[key])),
     }));
     const renames = kind === 'tools' || kind === 'prompts';
-    const named = renames
-      ? assignNames(this.options.spec, byPoolNames, kind === 'tools')
-      : byPoolNames.flatMap(({ pool, names }) => names.map((n) => ({ pool, original: n, exposed: n })));
+    const named = renames ? assignNames(this.options.spec, byPoolNames, kind === 'tools') : byPoolNames.flatMap(({ pool, names }) => names.map((n) => ({ pool, original: n, exposed: n })));
     const targets = new Map(this.options.targets.map((t) => [t.pool.name, t]));
     const byExposed = new Map<string, NamedEntry>();
     const byPool = new Map<string, NamedItem[]>();

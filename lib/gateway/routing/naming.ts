@@ -19,11 +19,7 @@ export interface NamedItem {
  * Assigns exposed names. `byPool` lists each pool's declared names, in spec order of pools;
  * `usePatterns` lets spec ownership claim names first (tools; prompts have no patterns).
  */
-export function assignNames(
-  spec: ResolvedFleetSpec,
-  byPool: ReadonlyArray<{ readonly pool: string; readonly names: readonly string[] }>,
-  usePatterns: boolean,
-): NamedItem[] {
+export function assignNames(spec: ResolvedFleetSpec, byPool: ReadonlyArray<{ readonly pool: string; readonly names: readonly string[] }>, usePatterns: boolean): NamedItem[] {
   const prefix = spec.gateway.collisionPrefix;
   const taken = new Set<string>();
   const exposedOf = new Map<string, string>(); // `${pool}\0${name}` → exposed

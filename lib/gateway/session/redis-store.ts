@@ -123,7 +123,7 @@ export class RedisSessionStore implements SessionStore {
   async createSession(id: string, session: GatewaySessionRecord, ttlSeconds: number, maxPerPrincipal: number): Promise<boolean> {
     const set = this.principalSessionsKey(session.principal);
     const now = Date.now();
-    const admitted = await this.run('count the principal\'s sessions', () => this.scripts.mcpFleetAdmitSession(set, id, now + ttlSeconds * 1000, now, maxPerPrincipal, ttlSeconds));
+    const admitted = await this.run("count the principal's sessions", () => this.scripts.mcpFleetAdmitSession(set, id, now + ttlSeconds * 1000, now, maxPerPrincipal, ttlSeconds));
     if (admitted === 0) return false;
     const key = this.sessionKey(id);
     const { backends, ...rest } = session;
@@ -134,15 +134,11 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async putBackendSession(id: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void> {
-    await this.run('write a backend session', () =>
-      this.scripts.mcpFleetPutBackend(this.sessionKey(id), BACKEND_FIELD + pool, backend ? JSON.stringify(backend) : '', ttlSeconds),
-    );
+    await this.run('write a backend session', () => this.scripts.mcpFleetPutBackend(this.sessionKey(id), BACKEND_FIELD + pool, backend ? JSON.stringify(backend) : '', ttlSeconds));
   }
 
   async claimBackendSession(id: string, pool: string, backend: BackendSessionRecord, ttlSeconds: number): Promise<BackendSessionRecord | undefined> {
-    const holding = await this.run('claim a backend session', () =>
-      this.scripts.mcpFleetClaimBackend(this.sessionKey(id), BACKEND_FIELD + pool, JSON.stringify(backend), ttlSeconds),
-    );
+    const holding = await this.run('claim a backend session', () => this.scripts.mcpFleetClaimBackend(this.sessionKey(id), BACKEND_FIELD + pool, JSON.stringify(backend), ttlSeconds));
     return holding === null ? undefined : (JSON.parse(holding) as BackendSessionRecord);
   }
 
@@ -164,9 +160,7 @@ export class RedisSessionStore implements SessionStore {
 
   async putPrincipalBackend(principal: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void> {
     const key = this.principalKey(principal, pool);
-    await this.run<unknown>('write a backend session', () =>
-      backend ? this.client.set(key, JSON.stringify({ ...backend, ttl: ttlSeconds }), 'EX', ttlSeconds) : this.client.del(key),
-    );
+    await this.run<unknown>('write a backend session', () => (backend ? this.client.set(key, JSON.stringify({ ...backend, ttl: ttlSeconds }), 'EX', ttlSeconds) : this.client.del(key)));
   }
 
   async ping(): Promise<void> {

@@ -117,7 +117,12 @@ export async function openListen(options: ListenOptions): Promise<SseOutput> {
 
 function filterOf(message: JsonRpcRequest): SubscriptionFilter {
   const notifications = message.params?.notifications;
-  const invalid = () => new GatewayError(200, RPC.invalidParams, "Invalid params: subscriptions/listen needs params.notifications, a SubscriptionFilter (booleans toolsListChanged, promptsListChanged, resourcesListChanged; resourceSubscriptions: string[])");
+  const invalid = () =>
+    new GatewayError(
+      200,
+      RPC.invalidParams,
+      'Invalid params: subscriptions/listen needs params.notifications, a SubscriptionFilter (booleans toolsListChanged, promptsListChanged, resourcesListChanged; resourceSubscriptions: string[])',
+    );
   if (!isRecord(notifications)) throw invalid();
   for (const flag of FLAGS) if (notifications[flag] !== undefined && typeof notifications[flag] !== 'boolean') throw invalid();
   const uris = notifications.resourceSubscriptions;

@@ -78,7 +78,16 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
     clearTimeout(timer);
     if (asked) return;
     timer = setTimeout(
-      () => fail(new GatewayError(504, POOL_ERROR.timeout, `Pool "${pool}" timed out: ${options.deadline.kind === 'idle' ? 'nothing received' : 'no answer'} within ${options.deadline.timeoutMs} ms`, {}, { data: { pool } })),
+      () =>
+        fail(
+          new GatewayError(
+            504,
+            POOL_ERROR.timeout,
+            `Pool "${pool}" timed out: ${options.deadline.kind === 'idle' ? 'nothing received' : 'no answer'} within ${options.deadline.timeoutMs} ms`,
+            {},
+            { data: { pool } },
+          ),
+        ),
       options.deadline.timeoutMs,
     );
   };

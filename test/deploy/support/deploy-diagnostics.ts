@@ -3,12 +3,7 @@
  * events whose status reason explains the failure, the CLI's own error lines and what the emulator
  * logged besides its request lines.
  */
-import {
-  CloudFormationClient,
-  DescribeStacksCommand,
-  paginateDescribeStackEvents,
-  type StackEvent,
-} from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, paginateDescribeStackEvents, type StackEvent } from '@aws-sdk/client-cloudformation';
 import type { CdkRun } from './cdk-cli';
 import type { EmulatorClientConfig } from './emulator-environment';
 
@@ -32,12 +27,7 @@ export class DeployFailure extends Error {
  * @param stackName the stack whose status and events to show; undefined for a synthesis.
  * @param emulatorLog the moto server's log so far.
  */
-export async function describeDeployFailure(
-  config: EmulatorClientConfig,
-  stackName: string | undefined,
-  run: CdkRun,
-  emulatorLog: string,
-): Promise<DeployFailure> {
+export async function describeDeployFailure(config: EmulatorClientConfig, stackName: string | undefined, run: CdkRun, emulatorLog: string): Promise<DeployFailure> {
   const ending = run.timedOut ? `timed out after ${run.durationMs} ms` : `exited with code ${run.exitCode}`;
   const sections = [
     `\`${run.command}\` ${ending}.`,
@@ -69,18 +59,10 @@ async function stackEventsSection(config: EmulatorClientConfig, stackName: strin
     const explained = events
       .filter((event) => event.ResourceStatusReason && event.ResourceStatusReason !== 'User Initiated')
       .reverse()
-      .map(
-        (event) =>
-          `  ${event.Timestamp?.toISOString() ?? '?'} ${event.LogicalResourceId} (${event.ResourceType}) ` +
-          `${event.ResourceStatus}: ${event.ResourceStatusReason}`,
-      );
+      .map((event) => `  ${event.Timestamp?.toISOString() ?? '?'} ${event.LogicalResourceId} (${event.ResourceType}) ` + `${event.ResourceStatus}: ${event.ResourceStatusReason}`);
     return [
-      `Stack ${stackName}: ${stack?.StackStatus ?? 'unknown status'}${
-        stack?.StackStatusReason ? ` (${stack.StackStatusReason})` : ''
-      }`,
-      explained.length > 0
-        ? `CloudFormation events with a reason (DescribeStackEvents):\n${explained.join('\n')}`
-        : 'CloudFormation events: none carries a reason (see the CLI output below).',
+      `Stack ${stackName}: ${stack?.StackStatus ?? 'unknown status'}${stack?.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}`,
+      explained.length > 0 ? `CloudFormation events with a reason (DescribeStackEvents):\n${explained.join('\n')}` : 'CloudFormation events: none carries a reason (see the CLI output below).',
     ].join('\n');
   } catch (error) {
     return `Stack ${stackName}: could not be described (${(error as Error).message}).`;

@@ -41,16 +41,7 @@ export class EmulatorClients {
   }
 
   public destroy(): void {
-    for (const client of [
-      this.elbv2,
-      this.ecs,
-      this.lambda,
-      this.route53,
-      this.elastiCache,
-      this.serviceDiscovery,
-      this.secretsManager,
-      this.s3,
-    ]) {
+    for (const client of [this.elbv2, this.ecs, this.lambda, this.route53, this.elastiCache, this.serviceDiscovery, this.secretsManager, this.s3]) {
       client.destroy();
     }
   }

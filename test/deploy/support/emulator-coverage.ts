@@ -29,8 +29,7 @@ export const EMULATOR_SKIPPED_TYPES: Readonly<Record<string, string>> = {
  * Custom resources: moto records them as created, but it runs their provider Lambda in Docker,
  * which this machine lacks, so their handler never runs and whatever it would do is not verified.
  */
-export const CUSTOM_RESOURCE_REASON =
-  'recorded as CREATE_COMPLETE by moto, but its provider Lambda (run in Docker by moto) never ran';
+export const CUSTOM_RESOURCE_REASON = 'recorded as CREATE_COMPLETE by moto, but its provider Lambda (run in Docker by moto) never ran';
 
 /**
  * Custom resource types whose call the harness's server makes itself (CDK's AwsCustomResource: one
@@ -67,10 +66,7 @@ export function isCustomResourceType(type: string): boolean {
  * Compares a template with what CloudFormation reports. A resource is explained when it was created,
  * is a custom resource, or was skipped and its type is in {@link EMULATOR_SKIPPED_TYPES}.
  */
-export function emulatorCoverage(
-  template: SynthesizedTemplate,
-  deployed: ReadonlyMap<string, DeployedResource>,
-): EmulatorCoverage {
+export function emulatorCoverage(template: SynthesizedTemplate, deployed: ReadonlyMap<string, DeployedResource>): EmulatorCoverage {
   const created: string[] = [];
   const skipped = new Map<string, string[]>();
   const customResourcesNotRun: string[] = [];

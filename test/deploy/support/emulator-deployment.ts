@@ -7,20 +7,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCdk, type CdkRun } from './cdk-cli';
 import { DeployFailure, describeDeployFailure } from './deploy-diagnostics';
-import {
-  EMULATOR_ACCOUNT,
-  EMULATOR_REGION,
-  emulatorClientConfig,
-  emulatorProcessEnv,
-  type EmulatorClientConfig,
-} from './emulator-environment';
+import { EMULATOR_ACCOUNT, EMULATOR_REGION, emulatorClientConfig, emulatorProcessEnv, type EmulatorClientConfig } from './emulator-environment';
 import { MotoServer } from './moto-server';
-import {
-  listDeployedResources,
-  findStackArtifact,
-  type DeployedResource,
-  type SynthesizedTemplate,
-} from './stack-inventory';
+import { listDeployedResources, findStackArtifact, type DeployedResource, type SynthesizedTemplate } from './stack-inventory';
 
 /** The stack the bootstrap creates. */
 const BOOTSTRAP_STACK = 'CDKToolkit';
@@ -154,13 +143,12 @@ export class EmulatorDeployment {
    */
   public async deploy(options: DeployOptions): Promise<DeployedStack> {
     const assemblyDir = options.assemblyDir ?? path.join(this.scratchDir, `cdk.out.${options.stackName}`);
-    const source = options.assemblyDir
-      ? ['--app', options.assemblyDir]
-      : [...appArgs(options), '--output', assemblyDir, '--no-lookups'];
-    const run = await runCdk(
-      ['deploy', options.stackName, ...source, '--require-approval', 'never', '--exclusively', '--progress', 'events'],
-      { cwd: options.projectDir, env: this.processEnv, timeoutMs: options.timeoutMs },
-    );
+    const source = options.assemblyDir ? ['--app', options.assemblyDir] : [...appArgs(options), '--output', assemblyDir, '--no-lookups'];
+    const run = await runCdk(['deploy', options.stackName, ...source, '--require-approval', 'never', '--exclusively', '--progress', 'events'], {
+      cwd: options.projectDir,
+      env: this.processEnv,
+      timeoutMs: options.timeoutMs,
+    });
     // The synthesized stack names its region; without one (synthesis failed) the default is asked.
     const artifact = findStackArtifact(assemblyDir, options.stackName);
     const config = this.clientConfigFor(artifact?.region ?? this.region);
@@ -186,8 +174,5 @@ export class EmulatorDeployment {
 
 /** `--app` and `-c key=value` arguments of a synthesis. */
 function appArgs(options: SynthOptions): string[] {
-  return [
-    ...(options.app ? ['--app', options.app] : []),
-    ...Object.entries(options.context ?? {}).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
-  ];
+  return [...(options.app ? ['--app', options.app] : []), ...Object.entries(options.context ?? {}).flatMap(([key, value]) => ['-c', `${key}=${value}`])];
 }

@@ -21,9 +21,7 @@ const DUMMY_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing', 
  * @param scratchDir a directory of the test's own, where the (absent) shared config files would be.
  */
 export function emulatorProcessEnv(endpoint: string, scratchDir: string): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('CDK_')),
-  );
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('CDK_')));
   return {
     ...inherited,
     AWS_ENDPOINT_URL: endpoint,

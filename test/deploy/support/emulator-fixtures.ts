@@ -21,10 +21,7 @@ export interface AccountFixtures {
  * @param zoneName the fleet's domain, e.g. `mcp.example.com`.
  */
 export async function createAccountFixtures(config: EmulatorClientConfig, zoneName: string): Promise<AccountFixtures> {
-  const [certificateArn, hostedZoneId] = await Promise.all([
-    issueCertificate(config, zoneName),
-    createHostedZone(config, zoneName),
-  ]);
+  const [certificateArn, hostedZoneId] = await Promise.all([issueCertificate(config, zoneName), createHostedZone(config, zoneName)]);
   return { certificateArn, hostedZoneId, zoneName };
 }
 
@@ -60,9 +57,7 @@ export async function issueCertificate(config: EmulatorClientConfig, domainName:
 async function createHostedZone(config: EmulatorClientConfig, zoneName: string): Promise<string> {
   const route53 = new Route53Client(config);
   try {
-    const { HostedZone } = await route53.send(
-      new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `deploy-test-${zoneName}` }),
-    );
+    const { HostedZone } = await route53.send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `deploy-test-${zoneName}` }));
     const id = HostedZone?.Id?.replace(/^\/hostedzone\//, '');
     if (!id) throw new Error(`Route 53 CreateHostedZone for ${zoneName} returned no id`);
     return id;

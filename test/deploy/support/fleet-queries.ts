@@ -1,14 +1,7 @@
 /**
  * Lookups of a deployed fleet's resources by the physical names the fleet plan gives them.
  */
-import {
-  DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
-  DescribeTargetGroupsCommand,
-  type Listener,
-  type LoadBalancer,
-  type TargetGroup,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, type Listener, type LoadBalancer, type TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
 import type { EmulatorClients } from './emulator-clients';

@@ -45,10 +45,7 @@ export function findStackArtifact(assemblyDir: string, stackName: string): Stack
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
     artifacts?: Record<string, { type: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }>;
   };
-  const artifact = Object.entries(manifest.artifacts ?? {}).find(
-    ([id, candidate]) =>
-      candidate.type === 'aws:cloudformation:stack' && (candidate.properties?.stackName ?? id) === stackName,
-  )?.[1];
+  const artifact = Object.entries(manifest.artifacts ?? {}).find(([id, candidate]) => candidate.type === 'aws:cloudformation:stack' && (candidate.properties?.stackName ?? id) === stackName)?.[1];
   const templateFile = artifact?.properties?.templateFile;
   if (!artifact || !templateFile) return undefined;
   const region = /^aws:\/\/[^/]+\/(.+)$/.exec(artifact.environment ?? '')?.[1];
@@ -62,10 +59,7 @@ export function findStackArtifact(assemblyDir: string, stackName: string): Stack
  * Every resource CloudFormation lists for the stack, by logical id. moto also lists the resources
  * it skipped, with an empty logical id and no type; those are left out here.
  */
-export async function listDeployedResources(
-  config: EmulatorClientConfig,
-  stackName: string,
-): Promise<Map<string, DeployedResource>> {
+export async function listDeployedResources(config: EmulatorClientConfig, stackName: string): Promise<Map<string, DeployedResource>> {
   const cloudFormation = new CloudFormationClient(config);
   try {
     const resources = new Map<string, DeployedResource>();

@@ -97,7 +97,15 @@ describe('example pools: the OpenConnections gauge', () => {
   });
 
   test('GIVEN the IaC contract WHEN read THEN it names the metric the pools publish, averaged per task', () => {
-    expect(POOL_CONNECTIONS_METRIC).toEqual({ namespace: 'McpFleet', metricName: 'OpenConnections', unit: 'Count', fleetDimension: 'Fleet', poolDimension: 'Pool', statistic: 'Average', periodSeconds: 60 });
+    expect(POOL_CONNECTIONS_METRIC).toEqual({
+      namespace: 'McpFleet',
+      metricName: 'OpenConnections',
+      unit: 'Count',
+      fleetDimension: 'Fleet',
+      poolDimension: 'Pool',
+      statistic: 'Average',
+      periodSeconds: 60,
+    });
   });
 
   test('GIVEN a bad interval WHEN a pool starts THEN it says so', async () => {

@@ -6,11 +6,18 @@ function startSlowCall(url: string, body: string): { finish(): void; response: P
   const split = Math.floor(body.length / 2);
   let finish = () => {};
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
     req.on('error', reject);
     req.write(body.slice(0, split));
     finish = () => req.end(body.slice(split));
@@ -28,7 +35,10 @@ describe('example pool process: SIGTERM drain', () => {
     pool = spawnTs('examples/pools/images/main.ts', [], { PORT: '0' });
     const listening = JSON.parse(await pool.waitForLine(/"msg":"listening"/)) as { url: string };
 
-    const call = startSlowCall(listening.url, JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'image_generate', arguments: { width: 64, height: 64, pattern: 'noise', seed: 3 } } }));
+    const call = startSlowCall(
+      listening.url,
+      JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'image_generate', arguments: { width: 64, height: 64, pattern: 'noise', seed: 3 } } }),
+    );
     // Let the pool see the request's headers before the signal.
     await new Promise((resolve) => setTimeout(resolve, 300));
     pool.child.kill('SIGTERM');

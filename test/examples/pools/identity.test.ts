@@ -243,12 +243,23 @@ describe('example pools: a directly routed pool verifies the forwarded JWT itsel
   const modernCall = (headers: Record<string, string>) =>
     fetch(github.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'github_parse_reference', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': 'github_parse_reference',
+        ...headers,
+      },
       body: JSON.stringify({
         jsonrpc: '2.0',
         id: 1,
         method: 'tools/call',
-        params: { name: 'github_parse_reference', arguments: { reference: 'aws/aws-cdk' }, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } },
+        params: {
+          name: 'github_parse_reference',
+          arguments: { reference: 'aws/aws-cdk' },
+          _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
+        },
       }),
     });
 
@@ -264,7 +275,7 @@ describe('example pools: a directly routed pool verifies the forwarded JWT itsel
     await issuer.close();
   });
 
-  test('GIVEN a direct-route request with the caller\'s valid JWT WHEN it arrives without the identity header THEN the pool verifies the token and serves it', async () => {
+  test("GIVEN a direct-route request with the caller's valid JWT WHEN it arrives without the identity header THEN the pool verifies the token and serves it", async () => {
     const token = await issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'agent-7' });
     const res = await modernCall({ authorization: `Bearer ${token}` });
     expect(res.status).toBe(200);
@@ -275,7 +286,11 @@ describe('example pools: a directly routed pool verifies the forwarded JWT itsel
     ['no token at all', async () => ({}), /neither the x-mcp-fleet-identity header nor a bearer token/],
     ['a token for another audience', async () => ({ authorization: `Bearer ${await issuer.sign({ iss: issuer.issuer, aud: 'other', sub: 'x' })}` }), /unexpected "aud" claim value/],
     ['an expired token', async () => ({ authorization: `Bearer ${await issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'x' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}` }), /expired/],
-    ['a token signed by someone else', async () => ({ authorization: `Bearer ${await issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'x' }, { key: (await generateKeyPair('ES256')).privateKey })}` }), /signature is invalid/],
+    [
+      'a token signed by someone else',
+      async () => ({ authorization: `Bearer ${await issuer.sign({ iss: issuer.issuer, aud: AUDIENCE, sub: 'x' }, { key: (await generateKeyPair('ES256')).privateKey })}` }),
+      /signature is invalid/,
+    ],
   ])('GIVEN a header-less request with %s WHEN it reaches the pool THEN 401 and the tool does not run', async (_what, headers, reason) => {
     const res = await modernCall(await headers());
     expect(res.status).toBe(401);

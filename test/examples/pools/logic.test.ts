@@ -31,7 +31,7 @@ function apply(before: string[], changes: ReturnType<typeof diffLines>['changes'
 describe('diffLines (Myers)', () => {
   test('GIVEN random texts WHEN diffed THEN the script is minimal (matches the LCS) and turns before into after', () => {
     let seed = 1;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 200; round++) {
       const a = Array.from({ length: Math.floor(random() * 30) }, () => 'abcde'[Math.floor(random() * 5)]!);
       const b = Array.from({ length: Math.floor(random() * 30) }, () => 'abcde'[Math.floor(random() * 5)]!);

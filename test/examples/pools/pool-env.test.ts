@@ -31,7 +31,10 @@ describe('example pools: settings from the container environment (POOL_ENV)', ()
   test('GIVEN an empty environment WHEN read THEN the local defaults apply, with a warning each for the unverified callers and the gauge', () => {
     expect(poolSettingsFromEnv({})).toEqual({
       options: { port: 8080, host: '127.0.0.1', mcpPath: '/mcp', healthPath: '/health' },
-      warnings: ['callers are not verified: MCP_FLEET_IDENTITY_KEY is not set (tools see no caller; run this way only on a private machine)', 'OpenConnections is not published: MCP_FLEET_NAME and MCP_FLEET_POOL must both be set'],
+      warnings: [
+        'callers are not verified: MCP_FLEET_IDENTITY_KEY is not set (tools see no caller; run this way only on a private machine)',
+        'OpenConnections is not published: MCP_FLEET_NAME and MCP_FLEET_POOL must both be set',
+      ],
     });
   });
 
@@ -44,8 +47,15 @@ describe('example pools: settings from the container environment (POOL_ENV)', ()
   test('GIVEN the JWT settings of a directly routed pool WHEN read THEN the identity check also verifies forwarded JWTs', () => {
     const jwt = { MCP_FLEET_JWT_ISSUER: 'https://idp.example.com', MCP_FLEET_JWT_AUDIENCE: '["mcp"]', MCP_FLEET_JWT_JWKS_URI: 'https://idp.example.com/jwks', MCP_FLEET_JWT_PRINCIPAL_CLAIM: 'email' };
     const { options } = poolSettingsFromEnv({ MCP_FLEET_NAME: 'agents', MCP_FLEET_POOL: 'github', MCP_FLEET_IDENTITY_KEY: KEY, ...jwt });
-    expect(options.identity).toEqual({ key: KEY, fleet: 'agents', pool: 'github', directJwt: { issuer: 'https://idp.example.com', audience: ['mcp'], jwksUri: 'https://idp.example.com/jwks', principalClaim: 'email' } });
-    expect(() => poolSettingsFromEnv({ MCP_FLEET_NAME: 'a', MCP_FLEET_POOL: 'g', MCP_FLEET_IDENTITY_KEY: KEY, ...jwt, MCP_FLEET_JWT_AUDIENCE: 'mcp' })).toThrow('MCP_FLEET_JWT_AUDIENCE must be a JSON array');
+    expect(options.identity).toEqual({
+      key: KEY,
+      fleet: 'agents',
+      pool: 'github',
+      directJwt: { issuer: 'https://idp.example.com', audience: ['mcp'], jwksUri: 'https://idp.example.com/jwks', principalClaim: 'email' },
+    });
+    expect(() => poolSettingsFromEnv({ MCP_FLEET_NAME: 'a', MCP_FLEET_POOL: 'g', MCP_FLEET_IDENTITY_KEY: KEY, ...jwt, MCP_FLEET_JWT_AUDIENCE: 'mcp' })).toThrow(
+      'MCP_FLEET_JWT_AUDIENCE must be a JSON array',
+    );
   });
 
   test.each([
@@ -57,7 +67,11 @@ describe('example pools: settings from the container environment (POOL_ENV)', ()
     [{ MCP_FLEET_HEALTH_PATH: '/mcp' }, 'MCP_FLEET_HEALTH_PATH', 'MCP_FLEET_HEALTH_PATH must differ from MCP_FLEET_MCP_PATH (both are "/mcp")'],
     [{ MCP_FLEET_IDENTITY_KEY: KEY, MCP_FLEET_POOL: 'github' }, 'MCP_FLEET_NAME', "MCP_FLEET_NAME must be set when MCP_FLEET_IDENTITY_KEY is (it is the identity token's issuer)"],
     [{ MCP_FLEET_IDENTITY_KEY: KEY, MCP_FLEET_NAME: 'agents' }, 'MCP_FLEET_POOL', "MCP_FLEET_POOL must be set when MCP_FLEET_IDENTITY_KEY is (it is the identity token's audience)"],
-    [{ MCP_FLEET_IDENTITY_KEY: 'short', MCP_FLEET_NAME: 'agents', MCP_FLEET_POOL: 'github' }, 'MCP_FLEET_IDENTITY_KEY', 'MCP_FLEET_IDENTITY_KEY is unusable: the identity key must be at least 32 bytes (got 5)'],
+    [
+      { MCP_FLEET_IDENTITY_KEY: 'short', MCP_FLEET_NAME: 'agents', MCP_FLEET_POOL: 'github' },
+      'MCP_FLEET_IDENTITY_KEY',
+      'MCP_FLEET_IDENTITY_KEY is unusable: the identity key must be at least 32 bytes (got 5)',
+    ],
   ])('GIVEN %j WHEN read THEN it fails naming %s', (env, variable, message) => {
     let thrown: unknown;
     try {
@@ -93,7 +107,10 @@ describe('example pools as processes: POOL_ENV', () => {
     const health = await fetch(listening.health);
     expect(health.status).toBe(200);
     expect((await fetch(listening.url.replace('/tools/mcp', '/mcp'), { method: 'POST' })).status).toBe(404);
-    const warnings = pool.stdout().split('\n').filter((line) => line.includes('"level":"warn"'));
+    const warnings = pool
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('"level":"warn"'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('callers are not verified');
 
@@ -104,7 +121,10 @@ describe('example pools as processes: POOL_ENV', () => {
   test('GIVEN no fleet and pool names WHEN a pool runs THEN it warns that OpenConnections is not published (and that callers are not verified)', async () => {
     pool = spawnTs('examples/pools/images/main.ts', [], { PORT: '0', MCP_FLEET_NAME: '', MCP_FLEET_POOL: '' });
     await pool.waitForLine(/"msg":"listening"/);
-    const warnings = pool.stdout().split('\n').filter((line) => line.includes('"level":"warn"'));
+    const warnings = pool
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('"level":"warn"'));
     expect(warnings).toHaveLength(2);
     expect(warnings[1]).toContain('OpenConnections is not published: MCP_FLEET_NAME and MCP_FLEET_POOL must both be set');
     pool.child.kill('SIGTERM');

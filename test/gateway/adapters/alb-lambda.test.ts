@@ -82,7 +82,9 @@ describe('ALB→Lambda gateway', () => {
     ['not JSON', '{', 'is not JSON'],
     ['not an object of ARNs', '["arn:identity"]', 'must be a JSON object of pool name to secret ARN'],
   ])('GIVEN pool identity secret ARNs that are %s WHEN the gateway starts THEN the error names the variable', async (_what, value, message) => {
-    await expect(createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.poolIdentitySecretArns]: value }, async (arn) => secrets[arn]!)).rejects.toThrow(`${GATEWAY_ENV.poolIdentitySecretArns} ${message}`);
+    await expect(createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.poolIdentitySecretArns]: value }, async (arn) => secrets[arn]!)).rejects.toThrow(
+      `${GATEWAY_ENV.poolIdentitySecretArns} ${message}`,
+    );
   });
 
   it('GIVEN an answer over the 1 MB ALB→Lambda limit WHEN converted THEN a JSON-RPC error replaces it, never a truncated body', async () => {

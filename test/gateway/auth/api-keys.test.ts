@@ -46,7 +46,12 @@ describe('API keys', () => {
   });
 
   test('GIVEN a document with several mistakes WHEN parsed THEN every one is reported with its path', () => {
-    const bad = { keys: [{ id: '', sha256: 'abc', principal: 'p', scopes: ['ok'] }, { id: 'b', sha256: hashApiKey('x'), scopes: 'all', extra: 1 }] };
+    const bad = {
+      keys: [
+        { id: '', sha256: 'abc', principal: 'p', scopes: ['ok'] },
+        { id: 'b', sha256: hashApiKey('x'), scopes: 'all', extra: 1 },
+      ],
+    };
     let error: unknown;
     try {
       parseApiKeysDocument(bad, 'secret mcp/keys');
@@ -68,7 +73,12 @@ describe('API keys', () => {
   });
 
   test('GIVEN duplicate ids or keys WHEN parsed THEN both are named', () => {
-    const dup = { keys: [{ id: 'a', sha256: hashApiKey('k'), principal: 'p' }, { id: 'a', sha256: hashApiKey('k').toUpperCase(), principal: 'q' }] };
+    const dup = {
+      keys: [
+        { id: 'a', sha256: hashApiKey('k'), principal: 'p' },
+        { id: 'a', sha256: hashApiKey('k').toUpperCase(), principal: 'q' },
+      ],
+    };
     expect(() => parseApiKeysDocument(dup, 'f.json')).toThrow(/keys\[1\]\.id: "a" is also the id of keys\[0\][\s\S]*keys\[1\]\.sha256: the same key as keys\[0\]/);
   });
 

@@ -56,7 +56,15 @@ describe('fleet identity for pools', () => {
   test('GIVEN an expired or long-lived token WHEN verified THEN it is rejected', async () => {
     const expired = await new IdentitySigner({ key: FLEET_KEY, fleet: 'agents', now: () => Date.now() - 120_000 }).tokenFor(alice, 'github');
     await expect(verifyFleetIdentity(expired, KEY, { pool: 'github', fleet: 'agents' })).rejects.toThrow('"exp" claim timestamp check failed');
-    const longLived = await new SignJWT({ auth_method: 'jwt' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('agents').setAudience('github').setSubject('a').setJti('j').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(KEY));
+    const longLived = await new SignJWT({ auth_method: 'jwt' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('agents')
+      .setAudience('github')
+      .setSubject('a')
+      .setJti('j')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(KEY));
     await expect(verifyFleetIdentity(longLived, KEY, { pool: 'github', fleet: 'agents' })).rejects.toThrow('lifetime 3600 s exceeds 60 s');
   });
 

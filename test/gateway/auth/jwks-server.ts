@@ -19,7 +19,12 @@ export interface Issuer {
 export async function startIssuer(): Promise<Issuer> {
   const es = await generateKeyPair('ES256');
   const rs = await generateKeyPair('RS256');
-  const jwks = { keys: [{ ...(await exportJWK(es.publicKey)), kid: 'es', alg: 'ES256', use: 'sig' }, { ...(await exportJWK(rs.publicKey)), kid: 'rs', alg: 'RS256', use: 'sig' }] };
+  const jwks = {
+    keys: [
+      { ...(await exportJWK(es.publicKey)), kid: 'es', alg: 'ES256', use: 'sig' },
+      { ...(await exportJWK(rs.publicKey)), kid: 'rs', alg: 'RS256', use: 'sig' },
+    ],
+  };
   let hits = 0;
   let broken = false;
   const server: Server = createServer((req, res) => {

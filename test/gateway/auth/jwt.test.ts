@@ -98,7 +98,9 @@ describe('JwtAuthenticator (real JWKS over http on loopback)', () => {
     const token = await issuer.sign(claims, exp === undefined ? {} : { expiresIn: exp as number });
     const error = await refusal(auth.authenticate(request(`Bearer ${token}`)));
     expect(error.status).toBe(401);
-    expect(error.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token", error_description="[^"\\]*(\\.[^"\\]*)*", resource_metadata="https:\/\/mcp\.example\.com\/\.well-known\/oauth-protected-resource\/mcp"$/);
+    expect(error.headers['www-authenticate']).toMatch(
+      /^Bearer error="invalid_token", error_description="[^"\\]*(\\.[^"\\]*)*", resource_metadata="https:\/\/mcp\.example\.com\/\.well-known\/oauth-protected-resource\/mcp"$/,
+    );
     expect(error.headers['www-authenticate']).toContain(why);
   });
 
@@ -133,9 +135,9 @@ describe('JwtAuthenticator (real JWKS over http on loopback)', () => {
   });
 
   test('GIVEN symmetric algorithms in the allow-list WHEN constructed THEN it refuses them by name', () => {
-    expect(() => new JwtAuthenticator({ issuer: 'https://i', audience: ['a'], jwksUri: 'https://i/jwks', principalClaim: 'sub' }, { resourceMetadataUrl: METADATA, algorithms: ['RS256', 'HS256'] })).toThrow(
-      /asymmetric algorithms .*refused: HS256/,
-    );
+    expect(
+      () => new JwtAuthenticator({ issuer: 'https://i', audience: ['a'], jwksUri: 'https://i/jwks', principalClaim: 'sub' }, { resourceMetadataUrl: METADATA, algorithms: ['RS256', 'HS256'] }),
+    ).toThrow(/asymmetric algorithms .*refused: HS256/);
   });
 
   test('GIVEN many requests WHEN verified THEN the JWKS is fetched once and cached', async () => {

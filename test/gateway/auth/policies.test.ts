@@ -138,7 +138,10 @@ describe('createAuthenticator', () => {
     });
     const auth = createAuthenticator(
       { ...spec.auth, jwt: { ...spec.auth.jwt!, issuer: issuer.issuer, jwksUri: issuer.jwksUri } },
-      { resourceMetadataUrl: 'https://m/.well-known/oauth-protected-resource/mcp', apiKeys: parseApiKeysDocument({ keys: [{ id: 'k', sha256: hashApiKey('secret-key'), principal: 'bot', scopes: [] }] }, 'keys') },
+      {
+        resourceMetadataUrl: 'https://m/.well-known/oauth-protected-resource/mcp',
+        apiKeys: parseApiKeysDocument({ keys: [{ id: 'k', sha256: hashApiKey('secret-key'), principal: 'bot', scopes: [] }] }, 'keys'),
+      },
     );
     const token = await issuer.sign({ iss: issuer.issuer, aud: 'mcp', sub: 'human' });
     await expect(auth.authenticate(request({ 'x-api-key': 'secret-key', authorization: `Bearer ${token}` }))).resolves.toMatchObject({ id: 'bot', method: 'api-key' });

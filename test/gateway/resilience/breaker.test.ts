@@ -98,7 +98,12 @@ describe('CircuitBreaker', () => {
   test('GIVEN an error the caller says is not a pool failure WHEN it is thrown THEN it does not count', async () => {
     const breaker = new CircuitBreaker('github', { failureThreshold: 1, resetMs: 1_000 });
     const toolError = new GatewayError(400, -32602, 'bad arguments');
-    await expect(breaker.execute(() => Promise.reject(toolError), (e) => !(e instanceof GatewayError && e.status < 500))).rejects.toBe(toolError);
+    await expect(
+      breaker.execute(
+        () => Promise.reject(toolError),
+        (e) => !(e instanceof GatewayError && e.status < 500),
+      ),
+    ).rejects.toBe(toolError);
     expect(breaker.state).toBe('closed');
   });
 
@@ -125,7 +130,7 @@ describe('CircuitBreakerRegistry', () => {
 });
 
 describe('CircuitBreaker: no single principal opens it alone', () => {
-  test('GIVEN one principal whose calls keep failing WHEN it fails more than the threshold THEN the circuit stays closed for everyone; a second principal\'s failures open it', () => {
+  test("GIVEN one principal whose calls keep failing WHEN it fails more than the threshold THEN the circuit stays closed for everyone; a second principal's failures open it", () => {
     const breaker = new CircuitBreaker('github', { failureThreshold: 4, resetMs: 10_000 });
     for (let i = 0; i < 20; i++) breaker.recordFailure('jwt:mallory');
     expect(breaker.state).toBe('closed');
@@ -136,7 +141,7 @@ describe('CircuitBreaker: no single principal opens it alone', () => {
     expect(breaker.state).toBe('open');
   });
 
-  test('GIVEN unattributed failures (the gateway\'s own discovery) WHEN they reach the threshold THEN the circuit opens', () => {
+  test("GIVEN unattributed failures (the gateway's own discovery) WHEN they reach the threshold THEN the circuit opens", () => {
     const breaker = new CircuitBreaker('github', { failureThreshold: 2, resetMs: 10_000 });
     breaker.recordFailure();
     breaker.recordFailure();

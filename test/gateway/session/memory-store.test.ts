@@ -55,7 +55,7 @@ describe('MemorySessionStore', () => {
     expect(await store.getSession('s')).toBeUndefined();
   });
 
-  it('GIVEN two claims of one pool\'s backend session WHEN made THEN the first holds and both get it; an ended session gets none', async () => {
+  it("GIVEN two claims of one pool's backend session WHEN made THEN the first holds and both get it; an ended session gets none", async () => {
     const store = new MemorySessionStore();
     await store.putSession('s', record, 60);
     const [a, b] = await Promise.all([

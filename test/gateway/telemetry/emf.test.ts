@@ -32,9 +32,9 @@ describe('emfLine', () => {
   });
 
   test('GIVEN a dimension without a value WHEN written THEN it throws naming the dimension', () => {
-    expect(() =>
-      emfLine({ namespace: 'McpFleet', dimensionSets: [['Fleet', 'Tool']], dimensions: { Fleet: 'agents' }, metrics: { Calls: { unit: 'Count', value: 1 } }, timestamp: 0 }),
-    ).toThrow('dimension "Tool" has no value');
+    expect(() => emfLine({ namespace: 'McpFleet', dimensionSets: [['Fleet', 'Tool']], dimensions: { Fleet: 'agents' }, metrics: { Calls: { unit: 'Count', value: 1 } }, timestamp: 0 })).toThrow(
+      'dimension "Tool" has no value',
+    );
   });
 
   test('GIVEN more values than EMF allows (or none) WHEN written THEN it throws naming the metric', () => {

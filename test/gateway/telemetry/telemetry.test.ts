@@ -4,7 +4,11 @@ import { createTelemetry, METRIC_DIMENSION_SETS, METRICS_NAMESPACE, requestIdOf,
 function captureOutput() {
   const lines: string[] = [];
   const capture = (chunk: unknown) => {
-    lines.push(...String(chunk).split('\n').filter((line) => line !== ''));
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
     return true;
   };
   const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
