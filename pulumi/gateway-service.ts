@@ -17,6 +17,7 @@ import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
 import { ecrRepositoryArn, renderPoolImage, type RenderedPoolImage } from './pool-image';
 import { poolIdentitySecretArns, poolIdentitySecrets } from './secrets';
+import { serviceScaling } from './service-scaling';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 import { McpComponentError, plannedFor } from './errors';
 
@@ -66,7 +67,6 @@ export interface McpGatewayServiceArgs {
 }
 
 const TYPE = 'mcp-fleet:index:McpGatewayService';
-const SCALABLE_DIMENSION = 'ecs:service:DesiredCount';
 
 export class McpGatewayService extends pulumi.ComponentResource {
   /** The gateway plan (environment, listener targets) of which `servicePlan` is the hosting. */
@@ -185,29 +185,9 @@ export class McpGatewayService extends pulumi.ComponentResource {
     );
 
     const sc = servicePlan.scaling;
-    this.scalableTarget = new aws.appautoscaling.Target(
-      `${name}-scaling`,
-      {
-        serviceNamespace: 'ecs',
-        scalableDimension: SCALABLE_DIMENSION,
-        resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`,
-        minCapacity: sc.minCapacity,
-        maxCapacity: sc.maxCapacity,
-      },
-      parent,
-    );
-    const trackingPolicy = (suffix: string, config: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration) =>
-      new aws.appautoscaling.Policy(
-        `${name}-${suffix}`,
-        {
-          policyType: 'TargetTrackingScaling',
-          serviceNamespace: this.scalableTarget.serviceNamespace,
-          scalableDimension: this.scalableTarget.scalableDimension,
-          resourceId: this.scalableTarget.resourceId,
-          targetTrackingScalingPolicyConfiguration: { ...config, scaleInCooldown: sc.scaleInCooldownSeconds, scaleOutCooldown: sc.scaleOutCooldownSeconds },
-        },
-        parent,
-      );
+    const scaling = serviceScaling(name, { clusterName: args.clusterName, serviceName: this.service.name }, sc, parent);
+    this.scalableTarget = scaling.scalableTarget;
+    const { trackingPolicy } = scaling;
     this.cpuScaling = trackingPolicy('cpu-scaling', { targetValue: sc.cpuTargetPercent, predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' } });
     const m = servicePlan.connectionsMetric;
     const gauge = metric ?? { namespace: m.namespace, metricName: m.metricName, statistic: m.statistic, dimensions: { [m.fleetDimension]: fleet.fleet } };

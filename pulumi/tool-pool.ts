@@ -17,6 +17,7 @@ import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
 import { containerHealthCheck } from './container';
 import { renderPoolImage, type RenderedPoolImage } from './pool-image';
+import { serviceScaling } from './service-scaling';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 import { McpComponentError, plannedFor } from './errors';
 
@@ -56,7 +57,6 @@ export interface McpToolPoolArgs {
 }
 
 const TYPE = 'mcp-fleet:index:McpToolPool';
-const SCALABLE_DIMENSION = 'ecs:service:DesiredCount';
 /** Container name inside the task definition (as in the CDK fleet). */
 const POOL_CONTAINER_NAME = 'Server';
 
@@ -183,29 +183,9 @@ export class McpToolPool extends pulumi.ComponentResource {
     );
 
     const sc = plan.scaling;
-    this.scalableTarget = new aws.appautoscaling.Target(
-      `${name}-scaling`,
-      {
-        serviceNamespace: 'ecs',
-        scalableDimension: SCALABLE_DIMENSION,
-        resourceId: pulumi.interpolate`service/${args.clusterName}/${this.service.name}`,
-        minCapacity: sc.minCapacity,
-        maxCapacity: sc.maxCapacity,
-      },
-      parent,
-    );
-    const trackingPolicy = (suffix: string, config: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration) =>
-      new aws.appautoscaling.Policy(
-        `${name}-${suffix}`,
-        {
-          policyType: 'TargetTrackingScaling',
-          serviceNamespace: this.scalableTarget.serviceNamespace,
-          scalableDimension: this.scalableTarget.scalableDimension,
-          resourceId: this.scalableTarget.resourceId,
-          targetTrackingScalingPolicyConfiguration: { ...config, scaleInCooldown: sc.scaleInCooldownSeconds, scaleOutCooldown: sc.scaleOutCooldownSeconds },
-        },
-        parent,
-      );
+    const scaling = serviceScaling(name, { clusterName: args.clusterName, serviceName: this.service.name }, sc, parent);
+    this.scalableTarget = scaling.scalableTarget;
+    const { trackingPolicy } = scaling;
     this.cpuScaling = trackingPolicy('cpu-scaling', {
       targetValue: sc.cpuTargetPercent,
       predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
