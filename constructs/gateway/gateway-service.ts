@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { plannedPoolIdentitySecrets } from './pool-identity-secrets';
 import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../../lib/plan';
 import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, allowPlannedIngress, constructError, fleetLogGroup, mergeProps, planned, targetHealthCheck } from '../shared';
+import { addPlannedListenerRules, allowPlannedIngress, constructError, fleetLogGroup, mergeProps, planned, plannedFargateService, targetHealthCheck } from '../shared';
 import { poolContainerImage } from '../tool-pool/images';
 import type { McpGatewaySessionStore } from './gateway';
 
@@ -118,31 +118,13 @@ export class McpGatewayService extends Construct {
     this.container = this.taskDefinition.addContainer(c.name, containerOptions);
     this.container.addMountPoints(...c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })));
 
-    const s = plan.service;
-    this.service = new ecs.FargateService(
-      this,
-      'Service',
-      mergeProps<ecs.FargateServiceProps>(
-        {
-          serviceName: plan.serviceName,
-          desiredCount: s.desiredCount,
-          minHealthyPercent: s.minHealthyPercent,
-          maxHealthyPercent: s.maxHealthyPercent,
-          healthCheckGracePeriod: Duration.seconds(s.healthCheckGracePeriodSeconds),
-          propagateTags: ecs.PropagatedTagSource.SERVICE,
-        },
-        props.serviceProps,
-        {
-          cluster: props.cluster,
-          taskDefinition: this.taskDefinition,
-          securityGroups: [this.securityGroup],
-          vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-          assignPublicIp: s.assignPublicIp,
-          circuitBreaker: { enable: s.circuitBreaker.enable, rollback: s.circuitBreaker.rollback },
-          enableExecuteCommand: false,
-        },
-      ),
-    );
+    this.service = plannedFargateService(this, plan.service, {
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      securityGroup: this.securityGroup,
+      userProps: props.serviceProps,
+      defaults: { serviceName: plan.serviceName },
+    });
 
     const tg = plan.targetGroup;
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './region';
 export * from './ingress';
 export * from './container';
+export * from './fargate-service';

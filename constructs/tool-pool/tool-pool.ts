@@ -9,7 +9,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { fleetPlanOf, type PoolPlan, type FleetPlan } from '../../lib/plan';
 import { DEFAULTS, POOL_ENV, type FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, allowPlannedIngress, constructError, containerHealthCheck, fleetLogGroup, mergeProps, planned, targetHealthCheck } from '../shared';
+import { addPlannedListenerRules, allowPlannedIngress, constructError, containerHealthCheck, fleetLogGroup, mergeProps, planned, plannedFargateService, targetHealthCheck } from '../shared';
 import { grantImagePull, poolContainerImage } from './images';
 
 export interface McpToolPoolProps {
@@ -139,36 +139,20 @@ export class McpToolPool extends Construct {
     );
     grantImagePull(this, this.taskDefinition, c.image);
 
-    const s = plan.service;
-    this.service = new ecs.FargateService(
-      this,
-      'Service',
-      mergeProps<ecs.FargateServiceProps>(
-        {
-          desiredCount: s.desiredCount,
-          minHealthyPercent: s.minHealthyPercent,
-          maxHealthyPercent: s.maxHealthyPercent,
-          healthCheckGracePeriod: Duration.seconds(s.healthCheckGracePeriodSeconds),
-          propagateTags: ecs.PropagatedTagSource.SERVICE,
+    this.service = plannedFargateService(this, plan.service, {
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      securityGroup: this.securityGroup,
+      userProps: props.serviceProps,
+      enforced: {
+        cloudMapOptions: {
+          cloudMapNamespace: props.namespace,
+          name: plan.discovery.serviceName,
+          dnsRecordType: servicediscovery.DnsRecordType.A,
+          dnsTtl: Duration.seconds(plan.discovery.dnsTtlSeconds),
         },
-        props.serviceProps,
-        {
-          cluster: props.cluster,
-          taskDefinition: this.taskDefinition,
-          securityGroups: [this.securityGroup],
-          vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-          assignPublicIp: s.assignPublicIp,
-          circuitBreaker: { enable: s.circuitBreaker.enable, rollback: s.circuitBreaker.rollback },
-          enableExecuteCommand: false,
-          cloudMapOptions: {
-            cloudMapNamespace: props.namespace,
-            name: plan.discovery.serviceName,
-            dnsRecordType: servicediscovery.DnsRecordType.A,
-            dnsTtl: Duration.seconds(plan.discovery.dnsTtlSeconds),
-          },
-        },
-      ),
-    );
+      },
+    });
 
     // Before the target is attached: its automatic load balancer rule would otherwise take the place of the planned one.
     allowPlannedIngress(

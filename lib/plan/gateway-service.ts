@@ -10,7 +10,7 @@
 import { GATEWAY_ENV, poolIdentityKeyEnv, type ResolvedFleetSpec } from '../spec';
 import { METRICS_NAMESPACE, METRIC_DIMENSIONS } from '../spec/metric-names';
 import type { GatewayEnvEntry, GatewayEnvInput } from './gateway';
-import type { HealthCheckPlan } from './pools';
+import type { FargateServicePlan, HealthCheckPlan } from './pools';
 import type { GeneratedImagePlan } from './pool-kinds/types';
 import { boundedName, NAME_LIMITS } from './names';
 
@@ -104,14 +104,7 @@ export interface GatewayServicePlan {
   readonly container: GatewayServiceContainerPlan;
   readonly targetGroup: GatewayServiceTargetGroupPlan;
   readonly scaling: GatewayServiceScalingPlan;
-  readonly service: {
-    readonly desiredCount: number;
-    readonly minHealthyPercent: number;
-    readonly maxHealthyPercent: number;
-    readonly circuitBreaker: { readonly enable: true; readonly rollback: true };
-    readonly healthCheckGracePeriodSeconds: number;
-    readonly assignPublicIp: false;
-  };
+  readonly service: FargateServicePlan;
   readonly connectionsMetric: typeof GATEWAY_CONNECTIONS_METRIC;
   /** The image the library generates (a rendering may be given a registry image instead). */
   readonly image: GeneratedImagePlan;

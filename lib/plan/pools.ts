@@ -74,7 +74,8 @@ export interface PoolScalingPlan {
   readonly scaleOutCooldownSeconds: number;
 }
 
-export interface PoolServicePlan {
+/** How an ECS service of the fleet deploys (a tool pool's or the gateway's). */
+export interface FargateServicePlan {
   readonly desiredCount: number;
   readonly minHealthyPercent: number;
   readonly maxHealthyPercent: number;
@@ -95,7 +96,7 @@ export interface PoolPlan {
   readonly container: PoolContainerPlan;
   readonly targetGroup: PoolTargetGroupPlan;
   readonly scaling: PoolScalingPlan;
-  readonly service: PoolServicePlan;
+  readonly service: FargateServicePlan;
   /** Cloud Map A records (awsvpc tasks have their own IPs). */
   readonly discovery: { readonly serviceName: string; readonly dnsRecordType: 'A'; readonly dnsTtlSeconds: number };
 }
