@@ -10,7 +10,7 @@
 import { GATEWAY_ENV, poolIdentityKeyEnv, type ResolvedFleetSpec } from '../spec';
 import { METRICS_NAMESPACE, METRIC_DIMENSIONS } from '../spec/metric-names';
 import type { GatewayEnvEntry, GatewayEnvInput } from './gateway';
-import type { FargateServicePlan, HealthCheckPlan } from './pools';
+import { SCALING_COOLDOWNS, SERVICE_HEALTH_CHECK, type FargateServicePlan, type HealthCheckPlan } from './pools';
 import type { GeneratedImagePlan } from './pool-kinds/types';
 import { boundedName, NAME_LIMITS } from './names';
 
@@ -116,11 +116,6 @@ const SECRET_VALUE_ENV: Readonly<Partial<Record<GatewayEnvInput, string>>> = {
   apiKeysSecretArn: GATEWAY_ENV.apiKeys,
 };
 
-/** A failing task leaves rotation in about 3 × 15 s; the deep check covers the session store and pools. */
-const HEALTH_CHECK = { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' } as const;
-/** Scale out quickly, scale in slowly: open streams make tasks costly to drain. */
-const COOLDOWNS = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } as const;
-
 /**
  * @param environment the Lambda's planned environment (`GatewayPlan.environment`).
  * @param secretInputs the inputs that are secret ARNs (`GatewayPlan.secretInputs`).
@@ -157,14 +152,15 @@ export function planGatewayService(spec: ResolvedFleetSpec, environment: readonl
       targetType: 'ip',
       algorithm: 'least_outstanding_requests',
       deregistrationDelaySeconds: s.deregistrationDelaySeconds,
-      healthCheck: { path: spec.healthPath, ...HEALTH_CHECK },
+      // The deep check covers the session store and the pools.
+      healthCheck: { path: spec.healthPath, ...SERVICE_HEALTH_CHECK },
     },
     scaling: {
       minCapacity: s.minTasks,
       maxCapacity: s.maxTasks,
       cpuTargetPercent: s.cpuTargetPercent,
       connectionsPerTask: s.connectionsPerTask,
-      ...COOLDOWNS,
+      ...SCALING_COOLDOWNS,
     },
     service: {
       desiredCount: s.minTasks,

@@ -101,10 +101,10 @@ export interface PoolPlan {
   readonly discovery: { readonly serviceName: string; readonly dnsRecordType: 'A'; readonly dnsTtlSeconds: number };
 }
 
-/** Health check cadence: a failing task leaves rotation in about 3 × 15 s. */
-const POOL_HEALTH_CHECK = { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' } as const;
+/** Health check cadence of the fleet's services: a failing task leaves rotation in about 3 × 15 s. */
+export const SERVICE_HEALTH_CHECK = { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' } as const;
 /** Scale out quickly, scale in slowly: SSE streams and sessions make tasks costly to drain. */
-const COOLDOWNS = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } as const;
+export const SCALING_COOLDOWNS = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60 } as const;
 /** Short TTL: the gateway re-resolves often enough to notice tasks that come and go. */
 const DNS_TTL_SECONDS = 10;
 
@@ -167,7 +167,7 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, direct
       targetType: 'ip',
       algorithm: 'least_outstanding_requests',
       deregistrationDelaySeconds: pool.deregistrationDelaySeconds,
-      healthCheck: { path: pool.healthPath, ...POOL_HEALTH_CHECK },
+      healthCheck: { path: pool.healthPath, ...SERVICE_HEALTH_CHECK },
       ...(stateful ? { stickiness: { type: 'lb_cookie' as const, durationSeconds: spec.sessionStore.sessionTtlSeconds } } : {}),
     },
     scaling: {
@@ -176,7 +176,7 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, direct
       cpuTargetPercent: pool.cpuTargetPercent,
       ...(directlyRouted ? { requestsPerTarget: pool.requestsPerTargetPerMinute } : {}),
       ...(pool.connectionsPerTask !== undefined ? { connectionsPerTask: pool.connectionsPerTask } : {}),
-      ...COOLDOWNS,
+      ...SCALING_COOLDOWNS,
     },
     service: {
       desiredCount: pool.minTasks,
