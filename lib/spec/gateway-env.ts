@@ -34,6 +34,12 @@ export const GATEWAY_ENV = {
   identityKey: 'MCP_FLEET_IDENTITY_KEY',
   /** The API keys document itself (an ECS secret of the gateway service; the Lambda reads `apiKeysSecretArn`). */
   apiKeys: 'MCP_FLEET_API_KEYS',
+  /**
+   * JSON object: queue pool name → that pool's own SQS queue URL (one queue per pool), where the
+   * gateway (Lambda and service) sends the pool's jobs. Job state goes to the session store
+   * (`redisUrl`), which queue pools therefore need.
+   */
+  queueUrls: 'MCP_FLEET_QUEUE_URLS',
 } as const;
 
 /**
@@ -83,4 +89,29 @@ export const POOL_ENV = {
   jwtJwksUri: 'MCP_FLEET_JWT_JWKS_URI',
   /** ... the claim naming the caller. */
   jwtPrincipalClaim: 'MCP_FLEET_JWT_PRINCIPAL_CLAIM',
+} as const;
+
+/**
+ * The environment contract between the IaC and the worker container of a queue pool's task
+ * (`mcp-fleet worker --from-env`, set by `lib/plan`). The worker holds the pool's own identity key
+ * only, never the fleet key.
+ */
+export const WORKER_ENV = {
+  /** The fleet spec as JSON (the worker takes its pool's queue settings from it). */
+  spec: GATEWAY_ENV.spec,
+  /** The queue pool whose jobs this worker runs. */
+  pool: POOL_ENV.pool,
+  /** The pool server's MCP endpoint in the same task, on loopback, e.g. `http://127.0.0.1:8080/mcp`. */
+  serverUrl: 'MCP_FLEET_WORKER_SERVER_URL',
+  /** The pool's own SQS queue URL (or `amqp://…` for self-hosted brokers). */
+  queueUrl: 'MCP_FLEET_WORKER_QUEUE_URL',
+  /** `rediss://host:port` of the session store, which keeps the jobs' state and the published tool list. */
+  redisUrl: GATEWAY_ENV.redisUrl,
+  /** The session store AUTH token (an ECS secret). */
+  redisAuthToken: GATEWAY_ENV.redisAuthToken,
+  /**
+   * This pool's own identity key (an ECS secret from the pool's identity secret, the one its server
+   * container gets as `POOL_ENV.identityKey`): the worker signs each job's caller with it.
+   */
+  identityKey: 'MCP_FLEET_WORKER_IDENTITY_KEY',
 } as const;
