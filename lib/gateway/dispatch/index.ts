@@ -1,2 +1,0 @@
-export type { DispatcherOptions, Reply, RequestContext } from './context';
-export { Dispatcher } from './dispatcher';
