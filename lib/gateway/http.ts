@@ -24,6 +24,12 @@ export interface GatewayRequest {
    * @default false
    */
   readonly streaming?: boolean;
+  /**
+   * Fires when the client goes away before its answer is complete (a host that streams knows it):
+   * the pool request behind it is cut off, which is how a 2026-07-28 caller's cancellation (closing
+   * the stream) reaches 2026 and stateless pools. @default - never
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

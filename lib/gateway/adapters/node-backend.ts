@@ -36,13 +36,18 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
     return new Promise((resolve, reject) => {
       let settled = false;
-      const fail = (error: BackendError) => {
-        if (settled) return;
+      const done = () => {
         settled = true;
         clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (error: BackendError) => {
+        if (settled) return;
+        done();
         req.destroy();
         reject(error);
       };
+      const onAbort = () => fail(new BackendError('abandoned', `the caller went away before ${request.url.host} answered`));
       const req = (secure ? https : http).request({
         method: request.method,
         host: request.address ?? request.url.hostname,
@@ -55,8 +60,8 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
       const timer = setTimeout(() => fail(new BackendError('timeout', `no answer from ${request.url.host} within ${request.timeoutMs} ms`)), request.timeoutMs);
       req.on('response', (res) => {
         if (request.streamSse && res.statusCode === 200 && isEventStream(res.headers['content-type'])) {
-          settled = true;
-          clearTimeout(timer);
+          // From here the relay reading the stream cancels it (BackendStream.abort).
+          done();
           res.setEncoding('utf8');
           resolve({
             status: 200,
@@ -70,8 +75,7 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           if (settled) return;
-          settled = true;
-          clearTimeout(timer);
+          done();
           resolve({ status: res.statusCode ?? 502, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('error', (cause) => fail(new BackendError('connection-lost', `answer from ${request.url.host} broke off: ${cause.message}`, { cause })));
@@ -83,6 +87,8 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
         const notDelivered = NOT_DELIVERED.has(code) || (req.reusedSocket && code === 'ECONNRESET');
         fail(new BackendError(notDelivered ? 'not-delivered' : 'connection-lost', `${request.url.host}${request.address ? ` (${request.address})` : ''}: ${cause.message}`, { cause }));
       });
+      if (request.signal?.aborted) onAbort();
+      else request.signal?.addEventListener('abort', onAbort, { once: true });
       req.end(request.body);
     });
   }

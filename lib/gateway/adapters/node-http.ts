@@ -117,6 +117,11 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   if (body === undefined) return refuseOversize(req, res, limit);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
+  // Closing the stream is how a 2026-07-28 client cancels: the pool request behind it is cut off.
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
   const request: GatewayRequest = {
     method: (req.method ?? 'GET').toUpperCase(),
     path: q === -1 ? url : url.slice(0, q),
@@ -125,6 +130,7 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
     body,
     ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
     streaming: true,
+    signal: gone.signal,
   };
   const response = await gateway.handle(request);
   if (typeof response.body === 'string') return send(res, response as BufferedResponse);

@@ -23,7 +23,7 @@ import type { CallRecord } from '../telemetry/call-metrics';
 import type { HeaderMap } from '../http';
 import type { BackendSessionRecord, GatewaySessionRecord, SessionStore } from '../ports';
 import { toLegacyParams, toModernParams, type Envelope } from '../protocol/envelope';
-import { isRecord, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc';
+import { RPC, isRecord, type JsonRpcNotification, type JsonRpcRequest } from '../protocol/jsonrpc';
 import { encodeHeaderValue } from '../protocol/param-headers';
 import { HEADER, LATEST_LEGACY_VERSION, META, MODERN_VERSION, NAME_HEADER_SOURCE, isModernVersion } from '../protocol/versions';
 import { POOL_ERROR, resultIn } from './response';
@@ -54,6 +54,8 @@ export interface PoolCall {
   readonly identity?: { readonly header: string; valueFor(pool: string): Promise<string> };
   /** Hand back an SSE answer as it arrives (`BackendHttpResponse.stream`). @default false */
   readonly streamSse?: boolean;
+  /** Fires when the caller went away: the exchange with the pool is cut off. @default - never */
+  readonly signal?: AbortSignal;
 }
 
 export interface PoolTarget {
@@ -283,6 +285,7 @@ export class PoolCaller {
       body,
       timeoutMs: this.options.timeoutMs,
       ...(call.streamSse ? { streamSse: true } : {}),
+      ...(call.signal ? { signal: call.signal } : {}),
     });
   }
 
@@ -290,6 +293,10 @@ export class PoolCaller {
   private translate(pool: ResolvedPoolSpec, error: unknown): unknown {
     if (!(error instanceof BackendError)) return error;
     const where = `Pool "${pool.name}"`;
+    if (error.failure === 'abandoned') {
+      // Nobody reads this answer; it must not count against the pool (not a 502 or 504).
+      return new GatewayError(200, RPC.internalError, `${where}: the call was abandoned because the caller went away`, {}, { cause: error });
+    }
     if (error.failure === 'timeout') {
       return new GatewayError(504, POOL_ERROR.timeout, `${where} timed out: ${error.message}`, {}, { cause: error });
     }

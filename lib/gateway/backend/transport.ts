@@ -22,6 +22,12 @@ export interface BackendHttpRequest {
    * answers are buffered as usual. @default false
    */
   readonly streamSse?: boolean;
+  /**
+   * Fires when the caller went away: the exchange is cut off (the pool sees its client go, which is
+   * how a 2026-07-28 or stateless pool learns of a cancellation) and fails as `abandoned`.
+   * @default - never
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A pool's SSE answer being received: its text in order, and a way to stop it. */
@@ -48,7 +54,9 @@ export type BackendFailure =
   /** The connection broke after the request was written: the pool may have acted on it. */
   | 'connection-lost'
   /** No answer within the timeout: the pool may still act on it. */
-  | 'timeout';
+  | 'timeout'
+  /** The caller went away and the gateway cut the exchange off (`signal`): no fault of the pool. */
+  | 'abandoned';
 
 export class BackendError extends Error {
   constructor(
