@@ -24,6 +24,8 @@ import { LegacyEndpoint, accepted, toHttp } from './legacy-endpoint';
 import { LegacySessions } from './legacy-session';
 import { poolTargets } from './pool-targets';
 import { QueuedToolCalls, type QueueBackend } from './queue/queued-calls';
+import { PoolTasks } from './tasks/pool-tasks';
+import { TaskIds } from './tasks/task-ids';
 import { principalKey, type Authenticator, type Principal, type RateLimiter, type SessionStore } from './ports';
 import { checkAccept, checkContentType, classifyMessage, payloadTooLarge } from './protocol/classify';
 import { envelopeOf } from './protocol/envelope';
@@ -155,6 +157,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     rateLimits,
     ...(options.queue ? { queued: new QueuedToolCalls(options.queue, queuePools(spec)) } : {}),
     requestStates: new RequestStates(keys),
+    // Every instance signs task ids with one secret from the shared store (loaded on first use).
+    tasks: new PoolTasks(new TaskIds(() => store.sharedSecret('task-ids'))),
   });
   const authenticator = options.authenticator;
 

@@ -61,6 +61,11 @@ export interface SessionStore {
    */
   getPrincipalBackend(principal: string, pool: string): Promise<BackendSessionRecord | undefined>;
   putPrincipalBackend(principal: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void>;
+  /**
+   * A random secret every gateway instance sharing this store gets alike, made on first use (e.g. the
+   * key that binds task ids to their callers when no identity key is configured).
+   */
+  sharedSecret(name: string): Promise<string>;
   /** Throws when the store cannot be reached (used by `/health`). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -33,11 +33,7 @@ export type MetricSource =
   /** An ElastiCache Serverless session store (`clusterId`). */
   | { readonly resource: 'serverlessCache' }
   /** The WAF web ACL on the load balancer (`WebACL` + `Region` + `Rule`=ALL). */
-  | { readonly resource: 'webAcl' }
-  /** A queue pool's job queue (`QueueName`). */
-  | { readonly resource: 'poolQueue'; readonly pool: string }
-  /** A queue pool's dead-letter queue (`QueueName`). */
-  | { readonly resource: 'poolDeadLetterQueue'; readonly pool: string };
+  | { readonly resource: 'webAcl' };
 
 /** One metric of one resource. */
 export interface MetricQuery {
@@ -113,12 +109,6 @@ export const AWS_METRICS = {
     bytesUsed: 'BytesUsedForCache',
     /** Serverless only. */
     processingUnits: 'ElastiCacheProcessingUnits',
-  },
-  sqs: {
-    namespace: 'AWS/SQS',
-    visible: 'ApproximateNumberOfMessagesVisible',
-    inFlight: 'ApproximateNumberOfMessagesNotVisible',
-    oldestAge: 'ApproximateAgeOfOldestMessage',
   },
   waf: {
     namespace: 'AWS/WAFV2',

@@ -1,14 +1,16 @@
 /**
  * A queue pool end to end on the real RabbitMQ and Redis: SDK clients call a tool through the real
  * gateway (`mcp-fleet gateway --queue`), the call becomes a job, a real worker runs it on a real MCP
- * server. Synchronously, as a task (2025-11-25 task-augmented call), past the pool's deadline (an
- * error carrying the task id, then tasks/result), retried with an idempotency key (one run), and
- * cancelled through tasks/cancel; progress streamed to a caller that asks for it.
+ * server. Synchronously, as a task (a 2025-11-25 task-augmented call, and a 2026-07-28 caller of the
+ * tasks extension, polled on another instance), past the pool's deadline (an error carrying the task
+ * id, then tasks/result), retried with an idempotency key (one run), and cancelled through
+ * tasks/cancel; progress streamed to a caller that asks for it.
  */
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { Client as V2Client, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
+import { z } from 'zod';
 import { startLocalGateway, type LocalGateway } from '../../lib/cli/local-gateway';
 import { parseFleetSpec } from '../../lib/spec';
 import { AmqpJobQueue, amqpQueueName, PoolClient, QueueWorker } from '../../lib/worker';
@@ -148,6 +150,42 @@ describe('queue pool through the gateway', () => {
     await second.connect(new V1Transport(new URL(other.mcpUrl)));
     clients.unshift(second);
     expect(text(await second.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema))).toBe('done shared');
+  });
+
+  test('GIVEN a 2026 caller that declares the tasks extension WHEN it calls THEN it gets the task at once, and tasks/get on another instance brings the result inline', async () => {
+    const spec = parseFleetSpec({ name: fleet, pools: [{ name: POOL, kind: 'queue', image: 'example/jobs:1', tools: ['work', 'crash'], protocolVersion: '2025-11-25' }] });
+    const other = await startLocalGateway({ fleet: { spec, poolUrls: { [POOL]: pool.url } }, port: 0, redisUrl: REDIS_URL, queueUrl: AMQP_URL, metrics: false });
+    clients.push(other);
+    const extension = { extensions: { 'io.modelcontextprotocol/tasks': {} } };
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': extension,
+    };
+    // Sent raw: SDK 2.4's callTool refuses `resultType: "task"` answers.
+    const started = Date.now();
+    const created = await fetch(gateway.mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'work' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'work', arguments: { key: 'ext-task', ms: 600 }, _meta: meta } }),
+    }).then((r) => r.json() as Promise<{ result: Record<string, unknown> }>);
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(created.result).toMatchObject({ resultType: 'task', status: 'working', ttlMs: expect.any(Number), pollIntervalMs: expect.any(Number) });
+    const taskId = String(created.result.taskId);
+    const client = new V2Client({ name: 'queue-ext', version: '2.0.0' }, { capabilities: extension, versionNegotiation: { mode: { pin: '2026-07-28' } } } as never);
+    await client.connect(new V2Transport(new URL(other.mcpUrl)));
+    clients.push(client);
+    const TaskSchema = z.object({ taskId: z.string(), status: z.string() }).passthrough();
+    expect(await client.request({ method: 'tasks/update', params: { taskId, inputResponses: {} } } as never, z.object({}).passthrough())).toBeDefined();
+    let task = await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema);
+    while (task.status === 'working') {
+      await new Promise((r) => setTimeout(r, 100));
+      task = await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema);
+    }
+    expect(task).toMatchObject({ taskId, status: 'completed', result: { content: [{ type: 'text', text: 'done ext-task' }] } });
+    // Cancelling a finished task is acknowledged (cancellation is cooperative) and changes nothing.
+    expect(await client.request({ method: 'tasks/cancel', params: { taskId } } as never, z.object({}).passthrough())).toBeDefined();
+    expect(await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema)).toMatchObject({ status: 'completed' });
   });
 
   test('GIVEN an unknown task id WHEN asked about THEN the answer is "Task not found"', async () => {

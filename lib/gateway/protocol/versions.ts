@@ -55,6 +55,10 @@ export const NAME_HEADER_SOURCE: Readonly<Record<string, string>> = Object.freez
     'tools/call': 'name',
     'prompts/get': 'name',
     'resources/read': 'uri',
+    // SEP-2663 (tasks extension): requests about a task name it, so balancers can route on it.
+    'tasks/get': 'taskId',
+    'tasks/update': 'taskId',
+    'tasks/cancel': 'taskId',
   }),
 );
 

@@ -1,7 +1,9 @@
 /**
  * Tool calls of queue pools: each call becomes a job on the pool's queue, run by its workers (see
- * lib/worker). A caller that asks for a task (2025-11-25 task-augmented `tools/call`, `params.task`)
- * gets it at once and polls `tasks/get` / `tasks/result` / `tasks/cancel`; any other caller waits for
+ * lib/worker). A caller that asks for a task gets it at once: a 2025-era one with a task-augmented
+ * `tools/call` (`params.task`) polls `tasks/get` / `tasks/result` / `tasks/cancel`; a 2026-07-28 one
+ * that declares the `io.modelcontextprotocol/tasks` extension gets a `resultType: "task"` answer and
+ * polls `tasks/get` (the result inline), with `tasks/cancel` and `tasks/update`. Any other caller waits for
  * the result up to the pool's `syncDeadlineSeconds` and then gets an error carrying the task id. Job
  * state lives in the shared job store, so every gateway instance answers for every task.
  */
@@ -15,6 +17,7 @@ import { GatewayError } from '../errors';
 import { isRecord, RPC, type JsonRpcRequest } from '../protocol/jsonrpc';
 import type { Principal } from '../ports';
 import type { BackendOwner } from '../backend/pool-caller';
+import { declaresTasksExtension } from '../tasks/pool-tasks';
 
 /** Where queue pools' jobs go and where their state is kept. */
 export interface QueueBackend {
@@ -31,6 +34,9 @@ const POLL_INTERVAL_MS = 1000;
 export const IDEMPOTENCY_META_KEY = 'io.mcp-fleet/idempotencyKey';
 const RELATED_TASK_META_KEY = 'io.modelcontextprotocol/related-task';
 
+/** How a caller asked for a task: the 2025-11-25 augmented call, or the 2026-07-28 extension. */
+type TaskFlavour = 'augmented' | 'extension';
+
 export interface QueuedCall {
   readonly message: JsonRpcRequest;
   readonly principal: Principal;
@@ -38,6 +44,8 @@ export interface QueuedCall {
   readonly pool: ResolvedQueuePoolSpec;
   /** The tool's name as the pool declares it. */
   readonly tool: string;
+  /** Whether the caller speaks 2026-07-28 (its task, if any, is the extension's). */
+  readonly modern: boolean;
   /** Called with each progress update while a synchronous caller waits. */
   readonly onProgress?: (record: JobRecord) => void;
 }
@@ -53,6 +61,28 @@ export function taskOf(record: JobRecord, pool: ResolvedQueuePoolSpec | undefine
     ttl: (pool?.queue.resultTtlSeconds ?? 3600) * 1000,
     ...(isTerminal(record.status) ? {} : { pollInterval: POLL_INTERVAL_MS }),
   };
+}
+
+/**
+ * The 2026-07-28 extension's `Task` of a job (`ttlMs`, `pollIntervalMs`), with what the call returned
+ * inline once it is over: `result` when completed, the JSON-RPC `error` when failed.
+ */
+export function extensionTaskOf(record: JobRecord, pool: ResolvedQueuePoolSpec | undefined): Record<string, unknown> {
+  const { ttl, pollInterval, ...task } = taskOf(record, pool);
+  const outcome = record.outcome;
+  return {
+    ...task,
+    ttlMs: ttl,
+    ...(pollInterval !== undefined ? { pollIntervalMs: pollInterval } : {}),
+    ...(record.status === 'completed' && outcome?.status === 'completed' ? { result: outcome.result } : {}),
+    ...(record.status === 'failed' ? { error: outcome?.status === 'failed' ? outcome.error : { code: RPC.internalError, message: record.statusMessage ?? 'the job failed' } } : {}),
+  };
+}
+
+/** The task a caller asked for, if any: a 2026 caller by declaring the extension, a 2025 one with `params.task`. */
+function taskFlavour(call: QueuedCall): TaskFlavour | undefined {
+  if (call.modern) return declaresTasksExtension(call.message.params) ? 'extension' : undefined;
+  return isRecord(call.message.params?.task) ? 'augmented' : undefined;
 }
 
 /**
@@ -94,9 +124,11 @@ export class QueuedToolCalls {
     } catch (error) {
       throw new GatewayError(503, RPC.internalError, `Pool "${pool.name}": the job could not be queued (${(error as Error).message}); retry the call`, {}, { cause: error, data: { pool: pool.name } });
     }
-    if (isRecord(message.params?.task)) {
-      const record = await this.backend.store.get(job.id);
-      return { task: taskOf(record ?? { ...job, status: 'working', statusMessage: 'queued', updatedAt: job.createdAt, runs: 0 }, pool) };
+    const flavour = taskFlavour(call);
+    if (flavour) {
+      // submitJob stored the record before it returned: a tasks/get on any instance finds it now.
+      const record = (await this.backend.store.get(job.id)) ?? { ...job, status: 'working' as const, statusMessage: 'queued', updatedAt: job.createdAt, runs: 0 };
+      return flavour === 'extension' ? { resultType: 'task', ...extensionTaskOf(record, pool) } : { task: taskOf(record, pool) };
     }
     const record = await this.backend.store.waitFor(job.id, pool.queue.syncDeadlineSeconds * 1000, call.onProgress);
     if (record && isTerminal(record.status)) return this.outcome(record);
@@ -109,11 +141,17 @@ export class QueuedToolCalls {
     );
   }
 
-  /** `tasks/get`, `tasks/result`, `tasks/cancel` for a caller's own queued jobs. */
-  async task(message: JsonRpcRequest, principal: Principal, waitMs: number): Promise<Record<string, unknown>> {
+  /**
+   * `tasks/get`, `tasks/result`, `tasks/cancel` for a caller's own queued jobs; for a 2026 caller
+   * (`modern`) the extension's forms: `tasks/get` with the outcome inline, `tasks/cancel` and
+   * `tasks/update` acknowledged with an empty result (a job asks its caller nothing, so there is never
+   * an outstanding input request to answer).
+   */
+  async task(message: JsonRpcRequest, principal: Principal, waitMs: number, modern = false): Promise<Record<string, unknown>> {
     const taskId = message.params?.taskId;
     if (typeof taskId !== 'string' || taskId === '') throw new GatewayError(200, RPC.invalidParams, `Invalid params: ${message.method} needs params.taskId as a non-empty string`);
     const record = await this.own(taskId, principal);
+    if (modern) return this.extensionTask(message.method, record);
     switch (message.method) {
       case 'tasks/get':
         return taskOf(record, this.pools.get(record.pool));
@@ -131,6 +169,21 @@ export class QueuedToolCalls {
         }
         return this.outcome(done);
       }
+    }
+  }
+
+  private async extensionTask(method: string, record: JobRecord): Promise<Record<string, unknown>> {
+    switch (method) {
+      case 'tasks/get':
+        return extensionTaskOf(record, this.pools.get(record.pool));
+      case 'tasks/cancel':
+        // Cooperative and acknowledged whatever the state: a finished job simply stays finished.
+        if (!isTerminal(record.status)) await this.backend.store.cancel(record.id, 'cancelled by the caller');
+        return {};
+      case 'tasks/update':
+        return {};
+      default:
+        throw new GatewayError(200, RPC.methodNotFound, `Method not found: ${method} (the 2026-07-28 tasks extension has tasks/get, tasks/update and tasks/cancel)`);
     }
   }
 

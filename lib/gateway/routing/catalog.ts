@@ -184,8 +184,14 @@ export class Catalog {
     await this.serverCapabilities(requestId);
     return this.options.targets.filter((t) => {
       const offered = this.capabilities.get(t.pool.name)?.[feature];
-      return isRecord(offered) && (flag === undefined || offered[flag] === true);
+      // Flags are `true` (resources.subscribe) or an object (2025-11-25 tasks.list).
+      return isRecord(offered) && (flag === undefined || offered[flag] === true || isRecord(offered[flag]));
     });
+  }
+
+  /** The capabilities a pool announced, once known (`serverCapabilities` asks for them). */
+  capabilitiesOf(pool: string): Readonly<Record<string, unknown>> | undefined {
+    return this.capabilities.get(pool);
   }
 
   /** Forgets what is cached for a pool (e.g. after it announced a list change). */

@@ -6,6 +6,7 @@
  * can grow the process without limit. Live sessions are also counted per principal for
  * `createSession`.
  */
+import { randomBytes } from 'node:crypto';
 import type { BackendSessionRecord, GatewaySessionRecord, SessionStore } from '../ports';
 
 interface Entry<T> {
@@ -32,6 +33,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly principalBackends = new Map<string, Entry<BackendSessionRecord>>();
   /** Session ids per principal (may hold expired or evicted ids until the next count). */
   private readonly byPrincipal = new Map<string, Set<string>>();
+  private readonly secrets = new Map<string, string>();
   private readonly now: () => number;
   private readonly maxEntries: number;
 
@@ -39,6 +41,13 @@ export class MemorySessionStore implements SessionStore {
     this.now = options.now ?? Date.now;
     this.maxEntries = options.maxEntries ?? 100_000;
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError(`MemorySessionStore: maxEntries must be a positive integer (got ${options.maxEntries})`);
+  }
+
+  /** One process shares nothing: a secret of its own. */
+  async sharedSecret(name: string): Promise<string> {
+    let secret = this.secrets.get(name);
+    if (secret === undefined) this.secrets.set(name, (secret = randomBytes(32).toString('base64url')));
+    return secret;
   }
 
   async getSession(id: string): Promise<GatewaySessionRecord | undefined> {

@@ -10,6 +10,7 @@
  * ms) that `createSession` prunes and checks atomically. Each command touches one key, so the layout
  * also works on cluster-mode engines (ElastiCache Serverless).
  */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../errors';
 import type { BackendSessionRecord, GatewaySessionRecord, SessionStore } from '../ports';
@@ -161,6 +162,16 @@ export class RedisSessionStore implements SessionStore {
   async putPrincipalBackend(principal: string, pool: string, backend: BackendSessionRecord | undefined, ttlSeconds: number): Promise<void> {
     const key = this.principalKey(principal, pool);
     await this.run<unknown>('write a backend session', () => (backend ? this.client.set(key, JSON.stringify({ ...backend, ttl: ttlSeconds }), 'EX', ttlSeconds) : this.client.del(key)));
+  }
+
+  /** The first instance to ask sets it (`SET NX`, no expiry); every other one reads that one. */
+  async sharedSecret(name: string): Promise<string> {
+    const key = `${this.prefix}secret:${name}`;
+    const secret = randomBytes(32).toString('base64url');
+    await this.run('create a shared secret', () => this.client.set(key, secret, 'NX'));
+    const held = await this.run('read a shared secret', () => this.client.get(key));
+    if (held === null) throw new Error(`shared secret ${name} vanished from the store`);
+    return held;
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,2 @@
+export type { DispatcherOptions, Reply, RequestContext } from './context';
+export { Dispatcher } from './dispatcher';

@@ -1,0 +1,85 @@
+/**
+ * The `tasks/*` methods. A task id the gateway wrapped (`tasks/task-ids.ts`) names the pool that
+ * created the task: the request goes there with the pool's own id, from any instance, and the answer
+ * comes back with ids wrapped again. Any other id is a queue pool's job (its state is in the job
+ * store). Which methods exist depends on the caller's era: 2025-11-25 has `tasks/get`, `tasks/result`,
+ * `tasks/cancel` and `tasks/list`; the 2026-07-28 extension has `tasks/get`, `tasks/update` and
+ * `tasks/cancel` (`tasks/result` and `tasks/list` are gone: -32601, as the extension says).
+ */
+import type { PoolCall } from '../backend/pool-caller';
+import { responseIn } from '../backend/response';
+import { GatewayError } from '../errors';
+import { principalKey } from '../ports';
+import { RPC, type JsonRpcRequest } from '../protocol/jsonrpc';
+import { isIdempotentMethod } from '../resilience/retry';
+import { replyWith, stringParam, type DispatcherOptions, type Reply, type RequestContext } from './context';
+
+/** Methods of each era's tasks. */
+const LEGACY_TASK_METHODS = new Set(['tasks/get', 'tasks/result', 'tasks/cancel', 'tasks/list']);
+const EXTENSION_TASK_METHODS = new Set(['tasks/get', 'tasks/update', 'tasks/cancel']);
+
+export function isTaskMethod(method: string): boolean {
+  return LEGACY_TASK_METHODS.has(method) || EXTENSION_TASK_METHODS.has(method);
+}
+
+export async function taskReply(options: DispatcherOptions, message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+  const { method } = message;
+  if (!(ctx.modern ? EXTENSION_TASK_METHODS : LEGACY_TASK_METHODS).has(method)) {
+    throw new GatewayError(
+      200,
+      RPC.methodNotFound,
+      `Method not found: ${method} (${ctx.modern ? 'the 2026-07-28 tasks extension has tasks/get, tasks/update and tasks/cancel' : '2025-11-25 tasks have tasks/get, tasks/result, tasks/cancel and tasks/list'})`,
+    );
+  }
+  if (method === 'tasks/list') return listTasks(options, message, ctx);
+  const taskId = stringParam(message, 'taskId');
+  const { tasks, queued } = options;
+  if (tasks?.isPoolTask(taskId)) return poolTask(options, message, ctx);
+  if (queued) return replyWith(message.id, await queued.task(message, ctx.principal, options.spec.gateway.backendTimeoutMs, ctx.modern), ctx, method);
+  throw new GatewayError(200, RPC.invalidParams, `Task not found: ${taskId}`, {}, { data: { taskId } });
+}
+
+/** A request about a pool's task, sent to that pool with the pool's own id. */
+async function poolTask(options: DispatcherOptions, message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+  const tasks = options.tasks!;
+  await tasks.ready();
+  const principal = principalKey(ctx.principal);
+  const ref = tasks.open(String(message.params?.taskId), principal);
+  const target = options.targets.get(ref.pool);
+  if (!target) throw new GatewayError(200, RPC.invalidParams, `Task not found: ${String(message.params?.taskId)} (its pool "${ref.pool}" is not in this fleet)`);
+  options.scopes?.enforce(ctx.principal, { pool: ref.pool, what: message.method });
+  const call: PoolCall = {
+    owner: ctx.owner,
+    idempotent: isIdempotentMethod(message.method),
+    requestId: ctx.requestId,
+    ...(ctx.identity ? { identity: ctx.identity } : {}),
+    ...(ctx.request.signal ? { signal: ctx.request.signal } : {}),
+  };
+  const response = responseIn(await options.caller.send(target, tasks.toPool(message, ref), call), message.id, ref.pool);
+  if (response.error) return { kind: 'message', message: { jsonrpc: '2.0', id: message.id, error: response.error } };
+  return replyWith(message.id, tasks.forCaller(ref.pool, message.method, response.result ?? {}, principal), ctx, message.method);
+}
+
+/**
+ * 2025-11-25 `tasks/list` across the pools that list tasks (each lists what this caller's backend
+ * session may see), ids wrapped. Queue pools' jobs are not listed: the job store keeps no index per
+ * caller. The gateway returns the whole list and no cursor.
+ */
+async function listTasks(options: DispatcherOptions, message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
+  const { tasks, catalog } = options;
+  if (message.params?.cursor !== undefined) throw new GatewayError(200, RPC.invalidParams, 'Invalid params: unknown cursor (the gateway returns complete lists)');
+  if (!tasks) return replyWith(message.id, { tasks: [] }, ctx, message.method);
+  await tasks.ready();
+  const principal = principalKey(ctx.principal);
+  const pools = (await catalog.poolsWith('tasks', ctx.requestId, 'list')).filter((t) => !t.pool.priorityRoute);
+  const lists = await Promise.all(
+    pools.map(async (target) => {
+      const call: PoolCall = { owner: ctx.owner, idempotent: true, requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) };
+      const request: JsonRpcRequest = { jsonrpc: '2.0', id: message.id, method: 'tasks/list', params: {} };
+      const response = responseIn(await options.caller.send(target, request, call), message.id, target.pool.name);
+      const result = response.result ? tasks.forCaller(target.pool.name, 'tasks/list', response.result, principal) : {};
+      return Array.isArray(result.tasks) ? (result.tasks as unknown[]) : [];
+    }),
+  );
+  return replyWith(message.id, { tasks: lists.flat() }, ctx, message.method);
+}
