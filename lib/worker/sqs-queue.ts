@@ -47,7 +47,8 @@ export function sqsEndpointOf(queueUrl: string, region?: string): { region: stri
 export class SqsJobQueue implements JobQueue {
   readonly kind = 'sqs' as const;
   private stopped = false;
-  private readonly inFlight = new Set<AbortController>();
+  /** Receives under way: stopping waits for them rather than aborting them (see `stopReceiving`). */
+  private readonly receiving = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly sqs: Sqs,
@@ -62,15 +63,11 @@ export class SqsJobQueue implements JobQueue {
     return new SqsJobQueue(sqs, client, options.queueUrl);
   }
 
-  private async call<T>(operation: string, run: (signal?: AbortSignal) => Promise<T>, abortable = false): Promise<T> {
-    const controller = abortable ? new AbortController() : undefined;
-    if (controller) this.inFlight.add(controller);
+  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run(controller?.signal);
+      return await run();
     } catch (error) {
       throw new QueueError(operation, `${(error as Error).name}: ${(error as Error).message}`, { cause: error });
-    } finally {
-      if (controller) this.inFlight.delete(controller);
     }
   }
 
@@ -80,33 +77,33 @@ export class SqsJobQueue implements JobQueue {
 
   async receive(options: ReceiveOptions): Promise<ReceivedMessage[]> {
     if (this.stopped) return [];
+    const receive = this.call('receive', () =>
+      this.client.send(
+        new this.sqs.ReceiveMessageCommand({
+          QueueUrl: this.queueUrl,
+          MaxNumberOfMessages: Math.min(Math.max(1, options.maxMessages), MAX_BATCH),
+          WaitTimeSeconds: Math.min(Math.ceil(options.waitMs / 1000), MAX_WAIT_SECONDS),
+          VisibilityTimeout: Math.min(options.leaseSeconds, MAX_VISIBILITY_SECONDS),
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      ),
+    );
+    this.receiving.add(receive);
     let output;
     try {
-      output = await this.call(
-        'receive',
-        (abortSignal) =>
-          this.client.send(
-            new this.sqs.ReceiveMessageCommand({
-              QueueUrl: this.queueUrl,
-              MaxNumberOfMessages: Math.min(Math.max(1, options.maxMessages), MAX_BATCH),
-              WaitTimeSeconds: Math.min(Math.ceil(options.waitMs / 1000), MAX_WAIT_SECONDS),
-              VisibilityTimeout: Math.min(options.leaseSeconds, MAX_VISIBILITY_SECONDS),
-              MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-            }),
-            { abortSignal },
-          ),
-        true,
-      );
-    } catch (error) {
-      // stopReceiving() aborts a long poll in progress: that is an empty receive, not a failure.
-      if (this.stopped) return [];
-      throw error;
+      output = await receive;
+    } finally {
+      this.receiving.delete(receive);
     }
-    return (output.Messages ?? []).map((message: Message) => ({
+    const messages = (output.Messages ?? []).map((message: Message) => ({
       body: message.Body ?? '',
       receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1),
       handle: message.ReceiptHandle,
     }));
+    if (!this.stopped) return messages;
+    // Received while stopping: back to the queue at once, for another worker.
+    await Promise.allSettled(messages.map((message) => this.release(message)));
+    return [];
   }
 
   async delete(message: ReceivedMessage): Promise<void> {
@@ -125,9 +122,14 @@ export class SqsJobQueue implements JobQueue {
     await this.call(operation, () => this.client.send(new this.sqs.ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.handle as string, VisibilityTimeout: seconds })));
   }
 
+  /**
+   * Takes no new receives and waits for the one under way (at most its wait time). Aborting a long
+   * poll would not help: SQS may still hand a message to the abandoned request, which then stays
+   * invisible to every worker for the whole visibility timeout.
+   */
   async stopReceiving(): Promise<void> {
     this.stopped = true;
-    for (const controller of this.inFlight) controller.abort();
+    await Promise.allSettled([...this.receiving]);
   }
 
   async close(): Promise<void> {
