@@ -41,14 +41,8 @@ export interface DevArgs {
   readonly metrics: boolean;
 }
 
-export interface WorkerArgs {
-  readonly command: 'worker';
-  readonly config: string;
-  /** The queue pool this worker serves and where its MCP server listens. */
-  readonly pool: PoolUrlFlag;
-  /** `amqp://…` broker or SQS queue URL. */
-  readonly queue: string;
-  readonly redis: string;
+/** Overrides of the pool's queue settings from the spec. */
+export interface WorkerOverrides {
   /** Jobs run at once. @default the pool's queue.workerConcurrency */
   readonly concurrency?: number;
   /** Overrides of the pool's queue settings (seconds, receives). */
@@ -56,6 +50,24 @@ export interface WorkerArgs {
   readonly leaseSeconds?: number;
   readonly maxReceives?: number;
 }
+
+export interface WorkerFlagArgs extends WorkerOverrides {
+  readonly command: 'worker';
+  readonly config: string;
+  /** The queue pool this worker serves and where its MCP server listens. */
+  readonly pool: PoolUrlFlag;
+  /** `amqp://…` broker or SQS queue URL. */
+  readonly queue: string;
+  readonly redis: string;
+}
+
+/** `worker --from-env`: spec, pool, server, queue, store and key from the `WORKER_ENV` variables (the worker container on AWS). */
+export interface WorkerFromEnvArgs extends WorkerOverrides {
+  readonly command: 'worker';
+  readonly fromEnv: true;
+}
+
+export type WorkerArgs = WorkerFlagArgs | WorkerFromEnvArgs;
 
 export interface ValidateArgs {
   readonly command: 'validate';
@@ -183,25 +195,34 @@ function parseWorker(rest: string[]): WorkerArgs | HelpArgs {
     'max-run-seconds': { type: 'string' },
     'lease-seconds': { type: 'string' },
     'max-receives': { type: 'string' },
+    'from-env': { type: 'boolean' },
   });
   if (values.help) return { command: 'help', topic: command };
-  if (!values.config) throw new UsageError('--config FILE is required (the fleet spec that defines the queue pool)', command);
-  const pools = parsePoolFlags(values.pool, command);
-  if (pools.length !== 1) throw new UsageError(`give exactly one --pool NAME=URL: the queue pool and its MCP server (got ${pools.length})`, command);
   const maxRunSeconds = parseCount('max-run-seconds', values['max-run-seconds'], 1, 43_200, command);
   const leaseSeconds = parseCount('lease-seconds', values['lease-seconds'], 1, 43_200, command);
   const maxReceives = parseCount('max-receives', values['max-receives'], 1, 1000, command);
   const concurrency = parseCount('concurrency', values.concurrency, 1, 1000, command);
+  const overrides = {
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(maxRunSeconds !== undefined ? { maxRunSeconds } : {}),
+    ...(leaseSeconds !== undefined ? { leaseSeconds } : {}),
+    ...(maxReceives !== undefined ? { maxReceives } : {}),
+  };
+  if (values['from-env']) {
+    const clash = (['config', 'pool', 'queue', 'redis'] as const).filter((flag) => values[flag] !== undefined);
+    if (clash.length > 0) throw new UsageError(`--from-env takes the pool, queue and store from the environment; drop ${clash.map((f) => `--${f}`).join(', ')}`, command);
+    return { command, fromEnv: true, ...overrides };
+  }
+  if (!values.config) throw new UsageError('--config FILE is required (the fleet spec that defines the queue pool), or --from-env', command);
+  const pools = parsePoolFlags(values.pool, command);
+  if (pools.length !== 1) throw new UsageError(`give exactly one --pool NAME=URL: the queue pool and its MCP server (got ${pools.length})`, command);
   return {
     command,
     config: values.config,
     pool: pools[0]!,
     queue: parseQueue(values.queue, command),
     redis: parseRedis(values.redis, command) ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    ...(concurrency !== undefined ? { concurrency } : {}),
-    ...(maxRunSeconds !== undefined ? { maxRunSeconds } : {}),
-    ...(leaseSeconds !== undefined ? { leaseSeconds } : {}),
-    ...(maxReceives !== undefined ? { maxReceives } : {}),
+    ...overrides,
   };
 }
 

@@ -22,14 +22,12 @@ export function gatewayOptionsFromEnvironment(env: Environment): Omit<LocalGatew
   } catch (error) {
     throw new CliError((error as Error).message, { cause: error });
   }
-  const { spec, poolUrls, region, publicUrl, redisUrl } = read;
+  const { spec, poolUrls, region, publicUrl, redisUrl, queueUrls } = read;
   const value = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
   const apiKeysDocument = value(GATEWAY_ENV.apiKeys);
   if (spec.auth.apiKeys && apiKeysDocument === undefined) {
     throw new CliError(`gateway environment: auth.apiKeys is set but ${GATEWAY_ENV.apiKeys} (the keys document) is not`);
   }
-  const missingPools = spec.pools.filter((p) => poolUrls[p.name] === undefined).map((p) => p.name);
-  if (missingPools.length > 0) throw new CliError(`gateway environment: ${GATEWAY_ENV.poolUrls} has no URL for pool ${missingPools.join(', ')}`);
   const redisAuthToken = value(GATEWAY_ENV.redisAuthToken);
   const identityKey = value(GATEWAY_ENV.identityKey);
   // The IaC gives the service each pool's own key; a fleet key (derivation) serves the others.
@@ -39,6 +37,7 @@ export function gatewayOptionsFromEnvironment(env: Environment): Omit<LocalGatew
     region,
     ...(publicUrl ? { publicUrl } : {}),
     ...(redisUrl ? { redisUrl } : {}),
+    ...(queueUrls ? { queueUrl: queueUrls } : {}),
     ...(redisAuthToken ? { redisAuthToken } : {}),
     ...(identityKey ? { identityKey } : {}),
     ...(Object.keys(poolIdentityKeys).length > 0 ? { poolIdentityKeys } : {}),

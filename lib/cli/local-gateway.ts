@@ -71,11 +71,12 @@ export interface LocalGatewayOptions {
    */
   readonly publicUrl?: string;
   /**
-   * Where queue pools' jobs go: `amqp://…` or an SQS queue URL (`{pool}` stands for the pool). Job
-   * state goes to `redisUrl`'s store, or to `$REDIS_URL` / redis://127.0.0.1:6379 without one.
+   * Where queue pools' jobs go: `amqp://…` or an SQS queue URL (`{pool}` stands for the pool), or
+   * each queue pool's own queue URL (the gateway service on AWS). Job state goes to `redisUrl`'s
+   * store, or to `$REDIS_URL` / redis://127.0.0.1:6379 without one.
    * @default - none: calls of queue pools are refused with a clear error
    */
-  readonly queueUrl?: string;
+  readonly queueUrl?: string | Readonly<Record<string, string>>;
   /** AUTH token of the session store, when `redisUrl` carries no password. @default - none */
   readonly redisAuthToken?: string;
   /** Fleet key from which each pool's identity key is derived (`poolIdentityKey`). @default - no identity header */
@@ -142,7 +143,7 @@ async function connectRedis(url: string, authToken: string | undefined): Promise
 }
 
 /** Queue pools' queues and job store; the job store shares the session store's connection when there is one. */
-async function openQueueBackend(url: string, fleet: string, sessionRedis: Redis | undefined): Promise<{ backend: QueueBackendClient; close(): Promise<void> }> {
+async function openQueueBackend(url: string | Readonly<Record<string, string>>, fleet: string, sessionRedis: Redis | undefined): Promise<{ backend: QueueBackendClient; close(): Promise<void> }> {
   const redis = sessionRedis ?? (await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', undefined));
   const store = new RedisJobStore({ client: redis, fleet });
   const backend = new QueueBackendClient({ url, fleet, store });
@@ -150,7 +151,6 @@ async function openQueueBackend(url: string, fleet: string, sessionRedis: Redis 
     backend,
     async close() {
       await backend.close();
-      await store.close();
       if (!sessionRedis) redis.disconnect();
     },
   };

@@ -18,12 +18,13 @@ export const DEV_QUEUE_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const START_RABBITMQ = 'start RabbitMQ (e.g. `sudo service rabbitmq-server start`, or `docker run -d -p 5672:5672 rabbitmq:3`) or pass --queue URL';
 
 /**
- * The caller identity a worker signs with the fleet key, as the gateway does: the job's principal
- * (by id; the job does not carry its scopes) for the pool. Undefined without a fleet key.
+ * The caller identity a worker signs, as the gateway does: the job's principal (by id; the job does
+ * not carry its scopes) for the pool, signed with the pool's own key (`poolKey`, the worker container
+ * on AWS) or with the key derived from the fleet key (`fleetKey`, locally). Undefined without either.
  */
-export function workerIdentity(fleetKey: string | undefined, fleet: string, pool: string): PoolIdentity | undefined {
-  if (!fleetKey) return undefined;
-  const signer = new IdentitySigner({ key: fleetKey, fleet });
+export function workerIdentity(keys: { readonly fleetKey?: string; readonly poolKey?: string }, fleet: string, pool: string): PoolIdentity | undefined {
+  if (!keys.poolKey && !keys.fleetKey) return undefined;
+  const signer = new IdentitySigner({ fleet, ...(keys.poolKey ? { poolKeys: { [pool]: keys.poolKey } } : { key: keys.fleetKey! }) });
   return { header: IDENTITY_HEADER, tokenFor: (principal) => signer.tokenFor({ id: principal, scopes: [], method: 'anonymous' }, pool) };
 }
 
@@ -68,7 +69,7 @@ export async function startLocalWorkers(
       const queue = await openJobQueue({ url: queueUrl, fleet: spec.name, pool: pool.name, maxReceives: pool.queue.maxReceives, prefetch: pool.queue.workerConcurrency }).catch((error: unknown) => {
         throw new CliError(`queue pool ${pool.name}: ${(error as Error).message}; ${START_RABBITMQ}`, { cause: error });
       });
-      const server = new PoolClient(poolUrls[pool.name]!, undefined, workerIdentity(identityKey, spec.name, pool.name));
+      const server = new PoolClient(poolUrls[pool.name]!, undefined, workerIdentity({ ...(identityKey ? { fleetKey: identityKey } : {}) }, spec.name, pool.name));
       const settings = {
         pool: pool.name,
         maxRunSeconds: pool.queue.maxRunSeconds,

@@ -55,6 +55,7 @@ request is logged as one line (time, method, tool, pools, status, ms).
   --metrics         also write the EMF metric lines (always written when stdout is not a terminal)`,
   worker: `Usage: mcp-fleet worker --config fleet.json --pool NAME=URL --queue URL [--redis URL]
                         [--concurrency N] [--max-run-seconds S] [--lease-seconds S] [--max-receives N]
+       mcp-fleet worker --from-env [--concurrency N] ...
 
 Receives jobs of queue pool NAME, calls its MCP server at URL, stores progress and results in Redis
 and deletes each message once its result is stored. SIGTERM/Ctrl-C: takes no new jobs, finishes the
@@ -71,6 +72,13 @@ running ones (up to the lease), gives back the rest.
   --max-receives N      deliveries before the dead-letter queue (default: the pool's queue.maxReceives)
 
 With MCP_FLEET_IDENTITY_KEY (the fleet key), each call carries the job caller's signed identity.
+  --from-env            how the worker container runs on AWS: the spec (MCP_FLEET_SPEC), the pool
+                        (MCP_FLEET_POOL), its server on loopback (MCP_FLEET_WORKER_SERVER_URL), its
+                        queue (MCP_FLEET_WORKER_QUEUE_URL), the store (MCP_FLEET_REDIS_URL,
+                        MCP_FLEET_REDIS_AUTH_TOKEN) and the pool's own identity key
+                        (MCP_FLEET_WORKER_IDENTITY_KEY) come from the environment
+Each worker lists its server's tools into the job store at start (and every minute), so the gateway
+lists the pool's tools while no worker runs.
 Locally: RabbitMQ at 127.0.0.1:5672 (guest/guest); start it with "sudo service rabbitmq-server start".`,
   validate: `Usage: mcp-fleet validate FILE
 

@@ -60,7 +60,7 @@ export interface GatewayLogger {
 export interface GatewayOptions {
   /** The resolved fleet spec. */
   readonly spec: ResolvedFleetSpec;
-  /** Pool name → URL of the pool's MCP endpoint; every pool of the spec needs one. */
+  /** Pool name → URL of the pool's MCP endpoint; every pool of the spec needs one, except queue pools when `queue` is given (their tools then come from what their workers published). */
   readonly poolUrls: Readonly<Record<string, string>>;
   /** @default new MemorySessionStore() */
   readonly sessionStore?: SessionStore;
@@ -105,7 +105,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const logger: GatewayLogger = options.logger ?? telemetry.log;
   const store = options.sessionStore ?? new MemorySessionStore();
   const transport = options.transport ?? createNodeBackendTransport();
-  const targets = poolTargets(spec, options.poolUrls);
+  const targets = poolTargets(spec, options.poolUrls, options.queue !== undefined);
   const serverInfo = { name: `mcp-fleet/${spec.name}`, version: GATEWAY_VERSION };
   const breakers = new CircuitBreakerRegistry({
     failureThreshold: spec.gateway.breakerFailureThreshold,
@@ -133,6 +133,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     targets: spec.pools.filter((p) => !p.priorityRoute).map((p) => targets.get(p.name)!),
     caller,
     log: (level, message, fields) => logger[level](message, fields),
+    ...(options.queue ? { publishedTools: (pool: string) => options.queue!.store.publishedTools(pool) } : {}),
   });
   const resourceUrl = options.publicUrl ? canonicalResourceUrl(options.publicUrl, spec.mcpPath) : undefined;
   const resourceMetadata = resourceUrl ? new ProtectedResourceMetadataEndpoint(spec, resourceUrl) : undefined;
@@ -278,6 +279,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       await transport.close();
+      await options.queue?.close?.();
       await store.close();
       telemetry.close();
     },

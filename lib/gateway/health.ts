@@ -1,5 +1,7 @@
 /**
- * The gateway's deep health check: the session store answers and at least one pool is healthy.
+ * The gateway's deep health check: the session store answers and at least one pool is healthy (queue
+ * pools without an endpoint are not checked: their workers pull jobs; a fleet of only those is
+ * healthy when the store is).
  * Everyone gets the verdict (200/503 and `status`); the details (pool names, breaker states, store
  * error text) only a caller inside the network (no `X-Forwarded-For`: the load balancer adds it to
  * every request it forwards) or an authenticated one.
@@ -32,17 +34,19 @@ export async function checkHealth(options: HealthCheckOptions, requestId: string
   );
   const pools = Object.fromEntries(
     await Promise.all(
-      [...targets.values()].map(async (t) => {
-        const url = new URL(t.pool.healthPath, t.url);
-        const status = await transport.send({ method: 'GET', url, headers: { [HEADER.requestId]: requestId }, timeoutMs: Math.min(2000, options.backendTimeoutMs) }).then(
-          (r) => (r.status < 400 ? 'ok' : `HTTP ${r.status}`),
-          (e: Error) => e.message,
-        );
-        return [t.pool.name, { status, breaker: breakers.get(t.pool.name).snapshot().state }] as const;
-      }),
+      [...targets.values()]
+        .flatMap((t) => (t.url ? [{ ...t, url: t.url }] : []))
+        .map(async (t) => {
+          const url = new URL(t.pool.healthPath, t.url);
+          const status = await transport.send({ method: 'GET', url, headers: { [HEADER.requestId]: requestId }, timeoutMs: Math.min(2000, options.backendTimeoutMs) }).then(
+            (r) => (r.status < 400 ? 'ok' : `HTTP ${r.status}`),
+            (e: Error) => e.message,
+          );
+          return [t.pool.name, { status, breaker: breakers.get(t.pool.name).snapshot().state }] as const;
+        }),
     ),
   );
-  const poolsUp = Object.values(pools).some((p) => p.status === 'ok');
+  const poolsUp = Object.values(pools).some((p) => p.status === 'ok') || Object.keys(pools).length === 0;
   const healthy = storeCheck === 'ok' && poolsUp;
   const status = healthy ? 'ok' : 'unhealthy';
   return jsonResponse(healthy ? 200 : 503, detailed ? { status, region, store: storeCheck, pools } : { status });

@@ -20,6 +20,9 @@ import { MemoryRateLimiter } from './resilience/memory-rate-limiter';
 import { RedisRateLimiter } from './resilience/redis-rate-limiter';
 import { RedisSessionStore } from './session/redis-store';
 import { createTelemetry, type Telemetry } from './telemetry/telemetry';
+import { queueUrlKind } from '../worker/open-queue';
+import { QueueBackendClient } from '../worker/queue-backend';
+import { RedisJobStore } from '../worker/redis-job-store';
 
 export type { Environment } from './environment';
 
@@ -44,7 +47,8 @@ function secretsManagerReader(): SecretReader {
 
 /** Builds the gateway from `GATEWAY_ENV` variables; every missing or malformed input is named. */
 export async function createGatewayFromEnvironment(env: Environment, readSecret: SecretReader = secretsManagerReader(), telemetry?: Telemetry): Promise<Gateway> {
-  const { spec, poolUrls, region, publicUrl, redisUrl } = readGatewayEnvironment(env);
+  const { spec, poolUrls, region, publicUrl, redisUrl, queueUrls } = readGatewayEnvironment(env);
+  if (queueUrls) assertSqsOnly(queueUrls);
   const secret = (name: string) => {
     const arn = env[name];
     return arn ? readSecret(arn) : Promise.resolve(undefined);
@@ -72,11 +76,21 @@ export async function createGatewayFromEnvironment(env: Environment, readSecret:
     const client = createRedisClient(redisUrl, redisAuth !== undefined ? { authToken: redisAuth } : {});
     options.sessionStore = new RedisSessionStore({ client, fleet: spec.name, region });
     options.rateLimiter = new RedisRateLimiter(client, { keyPrefix: `mcp-fleet:${spec.name}:${region}:rate:` });
+    // Queue pools (readGatewayEnvironment requires the store with them): each pool's own queue.
+    if (queueUrls) options.queue = new QueueBackendClient({ url: queueUrls, fleet: spec.name, store: new RedisJobStore({ client, fleet: spec.name }) });
   } else {
     // Without a shared store each execution environment enforces the limits on its own.
     options.rateLimiter = new MemoryRateLimiter();
   }
   return createGateway(options);
+}
+
+/** The Lambda sends jobs to SQS only (its bundle has no AMQP client). @throws Error naming the variable and pool. */
+function assertSqsOnly(queueUrls: Readonly<Record<string, string>>): void {
+  for (const [pool, url] of Object.entries(queueUrls)) {
+    if (queueUrlKind(url) !== 'sqs')
+      throw new Error(`gateway environment: ${GATEWAY_ENV.queueUrls}.${pool} must be an SQS queue URL: the gateway Lambda sends jobs to SQS only (got ${new URL(url).protocol}//)`);
+  }
 }
 
 /** Each pool's own identity key, read from the secrets `GATEWAY_ENV.poolIdentitySecretArns` names. */

@@ -1,12 +1,20 @@
-/** Pool name → endpoint, checked against the spec: every pool needs a valid URL, no extra names. */
+/**
+ * Pool name → endpoint, checked against the spec: every pool needs a valid URL, no extra names —
+ * except queue pools when `queued` (the gateway sends their jobs to their queues; on AWS nothing
+ * listens for it).
+ */
 import type { ResolvedFleetSpec } from '../spec/defaults';
 import type { PoolTarget } from './backend/pool-caller';
 
-export function poolTargets(spec: ResolvedFleetSpec, urls: Readonly<Record<string, string>>): Map<string, PoolTarget> {
+export function poolTargets(spec: ResolvedFleetSpec, urls: Readonly<Record<string, string>>, queued = false): Map<string, PoolTarget> {
   const problems: string[] = [];
   const targets = new Map<string, PoolTarget>();
   for (const pool of spec.pools) {
     const raw = urls[pool.name];
+    if (raw === undefined && queued && pool.kind === 'queue') {
+      targets.set(pool.name, { pool });
+      continue;
+    }
     if (raw === undefined) {
       problems.push(`poolUrls.${pool.name}: missing (pool "${pool.name}" of the spec has no URL)`);
       continue;

@@ -40,6 +40,18 @@ export interface JobRecord extends JobMeta {
   readonly outcome?: JobOutcome;
 }
 
+/**
+ * A queue pool's tools as its workers last listed them from the server (`tools/list`, every page):
+ * the gateway lists the pool from it, so the pool's tools are listed while no worker runs.
+ */
+export interface PublishedTools {
+  readonly tools: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** When a worker listed them (ms since the epoch). */
+  readonly publishedAt: number;
+  /** The worker that listed them. */
+  readonly worker: string;
+}
+
 /** Result of `claim`: run it, someone else is running it, or it is already over. */
 export type ClaimResult = 'claimed' | 'busy' | 'done';
 
@@ -72,5 +84,9 @@ export interface JobStore {
    * (undefined if it does not exist). `onChange` sees every record read on the way, the last one included.
    */
   waitFor(id: string, timeoutMs: number, onChange?: (record: JobRecord) => void): Promise<JobRecord | undefined>;
+  /** Replaces the pool's published tool list (kept without expiry: a pool may run no worker for days). */
+  publishTools(pool: string, tools: PublishedTools): Promise<void>;
+  /** The pool's published tool list, or undefined when no worker has published one. */
+  publishedTools(pool: string): Promise<PublishedTools | undefined>;
   close(): Promise<void>;
 }

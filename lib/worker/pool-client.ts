@@ -77,6 +77,20 @@ export class PoolClient {
   }
 
   /**
+   * The server's tools, every page (what the worker publishes for the gateway's catalog).
+   * @throws PoolUnavailableError when the server could not be asked.
+   */
+  async listTools(): Promise<Array<Record<string, unknown>>> {
+    const client = await this.connect();
+    try {
+      return (await client.listTools()).tools as Array<Record<string, unknown>>;
+    } catch (error) {
+      await this.close();
+      throw new PoolUnavailableError(`listing the tools of ${this.url} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /**
    * Runs the tool. Resolves with the outcome to store: the tool's result, or the server's JSON-RPC
    * error, or a timeout failure.
    * @throws PoolUnavailableError when the server could not be asked (retry later).

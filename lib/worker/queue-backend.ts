@@ -1,15 +1,19 @@
 /**
  * The sending side's view of queue pools (the gateway's `QueueBackend`): the shared job store, and
- * each pool's queue, opened on first use from one `--queue` URL. An SQS URL may name the pool as
- * `{pool}` (one queue per pool); AMQP queue names always come from the fleet and pool.
+ * each pool's queue, opened on first use from one `--queue` URL or from each pool's own URL (on AWS,
+ * `GATEWAY_ENV.queueUrls`). An SQS URL may name the pool as `{pool}` (one queue per pool); AMQP
+ * queue names always come from the fleet and pool.
  */
 import type { JobStore } from './job-store';
 import { openJobQueue } from './open-queue';
-import type { JobQueue } from './queue';
+import { QueueError, type JobQueue } from './queue';
 
 export interface QueueBackendOptions {
-  /** `amqp://…`, or an SQS queue URL (with `{pool}` standing for the pool's name). */
-  readonly url: string;
+  /**
+   * `amqp://…`, or an SQS queue URL (with `{pool}` standing for the pool's name); or, per queue pool,
+   * its own queue URL.
+   */
+  readonly url: string | Readonly<Record<string, string>>;
   readonly fleet: string;
   readonly store: JobStore;
 }
@@ -31,7 +35,12 @@ export class QueueBackendClient {
   queueFor(pool: QueuePoolRef): Promise<JobQueue> {
     let queue = this.queues.get(pool.name);
     if (!queue) {
-      queue = openJobQueue({ url: this.options.url.replaceAll('{pool}', pool.name), fleet: this.options.fleet, pool: pool.name, maxReceives: pool.queue.maxReceives });
+      const { url } = this.options;
+      const poolUrl = typeof url === 'string' ? url.replaceAll('{pool}', pool.name) : url[pool.name];
+      queue =
+        poolUrl === undefined
+          ? Promise.reject(new QueueError('open', `queue pool "${pool.name}" has no queue URL (pools with one: ${Object.keys(url).join(', ') || 'none'})`))
+          : openJobQueue({ url: poolUrl, fleet: this.options.fleet, pool: pool.name, maxReceives: pool.queue.maxReceives });
       // A failed open is retried by the next call rather than remembered.
       queue.catch(() => this.queues.delete(pool.name));
       this.queues.set(pool.name, queue);
@@ -39,6 +48,7 @@ export class QueueBackendClient {
     return queue;
   }
 
+  /** Closes the queues opened so far and the job store. */
   async close(): Promise<void> {
     const queues = [...this.queues.values()];
     this.queues.clear();
@@ -50,5 +60,6 @@ export class QueueBackendClient {
         ),
       ),
     );
+    await this.store.close();
   }
 }

@@ -5,7 +5,7 @@
  * fleet's job-event channel, which `waitFor` listens to instead of polling.
  */
 import type { Redis } from 'ioredis';
-import type { ClaimResult, JobMeta, JobOutcome, JobProgress, JobRecord, JobStatus, JobStore } from './job-store';
+import type { ClaimResult, JobMeta, JobOutcome, JobProgress, JobRecord, JobStatus, JobStore, PublishedTools } from './job-store';
 import { isTerminal } from './job-store';
 
 export interface RedisJobStoreOptions {
@@ -112,6 +112,7 @@ export class RedisJobStore implements JobStore {
   private readonly scripts: JobCommands;
   private readonly prefix: string;
   private readonly events: string;
+  private readonly toolsPrefix: string;
   private subscriber?: Redis;
   private subscribing?: Promise<unknown>;
   private readonly listeners = new Map<string, Set<() => void>>();
@@ -122,6 +123,7 @@ export class RedisJobStore implements JobStore {
     this.scripts = this.client as unknown as JobCommands;
     this.prefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:job:`;
     this.events = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:job-events`;
+    this.toolsPrefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:queue-tools:`;
   }
 
   private key(id: string): string {
@@ -206,6 +208,18 @@ export class RedisJobStore implements JobStore {
       this.addListener(id, check);
       check();
     });
+  }
+
+  async publishTools(pool: string, tools: PublishedTools): Promise<void> {
+    await this.client.set(this.toolsPrefix + pool, JSON.stringify(tools));
+  }
+
+  async publishedTools(pool: string): Promise<PublishedTools | undefined> {
+    const text = await this.client.get(this.toolsPrefix + pool);
+    if (text === null) return undefined;
+    const parsed = JSON.parse(text) as Partial<PublishedTools>;
+    // Anything else under the key (another version's format) counts as nothing published.
+    return Array.isArray(parsed.tools) ? (parsed as PublishedTools) : undefined;
   }
 
   private addListener(id: string, listener: () => void): void {

@@ -44,6 +44,12 @@ export interface QueueWorkerOptions {
   readonly workerId?: string;
   /** @default - silent */
   readonly log?: (line: string) => void;
+  /**
+   * How often the worker lists its server's tools into the store (first at start; a failed attempt is
+   * retried sooner), so the gateway lists the pool's tools even while no worker runs.
+   * @default 60_000
+   */
+  readonly publishToolsEveryMs?: number;
 }
 
 /** Abort reasons: why a run stopped before its outcome. */
@@ -59,6 +65,9 @@ export class QueueWorker {
   private readonly active = new Map<Promise<void>, AbortController>();
   private stopping = false;
   private loop?: Promise<void>;
+  private publishing?: Promise<void>;
+  /** Aborted on stop: ends the publishing loop's waits. */
+  private readonly stopped = new AbortController();
   private readonly log: (line: string) => void;
   private readonly leaseMs: number;
   private readonly heartbeatMs: number;
@@ -73,6 +82,7 @@ export class QueueWorker {
 
   /** Starts receiving; the promise settles when the worker has stopped. */
   start(): Promise<void> {
+    this.publishing ??= this.publishLoop();
     this.loop ??= this.receiveLoop();
     return this.loop;
   }
@@ -83,13 +93,38 @@ export class QueueWorker {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     await this.options.queue.stopReceiving();
     const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, graceMs, 'timeout').unref());
     if ((await Promise.race([Promise.allSettled(this.active.keys()), grace])) === 'timeout') {
       for (const controller of this.active.values()) controller.abort(new ShuttingDown('worker stopping'));
     }
     await Promise.allSettled(this.active.keys());
-    await this.loop;
+    await Promise.all([this.loop, this.publishing]);
+  }
+
+  /**
+   * Lists the server's tools into the store now and every `publishToolsEveryMs`; until the first
+   * success (the server may still be starting beside the worker) every 1 s, then less often.
+   */
+  private async publishLoop(): Promise<void> {
+    const { store, server, settings } = this.options;
+    const everyMs = this.options.publishToolsEveryMs ?? 60_000;
+    let failures = 0;
+    let published = false;
+    while (!this.stopping) {
+      try {
+        const tools = await server.listTools();
+        await store.publishTools(settings.pool, { tools, publishedAt: Date.now(), worker: this.workerId });
+        if (!published) this.log(`published ${tools.length} tool${tools.length === 1 ? '' : 's'} of pool ${settings.pool} for the gateway's catalog`);
+        published = true;
+        failures = 0;
+      } catch (error) {
+        failures++;
+        if (failures === 1 || failures % 30 === 0) this.log(`listing the server's tools failed (attempt ${failures}): ${(error as Error).message}`);
+      }
+      await sleep(failures === 0 ? everyMs : Math.min(everyMs, 1000 * Math.min(failures, 10)), this.stopped.signal);
+    }
   }
 
   private get visibilitySeconds(): number {

@@ -46,8 +46,9 @@ export async function runGateway(args: GatewayArgs, io: CliIo, stop: Promise<Nod
       `mcp-fleet gateway: fleet "${fleet.spec.name}" at ${gateway.mcpUrl} (health ${gateway.healthUrl}; ${gateway.store} session store, region ${options.region ?? 'local'})`,
       ...fleet.spec.pools.map((pool) => {
         const tools = pool.discoveryOnly ? 'tools by discovery' : pool.tools.join(', ');
-        const queued = pool.kind === 'queue' ? (options.queueUrl ? `; calls queued on ${redactedUrl(options.queueUrl)}` : '; queue pool without --queue: its calls are refused') : '';
-        return `  pool ${pool.name}: ${fleet.poolUrls[pool.name]} (${tools}; MCP ${pool.protocolVersion}, ${pool.sessionMode}${queued})`;
+        const queueUrl = typeof options.queueUrl === 'string' ? options.queueUrl.replaceAll('{pool}', pool.name) : options.queueUrl?.[pool.name];
+        const queued = pool.kind === 'queue' ? (queueUrl ? `; calls queued on ${redactedUrl(queueUrl)}` : '; queue pool without --queue: its calls are refused') : '';
+        return `  pool ${pool.name}: ${fleet.poolUrls[pool.name] ?? 'no endpoint (its workers pull its jobs)'} (${tools}; MCP ${pool.protocolVersion}, ${pool.sessionMode}${queued})`;
       }),
     ].join('\n'),
   );

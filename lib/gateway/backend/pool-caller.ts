@@ -60,7 +60,23 @@ export interface PoolCall {
 
 export interface PoolTarget {
   readonly pool: ResolvedPoolSpec;
-  readonly url: URL;
+  /**
+   * The pool's MCP endpoint; absent only for a queue pool the gateway cannot reach (on AWS its
+   * workers pull jobs from its queue and nothing listens for the gateway).
+   */
+  readonly url?: URL;
+}
+
+/** The endpoint of a pool the gateway sends to. @throws GatewayError for a queue pool without one. */
+export function endpointOf(target: PoolTarget): URL {
+  if (target.url) return target.url;
+  throw new GatewayError(
+    502,
+    POOL_ERROR.unavailable,
+    `Pool "${target.pool.name}" is a queue pool without an endpoint: only its tools can be called (as jobs on its queue)`,
+    {},
+    { data: { pool: target.pool.name } },
+  );
 }
 
 export interface PoolCallerOptions {
@@ -182,7 +198,7 @@ export class PoolCaller {
           return this.identityHeader(t, {}).then((identity) =>
             this.options.transport.send({
               method: 'DELETE',
-              url: t.url,
+              url: endpointOf(t),
               ...(backend.affinity ? { address: backend.affinity } : {}),
               headers: { [HEADER.sessionId]: backend.sessionId, [HEADER.protocolVersion]: backend.protocolVersion, [HEADER.requestId]: requestId, ...identity },
               timeoutMs: this.options.timeoutMs,
@@ -204,7 +220,7 @@ export class PoolCaller {
     const reply = await this.options.transport
       .send({
         method: 'POST',
-        url: target.url,
+        url: endpointOf(target),
         ...(backend.affinity ? { address: backend.affinity } : {}),
         headers: { ...(await this.sessionHeaders(target, backend, call)), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
         body: JSON.stringify(message),
@@ -228,7 +244,7 @@ export class PoolCaller {
     const reply = await this.options.transport
       .send({
         method: 'GET',
-        url: target.url,
+        url: endpointOf(target),
         ...(backend.affinity ? { address: backend.affinity } : {}),
         headers: { ...(await this.sessionHeaders(target, backend, call)), accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
         timeoutMs: this.options.timeoutMs,
@@ -279,7 +295,7 @@ export class PoolCaller {
     }
     return this.options.transport.send({
       method: 'POST',
-      url: target.url,
+      url: endpointOf(target),
       ...(backend?.affinity ? { address: backend.affinity } : {}),
       headers,
       body,
@@ -325,7 +341,7 @@ export class PoolCaller {
   /** `initialize` + `notifications/initialized` on one task of the pool, then remember the session. */
   private async open(target: PoolTarget, call: PoolCall): Promise<BackendSessionRecord> {
     const { owner } = call;
-    const addresses = await this.options.transport.resolve(target.url.hostname).catch((cause: Error) => {
+    const addresses = await this.options.transport.resolve(endpointOf(target).hostname).catch((cause: Error) => {
       throw new GatewayError(502, POOL_ERROR.unavailable, `Pool "${target.pool.name}" cannot be resolved: ${cause.message}`, {}, { cause });
     });
     const address = addresses[addresses.length === 1 ? 0 : randomInt(addresses.length)];
@@ -346,7 +362,7 @@ export class PoolCaller {
       this.options.transport
         .send({
           method: 'POST',
-          url: target.url,
+          url: endpointOf(target),
           ...(address ? { address } : {}),
           headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', [HEADER.requestId]: call.requestId, ...headers },
           body: JSON.stringify(body),

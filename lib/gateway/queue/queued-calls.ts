@@ -24,6 +24,8 @@ export interface QueueBackend {
   readonly store: JobStore;
   /** The queue of a pool (opened once, on first use). */
   queueFor(pool: ResolvedQueuePoolSpec): Promise<JobQueue>;
+  /** Closes the queues and the store (the gateway's `close`). @default - nothing to close */
+  close?(): Promise<void>;
 }
 
 /** JSON-RPC code of a synchronous call whose job outlived the pool's deadline (the job goes on). */

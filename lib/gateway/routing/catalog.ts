@@ -7,6 +7,7 @@
  * line; its last known names stay reserved so that its absence never renames another pool's tools.
  */
 import type { ResolvedFleetSpec } from '../../spec/defaults';
+import type { PublishedTools } from '../../worker/job-store';
 import { matchesAnyPattern } from '../../spec/patterns';
 import type { PoolCaller, PoolTarget } from '../backend/pool-caller';
 import { resultIn } from '../backend/response';
@@ -63,6 +64,13 @@ export interface CatalogOptions {
   readonly caller: PoolCaller;
   readonly log: CatalogLog;
   readonly now?: () => number;
+  /**
+   * A queue pool's tools as its workers published them (the job store): the pool is listed from
+   * there, so its tools are listed while no worker runs; its server is asked directly only when
+   * nothing is published and the gateway has its URL (locally).
+   * @default - queue pools are listed from their servers like other pools
+   */
+  readonly publishedTools?: (pool: string) => Promise<PublishedTools | undefined>;
 }
 
 export interface NamedEntry {
@@ -230,6 +238,8 @@ export class Catalog {
     const previous = this.listings.get(key);
     const pool = target.pool.name;
     try {
+      const published = await this.fromWorkers(target, kind);
+      if (published) return this.store(key, published);
       const items: Item[] = [];
       let hints: Listing['hints'];
       let cursor: string | undefined;
@@ -261,6 +271,21 @@ export class Catalog {
   }
 
   /**
+   * A queue pool's listing from what its workers published: its tools; no other items unless its
+   * server can be asked. Undefined: ask the server.
+   * @throws Error when nothing is published and the server cannot be asked.
+   */
+  private async fromWorkers(target: PoolTarget, kind: ListKind): Promise<Listing | undefined> {
+    const { publishedTools } = this.options;
+    if (target.pool.kind !== 'queue' || !publishedTools) return undefined;
+    if (kind !== 'tools') return target.url ? undefined : { items: [], fetchedAt: this.now(), ok: true };
+    const published = await publishedTools(target.pool.name);
+    if (published) return { items: this.declaredOnly(target, published.tools.filter(isRecord)), fetchedAt: this.now(), ok: true };
+    if (target.url) return undefined;
+    throw new Error(`no worker of queue pool "${target.pool.name}" has published its tools yet (a worker publishes them when it starts)`);
+  }
+
+  /**
    * The tools a pool may serve under `gateway.allowUndeclaredTools`: those its spec patterns cover
    * (all, for a discovery-only pool or when allowed). The rest never enter the catalog, so they are
    * neither listed nor routed; each listing that drops some says so in the log.
@@ -282,6 +307,12 @@ export class Catalog {
     const key = listingKey(pool, 'capabilities');
     const known = this.listings.get(key);
     if (known && this.now() - known.fetchedAt < this.ttlMs()) return;
+    if (!target.url) {
+      // A queue pool the gateway cannot reach: tools are all it offers (through its queue).
+      this.capabilities.set(pool, { tools: {} });
+      this.listings.set(key, { items: [], fetchedAt: this.now(), ok: true });
+      return;
+    }
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = (async () => {

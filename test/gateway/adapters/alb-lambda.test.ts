@@ -133,7 +133,7 @@ describe('ALB→Lambda gateway', () => {
 
   it('GIVEN a broken environment WHEN the gateway is built THEN the error names the variable', async () => {
     await expect(createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.poolUrls]: '{nope' }, async () => '')).rejects.toThrow(`${GATEWAY_ENV.poolUrls} is not valid JSON`);
-    await expect(createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.poolUrls]: '{}' }, async () => '')).rejects.toThrow('poolUrls.github: missing');
+    await expect(createGatewayFromEnvironment({ ...env, [GATEWAY_ENV.poolUrls]: '{}' }, async () => '')).rejects.toThrow(`${GATEWAY_ENV.poolUrls} has no URL for pool github`);
     await expect(createGatewayFromEnvironment({ [GATEWAY_ENV.poolUrls]: '{}' }, async () => '')).rejects.toThrow(`${GATEWAY_ENV.spec} is not set`);
   });
 });
