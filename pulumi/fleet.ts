@@ -17,7 +17,7 @@ import { McpNetwork, type McpVpcInput } from './network';
 import { allowTcp, type SecurityGroupEnd } from './security';
 import { McpSessionStore } from './session-store';
 import { McpToolPool } from './tool-pool';
-import { McpComponentError, plannedFor } from './errors';
+import { McpComponentError, McpQueuePoolNotRenderedError, plannedFor } from './errors';
 
 export interface McpFleetArgs {
   /** The fleet spec; validated synchronously, every problem listed with its path. */
@@ -93,6 +93,8 @@ export class McpFleet extends pulumi.ComponentResource {
   constructor(name: string, args: McpFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     // Synchronous: a bad spec fails here, with every problem, before any resource is registered.
     const plan = plannedFor(`McpFleet ${name}`, () => planFleet(args.spec, `McpFleet ${name}`));
+    const queued = plan.queuePools.map((p) => p.name);
+    if (queued.length > 0) throw new McpQueuePoolNotRenderedError(`McpFleet ${name}`, queued);
     assertReservedConcurrency(args.gatewayReservedConcurrency, `McpFleet ${name}`);
     assertGatewayArgs(plan, args, `McpFleet ${name}`);
     super(TYPE, name, {}, opts);

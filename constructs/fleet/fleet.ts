@@ -107,6 +107,9 @@ export class McpFleet extends Construct {
     concreteRegion(this, 'McpFleet');
     const plan = planned(this, () => planFleet(props.spec, this.node.path));
     this.plan = plan;
+    if (plan.queuePools.length > 0) {
+      throw constructError(this, `pools ${plan.queuePools.map((p) => p.name).join(', ')}: kind "queue" is not rendered by the CDK constructs yet; run it locally with mcp-fleet dev / worker`);
+    }
     const unknownPools = Object.keys(props.pools ?? {}).filter((name) => !this.plan.pools.some((p) => p.name === name));
     if (unknownPools.length > 0) throw constructError(this, `pools overrides name pools that are not in the spec: ${unknownPools.join(', ')}`);
     const { spec } = props;

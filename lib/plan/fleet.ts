@@ -1,5 +1,4 @@
 /** The whole plan of a fleet: every setting the CDK and Pulumi renderings need, as plain JSON data. */
-import { FleetPlanError } from './errors';
 import { parseFleetSpec, type FleetSpec, type ResolvedFleetSpec } from '../spec';
 import { planFirewall, type FirewallPlan } from './firewall';
 import { planGateway, type GatewayPlan } from './gateway';
@@ -7,6 +6,7 @@ import { planListener, type ListenerPlan } from './listener-rules';
 import { planLoadBalancer, planNetwork, type LoadBalancerPlan, type NetworkPlan } from './load-balancer';
 import { fleetNames, type FleetNames } from './names';
 import { planPool, type PoolPlan } from './pools';
+import { planQueuePool, type QueuePoolPlan } from './queue-pool';
 import { planIngress, type IngressRulePlan } from './security';
 import { planSessionStore, type SessionStorePlan } from './session-store';
 
@@ -20,7 +20,10 @@ export interface FleetPlan {
   readonly network: NetworkPlan;
   readonly loadBalancer: LoadBalancerPlan;
   readonly listener: ListenerPlan;
+  /** The pools that serve MCP themselves (`container`, `stdio`), in spec order. */
   readonly pools: readonly PoolPlan[];
+  /** The queue pools (`kind: 'queue'`), in spec order: queues, worker service, backlog scaling. */
+  readonly queuePools: readonly QueuePoolPlan[];
   readonly gateway: GatewayPlan;
   readonly firewall: FirewallPlan;
   readonly sessionStore: SessionStorePlan;
@@ -34,22 +37,19 @@ export interface FleetPlan {
  * @param where names the caller in errors.
  */
 export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, where?: string): FleetPlan {
-  // Refused rather than rendered as a plain pool: without its queue and workers it would take direct traffic.
-  const queued = spec.pools.filter((pool) => pool.kind === 'queue').map((pool) => pool.name);
-  if (queued.length > 0) {
-    throw new FleetPlanError(
-      `pools ${queued.join(', ')}: kind "queue" is not rendered by the CDK and Pulumi components yet (its queue, worker service and backlog scaling are planned in issue 11); run it locally with mcp-fleet dev / worker`,
-      where,
-    );
-  }
   const listener = planListener(spec, where);
-  const pools = spec.pools.map((pool) =>
-    planPool(
-      spec,
-      pool,
-      listener.routing.some((r) => r.pool === pool.name && r.direct),
-    ),
+  const pools = spec.pools.flatMap((pool) =>
+    pool.kind === 'queue'
+      ? []
+      : [
+          planPool(
+            spec,
+            pool,
+            listener.routing.some((r) => r.pool === pool.name && r.direct),
+          ),
+        ],
   );
+  const queuePools = spec.pools.flatMap((pool) => (pool.kind === 'queue' ? [planQueuePool(spec, pool, input)] : []));
   const sessionStore = planSessionStore(spec);
   const loadBalancer = planLoadBalancer(spec);
   return {
@@ -62,6 +62,7 @@ export function planResolvedFleet(input: FleetSpec, spec: ResolvedFleetSpec, whe
     loadBalancer,
     listener,
     pools,
+    queuePools,
     gateway: planGateway(input, spec, Object.fromEntries(pools.map((p) => [p.name, p.url])), sessionStore.port, where),
     firewall: planFirewall(spec),
     sessionStore,

@@ -171,13 +171,22 @@ export function planGatewayService(spec: ResolvedFleetSpec, environment: readonl
       assignPublicIp: false,
     },
     connectionsMetric: GATEWAY_CONNECTIONS_METRIC,
-    image: {
-      kind: 'generated',
-      dockerfile: gatewayDockerfile(s.port),
-      packageFiles: [...GATEWAY_PACKAGE_FILES],
-      packageDir: CONTEXT_PACKAGE_DIR,
-      entrypoint: GATEWAY_ENTRYPOINT,
-    },
+    image: planGatewayImage(s.port),
+  };
+}
+
+/**
+ * The image of this package's CLI that the gateway service runs, and the queue pools' workers too
+ * (with another command): one Dockerfile, so one image asset for both.
+ * @param port the gateway service's port (`gateway.service.port`), which the Dockerfile exposes.
+ */
+export function planGatewayImage(port: number): GeneratedImagePlan {
+  return {
+    kind: 'generated',
+    dockerfile: gatewayDockerfile(port),
+    packageFiles: [...GATEWAY_PACKAGE_FILES],
+    packageDir: CONTEXT_PACKAGE_DIR,
+    entrypoint: GATEWAY_ENTRYPOINT,
   };
 }
 

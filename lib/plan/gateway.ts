@@ -10,7 +10,7 @@ import { planGatewayService, type GatewayServicePlan } from './gateway-service';
 import { fleetNames } from './names';
 
 /** Values of the gateway environment that come from the rendering, not the spec. */
-export type GatewayEnvInput = 'region' | 'sessionStoreHost' | 'sessionStoreAuthSecretArn' | 'poolIdentitySecretArns' | 'apiKeysSecretArn' | 'publicUrl';
+export type GatewayEnvInput = 'region' | 'sessionStoreHost' | 'sessionStoreAuthSecretArn' | 'poolIdentitySecretArns' | 'apiKeysSecretArn' | 'publicUrl' | 'queueUrls';
 
 /** Lambda's limit on the total size of a function's environment (names and values). */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -19,7 +19,7 @@ export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
  * bytes), a generated secret's ARN (53 bytes of partition, region and account, and a name of about
  * 60-80), a public URL (the user's domain).
  */
-const INPUT_ALLOWANCE_BYTES: Readonly<Record<Exclude<GatewayEnvInput, 'poolIdentitySecretArns' | 'apiKeysSecretArn'>, number>> = {
+const INPUT_ALLOWANCE_BYTES: Readonly<Record<Exclude<GatewayEnvInput, 'poolIdentitySecretArns' | 'apiKeysSecretArn' | 'queueUrls'>, number>> = {
   region: 32,
   sessionStoreHost: 160,
   sessionStoreAuthSecretArn: 160,
@@ -27,9 +27,19 @@ const INPUT_ALLOWANCE_BYTES: Readonly<Record<Exclude<GatewayEnvInput, 'poolIdent
 };
 /** Room kept for each pool's entry in `poolIdentitySecretArns` (its name aside): a generated secret's ARN and the JSON around it. */
 const POOL_SECRET_ALLOWANCE_BYTES = 140;
+/** Room kept for each queue pool's entry in `queueUrls` (its name aside): `https://sqs.<region>.amazonaws.com/<account>/<queue name of up to 80>` and the JSON around it. */
+const QUEUE_URL_ALLOWANCE_BYTES = 150;
 
 /** Inputs that are secret ARNs: the gateway may read exactly these secrets. */
 const SECRET_INPUTS: ReadonlySet<GatewayEnvInput> = new Set(['sessionStoreAuthSecretArn', 'poolIdentitySecretArns', 'apiKeysSecretArn']);
+
+/**
+ * `queueUrls` as the environment carries it (`GATEWAY_ENV.queueUrls`): JSON, queue pool name → the
+ * URL of that pool's queue. Works with CDK tokens (strings) and inside a Pulumi `apply`.
+ */
+export function queueUrlsJson(urls: Readonly<Record<string, string>>): string {
+  return JSON.stringify(urls);
+}
 
 /**
  * `poolIdentitySecretArns` as the environment carries it: JSON, pool name → the ARN of that pool's
@@ -39,8 +49,10 @@ export function poolIdentitySecretArnsJson(arns: Readonly<Record<string, string>
   return JSON.stringify(arns);
 }
 
-/** One environment variable: a literal, or an input wrapped in a fixed prefix and suffix. */
-export type GatewayEnvEntry = { readonly name: string; readonly value: string } | { readonly name: string; readonly input: GatewayEnvInput; readonly prefix: string; readonly suffix: string };
+/** One environment variable: a literal, or an input (a value only the rendering knows) wrapped in a fixed prefix and suffix. */
+export type EnvEntry<I extends string> = { readonly name: string; readonly value: string } | { readonly name: string; readonly input: I; readonly prefix: string; readonly suffix: string };
+/** One variable of the gateway's environment. */
+export type GatewayEnvEntry = EnvEntry<GatewayEnvInput>;
 
 export interface GatewayTargetGroupPlan {
   readonly name: string;
@@ -87,6 +99,7 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
   const names = fleetNames(spec.name);
   const fromInput = (name: string, source: GatewayEnvInput, prefix = '', suffix = ''): GatewayEnvEntry => ({ name, input: source, prefix, suffix });
   const specJson = JSON.stringify(input);
+  const queuePools = spec.pools.filter((p) => p.kind === 'queue');
   const environment: GatewayEnvEntry[] = [
     { name: GATEWAY_ENV.spec, value: specJson },
     { name: GATEWAY_ENV.poolUrls, value: JSON.stringify(poolUrls) },
@@ -96,12 +109,14 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
     fromInput(GATEWAY_ENV.poolIdentitySecretArns, 'poolIdentitySecretArns'),
     ...(spec.auth.apiKeys ? [fromInput(GATEWAY_ENV.apiKeysSecretArn, 'apiKeysSecretArn')] : []),
     fromInput(GATEWAY_ENV.publicUrl, 'publicUrl'),
+    ...(queuePools.length > 0 ? [fromInput(GATEWAY_ENV.queueUrls, 'queueUrls')] : []),
   ];
   const inputs = environment.flatMap((e) => ('input' in e ? [e.input] : []));
   const allowance = (input: GatewayEnvInput) => {
     if (input === 'poolIdentitySecretArns') return spec.pools.reduce((n, p) => n + Buffer.byteLength(JSON.stringify(p.name)) + POOL_SECRET_ALLOWANCE_BYTES, 2);
     // The API key secret's ARN is partial: partition, region, account and the name from the spec.
     if (input === 'apiKeysSecretArn') return 64 + Buffer.byteLength(spec.auth.apiKeys?.secretName ?? '');
+    if (input === 'queueUrls') return queuePools.reduce((n, p) => n + Buffer.byteLength(JSON.stringify(p.name)) + QUEUE_URL_ALLOWANCE_BYTES, 2);
     return INPUT_ALLOWANCE_BYTES[input];
   };
   const bytes = environment.reduce((n, e) => n + Buffer.byteLength(e.name) + ('value' in e ? Buffer.byteLength(e.value) : Buffer.byteLength(e.prefix + e.suffix) + allowance(e.input)), 0);
@@ -129,15 +144,18 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
 }
 
 /**
- * The gateway environment (of the Lambda, or the service's container) as a plain record. Works with CDK tokens (they are strings) and inside a
- * Pulumi `apply`. Throws when an input the plan needs is missing.
+ * A planned environment (the gateway's: Lambda or service container; a queue pool's worker) as a plain
+ * record. Works with CDK tokens (they are strings) and inside a Pulumi `apply`. Throws when an input
+ * the plan needs is missing.
  */
-export function renderGatewayEnvironment(
-  plan: { readonly environment: readonly GatewayEnvEntry[] },
-  values: Partial<Readonly<Record<GatewayEnvInput, string>>>,
+export function renderGatewayEnvironment<I extends string>(
+  plan: { readonly environment: readonly EnvEntry<I>[] },
+  values: Partial<Readonly<Record<I, string>>>,
   where?: string,
+  /** Whose environment, for the error. */
+  subject = 'the gateway',
 ): Record<string, string> {
   const missing = plan.environment.flatMap((e) => ('input' in e && values[e.input] === undefined ? [e.input] : []));
-  if (missing.length > 0) throw new FleetPlanError(`the gateway environment needs ${missing.join(', ')}`, where);
+  if (missing.length > 0) throw new FleetPlanError(`${subject} environment needs ${missing.join(', ')}`, where);
   return Object.fromEntries(plan.environment.map((e) => [e.name, 'input' in e ? `${e.prefix}${values[e.input]}${e.suffix}` : e.value]));
 }

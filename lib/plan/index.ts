@@ -4,6 +4,8 @@ export * from './names';
 export * from './direct-auth';
 export * from './listener-rules';
 export * from './pools';
+export * from './queue-pool';
+export * from './queue-scaling';
 export * from './pool-kinds';
 export * from './sidecar';
 export * from './firewall';

@@ -196,8 +196,10 @@ export function planListener(spec: ResolvedFleetSpec, where?: string): ListenerP
     conditions: [{ field: 'path-pattern', values: [spec.healthPath] }],
     target: { kind: 'gateway' },
   };
+  // Queue pools have no target group to attach.
+  const queued = new Set(spec.pools.filter((p) => p.kind === 'queue').map((p) => p.name));
   const attach = routing
-    .filter((r) => !r.direct)
+    .filter((r) => !r.direct && !queued.has(r.pool))
     .map(
       (r): ListenerRulePlan => ({
         id: `attach-${r.pool}`,

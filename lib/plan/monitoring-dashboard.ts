@@ -7,6 +7,7 @@ import { AWS_METRICS, GATEWAY_METRICS, type DashboardQuery, type MetricQuery } f
 import { MINIMUM_RATE_SAMPLES, cacheNodes, gatewaySearch, lb, loadBalancer5xxRate, metric, poolTg, poolToolErrorRate, service, toolErrorRate } from './monitoring-queries';
 import type { MonitoringPlanOptions } from './monitoring';
 import { gatewayServiceWidgets } from './monitoring-gateway-service';
+import { queuePoolGraphs, queuePools } from './monitoring-queue';
 
 /** Period of every dashboard series and alarm evaluation, in seconds. */
 export const MONITORING_PERIOD_SECONDS = 60;
@@ -95,6 +96,9 @@ export function planDashboard(spec: ResolvedFleetSpec, options: MonitoringPlanOp
 function planRows(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): WidgetPlan[][] {
   const o = spec.observability;
   const pools = spec.pools.map((p) => p.name);
+  // Queue pools have no target group: their queues are charted instead.
+  const servicePools = spec.pools.filter((p) => p.kind !== 'queue').map((p) => p.name);
+  const queued = queuePools(spec);
   const p99Seconds = o.p99LatencyMs / 1000;
   const rows: WidgetPlan[][] = [];
 
@@ -106,7 +110,8 @@ function planRows(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Widg
       markdown: [
         `# MCP fleet \`${spec.name}\``,
         `Pools: ${pools.map((p) => `\`${p}\``).join(', ')}. Alarms: p99 > ${o.p99LatencyMs} ms, 5xx > ${o.serverErrorRatePercent} %, ` +
-          `tool errors > ${o.toolErrorRatePercent} %, unhealthy hosts ≥ ${o.unhealthyHosts}, cache memory > ${o.cacheMemoryPercent} %. ` +
+          `tool errors > ${o.toolErrorRatePercent} %, unhealthy hosts ≥ ${o.unhealthyHosts}, cache memory > ${o.cacheMemoryPercent} %` +
+          (queued.length > 0 ? `, dead-letter jobs ≥ 1, oldest waiting job above each queue pool's maxJobAgeSeconds. ` : '. ') +
           `Rates count as 0 below ${MINIMUM_RATE_SAMPLES} requests per minute.`,
       ].join('\n\n'),
     },
@@ -121,7 +126,7 @@ function planRows(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Widg
 
   rows.push(
     ...wrap(
-      pools.map((pool) =>
+      servicePools.map((pool) =>
         graph(
           `Target response time: ${pool} (s)`,
           (['p50', 'p95', 'p99'] as const).map((stat) => poolTg(pool, ALB.targetResponseTime, stat, stat)),
@@ -136,15 +141,16 @@ function planRows(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Widg
     ? [ALB.target4xx, ALB.target5xx].map((m) => metric(ALB.namespace, m, { resource: 'gatewayTargetGroup' }, 'Sum', `gateway ${m === ALB.target4xx ? '4xx' : '5xx'}`))
     : [];
   rows.push([
-    graph('4xx per target group', [...pools.map((pool) => poolTg(pool, ALB.target4xx, 'Sum', pool)), ...gatewayTg.slice(0, 1)], 8),
-    graph('5xx per target group', [...pools.map((pool) => poolTg(pool, ALB.target5xx, 'Sum', pool)), ...gatewayTg.slice(1)], 8),
+    graph('4xx per target group', [...servicePools.map((pool) => poolTg(pool, ALB.target4xx, 'Sum', pool)), ...gatewayTg.slice(0, 1)], 8),
+    graph('5xx per target group', [...servicePools.map((pool) => poolTg(pool, ALB.target5xx, 'Sum', pool)), ...gatewayTg.slice(1)], 8),
     graph(
       'Healthy / unhealthy hosts per pool',
-      pools.map((pool) => poolTg(pool, ALB.healthyHosts, 'Minimum', `${pool} healthy`)),
+      servicePools.map((pool) => poolTg(pool, ALB.healthyHosts, 'Minimum', `${pool} healthy`)),
       8,
-      { right: pools.map((pool) => poolTg(pool, ALB.unhealthyHosts, 'Maximum', `${pool} unhealthy`)), leftLabel: 'healthy', rightLabel: 'unhealthy' },
+      { right: servicePools.map((pool) => poolTg(pool, ALB.unhealthyHosts, 'Maximum', `${pool} unhealthy`)), leftLabel: 'healthy', rightLabel: 'unhealthy' },
     ),
   ]);
+  rows.push(...wrap(queuePoolGraphs(spec).map((w) => graph(w.title, w.left, w.width, w.extra))));
 
   rows.push([
     graph(

@@ -22,6 +22,8 @@ export interface MetricDimensionValues {
   readonly cacheNodeIds: readonly string[];
   readonly serverlessCacheName?: string;
   readonly webAclMetricName?: string;
+  /** Queue pool name → the names of its queue and dead-letter queue. @default {} */
+  readonly poolQueueNames?: Readonly<Record<string, { readonly queue: string; readonly deadLetterQueue: string }>>;
 }
 
 /** Where the session store's metrics come from. */
@@ -84,6 +86,10 @@ export function metricDimensions(source: MetricSource, v: MetricDimensionValues)
       return { CacheClusterId: required(v.cacheNodeIds[source.node], `session store node ${source.node + 1}`) };
     case 'serverlessCache':
       return { clusterId: required(v.serverlessCacheName, 'the serverless session store') };
+    case 'poolQueue':
+      return { QueueName: required(v.poolQueueNames?.[source.pool], `the queue of pool "${source.pool}"`).queue };
+    case 'poolDeadLetterQueue':
+      return { QueueName: required(v.poolQueueNames?.[source.pool], `the dead-letter queue of pool "${source.pool}"`).deadLetterQueue };
     case 'webAcl':
       return { WebACL: required(v.webAclMetricName, 'the web ACL metric name'), Region: v.region, Rule: 'ALL' };
   }

@@ -33,7 +33,11 @@ export type MetricSource =
   /** An ElastiCache Serverless session store (`clusterId`). */
   | { readonly resource: 'serverlessCache' }
   /** The WAF web ACL on the load balancer (`WebACL` + `Region` + `Rule`=ALL). */
-  | { readonly resource: 'webAcl' };
+  | { readonly resource: 'webAcl' }
+  /** A queue pool's job queue (`QueueName`). */
+  | { readonly resource: 'poolQueue'; readonly pool: string }
+  /** A queue pool's dead-letter queue (`QueueName`). */
+  | { readonly resource: 'poolDeadLetterQueue'; readonly pool: string };
 
 /** One metric of one resource. */
 export interface MetricQuery {
@@ -109,6 +113,12 @@ export const AWS_METRICS = {
     bytesUsed: 'BytesUsedForCache',
     /** Serverless only. */
     processingUnits: 'ElastiCacheProcessingUnits',
+  },
+  sqs: {
+    namespace: 'AWS/SQS',
+    visible: 'ApproximateNumberOfMessagesVisible',
+    inFlight: 'ApproximateNumberOfMessagesNotVisible',
+    oldestAge: 'ApproximateAgeOfOldestMessage',
   },
   waf: {
     namespace: 'AWS/WAFV2',

@@ -6,6 +6,7 @@ import type { ResolvedFleetSpec } from '../spec';
 import { AWS_METRICS, type AlarmQuery } from './monitoring-metrics';
 import { MONITORING_PERIOD_SECONDS, planDashboard, type DashboardPlan } from './monitoring-dashboard';
 import { gatewayServiceAlarms } from './monitoring-gateway-service';
+import { queuePoolAlarms } from './monitoring-queue';
 import { cacheNodes, loadBalancer5xxRate, pool5xxRate, poolTg, poolToolErrorRate, toolErrorRate } from './monitoring-queries';
 import { FleetPlanError } from './errors';
 
@@ -131,6 +132,21 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
 
   for (const pool of spec.pools) {
     const p = pool.name;
+    const toolErrors: AlarmPlan = {
+      id: `${p}ToolErrorRate`,
+      alarmName: alarmName(spec.name, p, 'tool-error-rate'),
+      description:
+        `Pool ${p}: more than ${o.toolErrorRatePercent} % of the gateway's requests to the pool (tool calls, lists, reads) failed in 3 of 5 minutes. ` +
+        'Per-tool alarms need the tool names (SEARCH cannot be alarmed on); the dashboard shows every tool.',
+      query: poolToolErrorRate(p),
+      threshold: o.toolErrorRatePercent,
+      ...SUSTAINED_ABOVE,
+    };
+    // A queue pool has no target group: its health shows in its queues (queuePoolAlarms).
+    if (pool.kind === 'queue') {
+      alarms.push(toolErrors);
+      continue;
+    }
     alarms.push(
       {
         id: `${p}P99Latency`,
@@ -161,16 +177,7 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
         // The load balancer reports 0 while all is well; silence is not a failing host.
         treatMissingData: 'notBreaching',
       },
-      {
-        id: `${p}ToolErrorRate`,
-        alarmName: alarmName(spec.name, p, 'tool-error-rate'),
-        description:
-          `Pool ${p}: more than ${o.toolErrorRatePercent} % of the gateway's requests to the pool (tool calls, lists, reads) failed in 3 of 5 minutes. ` +
-          'Per-tool alarms need the tool names (SEARCH cannot be alarmed on); the dashboard shows every tool.',
-        query: poolToolErrorRate(p),
-        threshold: o.toolErrorRatePercent,
-        ...SUSTAINED_ABOVE,
-      },
+      toolErrors,
     );
     if (pool.minTasks > 0) {
       alarms.push({
@@ -189,6 +196,7 @@ function planAlarms(spec: ResolvedFleetSpec, options: MonitoringPlanOptions): Al
     }
   }
 
+  alarms.push(...queuePoolAlarms(spec, (...parts) => alarmName(spec.name, ...parts)));
   if (options.gatewayService && options.gatewayTargetGroup) alarms.push(...gatewayServiceAlarms(spec));
 
   for (const tool of options.toolNames ?? []) {

@@ -35,6 +35,7 @@ export const NAME_LIMITS = {
   webAcl: 128,
   wafMetric: 255,
   logGroup: 512,
+  sqsQueue: 80,
 } as const;
 
 /** Suffix of the private DNS namespace in which pools register their tasks. */
@@ -98,6 +99,21 @@ export function poolNames(fleet: string, pool: string): PoolNames {
     targetGroup: boundedName(`${fleet}-${pool}`, NAME_LIMITS.targetGroup),
     discoveryService: pool,
     dnsName: `${pool}.${fleet}.${INTERNAL_DOMAIN_SUFFIX}`,
+  };
+}
+
+/** The queues of a queue pool (SQS names: letters, digits, `-` and `_`, at most 80). */
+export interface QueueNames {
+  /** Where the gateway sends the pool's jobs. */
+  readonly queue: string;
+  /** Where SQS moves a job after `maxReceives` deliveries. */
+  readonly deadLetterQueue: string;
+}
+
+export function queueNames(fleet: string, pool: string): QueueNames {
+  return {
+    queue: boundedName(`${fleet}-${pool}-jobs`, NAME_LIMITS.sqsQueue),
+    deadLetterQueue: boundedName(`${fleet}-${pool}-jobs-dlq`, NAME_LIMITS.sqsQueue),
   };
 }
 

@@ -1,9 +1,13 @@
 /**
- * Per pool: the ECS service, its container, its ALB target group, its scaling policy and its Cloud Map
- * registration (the same for every kind; `pool-kinds/` plans what differs). The gateway resolves `<pool>.<fleet>.mcp.internal` to task IPs (A records, awsvpc) and
+ * Per pool: the ECS service and its container (every kind; `pool-kinds/` plans what differs), and for
+ * service pools their ALB target group, scaling policy and Cloud Map registration (queue pools:
+ * `queue-pool.ts`). The gateway resolves `<pool>.<fleet>.mcp.internal` to task IPs (A records, awsvpc) and
  * pins stateful backend sessions to one task IP, so every pool registers in Cloud Map.
  */
-import { POOL_ENV, type PoolKind, type ResolvedFleetSpec, type ResolvedPoolSpec } from '../spec';
+import { POOL_ENV, type PoolKind, type ResolvedFleetSpec, type ResolvedPoolSpec, type ResolvedQueuePoolSpec } from '../spec';
+
+/** The spec of a pool that serves MCP itself (every kind but `queue`). */
+export type ServicePoolSpec = Exclude<ResolvedPoolSpec, ResolvedQueuePoolSpec>;
 import { poolNames, type PoolNames } from './names';
 import { planPoolRuntime, POOL_CONTAINER_USER, type ContainerHealthCheckPlan, type PoolImagePlan, type ScratchVolumePlan } from './pool-kinds';
 
@@ -85,18 +89,27 @@ export interface FargateServicePlan {
   readonly assignPublicIp: false;
 }
 
-export interface PoolPlan {
+/** What every pool's plan has, whatever its kind: names, URL, container, service, Cloud Map. */
+export interface PoolPlanBase {
   readonly name: string;
   readonly kind: PoolKind;
-  readonly names: PoolNames;
-  /** URL the gateway calls: `http://<pool dns>:<port><mcpPath>`. */
-  readonly url: string;
   readonly stateful: boolean;
   readonly mcpPath: string;
   readonly container: PoolContainerPlan;
+  readonly service: FargateServicePlan;
+}
+
+/**
+ * A pool that serves MCP requests itself (`container`, `stdio`): behind a target group, scaled on
+ * load, registered in Cloud Map for the gateway. (Queue pools: `QueuePoolPlan`, in `FleetPlan.queuePools`.)
+ */
+export interface PoolPlan extends PoolPlanBase {
+  readonly kind: Exclude<PoolKind, 'queue'>;
+  readonly names: PoolNames;
+  /** URL the gateway calls: `http://<pool dns>:<port><mcpPath>`. */
+  readonly url: string;
   readonly targetGroup: PoolTargetGroupPlan;
   readonly scaling: PoolScalingPlan;
-  readonly service: FargateServicePlan;
   /** Cloud Map A records (awsvpc tasks have their own IPs). */
   readonly discovery: { readonly serviceName: string; readonly dnsRecordType: 'A'; readonly dnsTtlSeconds: number };
 }
@@ -123,19 +136,13 @@ function directJwtEnvironment(spec: ResolvedFleetSpec, directlyRouted: boolean):
   };
 }
 
-/**
- * @param directlyRouted whether listener rules send client requests straight to the pool.
- */
-export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, directlyRouted: boolean): PoolPlan {
-  const names = poolNames(spec.name, pool.name);
-  const stateful = pool.sessionMode === 'stateful';
+/** The part of a pool's plan every kind shares: the server container and the deployment. */
+export function planPoolBase(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, directlyRouted: boolean): PoolPlanBase {
   const runtime = planPoolRuntime(pool);
   return {
     name: pool.name,
     kind: pool.kind,
-    names,
-    url: `http://${names.dnsName}:${pool.port}${pool.mcpPath}`,
-    stateful,
+    stateful: pool.sessionMode === 'stateful',
     mcpPath: pool.mcpPath,
     container: {
       image: runtime.image,
@@ -160,6 +167,30 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, direct
       // This pool's own identity secret, and no other: a pool can sign identities for itself only.
       secrets: [{ name: POOL_ENV.identityKey, source: 'poolIdentitySecret' }],
     },
+    service: {
+      desiredCount: pool.minTasks,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds: 60,
+      assignPublicIp: false,
+    },
+  };
+}
+
+/**
+ * Plans a pool that serves MCP itself (a queue pool: `planQueuePool`).
+ * @param directlyRouted whether listener rules send client requests straight to the pool.
+ */
+export function planPool(spec: ResolvedFleetSpec, pool: ServicePoolSpec, directlyRouted: boolean): PoolPlan {
+  const base = planPoolBase(spec, pool, directlyRouted);
+  const names = poolNames(spec.name, pool.name);
+  return {
+    ...base,
+    kind: pool.kind,
+    names,
+    url: `http://${names.dnsName}:${pool.port}${pool.mcpPath}`,
+    discovery: { serviceName: names.discoveryService, dnsRecordType: 'A', dnsTtlSeconds: DNS_TTL_SECONDS },
     targetGroup: {
       name: names.targetGroup,
       port: pool.port,
@@ -168,7 +199,7 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, direct
       algorithm: 'least_outstanding_requests',
       deregistrationDelaySeconds: pool.deregistrationDelaySeconds,
       healthCheck: { path: pool.healthPath, ...SERVICE_HEALTH_CHECK },
-      ...(stateful ? { stickiness: { type: 'lb_cookie' as const, durationSeconds: spec.sessionStore.sessionTtlSeconds } } : {}),
+      ...(base.stateful ? { stickiness: { type: 'lb_cookie' as const, durationSeconds: spec.sessionStore.sessionTtlSeconds } } : {}),
     },
     scaling: {
       minCapacity: pool.minTasks,
@@ -178,14 +209,5 @@ export function planPool(spec: ResolvedFleetSpec, pool: ResolvedPoolSpec, direct
       ...(pool.connectionsPerTask !== undefined ? { connectionsPerTask: pool.connectionsPerTask } : {}),
       ...SCALING_COOLDOWNS,
     },
-    service: {
-      desiredCount: pool.minTasks,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriodSeconds: 60,
-      assignPublicIp: false,
-    },
-    discovery: { serviceName: names.discoveryService, dnsRecordType: 'A', dnsTtlSeconds: DNS_TTL_SECONDS },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Who may talk to whom, as ingress rules between security groups. Only the load balancer faces the
- * internet; pools admit the load balancer (direct routes, health checks) and the gateway; the session
- * store admits only the gateway. Renderings create exactly these rules and nothing wider.
+ * internet; pools admit the load balancer (direct routes, health checks) and the gateway (queue pools
+ * admit no one: their workers pull jobs from the queue); the session store admits the gateway and queue pools' workers. Renderings create exactly these rules and nothing wider.
  */
 import type { ResolvedFleetSpec } from '../spec';
 
@@ -27,6 +27,8 @@ export function planIngress(spec: ResolvedFleetSpec, ports: { readonly https: nu
   ];
   for (const pool of spec.pools) {
     const to = { kind: 'pool', pool: pool.name } as const;
+    // Nothing calls a queue pool's server but its own worker, on localhost: its tasks admit no one.
+    if (pool.kind === 'queue') continue;
     rules.push(
       { from: { kind: 'loadBalancer' }, to, port: pool.port, description: `load balancer to pool ${pool.name} (direct routes, health checks)` },
       { from: { kind: 'gateway' }, to, port: pool.port, description: `gateway to pool ${pool.name}` },
@@ -37,5 +39,9 @@ export function planIngress(spec: ResolvedFleetSpec, ports: { readonly https: nu
     rules.push({ from: { kind: 'loadBalancer' }, to: { kind: 'gateway' }, port: spec.gateway.service.port, description: 'load balancer to the gateway service (MCP path, health checks)' });
   }
   rules.push({ from: { kind: 'gateway' }, to: { kind: 'sessionStore' }, port: ports.sessionStore, description: 'gateway to the session store' });
+  // A queue pool's workers keep job state and results in the session store.
+  for (const pool of spec.pools.filter((p) => p.kind === 'queue')) {
+    rules.push({ from: { kind: 'pool', pool: pool.name }, to: { kind: 'sessionStore' }, port: ports.sessionStore, description: `workers of queue pool ${pool.name} to the session store` });
+  }
   return rules;
 }

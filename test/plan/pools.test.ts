@@ -1,10 +1,10 @@
-import { planPool, POOL_CONTAINER_USER } from '../../lib/plan';
+import { planPool, POOL_CONTAINER_USER, type ServicePoolSpec } from '../../lib/plan';
 import { POOL_ENV, resolveFleetSpec } from '../../lib/spec';
 import { threePoolSpec } from '../fixtures/specs';
 
 describe('planPool', () => {
   const spec = resolveFleetSpec({ ...threePoolSpec, sessionStore: { sessionTtlSeconds: 1800 } });
-  const [github, slack, images] = spec.pools.map((p) => planPool(spec, p, p.name !== 'slack'));
+  const [github, slack, images] = spec.pools.map((p) => planPool(spec, p as ServicePoolSpec, p.name !== 'slack'));
 
   test('GIVEN a pool WHEN planned THEN the gateway reaches it by its Cloud Map name, port and MCP path', () => {
     expect(github!.url).toBe('http://github.agents.mcp.internal:8080/mcp');
@@ -37,12 +37,12 @@ describe('planPool', () => {
 
   test('GIVEN a pool only the gateway reaches WHEN planned THEN it gets no JWT settings (every request must carry the signed identity)', () => {
     const s = resolveFleetSpec({ name: 'f', pools: [{ name: 'p', image: 'i', tools: ['a'] }], auth: { jwt: { issuer: 'https://idp.example.com', audience: ['a'] } } });
-    expect(Object.keys(planPool(s, s.pools[0]!, false).container.environment).filter((k) => k.startsWith('MCP_FLEET_JWT'))).toEqual([]);
+    expect(Object.keys(planPool(s, s.pools[0] as ServicePoolSpec, false).container.environment).filter((k) => k.startsWith('MCP_FLEET_JWT'))).toEqual([]);
   });
 
   test('GIVEN user environment that collides with the contract WHEN planned THEN the contract wins', () => {
     const s = resolveFleetSpec({ name: 'f', pools: [{ name: 'p', image: 'i', tools: ['a'], environment: { PORT: '1', LOG_LEVEL: 'debug' } }] });
-    expect(planPool(s, s.pools[0]!, true).container.environment).toMatchObject({ PORT: '8080', LOG_LEVEL: 'debug' });
+    expect(planPool(s, s.pools[0] as ServicePoolSpec, true).container.environment).toMatchObject({ PORT: '8080', LOG_LEVEL: 'debug' });
   });
 
   test('GIVEN a stateless and a stateful pool WHEN planned THEN only the stateful one gets cookie stickiness for the session TTL', () => {

@@ -1,4 +1,4 @@
-import { FleetPlanError, planFleet } from '../../lib/plan';
+import { planFleet } from '../../lib/plan';
 import { parseFleetSpec, validateFleetSpec, type FleetSpec } from '../../lib/spec';
 
 const fleet = (...pools: unknown[]) => ({ name: 'queued', pools });
@@ -54,10 +54,9 @@ describe('queue pools in the spec', () => {
     expect(validateFleetSpec(fleet(owner, bad))).toEqual([{ path, pool: 'q', message: expect.stringMatching(message) }]);
   });
 
-  test('GIVEN a queue pool WHEN the IaC plans the fleet THEN it refuses it by name instead of rendering a plain pool', () => {
-    expect(() => planFleet(fleet(owner, { name: 'images', kind: 'queue', image: 'x', tools: ['image_*'] }) as FleetSpec, 'Stack/Fleet')).toThrow(FleetPlanError);
-    expect(() => planFleet(fleet(owner, { name: 'images', kind: 'queue', image: 'x', tools: ['image_*'] }) as FleetSpec, 'Stack/Fleet')).toThrow(
-      'Stack/Fleet: pools images: kind "queue" is not rendered',
-    );
+  test('GIVEN a queue pool WHEN the IaC plans the fleet THEN it is planned as a queue pool (queues and workers), not as a plain pool', () => {
+    const plan = planFleet(fleet(owner, { name: 'images', kind: 'queue', image: 'x', tools: ['image_*'] }) as FleetSpec, 'Stack/Fleet');
+    expect(plan.queuePools.map((p) => p.name)).toEqual(['images']);
+    expect(plan.pools.map((p) => p.name)).toEqual(['owner']);
   });
 });
