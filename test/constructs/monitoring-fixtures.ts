@@ -14,8 +14,13 @@ export const ACCOUNT = '111111111111';
 export const REGION = 'eu-west-1';
 export const LOAD_BALANCER_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/mcp-agents/50dc6c495c0c9188`;
 
+/**
+ * CDK's built-in CloudFormation validation is off, as in the example app: by default it only reports its
+ * findings as warnings (no test could fail on it) and costs about 2 s of CPU per synthesis; cfn-lint
+ * checks these templates (monitoring-routing-lint.test.ts).
+ */
 export function testStack(id = 'Monitoring', region = REGION): { app: App; stack: Stack } {
-  const app = new App();
+  const app = new App({ builtinCloudFormationValidation: false });
   return { app, stack: new Stack(app, id, { env: { account: ACCOUNT, region } }) };
 }
 
