@@ -4,6 +4,7 @@
  * the real Redis on loopback.
  */
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { startGithubPool, type PoolHandle } from '../../examples/pools';
 import { gatewayOptionsFromEnvironment } from '../../lib/cli/env-gateway';
 import { parseCommandLine } from '../../lib/cli/args';
@@ -29,6 +30,18 @@ function containerEnvironment(poolUrl: string, extra: Record<string, string> = {
   const env = renderGatewayEnvironment(container, { region: `t${randomBytes(4).toString('hex')}`, sessionStoreHost: 'unused', publicUrl: 'https://mcp.example.com' });
   // Loopback Redis speaks no TLS, and the pool runs here rather than in Cloud Map.
   return { ...env, [GATEWAY_ENV.redisUrl]: REDIS_URL, [GATEWAY_ENV.poolUrls]: JSON.stringify({ github: poolUrl }), ...extra };
+}
+
+/** A GET with a given Host header (fetch cannot set one). */
+function get(url: URL, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject).end();
+  });
 }
 
 describe('mcp-fleet gateway --from-env', () => {
@@ -66,6 +79,17 @@ describe('mcp-fleet gateway --from-env', () => {
     }
     child.child.kill('SIGTERM');
     expect(await child.exited()).toBe(0);
+  });
+
+  test('GIVEN gateway.allowedHosts WHEN the load balancer health-checks the task at its private IP THEN /health answers, while the MCP endpoint refuses that Host (DNS rebinding protection)', async () => {
+    const withHosts = { ...spec, gateway: { ...spec.gateway, allowedHosts: ['mcp.example.com'] } };
+    const child = start(containerEnvironment(github.url, { [GITHUB_KEY_ENV]: KEY, [GATEWAY_ENV.spec]: JSON.stringify(withHosts) }));
+    const mcpUrl = new URL(/at (http:\/\/\S+\/mcp) /.exec(await child.waitForLine(/^mcp-fleet gateway: fleet /))![1]!);
+    // An ALB target health check: GET the health path with the task's address as Host, no X-Forwarded-For.
+    const health = await get(new URL('/health', mcpUrl), '10.0.1.23:8080');
+    expect(health).toMatchObject({ status: 200, body: expect.stringContaining('"status":"ok"') });
+    expect(await get(mcpUrl, '10.0.1.23:8080')).toMatchObject({ status: 403, body: expect.stringContaining('DNS rebinding protection') });
+    expect((await get(mcpUrl, 'mcp.example.com')).status).toBe(405);
   });
 
   test('GIVEN another identity key WHEN a tool is called THEN the pool refuses the gateway-signed identity', async () => {
