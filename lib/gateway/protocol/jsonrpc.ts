@@ -65,23 +65,19 @@ export function isNotification(message: JsonRpcMessage): message is JsonRpcNotif
  */
 export const MAX_JSON_DEPTH = 64;
 
-/** Whether `text` nests arrays/objects deeper than `max` (brackets inside strings do not count). */
-export function jsonDepthExceeds(text: string, max: number): boolean {
-  // Reaching depth max+1 takes max+1 opening brackets: short bodies cannot.
-  if (text.length <= max) return false;
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
+/**
+ * Whether a parsed JSON value nests arrays/objects deeper than `max`. It walks the parsed value, not
+ * the text: a request holds far fewer values than characters, and the walk stops one level past `max`,
+ * so it cannot overflow the stack either.
+ */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (max === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (jsonDepthExceeds(item, max - 1)) return true;
+    return false;
   }
+  for (const key in value) if (jsonDepthExceeds((value as Record<string, unknown>)[key], max - 1)) return true;
   return false;
 }
 
@@ -93,7 +89,7 @@ export function parseBody(body: string): unknown {
   } catch (cause) {
     throw new GatewayError(400, RPC.parseError, `Parse error: the request body is not valid JSON (${(cause as Error).message})`);
   }
-  if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
     throw new GatewayError(400, RPC.invalidRequest, `Invalid Request: the request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
   }
   return value;
