@@ -3,7 +3,7 @@
  * of gateway instances needs the shared `RedisRateLimiter`, or each instance grants the full rate.
  */
 import type { RateDecision, RateLimiter } from '../ports';
-import { assertBucketLimits, msUntilFull, takeToken, type BucketState } from './token-bucket';
+import { assertBucketLimits, msUntilFull, takeToken } from './token-bucket';
 
 export interface MemoryRateLimiterOptions {
   /**
@@ -19,9 +19,12 @@ export interface MemoryRateLimiterOptions {
   readonly sweepAbove?: number;
 }
 
-interface StoredBucket extends BucketState {
+/** A bucket as held here: updated in place on every call (no allocation per call on the hot path). */
+interface StoredBucket {
+  tokens: number;
+  at: number;
   /** Epoch ms at which the bucket is full again and may be forgotten. */
-  readonly fullAt: number;
+  fullAt: number;
 }
 
 export class MemoryRateLimiter implements RateLimiter {
@@ -39,8 +42,16 @@ export class MemoryRateLimiter implements RateLimiter {
     assertBucketLimits(key, perSecond, burst);
     const now = this.now();
     if (this.buckets.size > this.sweepAbove && now >= this.nextSweepAt) this.sweep(now);
-    const { state, decision } = takeToken(this.buckets.get(key), now, perSecond, burst);
-    this.buckets.set(key, { ...state, fullAt: state.at + msUntilFull(state.tokens, perSecond, burst) });
+    const bucket = this.buckets.get(key);
+    const { state, decision } = takeToken(bucket, now, perSecond, burst);
+    const fullAt = state.at + msUntilFull(state.tokens, perSecond, burst);
+    if (bucket) {
+      bucket.tokens = state.tokens;
+      bucket.at = state.at;
+      bucket.fullAt = fullAt;
+    } else {
+      this.buckets.set(key, { tokens: state.tokens, at: state.at, fullAt });
+    }
     return decision;
   }
 
