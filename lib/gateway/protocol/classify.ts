@@ -29,14 +29,22 @@ export function checkContentType(request: GatewayRequest): void {
   }
 }
 
+/**
+ * The last `Accept` value that passed: a client sends the same one with every request, so the
+ * common case is one string comparison.
+ */
+let acceptedLast: string | undefined;
+
 /** 406 unless `Accept` admits both JSON and SSE answers (wildcards count), as both transports require. */
 export function checkAccept(request: GatewayRequest): void {
   const accept = request.headers['accept'] ?? '';
+  if (accept === acceptedLast) return;
   const types = accept.split(',').map(mediaType);
   const admits = (wanted: string) => types.some((t) => t === wanted || t === '*/*' || t === `${wanted.split('/')[0]}/*`);
   if (!admits('application/json') || !admits('text/event-stream')) {
     throw new GatewayError(406, RPC.serverError, `Not Acceptable: Accept must list application/json and text/event-stream (got ${accept || 'none'})`);
   }
+  acceptedLast = accept;
 }
 
 export function unsupportedVersion(requested: string): GatewayError {

@@ -20,8 +20,9 @@ export const LATEST_LEGACY_VERSION = LEGACY_VERSIONS[0]!;
 export const DEFAULT_LEGACY_VERSION = '2025-03-26';
 
 export function isModernVersion(version: string): boolean {
-  // Revisions are dates: every revision from 2026-07-28 on is stateless.
-  return /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= MODERN_VERSION;
+  // Revisions are dates: every revision from 2026-07-28 on is stateless. Asked several times per
+  // request, mostly about 2026-07-28 itself: that answer needs no pattern.
+  return version === MODERN_VERSION || (/^\d{4}-\d{2}-\d{2}$/.test(version) && version >= MODERN_VERSION);
 }
 
 export function isSupportedVersion(version: string): boolean {
