@@ -24,8 +24,13 @@ function hostnameOf(authority: string): string | undefined {
   }
 }
 
+/** Distinct `Host` values whose verdict is remembered; past that the memory starts over (any client may send any Host). */
+const REMEMBERED_HOSTS = 256;
+
 export class HostPolicy {
   private readonly allowed: ReadonlySet<string>;
+  /** Verdicts by raw `Host` value: parsing one as a URL costs more than the rest of the check. */
+  private readonly verdicts = new Map<string, boolean>();
 
   /** @param allowedHosts host names; empty allows any Host. */
   constructor(allowedHosts: readonly string[]) {
@@ -40,8 +45,7 @@ export class HostPolicy {
   check(request: GatewayRequest): void {
     if (!this.enabled) return;
     const host = request.headers.host;
-    const name = host === undefined ? undefined : hostnameOf(host);
-    if (name !== undefined && this.allowed.has(name)) return;
+    if (host !== undefined && this.allows(host)) return;
     throw new GatewayError(
       403,
       RPC.serverError,
@@ -49,6 +53,17 @@ export class HostPolicy {
       {},
       { data: { host: host ?? null } },
     );
+  }
+
+  private allows(host: string): boolean {
+    let verdict = this.verdicts.get(host);
+    if (verdict === undefined) {
+      const name = hostnameOf(host);
+      verdict = name !== undefined && this.allowed.has(name);
+      if (this.verdicts.size >= REMEMBERED_HOSTS) this.verdicts.clear();
+      this.verdicts.set(host, verdict);
+    }
+    return verdict;
   }
 
   /** Whether a browser `Origin` names an allowed host (the gateway's own page). */

@@ -15,6 +15,15 @@ describe('Host validation (DNS rebinding)', () => {
     expect(() => loopback.check(request(headers))).toThrow(expect.objectContaining({ status: 403, message: expect.stringContaining('DNS rebinding protection') }));
   });
 
+  it('GIVEN many distinct Host values (verdicts are remembered, in bounded memory) WHEN checked again THEN each gets the same verdict as the first time', () => {
+    const policy = new HostPolicy(LOOPBACK_HOSTS);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 600; i++) expect(() => policy.check(request({ host: `evil${i}.example.com` }))).toThrow(expect.objectContaining({ status: 403 }));
+      expect(() => policy.check(request({ host: '127.0.0.1:8080' }))).not.toThrow();
+      expect(() => policy.check(request({ host: '127.0.0.1.evil.example.com' }))).toThrow(expect.objectContaining({ status: 403 }));
+    }
+  });
+
   it('GIVEN loopback names WHEN a browser page on a loopback origin calls THEN its Origin is the gateway’s own; a foreign origin is not', () => {
     expect(loopback.allowsOrigin(request({ origin: 'http://127.0.0.1:5173' }))).toBe(true);
     expect(loopback.allowsOrigin(request({ origin: 'http://evil.example.com' }))).toBe(false);
