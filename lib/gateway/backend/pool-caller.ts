@@ -286,7 +286,9 @@ export class PoolCaller {
       [HEADER.requestId]: call.requestId,
     };
     if (backend) headers[HEADER.sessionId] = backend.sessionId;
-    Object.assign(headers, await this.identityHeader(target, call));
+    // Only a signed identity is awaited: without one, the hot path takes no extra promise turn.
+    const identity = call.identity ?? this.options.gatewayIdentity;
+    if (identity) headers[identity.header] = await identity.valueFor(target.pool.name);
     if (modern) {
       headers[HEADER.method] = message.method;
       const field = NAME_HEADER_SOURCE[message.method];
