@@ -8,6 +8,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   snapshotSerializers: [],
+  setupFiles: ['<rootDir>/test/support/stack-trace-limit.ts'],
   testTimeout: 30000,
   // CDK synthesis and the Pulumi mocks leave a worker holding hundreds of MB; a worker above this after
   // a suite is replaced, which keeps the suite's peak memory bounded (issue 13: <= 1.5 GB on 2 cores).
