@@ -148,6 +148,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger.error('rate limits unavailable', { bucket, onStoreError: spec.rateLimits.onStoreError, error: (error as Error).message });
     },
   });
+  // Every instance signs task ids with one secret from the shared store (loaded on first use).
+  const tasks = new PoolTasks(new TaskIds(() => store.sharedSecret('task-ids')));
   const dispatcher = new Dispatcher({
     spec,
     catalog,
@@ -158,8 +160,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     rateLimits,
     ...(options.queue ? { queued: new QueuedToolCalls(options.queue, queuePools(spec)) } : {}),
     requestStates: new RequestStates(keys),
-    // Every instance signs task ids with one secret from the shared store (loaded on first use).
-    tasks: new PoolTasks(new TaskIds(() => store.sharedSecret('task-ids'))),
+    tasks,
   });
   const authenticator = options.authenticator;
 
@@ -184,6 +185,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     keepaliveMs: spec.gateway.sseKeepaliveSeconds * 1000,
     contextFor,
+    tasks,
     refuse,
   });
 

@@ -11,13 +11,14 @@ import { GatewayError } from './errors';
 import type { GatewayLogger } from './gateway';
 import type { GatewayRequest, GatewayResponse } from './http';
 import { sessionNotFound, type LegacySessions, type LiveSession } from './legacy-session';
-import type { Principal } from './ports';
+import { principalKey, type Principal } from './ports';
 import { classifyMessage } from './protocol/classify';
 import { RPC, errorMessage, isRecord, isRequest, jsonResponse, toGatewayError, validateMessage, type JsonRpcMessage, type JsonRpcRequest, type JsonRpcResponse } from './protocol/jsonrpc';
 import { HEADER, allowsBatches } from './protocol/versions';
 import { bodyText } from './streaming/sse-output';
 import { SSE_HEADERS } from './streaming/pool-relay';
 import { openSessionStream } from './streaming/session-stream';
+import type { PoolTasks } from './tasks/pool-tasks';
 import { poolRequestId } from './streaming/wire-ids';
 
 export interface LegacyEndpointOptions {
@@ -29,6 +30,8 @@ export interface LegacyEndpointOptions {
   readonly keepaliveMs: number;
   /** The dispatcher's view of a caller in a session. */
   readonly contextFor: (request: GatewayRequest, requestId: string, principal: Principal, owner: SessionOwner, streaming: boolean) => RequestContext;
+  /** Pools' tasks: the task ids in the GET stream's notifications are wrapped for the client. @default - passed on as sent */
+  readonly tasks?: PoolTasks;
   /** An error answer (counted when the gateway refused). */
   readonly refuse: (error: unknown, id: string | number | null) => GatewayResponse;
 }
@@ -96,7 +99,10 @@ export class LegacyEndpoint {
     }
     const ctx = this.options.contextFor(request, requestId, principal, owner(live), true);
     const lastEventId = request.headers['last-event-id'];
+    const { tasks } = this.options;
+    await tasks?.ready();
     const stream = await openSessionStream({
+      ...(tasks ? { notification: (pool: string, message: Record<string, unknown>) => tasks.notificationForCaller(pool, message, principalKey(principal)) } : {}),
       caller: this.options.caller,
       targets: [...this.options.targets.values()].filter((t) => t.pool.sessionMode === 'stateful' && !t.pool.priorityRoute),
       owner: owner(live),

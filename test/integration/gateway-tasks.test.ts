@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema, TaskStatusNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Client as V2Client, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { createRedisClient } from '../../lib/gateway/adapters/redis';
@@ -129,6 +129,8 @@ describe('tasks of pools through two gateway instances', () => {
 
   test('GIVEN a 2025-11-25 pool with tasks WHEN a v1 client calls a tool as a task THEN it polls and gets the result through either instance', async () => {
     const client = new V1Client({ name: 'tasks-v1', version: '1.0.0' });
+    const statuses: Array<{ taskId: string; status: string }> = [];
+    client.setNotificationHandler(TaskStatusNotificationSchema, async (n) => void statuses.push({ taskId: n.params.taskId, status: n.params.status }));
     await client.connect(new V1Transport(new URL(mcpUrl()), { requestInit: { headers: { 'x-api-key': KEYS.alice } } }));
     closers.push(() => client.close());
     const created = await client.request({ method: 'tools/call', params: { name: 'desk_job', arguments: { ms: 200 }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
@@ -141,6 +143,10 @@ describe('tasks of pools through two gateway instances', () => {
     const listed = await client.experimental.tasks.listTasks();
     expect(listed.tasks.map((t) => t.taskId)).toContain(taskId);
     expect(desk.taskRequests.every((r) => !r.taskId.startsWith('mcpf-task1.'))).toBe(true);
+    // The pool's status notification (on the session's GET stream) names the task as the client knows it.
+    const end = Date.now() + 3000;
+    while (!statuses.some((s) => s.status === 'completed') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(statuses).toContainEqual({ taskId, status: 'completed' });
   });
 
   test('GIVEN a 2026 caller of a slow 2026 tool answered buffered WHEN it closes its stream THEN the pool sees the cancellation', async () => {

@@ -142,6 +142,7 @@ export class RoutedCalls {
       serverRequests: serverRequestPolicy(pool, ctx),
       keepaliveMs: this.options.spec.gateway.sseKeepaliveSeconds * 1000,
       deadline: { kind: ctx.streaming ? 'idle' : 'total', timeoutMs },
+      ...(this.options.tasks ? { rewrite: (m: Record<string, unknown>) => this.options.tasks!.notificationForCaller(pool, m, principalKey(ctx.principal)) } : {}),
       ...(onAbandon ? { onAbandon } : {}),
     });
     return { status: 200, headers: { ...SSE_HEADERS }, body: output };

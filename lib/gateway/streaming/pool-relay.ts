@@ -39,6 +39,11 @@ export interface PoolRelayOptions {
    * @default - the pool request is only aborted
    */
   readonly onAbandon?: (reason: string) => void;
+  /**
+   * Rewrites a pool's notification or request for the caller before ids are relabelled (e.g. wraps the
+   * task ids it names). @default - as sent
+   */
+  readonly rewrite?: (message: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** Headers of every live SSE answer: no caching, and no buffering by proxies such as nginx. */
@@ -103,13 +108,14 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
   const handle = (event: SseEvent) => {
     if (finished) return;
     if (options.deadline.kind === 'idle') arm();
-    let message: unknown;
+    let parsed: unknown;
     try {
-      message = JSON.parse(event.data);
+      parsed = JSON.parse(event.data);
     } catch {
       return output.push(writeSseEvent(relabelled(pool, event, event.data)));
     }
-    if (!isRecord(message)) return output.push(writeSseEvent(relabelled(pool, event, event.data)));
+    if (!isRecord(parsed)) return output.push(writeSseEvent(relabelled(pool, event, event.data)));
+    const message = options.rewrite && !('result' in parsed || 'error' in parsed) ? options.rewrite(parsed) : parsed;
     if (message.id === options.wireId && ('result' in message || 'error' in message)) return finish(options.answer(message as unknown as JsonRpcResponse));
     if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) {
       if (options.serverRequests !== 'relay') return fail(options.serverRequests(message.method));

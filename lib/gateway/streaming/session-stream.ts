@@ -22,6 +22,8 @@ export interface SessionStreamOptions {
   /** The client's `Last-Event-ID`, if it is resuming. */
   readonly lastEventId?: string;
   readonly keepaliveMs: number;
+  /** Rewrites a pool's notification for the client (e.g. wraps the task ids it names). @default - as sent */
+  readonly notification?: (pool: string, message: Record<string, unknown>) => Record<string, unknown>;
   /** Told about pools whose stream could not be opened (the others still stream). */
   readonly onPoolProblem: (pool: string, error: Error) => void;
 }
@@ -43,13 +45,16 @@ export async function openSessionStream(options: SessionStreamOptions): Promise<
   );
   const streams = opened.filter((s): s is { pool: string; stream: BackendStream } => s !== undefined);
   output.whenCancelled(() => streams.forEach((s) => s.stream.abort()));
-  for (const { pool, stream } of streams) void fanIn(pool, stream, output);
+  const rewrite = options.notification ?? ((_pool, message) => message);
+  for (const { pool, stream } of streams) void fanIn(pool, stream, output, rewrite);
   return output;
 }
 
-async function fanIn(pool: string, stream: BackendStream, output: SseOutput): Promise<void> {
+type Rewrite = NonNullable<SessionStreamOptions['notification']>;
+
+async function fanIn(pool: string, stream: BackendStream, output: SseOutput, rewrite: Rewrite): Promise<void> {
   const decoder = new SseDecoder();
-  const relay = (event: SseEvent) => output.push(writeSseEvent(relabelled(pool, event, forClient(pool, event.data))));
+  const relay = (event: SseEvent) => output.push(writeSseEvent(relabelled(pool, event, forClient(pool, event.data, rewrite))));
   try {
     for await (const chunk of stream.chunks) {
       decoder.push(chunk).forEach(relay);
@@ -62,7 +67,7 @@ async function fanIn(pool: string, stream: BackendStream, output: SseOutput): Pr
 }
 
 /** A pool's message with the ids a client must see: its requests and cancellations name the pool. */
-function forClient(pool: string, data: string): string {
+function forClient(pool: string, data: string, rewrite: Rewrite): string {
   let message: unknown;
   try {
     message = JSON.parse(data);
@@ -73,5 +78,5 @@ function forClient(pool: string, data: string): string {
   if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) {
     return JSON.stringify({ ...message, id: clientRequestId(pool, message.id) });
   }
-  return JSON.stringify(outboundNotification(pool, message));
+  return JSON.stringify(rewrite(pool, outboundNotification(pool, message)));
 }

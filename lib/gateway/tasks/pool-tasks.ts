@@ -66,6 +66,20 @@ export class PoolTasks {
     return this.relatedFor(out, wrap);
   }
 
+  /**
+   * A pool's notification with the task it names wrapped for `principal`: `notifications/tasks/status`
+   * (2025-11-25; SDK v1 sends it on the session's GET stream) and related-task metadata.
+   */
+  notificationForCaller(pool: string, message: Record<string, unknown>, principal: string): Record<string, unknown> {
+    const params = message.params;
+    if (!isRecord(params)) return message;
+    const wrap = (id: string) => this.ids.wrap(pool, id, principal);
+    let out = params;
+    if (typeof message.method === 'string' && message.method.startsWith('notifications/tasks') && typeof out.taskId === 'string') out = { ...out, taskId: wrap(out.taskId) };
+    out = this.relatedFor(out, wrap);
+    return out === params ? message : { ...message, params: out };
+  }
+
   private relatedFor(value: Record<string, unknown>, wrap: (id: string) => string): Record<string, unknown> {
     const meta = value._meta;
     const related = isRecord(meta) ? meta[RELATED_TASK_META_KEY] : undefined;
