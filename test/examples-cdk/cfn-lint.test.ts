@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { synthExampleApp, synthVariantApp } from './support';
+import { exampleAssembly, variantAssembly } from './support';
 
 /**
  * Rules ignored, each with its reason. Nothing else may report an error or a warning.
@@ -26,7 +26,7 @@ function cfnLint(templates: readonly string[]): CfnLintMatch[] {
 
 describe('cfn-lint', () => {
   test('GIVEN every template as the CDK CLI synthesizes it (example app and variant fleet) WHEN linted THEN there are no errors and no warnings', () => {
-    const templates = [synthExampleApp(undefined, true), synthVariantApp(undefined, true)].flatMap((assembly) => assembly.stacks.map((s) => s.templateFullPath));
+    const templates = [exampleAssembly(true), variantAssembly(true)].flatMap((assembly) => assembly.stacks.map((s) => s.templateFullPath));
     expect(templates.length).toBeGreaterThanOrEqual(2);
     const findings = cfnLint(templates).map((m) => `${m.Level} ${m.Rule.Id} ${m.Message}`);
     expect(findings).toEqual([]);

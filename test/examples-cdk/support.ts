@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { McpFleet } from '../../constructs';
 import { buildExampleApp } from '../../examples/cdk/app';
 import { exampleFleetSpec } from '../../examples/cdk/fleet-spec';
 import type { FleetSpec } from '../../lib/spec';
 import { CDK_CONTEXT, CERTIFICATE_ARN, ENV } from '../constructs/support';
+import { oncePerRun } from '../support/once-per-run';
 
 /**
  * Context the CDK CLI adds on `cdk synth`: `aws:cdk:path` metadata and the `CDKMetadata` resource, by
@@ -53,4 +54,27 @@ export function synthVariantApp(outdir?: string, cliContext = false): CloudAssem
 /** The validation report CDK writes next to the templates (cdk-nag findings that were not acknowledged). */
 export function validationReport(assembly: CloudAssembly): { pluginReports: Array<{ violations?: unknown[] }> } {
   return JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+}
+
+/**
+ * The example app's cloud assembly, synthesized once per jest run and shared by every suite that only
+ * reads it (snapshot, cdk-nag report, cfn-lint, determinism's first synthesis): a synthesis of the
+ * example app with both cdk-nag packs costs about 2.5 CPU s.
+ * @param cliContext as `cdk synth` writes it (see `CLI_CONTEXT`).
+ */
+export function exampleAssembly(cliContext = false): CloudAssembly {
+  return oncePerRun(
+    cliContext ? 'example-app-cli' : 'example-app',
+    (dir) => synthExampleApp(dir, cliContext),
+    (dir) => new CloudAssembly(dir),
+  );
+}
+
+/** The variant app's cloud assembly (see `synthVariantApp`), synthesized once per jest run like `exampleAssembly`. */
+export function variantAssembly(cliContext = false): CloudAssembly {
+  return oncePerRun(
+    cliContext ? 'variant-app-cli' : 'variant-app',
+    (dir) => synthVariantApp(dir, cliContext),
+    (dir) => new CloudAssembly(dir),
+  );
 }
