@@ -6,7 +6,8 @@
  * until the drain deadline, then ends the rest with a final JSON-RPC error event.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { getEventListeners, setMaxListeners } from 'node:events';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Gateway } from '../gateway';
 import type { BufferedResponse, GatewayRequest, GatewayResponse, HeaderMap, ResponseStream } from '../http';
 import { errorResponse } from '../protocol/jsonrpc';
@@ -117,11 +118,6 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   if (body === undefined) return refuseOversize(req, res, limit);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  // Closing the stream is how a 2026-07-28 client cancels: the pool request behind it is cut off.
-  const gone = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) gone.abort();
-  });
   const request: GatewayRequest = {
     method: (req.method ?? 'GET').toUpperCase(),
     path: q === -1 ? url : url.slice(0, q),
@@ -130,7 +126,7 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
     body,
     ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
     streaming: true,
-    signal: gone.signal,
+    signal: requestSignal(req.socket, res),
   };
   const response = await gateway.handle(request);
   if (typeof response.body === 'string') return send(res, response as BufferedResponse);
@@ -140,6 +136,42 @@ async function serve(gateway: Gateway, req: IncomingMessage, res: ServerResponse
   } finally {
     streams.delete(response.body);
   }
+}
+
+/** A client connection's abort signal, and what aborts it when the connection closes. */
+interface ConnectionSignal {
+  readonly controller: AbortController;
+  readonly onClose: () => void;
+}
+
+const CONNECTION_SIGNALS = new WeakMap<Socket, ConnectionSignal>();
+
+/**
+ * Aborts when the client goes away before `res` finished: closing the stream is how a 2026-07-28
+ * client cancels. A response is cut off before it finished exactly when its connection closes, so
+ * the requests of one connection share one signal (an `AbortSignal` costs a few microseconds to
+ * make: too much per request). Listeners are the pool requests in flight, each removing its own when
+ * done. Work that still listens once its answer went out was not abandoned, and must not be cut off
+ * when the connection closes later: that signal is left to it, and the next requests get a new one.
+ */
+function requestSignal(socket: Socket, res: ServerResponse): AbortSignal {
+  let connection = CONNECTION_SIGNALS.get(socket);
+  if (!connection) {
+    const controller = new AbortController();
+    // Pipelined requests of one connection are in flight together: no leak warning for those.
+    setMaxListeners(0, controller.signal);
+    connection = { controller, onClose: () => controller.abort() };
+    CONNECTION_SIGNALS.set(socket, connection);
+    if (socket.destroyed) controller.abort();
+    else socket.once('close', connection.onClose);
+  }
+  const shared = connection;
+  res.once('finish', () => {
+    if (getEventListeners(shared.controller.signal, 'abort').length === 0 || CONNECTION_SIGNALS.get(socket) !== shared) return;
+    socket.off('close', shared.onClose);
+    CONNECTION_SIGNALS.delete(socket);
+  });
+  return shared.controller.signal;
 }
 
 /** Writes a live SSE answer as it comes, with a keep-alive comment whenever a period passed in silence. */
