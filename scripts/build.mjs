@@ -42,6 +42,24 @@ const noAmqpInLambda = {
   },
 };
 
+/**
+ * In the gateway Lambda bundle, ioredis's Redis Cluster client (`built/cluster`, about 34 KiB of the
+ * bundle) is replaced by scripts/build/no-redis-cluster.cjs, a class that throws when constructed.
+ * ioredis loads it only to re-export it (`Redis.Cluster`); the gateway connects to one Redis endpoint
+ * and never makes a cluster client. Any other import of that module fails the build.
+ * @type {import('esbuild').Plugin}
+ */
+const noRedisClusterInLambda = {
+  name: 'no-redis-cluster-in-lambda',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/cluster$/ }, (args) => {
+      if (!/node_modules[\\/]ioredis[\\/]built$/.test(args.resolveDir)) return undefined;
+      if (!/[\\/](Redis|index)\.js$/.test(args.importer)) throw new Error(`${args.importer} imports ioredis's cluster client: scripts/build.mjs leaves it out of the gateway Lambda bundle`);
+      return { path: join(root, 'scripts/build/no-redis-cluster.cjs') };
+    });
+  },
+};
+
 /** @type {Array<{ name: string, entry: string, outfile: string, options: import('esbuild').BuildOptions }>} */
 const BUNDLES = [
   {
@@ -55,7 +73,7 @@ const BUNDLES = [
       external: ['@aws-sdk/*'],
       // License texts stay next to the code that is deployed, out of the code itself.
       legalComments: 'external',
-      plugins: [noAmqpInLambda],
+      plugins: [noAmqpInLambda, noRedisClusterInLambda],
     },
   },
   {
