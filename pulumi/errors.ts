@@ -31,18 +31,3 @@ export function plannedFor<T>(where: string, plan: () => T): T {
     throw error;
   }
 }
-
-/**
- * A fleet with queue pools: the Pulumi components do not render a queue pool's queues and workers
- * yet (the CDK constructs do), and rendering it as a plain pool would give it direct traffic.
- */
-export class McpQueuePoolNotRenderedError extends McpComponentError {
-  constructor(
-    where: string,
-    /** The queue pools of the spec. */
-    public readonly pools: readonly string[],
-  ) {
-    super(where, `pools ${pools.join(', ')}: kind "queue" is not rendered by the Pulumi components yet (use the CDK McpFleet, or run it locally with mcp-fleet dev / worker)`);
-    this.name = 'McpQueuePoolNotRenderedError';
-  }
-}

@@ -16,8 +16,11 @@ import { fleetMonitoringArgs, McpFleetMonitoring, type McpFleetMonitoringArgs } 
 import { McpNetwork, type McpVpcInput } from './network';
 import { allowTcp, type SecurityGroupEnd } from './security';
 import { McpSessionStore } from './session-store';
+import type { RenderedPoolImage } from './pool-image';
+import { McpQueuePool } from './queue-pool';
+import { poolIdentitySecrets } from './secrets';
 import { McpToolPool } from './tool-pool';
-import { McpComponentError, McpQueuePoolNotRenderedError, plannedFor } from './errors';
+import { McpComponentError, plannedFor } from './errors';
 
 export interface McpFleetArgs {
   /** The fleet spec; validated synchronously, every problem listed with its path. */
@@ -56,6 +59,12 @@ export interface McpFleetArgs {
    */
   readonly gatewayImage?: string;
   /**
+   * A registry image for the queue pools' workers, whose entry point is this package's `mcp-fleet` CLI.
+   * @default - the gateway service's image when the gateway is a service; else one image the plan
+   * generates from this package, built at `pulumi up` and pushed to ECR, for every queue pool
+   */
+  readonly workerImage?: string;
+  /**
    * Alarm topic, tools to alarm on by name, dashboard name, region.
    * @default - alarms without actions, per-pool tool error alarms, `mcp-fleet-<fleet>-<region>`, the `aws:region` configuration
    */
@@ -82,8 +91,12 @@ export class McpFleet extends pulumi.ComponentResource {
   public readonly sessionStore: McpSessionStore;
   /** The gateway: a Lambda (`McpGateway`) or a Fargate service (`McpGatewayService`), as `spec.gateway.hosting` says. */
   public readonly gateway: McpGateway | McpGatewayService;
-  /** Pools by name, in spec order. */
+  /** Pools that serve MCP themselves, by name, in spec order. */
   public readonly pools: Readonly<Record<string, McpToolPool>>;
+  /** Queue pools (queues and worker services), by name, in spec order. */
+  public readonly queuePools: Readonly<Record<string, McpQueuePool>>;
+  /** Each pool's identity-signing secret, by pool name: the gateway holds all, each pool (and its workers) only its own. */
+  public readonly identitySecrets: Readonly<Record<string, aws.secretsmanager.Secret>>;
   public readonly firewall: McpFirewall;
   /** The fleet's dashboard and alarms. */
   public readonly monitoring: McpFleetMonitoring;
@@ -93,8 +106,6 @@ export class McpFleet extends pulumi.ComponentResource {
   constructor(name: string, args: McpFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     // Synchronous: a bad spec fails here, with every problem, before any resource is registered.
     const plan = plannedFor(`McpFleet ${name}`, () => planFleet(args.spec, `McpFleet ${name}`));
-    const queued = plan.queuePools.map((p) => p.name);
-    if (queued.length > 0) throw new McpQueuePoolNotRenderedError(`McpFleet ${name}`, queued);
     assertReservedConcurrency(args.gatewayReservedConcurrency, `McpFleet ${name}`);
     assertGatewayArgs(plan, args, `McpFleet ${name}`);
     super(TYPE, name, {}, opts);
@@ -120,6 +131,35 @@ export class McpFleet extends pulumi.ComponentResource {
     const publicUrl = pulumi.interpolate`https://${host}`;
 
     this.sessionStore = new McpSessionStore(`${name}-sessions`, { spec, plan, vpcId, privateSubnetIds, kmsKeyArn }, parent);
+    // Before the queue pools, whose workers sign with them; the gateway created them before queue pools existed (the alias keeps them).
+    const gatewayType = plan.gateway.hosting === 'service' ? 'mcp-fleet:index:McpGatewayService' : 'mcp-fleet:index:McpGateway';
+    this.identitySecrets = poolIdentitySecrets(`${name}-gateway-identity`, { fleet: plan.fleet, pools: spec.pools }, { kmsKeyArn }, this, pulumi.createUrn(`${name}-gateway`, gatewayType, this));
+    // Before the gateway, which may send to their queues only. One worker image for all of them.
+    const queuePools: Record<string, McpQueuePool> = {};
+    let workerImage: string | RenderedPoolImage | undefined = args.workerImage ?? (plan.gateway.hosting === 'service' ? args.gatewayImage : undefined);
+    for (const pool of plan.queuePools) {
+      const queuePool: McpQueuePool = new McpQueuePool(
+        `${name}-queue-${pool.name}`,
+        {
+          spec,
+          plan,
+          pool: pool.name,
+          vpcId,
+          privateSubnetIds,
+          clusterArn: this.network.cluster.arn,
+          clusterName: this.network.cluster.name,
+          sessionStoreHost: this.sessionStore.host,
+          sessionStoreAuthSecretArn: this.sessionStore.authSecret.arn,
+          identitySecretArn: this.identitySecrets[pool.name]!.arn,
+          kmsKeyArn,
+          ...(workerImage !== undefined ? { workerImage } : {}),
+        },
+        parent,
+      );
+      workerImage ??= queuePool.workerImage;
+      queuePools[pool.name] = queuePool;
+    }
+    this.queuePools = queuePools;
     this.gateway = this.createGateway(name, args, publicUrl);
 
     const pools: Record<string, McpToolPool> = {};
@@ -137,7 +177,7 @@ export class McpFleet extends pulumi.ComponentResource {
           namespaceId: this.network.namespace.id,
           listenerArn: this.loadBalancer.httpsListener.arn,
           loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
-          identitySecretArn: this.gateway.identitySecrets[pool.name]!.arn,
+          identitySecretArn: this.identitySecrets[pool.name]!.arn,
           kmsKeyArn,
         },
         parent,
@@ -160,6 +200,7 @@ export class McpFleet extends pulumi.ComponentResource {
       sessionStoreHost: this.sessionStore.host,
       webAclArn: this.firewall.webAcl.arn,
       clusterName: this.network.cluster.name,
+      queueUrls: Object.fromEntries(Object.entries(this.queuePools).map(([pool, q]) => [pool, q.queue.url])),
     });
   }
 
@@ -175,6 +216,8 @@ export class McpFleet extends pulumi.ComponentResource {
       sessionStoreAuthSecretArn: this.sessionStore.authSecret.arn,
       publicUrl,
       kmsKeyArn: args.encryptionKeyArn ?? this.encryptionKey!.arn,
+      identitySecrets: this.identitySecrets,
+      queues: Object.fromEntries(Object.entries(this.queuePools).map(([pool, q]) => [pool, q.queue])),
     };
     if (this.plan.gateway.hosting === 'service') {
       const image = args.gatewayImage !== undefined ? { image: args.gatewayImage } : {};
@@ -200,7 +243,7 @@ export class McpFleet extends pulumi.ComponentResource {
         case 'sessionStore':
           return this.sessionStore.peer;
         case 'pool':
-          return this.pools[p.pool]!.peer;
+          return (this.pools[p.pool] ?? this.queuePools[p.pool])!.peer;
       }
     };
     const label = (p: TrafficPeer) => (p.kind === 'pool' ? `pool-${p.pool}` : p.kind);

@@ -16,7 +16,8 @@ import { assumeRolePolicy, ecrPullStatements, logStreamsArn, policyDocument, typ
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
 import { ecrRepositoryArn, renderPoolImage, type RenderedPoolImage } from './pool-image';
-import { poolIdentitySecretArns, poolIdentitySecrets } from './secrets';
+import { plannedQueues, queueStatements, queueUrlsInput, type McpQueueRef } from './queue-access';
+import { gatewayIdentitySecrets, poolIdentitySecretArns } from './secrets';
 import { serviceScaling } from './service-scaling';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 import { McpComponentError, plannedFor } from './errors';
@@ -60,10 +61,22 @@ export interface McpGatewayServiceArgs {
    */
   readonly identityKeyVersion?: number;
   /**
+   * Each pool's identity secret, by pool name (every pool of the spec), when another component made them
+   * (`McpFleet` does, before its queue pools).
+   * @default - one generated here per pool of the spec
+   */
+  readonly identitySecrets?: Readonly<Record<string, aws.secretsmanager.Secret>>;
+  /**
    * The open-connections gauge the service scales on (statistic Average).
    * @default - `GATEWAY_CONNECTIONS_METRIC` with dimension {Fleet}, which `mcp-fleet gateway --from-env` publishes
    */
   readonly connectionsPerTaskMetric?: { readonly namespace: string; readonly metricName: string; readonly statistic: 'Average'; readonly dimensions?: Readonly<Record<string, pulumi.Input<string>>> };
+  /**
+   * The queue of every queue pool of the spec, by pool name (an `McpQueuePool`'s `queue`): the gateway
+   * gets their URLs and its task role may only send to them.
+   * @default {} - required when the spec has queue pools
+   */
+  readonly queues?: Readonly<Record<string, McpQueueRef>>;
 }
 
 const TYPE = 'mcp-fleet:index:McpGatewayService';
@@ -99,6 +112,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
     const metric = args.connectionsPerTaskMetric;
     if (metric && metric.statistic !== 'Average')
       throw new McpComponentError(where, `the connections-per-task metric must use the Average statistic (a per-task mean), not ${String(metric.statistic)}`);
+    const queues = plannedQueues(where, fleet, args.queues);
     super(TYPE, name, {}, opts);
     this.plan = fleet.gateway;
     this.servicePlan = servicePlan;
@@ -108,7 +122,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
     this.securityGroup = emptySecurityGroup(`${name}-sg`, `MCP fleet ${fleet.fleet} gateway service`, args.vpcId, this);
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, the session store, the pools and image registries');
-    this.identitySecrets = poolIdentitySecrets(`${name}-identity`, fleet, args, this);
+    this.identitySecrets = gatewayIdentitySecrets(where, name, fleet, args, this);
     const arn = args.image === undefined ? undefined : ecrRepositoryArn(args.image);
     this.image = args.image === undefined ? renderPoolImage(name, 'gateway', servicePlan.image, this) : { ref: args.image, ...(arn ? { ecrRepositoryArn: arn } : {}) };
 
@@ -126,7 +140,15 @@ export class McpGatewayService extends pulumi.ComponentResource {
     this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
     const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(secretArns, args.kmsKeyArn)) }, parent);
     this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
-    this.taskDefinition = this.createTaskDefinition(name, args, secretArns, region);
+    // The only AWS API the gateway calls itself: sending queue pools' jobs.
+    const send = queueStatements(
+      'send',
+      queues.map(([, q]) => q),
+      args.kmsKeyArn,
+      region,
+    );
+    const taskPolicy = send.length > 0 ? new aws.iam.RolePolicy(`${name}-task`, { role: this.taskRole.id, policy: policyDocument(send) }, parent) : undefined;
+    this.taskDefinition = this.createTaskDefinition(name, args, secretArns, region, queueUrlsInput(queues));
 
     const tg = servicePlan.targetGroup;
     this.targetGroup = new aws.lb.TargetGroup(
@@ -181,7 +203,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
       },
       // ECS rejects a target group no listener uses, and tasks need their execution grants to start;
       // autoscaling owns the task count after creation.
-      { parent: this, dependsOn: [...this.listenerRules, executionPolicy], ignoreChanges: ['desiredCount'] },
+      { parent: this, dependsOn: [...this.listenerRules, executionPolicy, ...(taskPolicy ? [taskPolicy] : [])], ignoreChanges: ['desiredCount'] },
     );
 
     const sc = servicePlan.scaling;
@@ -220,10 +242,18 @@ export class McpGatewayService extends pulumi.ComponentResource {
     ];
   }
 
-  private createTaskDefinition(name: string, args: McpGatewayServiceArgs, secretArns: Partial<Record<GatewayEnvInput, pulumi.Input<string>>>, region: pulumi.Input<string>): aws.ecs.TaskDefinition {
+  private createTaskDefinition(
+    name: string,
+    args: McpGatewayServiceArgs,
+    secretArns: Partial<Record<GatewayEnvInput, pulumi.Input<string>>>,
+    region: pulumi.Input<string>,
+    queueUrls: pulumi.Output<string> | undefined,
+  ): aws.ecs.TaskDefinition {
     const plan = this.servicePlan;
     const c = plan.container;
-    const environment = pulumi.all({ region, sessionStoreHost: args.sessionStoreHost, publicUrl: args.publicUrl }).apply((values) => renderGatewayEnvironment(c, values, `McpGatewayService ${name}`));
+    const environment = pulumi
+      .all({ region, sessionStoreHost: args.sessionStoreHost, publicUrl: args.publicUrl, ...(queueUrls ? { queueUrls } : {}) })
+      .apply((values) => renderGatewayEnvironment(c, values, `McpGatewayService ${name}`));
     const containerDefinitions = pulumi.jsonStringify([
       {
         name: c.name,

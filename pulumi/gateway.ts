@@ -12,7 +12,8 @@ import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, policyDocument } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
-import { poolIdentitySecretArns, poolIdentitySecrets } from './secrets';
+import { plannedQueues, queueStatements, queueUrlsInput, type McpQueueRef } from './queue-access';
+import { gatewayIdentitySecrets, poolIdentitySecretArns } from './secrets';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
 import { McpComponentError, plannedFor } from './errors';
 
@@ -51,6 +52,18 @@ export interface McpGatewayArgs {
    * @default 1
    */
   readonly identityKeyVersion?: number;
+  /**
+   * Each pool's identity secret, by pool name (every pool of the spec), when another component made them
+   * (`McpFleet` does, before its queue pools).
+   * @default - one generated here per pool of the spec
+   */
+  readonly identitySecrets?: Readonly<Record<string, aws.secretsmanager.Secret>>;
+  /**
+   * The queue of every queue pool of the spec, by pool name (an `McpQueuePool`'s `queue`): the gateway
+   * gets their URLs and may only send to them.
+   * @default {} - required when the spec has queue pools
+   */
+  readonly queues?: Readonly<Record<string, McpQueueRef>>;
 }
 
 const TYPE = 'mcp-fleet:index:McpGateway';
@@ -78,6 +91,7 @@ export class McpGateway extends pulumi.ComponentResource {
     const fleet = plannedFor(where, () => fleetPlanOf(args, where));
     assertReservedConcurrency(args.reservedConcurrentExecutions, where);
     const bundleDir = assertGatewayBundle(where);
+    const queues = plannedQueues(where, fleet, args.queues);
     super(TYPE, name, {}, opts);
     const plan = fleet.gateway;
     this.plan = plan;
@@ -87,9 +101,10 @@ export class McpGateway extends pulumi.ComponentResource {
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, Secrets Manager, the session store and the pools');
 
-    this.identitySecrets = poolIdentitySecrets(`${name}-identity`, fleet, args, this);
+    this.identitySecrets = gatewayIdentitySecrets(where, name, fleet, args, this);
 
     const region = aws.getRegionOutput({}, parent).region;
+    const queueUrls = queueUrlsInput(queues);
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent).partition;
     const apiKeys = fleet.gateway.inputs.includes('apiKeysSecretArn') ? args.spec.auth?.apiKeys?.secretName : undefined;
@@ -102,6 +117,7 @@ export class McpGateway extends pulumi.ComponentResource {
       poolIdentitySecretArns: poolIdentitySecretArns(this.identitySecrets).apply(poolIdentitySecretArnsJson),
       publicUrl: args.publicUrl,
       ...(apiKeysSecretArn ? { apiKeysSecretArn } : {}),
+      ...(queueUrls ? { queueUrls } : {}),
     };
 
     this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}) }, this);
@@ -124,6 +140,12 @@ export class McpGateway extends pulumi.ComponentResource {
         policy: policyDocument([
           { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns },
           ...(args.kmsKeyArn ? [{ Sid: 'DecryptSecrets', Effect: 'Allow' as const, Action: ['kms:Decrypt'], Resource: [args.kmsKeyArn] }] : []),
+          ...queueStatements(
+            'send',
+            queues.map(([, q]) => q),
+            args.kmsKeyArn,
+            region,
+          ),
         ]),
       },
       parent,

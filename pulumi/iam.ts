@@ -28,12 +28,13 @@ export function logStreamsArn(logGroupArn: pulumi.Input<string>): pulumi.Output<
   return pulumi.interpolate`${logGroupArn}:*`;
 }
 
-/** What pulling from a private ECR repository needs (none for other registries). */
-export function ecrPullStatements(repositoryArn: pulumi.Input<string> | undefined): PolicyStatement[] {
-  if (!repositoryArn) return [];
+/** What pulling from private ECR repositories needs (none for other registries). */
+export function ecrPullStatements(repositoryArns: pulumi.Input<string> | undefined | ReadonlyArray<pulumi.Input<string> | undefined>): PolicyStatement[] {
+  const arns = (Array.isArray(repositoryArns) ? repositoryArns : [repositoryArns]).filter((arn): arn is pulumi.Input<string> => Boolean(arn));
+  if (arns.length === 0) return [];
   return [
     // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
     { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
-    { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: [repositoryArn] },
+    { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: arns },
   ];
 }

@@ -3,6 +3,8 @@ export * from './fleet';
 export * from './network';
 export * from './load-balancer';
 export * from './tool-pool';
+export * from './queue-pool';
+export type { McpQueueRef } from './queue-access';
 export * from './sidecar';
 export * from './connection-scaling';
 export * from './session-store';

@@ -16,7 +16,7 @@ function statistic(q: MetricQuery): { statistic: string } | { extendedStatistic:
 }
 
 /** The metric part of an alarm: one metric, or a math expression over named metrics. */
-export function alarmMetric(alarm: AlarmPlan, values: pulumi.Output<MetricDimensionValues>): Partial<aws.cloudwatch.MetricAlarmArgs> {
+export function alarmMetric(alarm: Pick<AlarmPlan, 'query' | 'periodSeconds'>, values: pulumi.Output<MetricDimensionValues>): Partial<aws.cloudwatch.MetricAlarmArgs> {
   const q = alarm.query;
   const period = alarm.periodSeconds;
   if (q.kind === 'metric') return { namespace: q.namespace, metricName: q.metricName, dimensions: values.apply((v) => dimensionsOf(q.source, v)), period, ...statistic(q) };

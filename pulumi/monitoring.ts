@@ -33,6 +33,18 @@ export interface McpFleetMonitoringPool {
   readonly serviceName: pulumi.Input<string>;
 }
 
+/** One queue pool's worker service and queues. */
+export interface McpFleetMonitoringQueuePool {
+  /** Pool name, as in the spec. */
+  readonly name: string;
+  /** Cluster of the worker service; it needs Container Insights for the CPU, memory and task charts. */
+  readonly clusterName: pulumi.Input<string>;
+  readonly serviceName: pulumi.Input<string>;
+  /** Names of the pool's queue and dead-letter queue. */
+  readonly queueName: pulumi.Input<string>;
+  readonly deadLetterQueueName: pulumi.Input<string>;
+}
+
 export interface McpFleetMonitoringArgs {
   /** The fleet spec; alarm thresholds come from `observability`. */
   readonly spec: FleetSpec;
@@ -43,8 +55,10 @@ export interface McpFleetMonitoringArgs {
   readonly plan?: FleetPlan;
   /** `arnSuffix` of the fleet's load balancer. */
   readonly loadBalancerArnSuffix: pulumi.Input<string>;
-  /** Every pool of the spec, each exactly once. */
+  /** Every pool of the spec that serves MCP itself (not queue pools), each exactly once. */
   readonly pools: readonly McpFleetMonitoringPool[];
+  /** Every queue pool of the spec, each exactly once. @default [] */
+  readonly queuePools?: readonly McpFleetMonitoringQueuePool[];
   /** @default - no gateway Lambda chart */
   readonly gatewayFunctionName?: pulumi.Input<string>;
   /** `arnSuffix` of the gateway's target group. @default - the gateway is not in the per-target-group charts */
@@ -91,6 +105,10 @@ export function fleetMonitoringArgs(fleet: McpFleet): McpFleetMonitoringArgs {
       const pool = fleet.pools[p.name]!;
       return { name: p.name, targetGroupArnSuffix: pool.targetGroup.arnSuffix, clusterName: fleet.network.cluster.name, serviceName: pool.service.name };
     }),
+    queuePools: fleet.plan.queuePools.map((p) => {
+      const pool = fleet.queuePools[p.name]!;
+      return { name: p.name, clusterName: fleet.network.cluster.name, serviceName: pool.service.name, queueName: pool.queue.name, deadLetterQueueName: pool.deadLetterQueue.name };
+    }),
     ...(fleet.gateway instanceof McpGateway
       ? { gatewayFunctionName: fleet.gateway.function.name }
       : { gatewayService: { clusterName: fleet.network.cluster.name, serviceName: fleet.gateway.service.name } }),
@@ -109,16 +127,19 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: McpFleetMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     const where = `McpFleetMonitoring ${name}`;
     const spec = plannedFor(where, () => fleetPlanOf(args, where)).spec;
-    const specPools = spec.pools.map((p) => p.name);
-    const given = args.pools.map((p) => p.name);
-    const missing = specPools.filter((p) => !given.includes(p));
-    const unknown = given.filter((p, i) => !specPools.includes(p) || given.indexOf(p) !== i);
-    if (missing.length > 0 || unknown.length > 0) {
-      throw new McpComponentError(
-        where,
-        `pools must name every pool of the spec once${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}${unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''}`,
-      );
-    }
+    const queuePools = args.queuePools ?? [];
+    assertEveryPoolOnce(
+      where,
+      'pools',
+      spec.pools.filter((p) => p.kind !== 'queue').map((p) => p.name),
+      args.pools.map((p) => p.name),
+    );
+    assertEveryPoolOnce(
+      where,
+      'queuePools',
+      spec.pools.filter((p) => p.kind === 'queue').map((p) => p.name),
+      queuePools.map((p) => p.name),
+    );
     const serverless = args.sessionStore !== undefined && 'serverlessCacheName' in args.sessionStore;
     if (args.sessionStore && serverless !== (spec.sessionStore.deployment === 'serverless')) {
       throw new McpComponentError(
@@ -149,7 +170,8 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
       region,
       loadBalancerFullName: args.loadBalancerArnSuffix,
       poolTargetGroupFullNames: Object.fromEntries(args.pools.map((p) => [p.name, p.targetGroupArnSuffix])),
-      poolServices: Object.fromEntries(args.pools.map((p) => [p.name, { clusterName: p.clusterName, serviceName: p.serviceName }])),
+      poolServices: Object.fromEntries([...args.pools, ...queuePools].map((p) => [p.name, { clusterName: p.clusterName, serviceName: p.serviceName }])),
+      poolQueueNames: Object.fromEntries(queuePools.map((p) => [p.name, { queue: p.queueName, deadLetterQueue: p.deadLetterQueueName }])),
       cacheNodeIds,
       ...(args.gatewayTargetGroupArnSuffix !== undefined ? { gatewayTargetGroupFullName: args.gatewayTargetGroupArnSuffix } : {}),
       ...(args.gatewayFunctionName !== undefined ? { gatewayFunctionName: args.gatewayFunctionName } : {}),
@@ -188,5 +210,17 @@ export class McpFleetMonitoring extends pulumi.ComponentResource {
     );
 
     this.registerOutputs({ dashboardName: this.dashboard.dashboardName, alarmArns: this.alarms.map((a) => a.arn) });
+  }
+}
+
+/** `given` names each of `expected` exactly once. @throws McpComponentError naming the argument, the missing and the unknown or repeated names. */
+function assertEveryPoolOnce(where: string, argument: string, expected: readonly string[], given: readonly string[]): void {
+  const missing = expected.filter((p) => !given.includes(p));
+  const unknown = given.filter((p, i) => !expected.includes(p) || given.indexOf(p) !== i);
+  if (missing.length > 0 || unknown.length > 0) {
+    throw new McpComponentError(
+      where,
+      `${argument} must name every ${argument === 'pools' ? 'pool' : 'queue pool'} of the spec once${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}${unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''}`,
+    );
   }
 }

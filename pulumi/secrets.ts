@@ -5,6 +5,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { McpComponentError } from './errors';
 
 export interface GeneratedSecretArgs {
   readonly description: string;
@@ -27,11 +28,16 @@ export interface GeneratedSecret {
   readonly value: pulumi.Output<string>;
 }
 
-export function generatedSecret(name: string, args: GeneratedSecretArgs, parent: pulumi.Resource): GeneratedSecret {
-  const secret = new aws.secretsmanager.Secret(name, { description: args.description, ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}) }, { parent });
+/**
+ * @param formerParent URN of the component that created these resources before (an alias keeps them:
+ * moving them to another parent does not replace them).
+ */
+export function generatedSecret(name: string, args: GeneratedSecretArgs, parent: pulumi.Resource, formerParent?: pulumi.Input<string>): GeneratedSecret {
+  const opts = { parent, ...(formerParent ? { aliases: [{ parent: formerParent }] } : {}) };
+  const secret = new aws.secretsmanager.Secret(name, { description: args.description, ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}) }, opts);
   const random = aws.secretsmanager.getRandomPasswordOutput({ passwordLength: args.length, excludePunctuation: args.excludePunctuation }, { parent });
   const value = pulumi.secret(random.apply((r) => r.randomPassword!));
-  const secretVersion = new aws.secretsmanager.SecretVersion(name, { secretId: secret.id, secretStringWo: value, secretStringWoVersion: args.version }, { parent });
+  const secretVersion = new aws.secretsmanager.SecretVersion(name, { secretId: secret.id, secretStringWo: value, secretStringWoVersion: args.version }, opts);
   return { secret, secretVersion, value };
 }
 
@@ -49,6 +55,8 @@ export function poolIdentitySecrets(
   fleet: { readonly fleet: string; readonly pools: ReadonlyArray<{ readonly name: string }> },
   args: { readonly identityKeyVersion?: number; readonly kmsKeyArn?: pulumi.Input<string> },
   parent: pulumi.Resource,
+  /** URN of the component that created them before (see `generatedSecret`). @default - none */
+  formerParent?: pulumi.Input<string>,
 ): Record<string, aws.secretsmanager.Secret> {
   const secretFor = (pool: string) =>
     generatedSecret(
@@ -61,6 +69,7 @@ export function poolIdentitySecrets(
         ...(args.kmsKeyArn ? { kmsKeyArn: args.kmsKeyArn } : {}),
       },
       parent,
+      formerParent,
     ).secret;
   return Object.fromEntries(fleet.pools.map((p) => [p.name, secretFor(p.name)]));
 }
@@ -68,4 +77,29 @@ export function poolIdentitySecrets(
 /** `GATEWAY_ENV.poolIdentitySecretArns` of these secrets, in the plan's pool order. */
 export function poolIdentitySecretArns(secrets: Readonly<Record<string, aws.secretsmanager.Secret>>): pulumi.Output<Record<string, string>> {
   return pulumi.all(Object.fromEntries(Object.entries(secrets).map(([pool, s]) => [pool, s.arn])));
+}
+
+/**
+ * The identity secrets a gateway was given (one per pool of the spec, no other), or new ones.
+ * @throws McpComponentError naming the pools without a secret or the unknown ones.
+ */
+export function gatewayIdentitySecrets(
+  where: string,
+  name: string,
+  fleet: { readonly fleet: string; readonly spec: { readonly pools: ReadonlyArray<{ readonly name: string }> } },
+  args: { readonly identitySecrets?: Readonly<Record<string, aws.secretsmanager.Secret>>; readonly identityKeyVersion?: number; readonly kmsKeyArn?: pulumi.Input<string> },
+  parent: pulumi.Resource,
+): Readonly<Record<string, aws.secretsmanager.Secret>> {
+  // Every pool's, queue pools' included: their workers sign with them.
+  if (!args.identitySecrets) return poolIdentitySecrets(`${name}-identity`, { fleet: fleet.fleet, pools: fleet.spec.pools }, args, parent);
+  const pools = fleet.spec.pools.map((p) => p.name);
+  const missing = pools.filter((p) => args.identitySecrets![p] === undefined);
+  const unknown = Object.keys(args.identitySecrets).filter((p) => !pools.includes(p));
+  if (missing.length > 0 || unknown.length > 0) {
+    throw new McpComponentError(
+      where,
+      `identitySecrets must hold one secret per pool of the spec${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`,
+    );
+  }
+  return Object.fromEntries(pools.map((p) => [p, args.identitySecrets![p]!]));
 }

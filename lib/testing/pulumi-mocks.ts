@@ -136,6 +136,13 @@ function computedOutputs(env: Env, type: string, name: string, inputs: Record<st
     case 'docker-build:index:Image':
       // What a push reports: the first tag pinned to the pushed digest.
       return { ...base, digest: MOCK_IMAGE_DIGEST, ref: `${String(inputs.tags?.[0] ?? name)}@${MOCK_IMAGE_DIGEST}` };
+    case 'aws:sqs/queue:Queue': {
+      // SQS ARNs and URLs name the queue without a resource type.
+      const queue = String(inputs.name ?? name);
+      return { ...base, name: queue, arn: `arn:aws:sqs:${region}:${account}:${queue}`, url: `https://sqs.${region}.amazonaws.com/${account}/${queue}` };
+    }
+    case 'aws:kms/key:Key':
+      return { ...base, arn: `arn:aws:kms:${region}:${account}:key/${name}-0000-4000-8000-000000000000`, keyId: `${name}-0000-4000-8000-000000000000` };
     case 'aws:s3/bucket:Bucket':
     case 'aws:s3/bucketV2:BucketV2':
       return { ...base, bucket: inputs.bucket ?? name };

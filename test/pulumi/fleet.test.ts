@@ -413,7 +413,7 @@ describe('encryption', () => {
     expect(key.inputs.enableKeyRotation).toBe(true);
     const logsStatement = JSON.parse(key.inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === 'CloudWatchLogsOfThisAccount');
     expect(logsStatement.Principal).toEqual({ Service: 'logs.us-east-1.amazonaws.com' });
-    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/agents-key';
+    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/agents-key-0000-4000-8000-000000000000';
     const logGroups = resourcesOfType('aws:cloudwatch/logGroup:LogGroup');
     expect(logGroups).toHaveLength(6); // flow logs, three pools, the gateway, WAF
     for (const group of logGroups) expect(group.inputs).toMatchObject({ kmsKeyId: keyArn, retentionInDays: 30 });
