@@ -8,7 +8,7 @@
  */
 export { createGateway, type Gateway, type GatewayLogger, type GatewayOptions } from './gateway';
 export type { GatewayRequest, GatewayResponse, HeaderMap } from './http';
-export type { Authenticator, BackendSessionRecord, GatewaySessionRecord, Principal, RateDecision, RateLimiter, SessionStore } from './ports';
+export type { Authenticator, BackendSessionRecord, GatewayBus, GatewaySessionRecord, Principal, RateDecision, RateLimiter, SessionStore } from './ports';
 export { GatewayError } from './errors';
 export { startGatewayServer, type GatewayServer, type GatewayServerOptions } from './adapters/node-http';
 export { createRedisClient, type RedisClientOptions } from './adapters/redis';
@@ -16,6 +16,7 @@ export { createNodeBackendTransport, type NodeBackendOptions } from './adapters/
 export { BackendError, type BackendFailure, type BackendHttpRequest, type BackendHttpResponse, type BackendTransport } from './backend/transport';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './session/memory-store';
 export { RedisSessionStore, STORE_UNAVAILABLE_CODE, type RedisSessionStoreOptions } from './session/redis-store';
+export { MemoryBusHub, MemoryGatewayBus, RedisGatewayBus, type RedisGatewayBusOptions } from './bus';
 export { MemoryRateLimiter, type MemoryRateLimiterOptions } from './resilience/memory-rate-limiter';
 export { RedisRateLimiter, type RedisRateLimiterOptions } from './resilience/redis-rate-limiter';
 export { ANONYMOUS, createAuthenticator, type CreateAuthenticatorOptions } from './auth/composite';

@@ -71,6 +71,20 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
+/**
+ * Messages between gateway instances: how one instance reaches the instance that holds a live pool
+ * stream or a client's open stream (memory for one process, Redis/Valkey pub/sub for a fleet). Each
+ * instance listens on its own address; ids and states the gateway hands out carry that address, so
+ * no store lookup is needed to find it.
+ */
+export interface GatewayBus {
+  /** Starts delivering the messages sent to `instance` (this gateway's address) to `onMessage`. */
+  listen(instance: string, onMessage: (message: string) => void): Promise<void>;
+  /** Sends `message` to `instance`; false when no instance of that address listens (it stopped or died). */
+  send(instance: string, message: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 /** Result of taking one token from a shared token bucket. */
 export interface RateDecision {
   readonly allowed: boolean;
