@@ -11,6 +11,7 @@ import { protectedResourceMetadataUrl } from '../gateway/auth/protected-resource
 import { LOOPBACK_HOSTS, isLoopbackAddress } from '../gateway/auth/host';
 import { createRedisClient } from '../gateway/adapters/redis';
 import { startGatewayServer } from '../gateway/adapters/node-http';
+import { RedisGatewayBus } from '../gateway/bus/redis-bus';
 import { createGateway } from '../gateway/gateway';
 import type { Authenticator, RateLimiter, SessionStore } from '../gateway/ports';
 import { MemoryRateLimiter } from '../gateway/resilience/memory-rate-limiter';
@@ -179,6 +180,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     poolUrls,
     telemetry: requestLog?.telemetry ?? telemetry,
     sessionStore,
+    // Instances reach each other through the store's pub/sub (a call held open on one, resumed on another).
+    ...(redis ? { bus: new RedisGatewayBus({ client: redis, fleet: spec.name, region }) } : {}),
     region,
     rateLimiter,
     ...(authenticator ? { authenticator } : {}),

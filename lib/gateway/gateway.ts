@@ -26,7 +26,9 @@ import { poolTargets } from './pool-targets';
 import { QueuedToolCalls, type QueueBackend } from './queue/queued-calls';
 import { PoolTasks } from './tasks/pool-tasks';
 import { TaskIds } from './tasks/task-ids';
-import { principalKey, type Authenticator, type Principal, type RateLimiter, type SessionStore } from './ports';
+import { principalKey, type GatewayBus, type Authenticator, type Principal, type RateLimiter, type SessionStore } from './ports';
+import { MemoryGatewayBus } from './bus/memory-bus';
+import { Rendezvous } from './cross-era/rendezvous';
 import { checkAccept, checkContentType, classifyMessage, payloadTooLarge } from './protocol/classify';
 import { envelopeOf } from './protocol/envelope';
 import { RequestStates } from './protocol/request-state';
@@ -89,6 +91,14 @@ export interface GatewayOptions {
   readonly transport?: BackendTransport;
   /** Queues and job store of the spec's queue pools. @default - none: their calls are refused with a clear error */
   readonly queue?: QueueBackend;
+  /**
+   * How gateway instances reach each other for calls that cross protocol eras (a client's answer or
+   * a caller's retry that lands on another instance): give every instance of a fleet the same
+   * store's pub/sub (`RedisGatewayBus`). @default new MemoryGatewayBus() - this process only
+   */
+  readonly bus?: GatewayBus;
+  /** How long a client or caller has to answer a pool's question that crosses eras. @default 300000 */
+  readonly inputTimeoutMs?: number;
 }
 
 /** Version the gateway reports as `serverInfo` (the package version; bump both together). */
@@ -150,6 +160,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   // Every instance signs task ids with one secret from the shared store (loaded on first use).
   const tasks = new PoolTasks(new TaskIds(() => store.sharedSecret('task-ids')));
+  const rendezvous = new Rendezvous(options.bus ?? new MemoryGatewayBus());
+  // Listen on the bus from the start: the first held call must not wait for the subscription.
+  rendezvous.ready().catch((error: Error) => logger.error('gateway bus unavailable', { error: error.message }));
   const dispatcher = new Dispatcher({
     spec,
     catalog,
@@ -161,6 +174,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.queue ? { queued: new QueuedToolCalls(options.queue, queuePools(spec)) } : {}),
     requestStates: new RequestStates(keys),
     tasks,
+    rendezvous,
+    ...(options.inputTimeoutMs !== undefined ? { inputTimeoutMs: options.inputTimeoutMs } : {}),
   });
   const authenticator = options.authenticator;
 
@@ -184,6 +199,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     targets,
     logger,
     keepaliveMs: spec.gateway.sseKeepaliveSeconds * 1000,
+    rendezvous,
     contextFor,
     tasks,
     refuse,
@@ -280,6 +296,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       return response;
     },
     async close() {
+      dispatcher.close('closing');
+      await rendezvous.close();
       await transport.close();
       await options.queue?.close?.();
       await store.close();

@@ -7,6 +7,8 @@
 import type { PoolCaller, PoolTarget, SessionOwner } from './backend/pool-caller';
 import { POOL_ERROR, responseIn } from './backend/response';
 import type { Dispatcher, Reply, RequestContext } from './dispatch';
+import { inputAnswerTarget } from './cross-era/input-requests';
+import type { Rendezvous } from './cross-era/rendezvous';
 import { GatewayError } from './errors';
 import type { GatewayLogger } from './gateway';
 import type { GatewayRequest, GatewayResponse } from './http';
@@ -28,6 +30,8 @@ export interface LegacyEndpointOptions {
   readonly targets: ReadonlyMap<string, PoolTarget>;
   readonly logger: GatewayLogger;
   readonly keepaliveMs: number;
+  /** Where clients' answers to questions asked for 2026 pools go (the instance that asked). */
+  readonly rendezvous: Rendezvous;
   /** The dispatcher's view of a caller in a session. */
   readonly contextFor: (request: GatewayRequest, requestId: string, principal: Principal, owner: SessionOwner, streaming: boolean) => RequestContext;
   /** Pools' tasks: the task ids in the GET stream's notifications are wrapped for the client. @default - passed on as sent */
@@ -152,6 +156,13 @@ export class LegacyEndpoint {
       if (!origin || !target) {
         // Not an id the gateway made: nothing waits for it. Accepted, as a server would.
         this.options.logger.warn('client answer to no relayed request dropped', { requestId, id: message.id });
+        return accepted();
+      }
+      // An answer to a question the gateway asked for a 2026 pool goes to the instance waiting for it.
+      const input = inputAnswerTarget(origin.id);
+      if (input) {
+        const letter = { k: 'answer', key: input.key, session: live.sessionId, message: { ...message, id: origin.id } };
+        if (!(await this.options.rendezvous.post(input.address, letter).catch(() => false))) this.options.logger.warn('client answer to a call that is over dropped', { requestId, pool: origin.pool });
         return accepted();
       }
       const delivered = await this.options.caller.deliver(target, owner(live), { ...message, id: origin.id }, call);

@@ -15,9 +15,8 @@ import { connectV2 } from '../support/clients';
 import { JSON_HEADERS, initializeLegacy, startGateway, type RunningGateway } from '../support/harness';
 import { startInteractivePool, type InteractivePool } from '../support/interactive-pool';
 import { startV2Pool, type TestPool } from '../support/pools';
+import { REDIS_URL, deleteRedisKeys } from '../support/redis';
 import { startRoundRobin, type Balancer } from '../support/round-robin';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('streaming gateway: live relay and full duplex across two instances', () => {
   const keyPrefix = `test-${randomUUID()}:`;
@@ -46,10 +45,7 @@ describe('streaming gateway: live relay and full duplex across two instances', (
   });
 
   afterAll(async () => {
-    const cleanup = createRedisClient(REDIS_URL);
-    const keys = await cleanup.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await cleanup.del(...keys);
-    await cleanup.quit();
+    await deleteRedisKeys(keyPrefix);
     await balancer.close();
     await Promise.all(gateways.map((g) => g.close()));
     await Promise.all([desk.close(), github.close()]);
@@ -156,9 +152,9 @@ describe('streaming gateway: live relay and full duplex across two instances', (
     expect(error.message).toContain('buffered');
   });
 
-  it('GIVEN a 2026-07-28 caller WHEN a 2025-era pool asks the user mid-call THEN an immediate clear error names the era', async () => {
+  it('GIVEN a 2026-07-28 caller that declares no elicitation capability WHEN a 2025-era pool asks the user mid-call THEN an immediate clear error names the capability', async () => {
     const client = await connectV2(`${balancer.url}/mcp`);
-    await expect(client.callTool({ name: 'desk_ask_user', arguments: {} })).rejects.toThrow(/elicitation\/create.*2026-07-28/);
+    await expect(client.callTool({ name: 'desk_ask_user', arguments: {} })).rejects.toThrow(/elicitation\/create.*2026-07-28.*"elicitation" client capability/);
     await client.close();
   });
 

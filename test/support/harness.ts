@@ -1,6 +1,6 @@
 /** Starts a gateway (real `node:http` server on 127.0.0.1) in front of given pools, and raw MCP POST helpers. */
 import { Agent, request } from 'node:http';
-import { startGatewayServer, type GatewayServer } from '../../lib/gateway/adapters/node-http';
+import { startGatewayServer, type GatewayServer, type GatewayServerOptions } from '../../lib/gateway/adapters/node-http';
 import { createGateway, type Gateway, type GatewayOptions } from '../../lib/gateway/gateway';
 import { resolveFleetSpec } from '../../lib/spec/defaults';
 import { createTelemetry } from '../../lib/gateway/telemetry/telemetry';
@@ -17,15 +17,15 @@ export interface RunningGateway {
 /** Logs nothing: tests assert behaviour, not log lines (except where they capture them). */
 export const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export async function startGateway(spec: FleetSpec, poolUrls: Record<string, string>, options: Partial<GatewayOptions> = {}): Promise<RunningGateway> {
+export async function startGateway(spec: FleetSpec, poolUrls: Record<string, string>, options: Partial<GatewayOptions> = {}, server: Omit<GatewayServerOptions, 'port'> = {}): Promise<RunningGateway> {
   const gateway = createGateway({ spec: resolveFleetSpec(spec), poolUrls, logger: quietLogger, telemetry: createTelemetry({ fleet: spec.name, disabled: true }), ...options });
-  const server = await startGatewayServer(gateway, { port: 0 });
+  const listening = await startGatewayServer(gateway, { ...server, port: 0 });
   return {
     gateway,
-    server,
-    mcpUrl: `${server.url}${spec.mcpPath ?? '/mcp'}`,
+    server: listening,
+    mcpUrl: `${listening.url}${spec.mcpPath ?? '/mcp'}`,
     async close() {
-      await server.close();
+      await listening.close();
       await gateway.close();
     },
   };

@@ -17,6 +17,11 @@ export const POOL_ERROR = {
    * hosting or the caller's protocol era cannot carry; the call was abandoned at once.
    */
   cannotRelay: -32054,
+  /**
+   * The call a 2026 caller's `requestState` resumes is gone: the gateway instance holding it stopped
+   * or failed, or the call was abandoned (the caller came back too late); its outcome is unknown.
+   */
+  callLost: -32055,
 } as const;
 
 export function isSse(reply: BackendHttpResponse): boolean {

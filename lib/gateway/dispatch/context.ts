@@ -11,6 +11,7 @@ import type { Principal } from '../ports';
 import { toLegacyResult, toModernResult } from '../protocol/envelope';
 import { RPC, resultMessage, type JsonRpcId, type JsonRpcRequest, type JsonRpcResponse } from '../protocol/jsonrpc';
 import type { RequestStates } from '../protocol/request-state';
+import type { Rendezvous } from '../cross-era/rendezvous';
 import type { QueuedToolCalls } from '../queue/queued-calls';
 import type { RateLimitPolicy } from '../resilience/rate-limit-policy';
 import type { Catalog } from '../routing/catalog';
@@ -58,7 +59,17 @@ export interface DispatcherOptions {
    * queue pools' tasks are answered
    */
   readonly tasks?: PoolTasks;
+  /**
+   * How this instance reaches the others for calls that cross eras (a client's answers, a caller's
+   * retry of a held call). @default a `Rendezvous` over an in-process bus: one instance only
+   */
+  readonly rendezvous?: Rendezvous;
+  /** How long a client or caller has to answer a pool's question that crosses eras. @default DEFAULT_INPUT_TIMEOUT_MS (5 minutes) */
+  readonly inputTimeoutMs?: number;
 }
+
+/** People answer slowly, but a question nobody answers must not hold a pool's call forever. */
+export const DEFAULT_INPUT_TIMEOUT_MS = 300_000;
 
 /** A result in the caller's era. */
 export function forCaller(result: Record<string, unknown>, ctx: RequestContext, method: string): Record<string, unknown> {

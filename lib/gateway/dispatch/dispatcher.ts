@@ -68,6 +68,11 @@ export class Dispatcher {
     }
   }
 
+  /** Abandons the calls held open for callers (the gateway stops). */
+  close(reason: string): void {
+    this.routed.close(reason);
+  }
+
   /**
    * What `initialize` (2025) and `server/discover` (`modern`) advertise: the union of the pools'
    * capabilities, with tasks in the caller's era's form where the gateway serves them.

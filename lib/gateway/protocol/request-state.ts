@@ -5,7 +5,10 @@
  * keys the wrapper carries an HMAC-SHA-256 under a key derived from the pool's, so a caller cannot
  * point a state at another pool or alter what the pool gets back. The pool sees its own state only.
  *
- * Wire form: `mcpf1.<base64url JSON [pool, state?]>.<base64url HMAC or empty>`.
+ * A state may also stand for a call the gateway itself holds open (a 2025-era pool that asked a 2026
+ * caller something mid-call): it then names the pool and the mailbox of the instance holding it.
+ *
+ * Wire form: `mcpf1.<base64url JSON [pool, state?] or [pool, null, instance, token]>.<base64url HMAC or empty>`.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../errors';
@@ -26,6 +29,8 @@ export interface OpenedState {
   readonly pool: string;
   /** The pool's own state; undefined when the pool gave none (the wrapper then only pins the pool). */
   readonly state: string | undefined;
+  /** The call the gateway holds open for this state, by its holder's mailbox. @default - none: the pool holds nothing */
+  readonly pending?: { readonly instance: string; readonly token: string };
 }
 
 export class RequestStates {
@@ -35,7 +40,17 @@ export class RequestStates {
   constructor(private readonly keys?: RequestStateKeys) {}
 
   seal(pool: string, state: string | undefined): string {
-    const payload = Buffer.from(JSON.stringify(state === undefined ? [pool] : [pool, state])).toString('base64url');
+    return this.sealed(state === undefined ? [pool] : [pool, state]);
+  }
+
+  /** A state that stands for a call the gateway holds open at `pending` (an instance's mailbox). */
+  sealPending(pool: string, pending: { readonly instance: string; readonly token: string }): string {
+    return this.sealed([pool, null, pending.instance, pending.token]);
+  }
+
+  private sealed(content: readonly [string, ...unknown[]]): string {
+    const pool = content[0];
+    const payload = Buffer.from(JSON.stringify(content)).toString('base64url');
     const key = this.keyFor(pool);
     return `${VERSION}.${payload}.${key ? mac(key, payload) : ''}`;
   }
@@ -58,7 +73,7 @@ export class RequestStates {
     } catch {
       throw invalid('it is not a state this gateway issued');
     }
-    if (!Array.isArray(decoded) || typeof decoded[0] !== 'string' || (decoded.length === 2 && typeof decoded[1] !== 'string') || decoded.length > 2) {
+    if (!Array.isArray(decoded) || typeof decoded[0] !== 'string' || !(decoded.length <= 2 ? decoded.length === 1 || typeof decoded[1] === 'string' : isPendingForm(decoded))) {
       throw invalid('it is not a state this gateway issued');
     }
     const pool = decoded[0];
@@ -68,6 +83,7 @@ export class RequestStates {
       const given = Buffer.from(tag);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('its signature does not match (altered, or issued for another pool or fleet)');
     }
+    if (decoded.length === 4) return { pool, state: undefined, pending: { instance: decoded[2] as string, token: decoded[3] as string } };
     return { pool, state: decoded[1] as string | undefined };
   }
 
@@ -81,6 +97,10 @@ export class RequestStates {
     this.derived.set(pool, derived);
     return derived;
   }
+}
+
+function isPendingForm(decoded: unknown[]): boolean {
+  return decoded.length === 4 && decoded[1] === null && typeof decoded[2] === 'string' && typeof decoded[3] === 'string';
 }
 
 function mac(key: Buffer, payload: string): string {

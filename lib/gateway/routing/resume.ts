@@ -8,7 +8,7 @@ import type { PoolTarget } from '../backend/pool-caller';
 import { GatewayError } from '../errors';
 import type { Principal } from '../ports';
 import { RPC, type JsonRpcRequest } from '../protocol/jsonrpc';
-import type { RequestStates } from '../protocol/request-state';
+import type { OpenedState, RequestStates } from '../protocol/request-state';
 
 export interface Route {
   readonly target: PoolTarget;
@@ -23,15 +23,17 @@ export interface ResumeContext {
   readonly principal: Principal;
 }
 
-export function resumeRoute(message: JsonRpcRequest, route: Route, ctx: ResumeContext): { message: JsonRpcRequest; route: Route } {
-  const { pool, state } = ctx.states.open(message.params?.requestState);
+/** The route of a retried request; `pending` when the state stands for a call a gateway instance holds open. */
+export function resumeRoute(message: JsonRpcRequest, route: Route, ctx: ResumeContext): { message: JsonRpcRequest; route: Route; pending?: OpenedState['pending'] } {
+  const { pool, state, pending } = ctx.states.open(message.params?.requestState);
   const target = ctx.targets.get(pool);
   if (!target) {
     throw new GatewayError(200, RPC.invalidParams, `Invalid params: params.requestState names pool "${pool}", which this gateway does not serve`, {}, { data: { field: 'params.requestState', pool } });
   }
   const { requestState: _wrapped, ...params } = message.params ?? {};
   const unwrapped: JsonRpcRequest = { ...message, params: state === undefined ? params : { ...params, requestState: state } };
-  if (target === route.target) return { message: unwrapped, route };
+  const extra = pending ? { pending } : {};
+  if (target === route.target) return { message: unwrapped, route, ...extra };
   if (message.method === 'tools/call') ctx.scopes?.check(ctx.principal, String(message.params?.name), String(message.params?.name), pool);
-  return { message: unwrapped, route: { target } };
+  return { message: unwrapped, route: { target }, ...extra };
 }

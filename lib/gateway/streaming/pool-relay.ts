@@ -20,13 +20,20 @@ export interface PoolRelayOptions {
   readonly wireId: JsonRpcId;
   /** The caller's own id, for errors. */
   readonly callerId: JsonRpcId;
-  /** The pool's response in the caller's form. */
-  readonly answer: (response: JsonRpcResponse) => JsonRpcResponse;
   /**
-   * What happens to a server-to-client request: relayed with a pool-naming id, or refused with the
-   * error a function makes (the caller's host or era cannot answer it mid-call).
+   * The pool's response in the caller's form; or a continuation that takes the still open output
+   * over (a 2026 pool's `input_required` answer to a 2025 client: the gateway asks the client and
+   * calls the pool again on the same stream).
    */
-  readonly serverRequests: 'relay' | ((method: string) => GatewayError);
+  readonly answer: (response: JsonRpcResponse) => JsonRpcResponse | ((output: SseOutput) => void);
+  /**
+   * What happens to a server-to-client request: relayed with a pool-naming id, refused with the
+   * error a function makes (the caller's host or era cannot answer it mid-call), or held: the caller
+   * gets the holder's answer now and the rest of the pool's stream goes to the holder.
+   */
+  readonly serverRequests: 'relay' | ((method: string) => GatewayError) | ServerRequestHolder;
+  /** Where the caller's events go. @default a new stream */
+  readonly output?: SseOutput;
   readonly keepaliveMs: number;
   /**
    * `idle`: the pool may take any time as long as it sends something every `timeoutMs` (and none
@@ -46,11 +53,24 @@ export interface PoolRelayOptions {
   readonly rewrite?: (message: Record<string, unknown>) => Record<string, unknown>;
 }
 
+/** Takes a pool's stream over at its first server-to-client request (see `cross-era/pending-calls.ts`). */
+export interface ServerRequestHolder {
+  /** The caller's answer for now and where the pool's further events go; or why the request cannot be held. */
+  hold(request: Record<string, unknown>): { readonly answer: JsonRpcResponse; readonly rest: HeldStream } | GatewayError;
+}
+
+/** The rest of a pool's stream after it was held. */
+export interface HeldStream {
+  event(event: SseEvent): void;
+  /** The stream ended (`error`: it broke off, or ended without the response). */
+  end(error?: Error): void;
+}
+
 /** Headers of every live SSE answer: no caching, and no buffering by proxies such as nginx. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 
 export function relayPoolStream(options: PoolRelayOptions): SseOutput {
-  const output = new SseOutput('call', options.keepaliveMs);
+  const output = options.output ?? new SseOutput('call', options.keepaliveMs);
   let abandoned = false;
   const abandon = (reason: string) => {
     if (abandoned) return;
@@ -69,10 +89,12 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
   const decoder = new SseDecoder();
   let finished = false;
   let asked = false;
-  const finish = (response: JsonRpcResponse, error?: GatewayError) => {
+  let held: HeldStream | undefined;
+  const finish = (response: JsonRpcResponse | ((output: SseOutput) => void), error?: GatewayError) => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
+    if (typeof response === 'function') return response(output);
     output.push(writeSseEvent({ data: JSON.stringify(response) }));
     output.end();
     if (error) abandon(error.message);
@@ -98,7 +120,7 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
   };
   arm();
   // While a slow client holds the pool's stream back, the pool's silence is the gateway's doing.
-  const held = async (behind: Promise<void>) => {
+  const slowClient = async (behind: Promise<void>) => {
     clearTimeout(timer);
     await behind;
     if (!finished && options.deadline.kind === 'idle') arm();
@@ -106,6 +128,7 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
   output.onShutdown = (reason) =>
     fail(new GatewayError(503, POOL_ERROR.unavailable, `Gateway stopping (${reason}): the call to pool "${pool}" was cut off before it answered; its outcome is unknown`, {}, { data: { pool } }));
   const handle = (event: SseEvent) => {
+    if (held) return held.event(event);
     if (finished) return;
     if (options.deadline.kind === 'idle') arm();
     let parsed: unknown;
@@ -118,6 +141,12 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
     const message = options.rewrite && !('result' in parsed || 'error' in parsed) ? options.rewrite(parsed) : parsed;
     if (message.id === options.wireId && ('result' in message || 'error' in message)) return finish(options.answer(message as unknown as JsonRpcResponse));
     if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) {
+      if (typeof options.serverRequests === 'object') {
+        const holding = options.serverRequests.hold(message);
+        if (holding instanceof GatewayError) return fail(holding);
+        held = holding.rest;
+        return finish(holding.answer);
+      }
       if (options.serverRequests !== 'relay') return fail(options.serverRequests(message.method));
       asked = true;
       clearTimeout(timer);
@@ -129,11 +158,13 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
     for await (const chunk of stream.chunks) {
       for (const event of decoder.push(chunk)) handle(event);
       const behind = output.ready();
-      if (behind) await held(behind);
+      if (behind) await slowClient(behind);
     }
     for (const event of decoder.end()) handle(event);
+    if (held) return held.end();
     fail(new GatewayError(502, POOL_ERROR.unavailable, `Pool "${pool}" ended its stream without a JSON-RPC response for request ${JSON.stringify(options.wireId)}`, {}, { data: { pool } }));
   } catch (error) {
+    if (held) return held.end(error as Error);
     if (!output.open) return; // the client went away and the relay aborted the pool stream
     fail(new GatewayError(502, POOL_ERROR.unavailable, `Pool "${pool}" broke off its stream: ${(error as Error).message}`, {}, { data: { pool } }));
   } finally {
