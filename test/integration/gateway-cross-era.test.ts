@@ -265,4 +265,78 @@ describe('questions across protocol eras, through two instances with no affinity
       expect(error.message).toMatch(/2026-07-28.*buffered/);
     });
   });
+
+  describe('bounds', () => {
+    let quick: RunningGateway;
+    beforeAll(async () => {
+      quick = await startGateway(spec, urls, { ...shared(), identityKey, inputTimeoutMs: 400 }, { drainTimeoutMs: 500 });
+    });
+    afterAll(() => quick.close());
+
+    /** A raw 2025-11-25 session on `quick` that declares elicitation. */
+    async function session(): Promise<Record<string, string>> {
+      const init = await post(quick.mcpUrl, {
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: { elicitation: {} }, clientInfo: { name: 'raw', version: '1' } },
+      });
+      return { ...JSON_HEADERS, 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+    }
+
+    /** Calls `deploy_app` and returns the first event (the question) and the rest of the stream as a promise. */
+    async function ask(headers: Record<string, string>): Promise<{ question: { id: string; method: string }; rest: Promise<string> }> {
+      const res = await fetch(quick.mcpUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'deploy_app', arguments: { env: 'qa' } } }),
+      });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+      const question = JSON.parse(text.split('data: ')[1]!.split('\n')[0]!);
+      const rest = (async () => {
+        let more = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return more;
+          more += new TextDecoder().decode(value);
+        }
+      })();
+      return { question, rest };
+    }
+
+    it('GIVEN a 2025 client asked for a 2026 pool WHEN it never answers THEN the call ends with a timeout error after inputTimeoutMs', async () => {
+      const started = Date.now();
+      const { question, rest } = await ask(await session());
+      expect(question.method).toBe('elicitation/create');
+      expect(question.id).toMatch(/^mcpf:deployer:/);
+      const error = JSON.parse((await rest).split('data: ').at(-1)!).error;
+      expect(error.code).toBe(POOL_ERROR.timeout);
+      expect(error.message).toMatch(/did not answer elicitation\/create.*400 ms/);
+      expect(Date.now() - started).toBeLessThan(3000);
+    });
+
+    it('GIVEN a 2025 client asked for a 2026 pool WHEN it answers with a JSON-RPC error (through another instance) THEN the call ends with that error', async () => {
+      const headers = await session();
+      const { question, rest } = await ask(headers);
+      await post(gateways[0]!.mcpUrl, { jsonrpc: '2.0', id: question.id, error: { code: -32001, message: 'user closed the dialog' } }, headers);
+      const error = JSON.parse((await rest).split('data: ').at(-1)!).error;
+      expect(error.code).toBe(-32001);
+      expect(error.message).toMatch(/refused elicitation\/create.*user closed the dialog/);
+    });
+
+    it('GIVEN a held call WHEN the 2026 caller does not come back within inputTimeoutMs THEN the pool call is abandoned and a late retry is told so', async () => {
+      const request = modernRequest('tools/call', { name: 'desk_ask_user', arguments: {} });
+      const meta = { ...request.body.params._meta, 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } };
+      const first = { ...request.body, params: { ...request.body.params, _meta: meta } };
+      const asked = JSON.parse((await post(quick.mcpUrl, first, request.headers)).text.split('data: ').at(-1)!);
+      await new Promise((r) => setTimeout(r, 600));
+      const key = Object.keys(asked.result.inputRequests)[0]!;
+      const retry = { ...first, params: { ...first.params, requestState: asked.result.requestState, inputResponses: { [key]: { action: 'accept', content: { name: 'Late' } } } } };
+      const answer = JSON.parse((await post(gateways[1]!.mcpUrl, retry, request.headers)).text.split('data: ').at(-1)!);
+      expect(answer.error.code).toBe(POOL_ERROR.callLost);
+      expect(answer.error.message).toMatch(/did not come back with its answers within 400 ms/);
+    });
+  });
 });
