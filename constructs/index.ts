@@ -2,6 +2,7 @@
 export * from './network';
 export * from './load-balancer';
 export * from './tool-pool';
+export * from './queue-pool';
 export * from './session-store';
 export * from './firewall';
 export * from './gateway';

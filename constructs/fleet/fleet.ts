@@ -13,12 +13,15 @@ import { addConnectionScaling, McpFleetMonitoring, type McpFleetMonitoringProps 
 import { McpNetwork, type McpNetworkProps } from '../network';
 import { McpSessionStore, type McpSessionStoreProps } from '../session-store';
 import { allowPlannedIngress, concreteRegion, constructError, planned } from '../shared';
+import { McpQueuePool, type McpQueuePoolProps } from '../queue-pool';
 import { McpToolPool, type McpToolPoolProps } from '../tool-pool';
 import { fleetKey } from './fleet-key';
 import { McpIdentitySecret } from './identity-secret';
 
 /** Overrides for one pool's resources. */
 export type McpPoolOverrides = Pick<McpToolPoolProps, 'serviceProps' | 'containerProps' | 'targetGroupProps'>;
+/** Overrides for one queue pool's resources. */
+export type McpQueuePoolOverrides = Pick<McpQueuePoolProps, 'serviceProps' | 'containerProps' | 'workerImage'>;
 
 export interface McpFleetProps {
   /** The fleet spec: pools, auth, rate limits, session store, gateway (validated here). */
@@ -57,8 +60,13 @@ export interface McpFleetProps {
   readonly network?: Pick<McpNetworkProps, 'vpcProps' | 'clusterProps'>;
   /** @default - no overrides */
   readonly loadBalancer?: Pick<McpLoadBalancerProps, 'accessLogsBucket' | 'loadBalancerProps'>;
-  /** Overrides per pool name. @default - no overrides */
+  /** Overrides per pool name (not queue pools: `queuePools`). @default - no overrides */
   readonly pools?: Readonly<Record<string, McpPoolOverrides>>;
+  /**
+   * Overrides per queue pool name, e.g. a registry `workerImage` where no image can be built.
+   * @default - no overrides: the worker image is built from this package at deploy time
+   */
+  readonly queuePools?: Readonly<Record<string, McpQueuePoolOverrides>>;
   /** Overrides for the gateway Lambda (`gateway.hosting: 'lambda'`). @default - no overrides */
   readonly gateway?: Pick<McpGatewayProps, 'reservedConcurrentExecutions' | 'functionProps'>;
   /**
@@ -83,7 +91,7 @@ export interface McpFleetProps {
 
 /**
  * A production MCP fleet from one spec: network and cluster, TLS 1.3 load balancer with MCP-aware
- * routing, one Fargate service per pool, the gateway Lambda, the session store, WAF, and one identity
+ * routing, one Fargate service per pool (queue pools: an SQS queue and a worker service), the gateway Lambda, the session store, WAF, and one identity
  * key per pool (the gateway holds all, each pool only its own). Every part is a public construct that can also be used alone.
  */
 export class McpFleet extends Construct {
@@ -96,8 +104,10 @@ export class McpFleet extends Construct {
   public readonly sessionStore: McpSessionStore;
   /** The gateway: a Lambda (`McpGateway`) or a Fargate service (`McpGatewayService`), as `spec.gateway.hosting` says. */
   public readonly gateway: McpGateway | McpGatewayService;
-  /** Pools in spec order. */
+  /** The pools that serve MCP themselves, in spec order. */
   public readonly pools: readonly McpToolPool[];
+  /** The queue pools (queues and worker services), in spec order. */
+  public readonly queuePools: readonly McpQueuePool[];
   public readonly firewall: McpFirewall;
   /** The fleet's dashboard and alarms. */
   public readonly monitoring: McpFleetMonitoring;
@@ -107,11 +117,12 @@ export class McpFleet extends Construct {
     concreteRegion(this, 'McpFleet');
     const plan = planned(this, () => planFleet(props.spec, this.node.path));
     this.plan = plan;
-    if (plan.queuePools.length > 0) {
-      throw constructError(this, `pools ${plan.queuePools.map((p) => p.name).join(', ')}: kind "queue" is not rendered by the CDK constructs yet; run it locally with mcp-fleet dev / worker`);
-    }
+    const queued = Object.keys(props.pools ?? {}).filter((name) => this.plan.queuePools.some((p) => p.name === name));
+    if (queued.length > 0) throw constructError(this, `pools overrides name queue pools (${queued.join(', ')}): their overrides go in queuePools`);
     const unknownPools = Object.keys(props.pools ?? {}).filter((name) => !this.plan.pools.some((p) => p.name === name));
     if (unknownPools.length > 0) throw constructError(this, `pools overrides name pools that are not in the spec: ${unknownPools.join(', ')}`);
+    const unknownQueuePools = Object.keys(props.queuePools ?? {}).filter((name) => !this.plan.queuePools.some((p) => p.name === name));
+    if (unknownQueuePools.length > 0) throw constructError(this, `queuePools overrides name pools that are not queue pools of the spec: ${unknownQueuePools.join(', ')}`);
     const { spec } = props;
     if (!spec.auth?.jwt && !spec.auth?.apiKeys) {
       // Allowed (a fleet behind a private network or another proxy), but never by accident.
@@ -132,11 +143,30 @@ export class McpFleet extends Construct {
       ...(props.deletionProtection !== undefined ? { deletionProtection: props.deletionProtection } : {}),
       ...props.loadBalancer,
     });
-    this.identitySecrets = Object.fromEntries(plan.pools.map((p) => [p.name, new McpIdentitySecret(this, `Identity-${p.name}`, { fleet: plan.fleet, pool: p.name, encryptionKey })]));
+    this.identitySecrets = Object.fromEntries(plan.spec.pools.map((p) => [p.name, new McpIdentitySecret(this, `Identity-${p.name}`, { fleet: plan.fleet, pool: p.name, encryptionKey })]));
     this.sessionStore = new McpSessionStore(this, 'SessionStore', { spec, plan, vpc, encryptionKey, ...props.sessionStore });
+    // Before the gateway, which may send to their queues only.
+    this.queuePools = plan.queuePools.map(
+      (pool) =>
+        new McpQueuePool(this, `Queue-${pool.name}`, {
+          spec,
+          plan,
+          pool: pool.name,
+          cluster: this.network.cluster,
+          sessionStore: this.sessionStore,
+          identitySecret: this.identitySecrets[pool.name]!.secret,
+          encryptionKey,
+          ...props.queuePools?.[pool.name],
+        }),
+    );
     this.gateway = this.createGateway(props);
     // Pools admit their peers themselves (from the plan's rules to them); the rest of the plan's rules here.
-    allowPlannedIngress(this.sessionStore.securityGroup, plan.ingress, { kind: 'sessionStore' }, { gateway: this.gateway.securityGroup });
+    allowPlannedIngress(
+      this.sessionStore.securityGroup,
+      plan.ingress,
+      { kind: 'sessionStore' },
+      { gateway: this.gateway.securityGroup, pools: Object.fromEntries(this.queuePools.map((q) => [q.plan.name, q.securityGroup])) },
+    );
     this.pools = this.plan.pools.map(
       (pool) =>
         new McpToolPool(this, `Pool-${pool.name}`, {
@@ -160,6 +190,7 @@ export class McpFleet extends Construct {
       plan,
       loadBalancer: this.loadBalancer.loadBalancer,
       pools: this.pools.map((pool) => ({ name: pool.plan.name, targetGroup: pool.targetGroup, service: pool.service })),
+      queuePools: this.queuePools.map((pool) => ({ name: pool.plan.name, service: pool.service, queue: pool.queue, deadLetterQueue: pool.deadLetterQueue })),
       ...(this.gateway instanceof McpGateway ? { gatewayFunction: this.gateway.function } : { gatewayService: this.gateway.service }),
       gatewayTargetGroup: this.gateway.targetGroup,
       sessionStore: store.deployment === 'replication-group' ? { replicationGroupId: store.id } : { serverlessCacheName: store.name },
@@ -180,6 +211,7 @@ export class McpFleet extends Construct {
       poolIdentitySecrets: Object.fromEntries(Object.entries(this.identitySecrets).map(([pool, s]) => [pool, s.secret])),
       publicUrl: this.loadBalancer.publicUrl,
       encryptionKey: this.encryptionKey,
+      queues: Object.fromEntries(this.queuePools.map((q) => [q.plan.name, q.queue])),
     };
     if (this.plan.gateway.hosting === 'service') {
       if (props.gateway) throw constructError(this, "gateway overrides are for the gateway Lambda, but the spec's gateway.hosting is 'service': use gatewayService");

@@ -6,7 +6,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantQueueAccess } from '../queue-pool/access';
+import { plannedQueues, queueUrlsInput } from './queues';
 import { plannedPoolIdentitySecrets } from './pool-identity-secrets';
 import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewayServicePlan } from '../../lib/plan';
 import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
@@ -31,6 +34,11 @@ export interface McpGatewayServiceProps {
   readonly poolIdentitySecrets: Readonly<Record<string, secretsmanager.ISecret>>;
   /** Public base URL of the fleet (RFC 9728 metadata), e.g. `https://mcp.example.com`. */
   readonly publicUrl: string;
+  /**
+   * The queue of each queue pool, by pool name (an `McpQueuePool`'s `queue`): the gateway may only send to them.
+   * @default {} (a fleet without queue pools)
+   */
+  readonly queues?: Readonly<Record<string, sqs.IQueue>>;
   /**
    * Key that encrypts the service's log group.
    * @default - CloudWatch Logs' own encryption
@@ -99,7 +107,12 @@ export class McpGatewayService extends Construct {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
       volumes: c.scratchVolumes.map((v) => ({ name: v.name })),
     });
-    const environment = renderGatewayEnvironment(c, { region: Stack.of(this).region, sessionStoreHost: props.sessionStore.host, publicUrl: props.publicUrl }, this.node.path);
+    const queues = plannedQueues(this, fleet, props.queues);
+    const environment = renderGatewayEnvironment(
+      c,
+      { region: Stack.of(this).region, sessionStoreHost: props.sessionStore.host, publicUrl: props.publicUrl, ...queueUrlsInput(queues) },
+      this.node.path,
+    );
     const secrets = this.containerSecrets(props, new Map(plannedPoolIdentitySecrets(this, fleet, props.poolIdentitySecrets)));
     const containerOptions = mergeProps<ecs.ContainerDefinitionOptions>(
       { stopTimeout: Duration.seconds(c.stopTimeoutSeconds), logging: ecs.LogDrivers.awsLogs({ streamPrefix: c.logStreamPrefix, logGroup: this.logGroup }) },
@@ -117,6 +130,12 @@ export class McpGatewayService extends Construct {
     assertDrainingFitsStop(this, plan.targetGroup.deregistrationDelaySeconds, containerOptions.stopTimeout);
     this.container = this.taskDefinition.addContainer(c.name, containerOptions);
     this.container.addMountPoints(...c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })));
+    grantQueueAccess(
+      this,
+      this.taskDefinition.taskRole,
+      'send',
+      queues.map(([, q]) => q),
+    );
 
     this.service = plannedFargateService(this, plan.service, {
       cluster: props.cluster,

@@ -7,7 +7,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantQueueAccess } from '../queue-pool/access';
+import { plannedQueues, queueUrlsInput } from './queues';
 import { assertGatewayBundle, GATEWAY_BUNDLE_HANDLER } from '../../lib/gateway-bundle';
 import { fleetPlanOf, poolIdentitySecretArnsJson, renderGatewayEnvironment, type GatewayEnvInput, type GatewayPlan, type FleetPlan } from '../../lib/plan';
 import type { FleetSpec } from '../../lib/spec';
@@ -47,6 +50,11 @@ export interface McpGatewayProps {
   readonly poolIdentitySecrets: Readonly<Record<string, secretsmanager.ISecret>>;
   /** Public base URL of the fleet (RFC 9728 metadata), e.g. `https://mcp.example.com`. */
   readonly publicUrl: string;
+  /**
+   * The queue of each queue pool, by pool name (an `McpQueuePool`'s `queue`): the gateway may only send to them.
+   * @default {} (a fleet without queue pools)
+   */
+  readonly queues?: Readonly<Record<string, sqs.IQueue>>;
   /**
    * Key that encrypts the function's log group.
    * @default - CloudWatch Logs' own encryption
@@ -95,6 +103,7 @@ export class McpGateway extends Construct {
 
     const poolSecrets = plannedPoolIdentitySecrets(this, fleet, props.poolIdentitySecrets);
     const secrets = this.secretsToRead(props, poolSecrets);
+    const queues = plannedQueues(this, fleet, props.queues);
     const environment = renderGatewayEnvironment(
       plan,
       {
@@ -104,6 +113,7 @@ export class McpGateway extends Construct {
         poolIdentitySecretArns: poolIdentitySecretArnsJson(Object.fromEntries(poolSecrets.map(([pool, s]) => [pool, s.secretArn]))),
         publicUrl: props.publicUrl,
         ...(secrets.apiKeysSecretArn ? { apiKeysSecretArn: secrets.apiKeysSecretArn[0]!.arn } : {}),
+        ...queueUrlsInput(queues),
       },
       this.node.path,
     );
@@ -136,6 +146,12 @@ export class McpGateway extends Construct {
       ),
     );
     this.grantSecretReads(secrets);
+    grantQueueAccess(
+      this,
+      this.function,
+      'send',
+      queues.map(([, q]) => q),
+    );
     this.acknowledgeFindings(props.reservedConcurrentExecutions !== undefined);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {

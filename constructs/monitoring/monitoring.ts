@@ -5,6 +5,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FleetSpec } from '../../lib/spec';
 import { fleetPlanOf, type FleetPlan } from '../../lib/plan/fleet';
@@ -22,6 +23,16 @@ export interface McpFleetMonitoringPool {
   readonly service: ecs.IBaseService;
 }
 
+/** One queue pool's worker service and queues. */
+export interface McpFleetMonitoringQueuePool {
+  /** Pool name, as in the spec. */
+  readonly name: string;
+  /** The worker service; its cluster must have Container Insights on for the CPU, memory and task charts. */
+  readonly service: ecs.IBaseService;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
 /** Where the session store's metrics come from (the plan's `SessionStoreMetricsSource`). */
 export type McpSessionStoreMetricsSource = SessionStoreMetricsSource;
 
@@ -35,8 +46,13 @@ export interface McpFleetMonitoringProps {
   readonly plan?: FleetPlan;
   /** The fleet's public load balancer. */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-  /** Every pool of the spec, each exactly once. */
+  /** Every pool of the spec that serves MCP itself (not the queue pools), each exactly once. */
   readonly pools: readonly McpFleetMonitoringPool[];
+  /**
+   * Every queue pool of the spec, each exactly once.
+   * @default [] (a spec without queue pools)
+   */
+  readonly queuePools?: readonly McpFleetMonitoringQueuePool[];
   /** @default - no gateway Lambda chart */
   readonly gatewayFunction?: lambda.IFunction;
   /** @default - the gateway is not part of the per-target-group 4xx/5xx charts */
@@ -84,18 +100,21 @@ export class McpFleetMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: McpFleetMonitoringProps) {
     super(scope, id);
-    const spec = planned(this, () => fleetPlanOf(props, this.node.path)).spec;
-
-    const specPools = spec.pools.map((p) => p.name);
-    const given = props.pools.map((p) => p.name);
-    const missing = specPools.filter((p) => !given.includes(p));
-    const unknown = given.filter((p, i) => !specPools.includes(p) || given.indexOf(p) !== i);
-    if (missing.length > 0 || unknown.length > 0) {
-      throw constructError(
-        this,
-        `pools must name every pool of the spec once` + (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') + (unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''),
-      );
-    }
+    const fleet = planned(this, () => fleetPlanOf(props, this.node.path));
+    const spec = fleet.spec;
+    const queuePools = props.queuePools ?? [];
+    assertEveryPoolOnce(
+      this,
+      'pools',
+      fleet.pools.map((p) => p.name),
+      props.pools.map((p) => p.name),
+    );
+    assertEveryPoolOnce(
+      this,
+      'queuePools',
+      fleet.queuePools.map((p) => p.name),
+      queuePools.map((p) => p.name),
+    );
 
     if (props.sessionStore) {
       const serverless = 'serverlessCacheName' in props.sessionStore;
@@ -126,7 +145,8 @@ export class McpFleetMonitoring extends Construct {
         loadBalancerFullName: loadBalancerFullNameFromArn(props.loadBalancer.loadBalancerArn),
         poolTargetGroupFullNames: Object.fromEntries(props.pools.map((p) => [p.name, targetGroupFullNameFromArn(p.targetGroup.targetGroupArn)])),
         ...(props.gatewayTargetGroup ? { gatewayTargetGroupFullName: targetGroupFullNameFromArn(props.gatewayTargetGroup.targetGroupArn) } : {}),
-        poolServices: Object.fromEntries(props.pools.map((p) => [p.name, { clusterName: p.service.cluster.clusterName, serviceName: p.service.serviceName }])),
+        poolServices: Object.fromEntries([...props.pools, ...queuePools].map((p) => [p.name, { clusterName: p.service.cluster.clusterName, serviceName: p.service.serviceName }])),
+        poolQueueNames: Object.fromEntries(queuePools.map((p) => [p.name, { queue: p.queue.queueName, deadLetterQueue: p.deadLetterQueue.queueName }])),
         ...(props.gatewayFunction ? { gatewayFunctionName: props.gatewayFunction.functionName } : {}),
         ...(props.gatewayService ? { gatewayService: { clusterName: props.gatewayService.cluster.clusterName, serviceName: props.gatewayService.serviceName } } : {}),
         cacheNodeIds,
@@ -165,4 +185,17 @@ export class McpFleetMonitoring extends Construct {
       widgets: plan.dashboard.rows.map((row) => row.map((w) => render.widget(w, this.alarms))),
     });
   }
+}
+
+/** `given` names every pool of `planned` exactly once (and nothing else); `pools` are the pools that are not queue pools. */
+function assertEveryPoolOnce(scope: Construct, prop: string, planned: readonly string[], given: readonly string[]): void {
+  const missing = planned.filter((p) => !given.includes(p));
+  const unknown = given.filter((p, i) => !planned.includes(p) || given.indexOf(p) !== i);
+  if (missing.length === 0 && unknown.length === 0) return;
+  throw constructError(
+    scope,
+    `${prop} must name every ${prop === 'pools' ? 'pool' : 'queue pool'} of the spec once` +
+      (missing.length > 0 ? `; missing: ${missing.join(', ')}` : '') +
+      (unknown.length > 0 ? `; unknown or repeated: ${unknown.join(', ')}` : ''),
+  );
 }
