@@ -70,12 +70,23 @@ describe('tasks of pools through two gateway instances', () => {
   }
 
   /** A 2026 tools/call that declares the extension, sent raw: SDK 2.4's callTool refuses `resultType: "task"` answers. */
-  async function createModernTask(key: string, ms: number): Promise<Record<string, unknown>> {
+  async function createModernTask(key: string, ms: number, tool = 'lab_job'): Promise<Record<string, unknown>> {
     const meta = { ...MODERN_META, 'io.modelcontextprotocol/clientCapabilities': { extensions: { [EXTENSION]: {} } } };
-    const headers = { ...JSON_HEADERS, 'x-api-key': key, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'lab_job' };
-    const answer = await post(mcpUrl(), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'lab_job', arguments: { ms }, _meta: meta } }, headers);
+    const headers = { ...JSON_HEADERS, 'x-api-key': key, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': tool };
+    const answer = await post(mcpUrl(), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: { ms }, _meta: meta } }, headers);
     expect(answer.status).toBe(200);
-    return answer.json.result as Record<string, unknown>;
+    // A pool that answers with SSE is relayed as SSE: the response is the last event.
+    const message =
+      answer.json ??
+      JSON.parse(
+        answer.text
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .at(-1)!
+          .slice(6),
+      );
+    return message.result as Record<string, unknown>;
   }
 
   test('GIVEN a 2026 pool with the tasks extension WHEN a v2 caller gets a task THEN tasks/get, tasks/update and tasks/cancel reach the pool with its own id through either instance', async () => {
@@ -147,6 +158,23 @@ describe('tasks of pools through two gateway instances', () => {
     const end = Date.now() + 3000;
     while (!statuses.some((s) => s.status === 'completed') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     expect(statuses).toContainEqual({ taskId, status: 'completed' });
+  });
+
+  test('GIVEN a 2025-11-25 pool with tasks WHEN a 2026 caller of the extension calls its task-capable tool THEN it gets the extension task, polls it to the inline result and may cancel', async () => {
+    const created = await createModernTask(KEYS.alice, 1200, 'desk_job');
+    expect(created).toMatchObject({ resultType: 'task', status: 'working', ttlMs: 60_000, pollIntervalMs: 50 });
+    const taskId = String(created.taskId);
+    const client = await v2Client(KEYS.alice);
+    expect(await client.request({ method: 'tasks/update', params: { taskId, inputResponses: {} } } as never, AckSchema)).toBeDefined();
+    let task = await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema);
+    while (task.status === 'working') {
+      await new Promise((r) => setTimeout(r, 60));
+      task = await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema);
+    }
+    expect(task).toMatchObject({ taskId, status: 'completed', ttlMs: 60_000, result: { content: [{ type: 'text', text: 'desk worked 1200 ms' }] } });
+    const other = String((await createModernTask(KEYS.alice, 20_000, 'desk_job')).taskId);
+    expect(await client.request({ method: 'tasks/cancel', params: { taskId: other } } as never, AckSchema)).toBeDefined();
+    expect(await client.request({ method: 'tasks/get', params: { taskId: other } } as never, TaskSchema)).toMatchObject({ status: 'cancelled' });
   });
 
   test('GIVEN a 2026 caller of a slow 2026 tool answered buffered WHEN it closes its stream THEN the pool sees the cancellation', async () => {

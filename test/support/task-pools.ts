@@ -2,7 +2,8 @@
  * Pools whose tools return tasks, on 127.0.0.1, with the real SDKs: a v2 (2026-07-28) pool that
  * implements the `io.modelcontextprotocol/tasks` extension by hand (SDK 2.4 has no server-side task
  * support for it: the tool returns `resultType: "task"` and `tasks/get|update|cancel` are registered
- * as extension methods), and a v1 (2025-11-25) stateful pool with the SDK's experimental tasks.
+ * as extension methods), and a v1 (2025-11-25) stateful pool with the SDK's experimental tasks
+ * (`<name>_job` declares `execution.taskSupport: "optional"`).
  * Both record what they saw, so tests can tell the pool got its own task ids.
  */
 import { randomUUID } from 'node:crypto';
@@ -120,7 +121,7 @@ export async function startV1TaskPool(name: string): Promise<TaskPool> {
           createTask: async ({ ms }, extra) => {
             const task = await extra.taskStore.createTask({ ttl: 60_000, pollInterval: 50 });
             created.push(task.taskId);
-            setTimeout(() => void extra.taskStore.storeTaskResult(task.taskId, 'completed', { content: [{ type: 'text', text: `${name} worked ${ms} ms` }] }).catch(() => undefined), ms);
+            setTimeout(() => void extra.taskStore.storeTaskResult(task.taskId, 'completed', { content: [{ type: 'text', text: `${name} worked ${ms} ms` }] }).catch(() => undefined), ms).unref();
             return { task };
           },
           getTask: async (_args, extra) => {

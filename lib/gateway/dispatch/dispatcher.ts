@@ -7,7 +7,10 @@
 import { GatewayError } from '../errors';
 import type { JsonRpcRequest } from '../protocol/jsonrpc';
 import { RPC } from '../protocol/jsonrpc';
-import { SUPPORTED_VERSIONS } from '../protocol/versions';
+import { SUPPORTED_VERSIONS, isModernVersion } from '../protocol/versions';
+import type { Route } from '../routing/resume';
+import { runsAsTask } from '../tasks/legacy-pool-tasks';
+import { declaresTasksExtension } from '../tasks/pool-tasks';
 import { methodNotFound, replyWith, stringParam, type DispatcherOptions, type Reply, type RequestContext } from './context';
 import { setLevel, subscription } from './fan-out';
 import { LIST_METHODS, listReply } from './lists';
@@ -111,6 +114,17 @@ export class Dispatcher {
         );
       return queuedCall(this.options, message, ctx, { message, principal: ctx.principal, owner: ctx.owner, pool, tool: route.original, modern: ctx.modern }, queued);
     }
-    return this.routed.send(message, ctx, route);
+    return this.routed.send(await this.asTask(message, ctx, route), ctx, route);
+  }
+
+  /**
+   * A 2026 caller of the tasks extension calling a 2025-11-25 pool's task-capable tool: the call goes
+   * task-augmented, and the pool's task reaches the caller in the extension's form.
+   */
+  private async asTask(message: JsonRpcRequest, ctx: RequestContext, route: Route): Promise<JsonRpcRequest> {
+    const { pool } = route.target;
+    if (!ctx.modern || !this.options.tasks || isModernVersion(pool.protocolVersion) || !declaresTasksExtension(message.params)) return message;
+    const tool = await this.options.catalog.declaration('tools', pool.name, route.original ?? String(message.params?.name), ctx.requestId);
+    return runsAsTask(tool) ? { ...message, params: { ...message.params, task: {} } } : message;
   }
 }

@@ -116,7 +116,7 @@ export class RoutedCalls {
     if (holds) await this.crossEra.rendezvous.ready().catch(() => undefined);
     const reply = await this.options.caller.send(target, outbound, { ...call, streamSse: true }, raw);
     const pool = target.pool.name;
-    const withTasks = (result: Record<string, unknown>) => (tasks ? tasks.forCaller(pool, message.method, result, principalKey(ctx.principal)) : result);
+    const withTasks = (result: Record<string, unknown>) => (tasks ? tasks.forCaller(pool, message.method, result, principalKey(ctx.principal), ctx.modern) : result);
     // A 2025 client's call to a 2026 pool: an input_required answer is asked of the client on its stream.
     const askClient = !ctx.modern && modernPool ? this.askClient(ctx, { target, outbound, call, callerId: message.id, transform: withTasks }) : undefined;
     if (reply.stream) {

@@ -10,7 +10,9 @@ import type { PoolCall } from '../backend/pool-caller';
 import { responseIn } from '../backend/response';
 import { GatewayError } from '../errors';
 import { principalKey } from '../ports';
-import { RPC, type JsonRpcRequest } from '../protocol/jsonrpc';
+import { RPC, type JsonRpcRequest, type JsonRpcResponse } from '../protocol/jsonrpc';
+import { isModernVersion } from '../protocol/versions';
+import { extensionTask } from '../tasks/legacy-pool-tasks';
 import { isIdempotentMethod } from '../resilience/retry';
 import { replyWith, stringParam, type DispatcherOptions, type Reply, type RequestContext } from './context';
 
@@ -55,9 +57,37 @@ async function poolTask(options: DispatcherOptions, message: JsonRpcRequest, ctx
     ...(ctx.identity ? { identity: ctx.identity } : {}),
     ...(ctx.request.signal ? { signal: ctx.request.signal } : {}),
   };
-  const response = responseIn(await options.caller.send(target, tasks.toPool(message, ref), call), message.id, ref.pool);
+  const ask = async (method: string): Promise<JsonRpcResponse> =>
+    responseIn(await options.caller.send(target, tasks.toPool({ ...message, method }, ref), { ...call, idempotent: isIdempotentMethod(method) }), message.id, ref.pool);
+  if (ctx.modern && !isModernVersion(target.pool.protocolVersion)) return legacyPoolTask(message, ctx, ask);
+  const response = await ask(message.method);
   if (response.error) return { kind: 'message', message: { jsonrpc: '2.0', id: message.id, error: response.error } };
   return replyWith(message.id, tasks.forCaller(ref.pool, message.method, response.result ?? {}, principal), ctx, message.method);
+}
+
+/**
+ * A 2026 caller's extension request about a 2025-11-25 pool's task (see `tasks/legacy-pool-tasks.ts`):
+ * `tasks/get` with the outcome inline once the task is over, `tasks/cancel` and `tasks/update` acknowledged.
+ */
+async function legacyPoolTask(message: JsonRpcRequest, ctx: RequestContext, ask: (method: string) => Promise<JsonRpcResponse>): Promise<Reply> {
+  const taskId = String(message.params?.taskId);
+  const failed = (response: JsonRpcResponse): Reply => ({ kind: 'message', message: { jsonrpc: '2.0', id: message.id, error: response.error! } });
+  if (message.method === 'tasks/update') {
+    const known = await ask('tasks/get'); // unknown tasks still get their error
+    return known.error ? failed(known) : replyWith(message.id, {}, ctx, message.method);
+  }
+  if (message.method === 'tasks/cancel') {
+    const cancelled = await ask('tasks/cancel');
+    // Cooperative: a task that is already over is acknowledged too; an unknown one is an error.
+    if (cancelled.error && /not found/i.test(cancelled.error.message)) return failed(cancelled);
+    return replyWith(message.id, {}, ctx, message.method);
+  }
+  const got = await ask('tasks/get');
+  if (got.error || !got.result) return failed(got);
+  const task = extensionTask({ ...got.result, taskId });
+  if (task.status !== 'completed' && task.status !== 'failed') return replyWith(message.id, task, ctx, message.method);
+  const outcome = await ask('tasks/result');
+  return replyWith(message.id, outcome.error ? { ...task, status: 'failed', error: outcome.error } : { ...task, result: outcome.result ?? {} }, ctx, message.method);
 }
 
 /**

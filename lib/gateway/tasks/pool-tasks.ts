@@ -7,6 +7,7 @@
  */
 import { isRecord, type JsonRpcRequest } from '../protocol/jsonrpc';
 import { META } from '../protocol/versions';
+import { extensionCreateTaskResult } from './legacy-pool-tasks';
 import { isPoolTaskId, type PoolTaskRef, type TaskIds } from './task-ids';
 
 /** The 2026-07-28 tasks extension's identifier (capabilities `extensions` key). */
@@ -54,7 +55,7 @@ export class PoolTasks {
    * A pool's result with every task id it names wrapped for `principal`. `method` tells a task's own
    * id from an unrelated `taskId` field: only task answers and task-creating results carry one.
    */
-  forCaller(pool: string, method: string, result: Record<string, unknown>, principal: string): Record<string, unknown> {
+  forCaller(pool: string, method: string, result: Record<string, unknown>, principal: string, modernCaller = false): Record<string, unknown> {
     const wrap = (id: string) => this.ids.wrap(pool, id, principal);
     let out = result;
     const names = method.startsWith('tasks/') || out.resultType === 'task';
@@ -63,7 +64,9 @@ export class PoolTasks {
     if (method === 'tasks/list' && Array.isArray(out.tasks)) {
       out = { ...out, tasks: out.tasks.map((t: unknown) => (isRecord(t) && typeof t.taskId === 'string' ? { ...t, taskId: wrap(t.taskId) } : t)) };
     }
-    return this.relatedFor(out, wrap);
+    out = this.relatedFor(out, wrap);
+    // A 2025-11-25 pool's task for a 2026 caller of the extension (see legacy-pool-tasks.ts).
+    return modernCaller && method === 'tools/call' ? extensionCreateTaskResult(out) : out;
   }
 
   /**
