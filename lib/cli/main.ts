@@ -1,16 +1,16 @@
 /** `mcp-fleet`: parses the command line, runs one command, and maps errors to exit statuses. */
 import { parseCommandLine, type CliArgs } from './args';
-import { runBridge } from './commands/bridge';
-import { runDev } from './commands/dev';
-import { runGateway } from './commands/gateway';
-import { runValidate } from './commands/validate';
-import { runWorker } from './commands/worker';
 import { CliError, EXIT, UsageError } from './errors';
 import { processIo, type CliIo } from './io';
 import { untilShutdownSignal } from './signals';
 import { USAGE } from './usage';
 import { packageVersion } from './version';
 
+/**
+ * Each command's module is loaded only when that command runs: `validate` need not load the gateway,
+ * the bridge and both MCP SDKs (half of its start-up), and a gateway process skips the bridge and dev.
+ * Literal `require` calls, so the CLI bundle still contains every command (esbuild follows them).
+ */
 async function run(args: CliArgs, io: CliIo): Promise<number> {
   switch (args.command) {
     case 'help': {
@@ -23,16 +23,16 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       io.out(packageVersion());
       return EXIT.ok;
     case 'validate':
-      return runValidate(args, io);
+      return (require('./commands/validate') as typeof import('./commands/validate')).runValidate(args, io);
     // Long-running commands listen for signals before they start, so Ctrl-C during start-up still stops them cleanly.
     case 'gateway':
-      return runGateway(args, io, untilShutdownSignal());
+      return (require('./commands/gateway') as typeof import('./commands/gateway')).runGateway(args, io, untilShutdownSignal());
     case 'dev':
-      return runDev(args, io, untilShutdownSignal());
+      return (require('./commands/dev') as typeof import('./commands/dev')).runDev(args, io, untilShutdownSignal());
     case 'worker':
-      return runWorker(args, io, untilShutdownSignal());
+      return (require('./commands/worker') as typeof import('./commands/worker')).runWorker(args, io, untilShutdownSignal());
     case 'bridge':
-      return runBridge(args, io, untilShutdownSignal());
+      return (require('./commands/bridge') as typeof import('./commands/bridge')).runBridge(args, io, untilShutdownSignal());
   }
 }
 
