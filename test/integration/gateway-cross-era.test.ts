@@ -226,6 +226,34 @@ describe('questions across protocol eras, through two instances with no affinity
     };
     const lastEvent = (text: string) => JSON.parse(text.split('data: ').at(-1)!);
 
+    it('GIVEN a pool that works after the answer WHEN the retry lands on the other instance THEN the progress the holder reads arrives live, long before the result', async () => {
+      const raw = asking({ name: 'desk_ask_then_work', arguments: {} });
+      const first = { headers: raw.headers, body: { ...raw.body, params: { ...raw.body.params, _meta: { ...raw.body.params._meta, progressToken: 'p1' } } } };
+      const asked = lastEvent((await post(gateways[0]!.mcpUrl, first.body, first.headers)).text);
+      const key = Object.keys(asked.result.inputRequests)[0]!;
+      const retry = { ...first.body, params: { ...first.body.params, requestState: asked.result.requestState, inputResponses: { [key]: { action: 'accept', content: {} } } } };
+      const started = Date.now();
+      const res = await fetch(gateways[1]!.mcpUrl, { method: 'POST', headers: first.headers, body: JSON.stringify(retry) });
+      const arrivals: Array<{ at: number; message: { method?: string; result?: { content: Array<{ text: string }> } } }> = [];
+      let text = '';
+      const reader = res.body!.getReader();
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        text += new TextDecoder().decode(read.value);
+        const events = text.split('\n\n');
+        text = events.pop()!;
+        for (const event of events) {
+          const data = event.split('\n').find((line) => line.startsWith('data: '));
+          if (data) arrivals.push({ at: Date.now() - started, message: JSON.parse(data.slice(6)) });
+        }
+      }
+      const progress = arrivals.filter((a) => a.message.method === 'notifications/progress');
+      const result = arrivals.find((a) => a.message.result)!;
+      expect(progress).toHaveLength(3);
+      expect(JSON.parse(result.message.result!.content[0]!.text)).toEqual({ action: 'accept', worked: 3 });
+      // Three steps 250 ms apart: the first arrives at least ~500 ms before the result.
+      expect(result.at - progress[0]!.at).toBeGreaterThan(400);
+    });
+
     it('GIVEN a held call WHEN the instance holding it stops before the caller comes back THEN the retry gets -32055 at once, never a hang', async () => {
       const third = await startGateway(spec, urls, { ...shared(), identityKey });
       const first = asking({ name: 'desk_ask_user', arguments: {} });

@@ -43,6 +43,16 @@ export async function startInteractivePool(name: string): Promise<InteractivePoo
       const roots = await extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema);
       return { content: [{ type: 'text', text: JSON.stringify({ model: answer.model, said: answer.content, roots: roots.roots.map((r) => r.uri) }) }] };
     });
+    // Asks the user, then works for a while reporting progress: what happens after the answer streams.
+    server.registerTool(`${name}_ask_then_work`, { description: 'asks, then reports progress', inputSchema: {} }, async (_args, extra) => {
+      const answer = await extra.sendRequest({ method: 'elicitation/create', params: { message: 'Start?', requestedSchema: { type: 'object', properties: {} } } }, ElicitResultSchema);
+      const token = extra._meta?.progressToken;
+      for (let i = 1; i <= 3; i++) {
+        if (token !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: 3 } });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return { content: [{ type: 'text', text: JSON.stringify({ action: answer.action, worked: 3 }) }] };
+    });
     server.registerTool(
       `${name}_slow`,
       { description: 'reports progress', inputSchema: { steps: z.number().optional(), stepMs: z.number().optional() } },
