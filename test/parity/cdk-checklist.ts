@@ -16,6 +16,7 @@ import {
   type MonitoringChecklist,
   secretSource,
 } from './checklist';
+import { cdkQueuePools } from './queue-checklist';
 
 type Props = Record<string, any>;
 interface CfnResource {
@@ -123,7 +124,9 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
     })
     .sort(byKey((t) => t.name));
 
+  // Load-balanced services (queue pools' worker services: `queuePools`).
   const services = ofKind('ecsService')
+    .filter(([, s]) => s.LoadBalancers)
     .map(([, s]) => {
       const [binding] = s.LoadBalancers as Props[];
       const task = props(s.TaskDefinition);
@@ -154,10 +157,11 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
     })
     .sort(byKey((s) => s.targetGroup));
 
+  const serviceOf = (t: Props) => props((t.ResourceId['Fn::Join'][1] as any[]).find((part) => part?.['Fn::GetAtt']?.[1] === 'Name'));
   const scaling = ofKind('scalableTarget')
+    .filter(([, t]) => serviceOf(t).LoadBalancers)
     .map(([id, t]) => {
-      const serviceRef = (t.ResourceId['Fn::Join'][1] as any[]).find((part) => part?.['Fn::GetAtt']?.[1] === 'Name');
-      const service = props(serviceRef);
+      const service = serviceOf(t);
       const policies = ofKind('scalingPolicy')
         .filter(([, p]) => refOf(p.ScalingTargetId) === id)
         .map(([, p]) => {
@@ -267,6 +271,7 @@ export function cdkChecklist(template: { Resources: Record<string, CfnResource> 
     subnets: ofKind('subnet')
       .map(([, s]) => `${attr(s.Tags, 'aws-cdk:subnet-type') === 'Public' ? 'public' : 'private'} ${s.CidrBlock}`)
       .sort(),
+    ...cdkQueuePools(resources),
   };
 }
 

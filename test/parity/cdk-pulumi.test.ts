@@ -182,6 +182,54 @@ describe("GIVEN the gateway hosted as a Fargate service (with API keys, so that 
   });
 });
 
+describe('GIVEN queue pools (a registry image scaled to zero, a stdio command) beside a plain pool', () => {
+  const spec: FleetSpec = {
+    ...threePoolSpec,
+    pools: [
+      threePoolSpec.pools[0]!,
+      { name: 'images', kind: 'queue', image: 'registry.example.com/mcp/images-pool:1.0.0', tools: ['image_*'], minTasks: 0, maxTasks: 8, queue: { maxRunSeconds: 600, maxReceives: 4 } },
+      { name: 'files', kind: 'queue', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem', '/tmp'], tools: ['file_*'] },
+    ],
+  };
+  const workerImage = 'registry.example.com/mcp-fleet:0.1.0';
+
+  test.each(['lambda', 'service'] as const)('WHEN the gateway is a %s THEN both renderings produce the same checklist: queues, worker services, scaling and permissions', async (hosting) => {
+    const hosted: FleetSpec = { ...spec, gateway: { hosting } };
+    const stack = testStack();
+    const cdkFleet = new CdkFleet(stack, 'Fleet', {
+      spec: hosted,
+      certificateArn: CERTIFICATE_ARN,
+      queuePools: Object.fromEntries(['images', 'files'].map((pool) => [pool, { workerImage: ecs.ContainerImage.fromRegistry(workerImage) }])),
+      ...(hosting === 'service' ? { gatewayService: { image: ecs.ContainerImage.fromRegistry(workerImage) } } : {}),
+    });
+    const staging = cdkFleet.gateway.node.findAll().filter((c): c is AssetStaging => c instanceof AssetStaging);
+    const cdk = cdkChecklist(Template.fromStack(stack).toJSON() as Parameters<typeof cdkChecklist>[0], staging.map((s) => s.sourcePath).join(','));
+    resetRecording();
+    await declare((options) => new PulumiFleet('fleet', { spec: hosted, certificateArn: CERTIFICATE_ARN, workerImage, ...(hosting === 'service' ? { gatewayImage: workerImage } : {}) }, options));
+    const pulumi = await pulumiChecklist(allResources());
+
+    expect(checklistDifferences(cdk, pulumi)).toEqual([]);
+    expect(pulumi.queuePools.map((q) => q.queue)).toEqual(['agents-files-jobs', 'agents-images-jobs']);
+    expect(pulumi.queueSenders).toEqual(['kms:Decrypt,kms:GenerateDataKey on fleet key via sqs.us-east-1.amazonaws.com', 'sqs:SendMessage on agents-files-jobs,agents-images-jobs']);
+    expect(pulumi.counts).toMatchObject({ queue: 4, queuePolicy: 4 });
+  });
+
+  test('THEN both renderings alarm on dead letters and old jobs, scale by alarms alike, and chart the queues in the same layout', async () => {
+    const stack = testStack();
+    new CdkFleet(stack, 'Fleet', {
+      spec,
+      certificateArn: CERTIFICATE_ARN,
+      queuePools: { images: { workerImage: ecs.ContainerImage.fromRegistry(workerImage) }, files: { workerImage: ecs.ContainerImage.fromRegistry(workerImage) } },
+    });
+    const cdk = cdkMonitoringChecklist(Template.fromStack(stack).toJSON() as Parameters<typeof cdkMonitoringChecklist>[0]);
+    resetRecording();
+    await declare((options) => new PulumiFleet('fleet', { spec, certificateArn: CERTIFICATE_ARN, workerImage }, options));
+    expect(checklistDifferences(cdk, pulumiMonitoringChecklist(allResources()))).toEqual([]);
+    expect(cdk.alarms.filter((a) => a.includes('dead-letter-jobs'))).toHaveLength(2);
+    expect(cdk.widgets.filter((w) => w.includes('Jobs: '))).toHaveLength(2);
+  });
+});
+
 describe('GIVEN the three-pool fleet, whose McpFleet composes its monitoring', () => {
   test('THEN both renderings create the same alarms, with the same conditions and metrics, and the same dashboard layout', async () => {
     const topicArn = 'arn:aws:sns:us-east-1:123456789012:fleet-alarms';

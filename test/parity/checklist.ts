@@ -4,6 +4,8 @@
  * sorted data in neutral terms: physical names instead of logical ids or ARNs, AWS defaults filled in.
  */
 
+import type { QueuePoolChecklist } from './queue-checklist';
+
 /** A kind of resource, with its CloudFormation type and its Pulumi type token. */
 export interface ResourceKind {
   readonly cfn: string;
@@ -59,6 +61,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
   acceleratorListener: { cfn: 'AWS::GlobalAccelerator::Listener', pulumi: 'aws:globalaccelerator/listener:Listener' },
   endpointGroup: { cfn: 'AWS::GlobalAccelerator::EndpointGroup', pulumi: 'aws:globalaccelerator/endpointGroup:EndpointGroup' },
   globalDatastore: { cfn: 'AWS::ElastiCache::GlobalReplicationGroup', pulumi: 'aws:elasticache/globalReplicationGroup:GlobalReplicationGroup' },
+  queue: { cfn: 'AWS::SQS::Queue', pulumi: 'aws:sqs/queue:Queue' },
+  queuePolicy: { cfn: 'AWS::SQS::QueuePolicy', pulumi: 'aws:sqs/queuePolicy:QueuePolicy' },
 };
 
 /**
@@ -162,6 +166,10 @@ export interface FleetChecklist {
   readonly egress: readonly string[];
   /** `public|private cidr` of a created VPC. */
   readonly subnets: readonly string[];
+  /** Queue pools: queues, worker service, scaling, permissions (the `services` and `scaling` above are the load-balanced ones). */
+  readonly queuePools: readonly QueuePoolChecklist[];
+  /** Statements of any role that may send to queues: the gateway's. */
+  readonly queueSenders: readonly string[];
 }
 
 /** Counts per kind from a list of resource types, plus the types that fit no kind. */
@@ -292,7 +300,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * Gateway variables whose values are resource attributes (a token in CDK, a resolved string under
  * Pulumi's mocks): compared by name. Every other container variable is compared by value.
  */
-const RESOURCE_VALUED_ENV = new Set(['MCP_FLEET_REGION', 'MCP_FLEET_REDIS_URL', 'MCP_FLEET_PUBLIC_URL']);
+const RESOURCE_VALUED_ENV = new Set(['MCP_FLEET_REGION', 'MCP_FLEET_REDIS_URL', 'MCP_FLEET_PUBLIC_URL', 'MCP_FLEET_WORKER_QUEUE_URL', 'MCP_FLEET_QUEUE_URLS']);
 
 /** A container environment variable, the same way on both sides. */
 export function environmentLine(name: string, value: unknown): string {

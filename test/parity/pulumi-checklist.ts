@@ -17,6 +17,7 @@ import {
   type MonitoringChecklist,
   secretSource,
 } from './checklist';
+import { pulumiQueuePools } from './queue-checklist';
 
 type Inputs = Record<string, any>;
 
@@ -100,7 +101,9 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
 
   // Tags of pushed pool image builds: a task running `<tag>@<digest>` runs a built image.
   const builtRefs = resources.filter((r) => r.type === 'docker-build:index:Image').map((r) => String((r.inputs.tags as unknown[])[0]));
+  // Load-balanced services (queue pools' worker services: `queuePools`).
   const services = ofKind('ecsService')
+    .filter(({ inputs: s }) => s.loadBalancers)
     .map(({ inputs: s }) => {
       const [binding] = s.loadBalancers as Inputs[];
       const task = byRef('taskDefinition', s.taskDefinition).inputs;
@@ -132,6 +135,7 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
 
   const serviceByName = new Map(ofKind('ecsService').map((r) => [r.inputs.name as string, r.inputs]));
   const scaling = ofKind('scalableTarget')
+    .filter(({ inputs: t }) => serviceByName.get((t.resourceId as string).split('/').pop()!)!.loadBalancers)
     .map(({ inputs: t }) => {
       const service = serviceByName.get((t.resourceId as string).split('/').pop()!)!;
       const policies = ofKind('scalingPolicy')
@@ -232,6 +236,7 @@ export async function pulumiChecklist(resources: readonly RecordedResource[]): P
     subnets: ofKind('subnet')
       .map((s) => `${s.name.includes('-public-') ? 'public' : 'private'} ${s.inputs.cidrBlock}`)
       .sort(),
+    ...pulumiQueuePools(resources),
   };
 }
 
