@@ -212,6 +212,24 @@ describe('GIVEN queue pools (a registry image scaled to zero, a stdio command) b
     expect(pulumi.queuePools.map((q) => q.queue)).toEqual(['agents-files-jobs', 'agents-images-jobs']);
     expect(pulumi.queueSenders).toEqual(['kms:Decrypt,kms:GenerateDataKey on fleet key via sqs.us-east-1.amazonaws.com', 'sqs:SendMessage on agents-files-jobs,agents-images-jobs']);
     expect(pulumi.counts).toMatchObject({ queue: 4, queuePolicy: 4 });
+
+    // A drift on one side is named where it is: the workers' permissions and a queue's settings.
+    resetRecording();
+    await declare(
+      (options) =>
+        new PulumiFleet(
+          'fleet',
+          { spec: hosted, certificateArn: CERTIFICATE_ARN, workerImage, ...(hosting === 'service' ? { gatewayImage: workerImage } : {}) },
+          {
+            ...options,
+            transformations: [
+              ...(options.transformations ?? []),
+              (args) => (args.type === 'aws:sqs/queue:Queue' && args.name === 'fleet-queue-images-queue' ? { props: { ...args.props, visibilityTimeoutSeconds: 30 }, opts: args.opts } : undefined),
+            ],
+          },
+        ),
+    );
+    expect(checklistDifferences(cdk, await pulumiChecklist(allResources()))).toEqual([expect.stringMatching(/^queuePools\[1\]\.queues\[0\]: cdk=".*visibility 660s.*" pulumi=".*visibility 30s/)]);
   });
 
   test('THEN both renderings alarm on dead letters and old jobs, scale by alarms alike, and chart the queues in the same layout', async () => {
