@@ -16,6 +16,7 @@ import { parseFleetSpec } from '../../lib/spec';
 import { AmqpJobQueue, amqpQueueName, PoolClient, QueueWorker } from '../../lib/worker';
 import { IDEMPOTENCY_META_KEY, JOB_DEADLINE_CODE } from '../../lib/gateway/queue/queued-calls';
 import { startJobPool, type JobPool } from '../support/job-pool';
+import { startRoundRobin } from '../support/round-robin';
 import { AMQP_URL, amqpAdmin, eventually, openStore, REDIS_URL, uniqueFleet, type TestStore } from './support';
 
 const POOL = 'jobs';
@@ -172,9 +173,12 @@ describe('queue pool through the gateway', () => {
     expect(Date.now() - started).toBeLessThan(600);
     expect(created.result).toMatchObject({ resultType: 'task', status: 'working', ttlMs: expect.any(Number), pollIntervalMs: expect.any(Number) });
     const taskId = String(created.result.taskId);
+    // The polls alternate between the two instances behind a balancer without affinity.
+    const balancer = await startRoundRobin([new URL(gateway.mcpUrl).origin, new URL(other.mcpUrl).origin]);
+    clients.push(balancer);
     const client = new V2Client({ name: 'queue-ext', version: '2.0.0' }, { capabilities: extension, versionNegotiation: { mode: { pin: '2026-07-28' } } } as never);
-    await client.connect(new V2Transport(new URL(other.mcpUrl)));
-    clients.push(client);
+    await client.connect(new V2Transport(new URL(`${balancer.url}${new URL(gateway.mcpUrl).pathname}`)));
+    clients.unshift(client);
     const TaskSchema = z.object({ taskId: z.string(), status: z.string() }).passthrough();
     expect(await client.request({ method: 'tasks/update', params: { taskId, inputResponses: {} } } as never, z.object({}).passthrough())).toBeDefined();
     let task = await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema);
@@ -183,6 +187,7 @@ describe('queue pool through the gateway', () => {
       task = await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema);
     }
     expect(task).toMatchObject({ taskId, status: 'completed', result: { content: [{ type: 'text', text: 'done ext-task' }] } });
+    expect(new Set(balancer.served)).toEqual(new Set([0, 1]));
     // Cancelling a finished task is acknowledged (cancellation is cooperative) and changes nothing.
     expect(await client.request({ method: 'tasks/cancel', params: { taskId } } as never, z.object({}).passthrough())).toBeDefined();
     expect(await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema)).toMatchObject({ status: 'completed' });
