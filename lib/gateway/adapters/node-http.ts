@@ -181,6 +181,8 @@ async function writeStream(res: ServerResponse, response: GatewayResponse, strea
   res.on('close', () => {
     if (!res.writableFinished) stream.cancel('client closed the connection');
   });
+  // A client that left while the gateway was still opening the stream fired 'close' before anyone listened.
+  if (res.destroyed || !res.socket || res.socket.destroyed) stream.cancel('client closed the connection before the answer started');
   let quiet = true;
   const keepalive = setInterval(() => {
     // A client that is not reading needs no keep-alive (and its buffer must not grow).
