@@ -118,7 +118,8 @@ export class CircuitBreaker {
   recordSuccess(): void {
     const before = this.state;
     this.failures = 0;
-    this.bySource.clear();
+    // Clearing a Map allocates a new table even when it is empty: not on every successful call.
+    if (this.bySource.size > 0) this.bySource.clear();
     this.isOpen = false;
     this.probeStartedAt = undefined;
     if (before !== 'closed') this.options.onStateChange?.(before, 'closed');
