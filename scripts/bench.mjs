@@ -8,7 +8,8 @@
  * Prints a markdown table and rewrites BENCHMARKS.md (keeping its "Notes" section).
  *
  * Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_SECONDS (measured seconds per path,
- * default 8), BENCH_CONNECTIONS (default 32).
+ * default 8), BENCH_CONNECTIONS (default 32), BENCH_SIDE_BY_SIDE_ROUNDS (rounds of the gateway's CPU
+ * per request measured at the same time as the bare router's, default 5).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { bundleSize, coldInit } from './bench/bundle.mjs';
 import { probeLatency, saturate } from './bench/load.mjs';
 import { findNginx, nginxVersion, startNginx } from './bench/nginx.mjs';
 import { spawnTracked, stopAll } from './bench/processes.mjs';
+import { cpuSideBySide } from './bench/side-by-side.mjs';
 import { benchStreaming } from './bench/streaming.mjs';
 import { benchmarksFile, markdown } from './bench/report.mjs';
 
@@ -32,6 +34,9 @@ const settings = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
   warmup: 300,
   samples: 3000,
+  /** Rounds of the side-by-side CPU comparison with the bare router, and measured seconds of each. */
+  sideBySideRounds: Number(process.env.BENCH_SIDE_BY_SIDE_ROUNDS ?? 5),
+  sideBySideSeconds: 3,
 };
 const COMMAND = 'npm run build && npm run bench';
 const NOTES_HEADING = '## Notes (kept across runs)';
@@ -105,6 +110,9 @@ async function main() {
       .join(', '),
   };
   const rows = [];
+  /** Gateway row key → its CPU per request side by side with the bare router's. */
+  const sideBySide = {};
+  const sideBySideLoad = { rounds: settings.sideBySideRounds, seconds: settings.sideBySideSeconds, connections: settings.connections };
   const bridgeRows = [];
   let streaming;
   try {
@@ -124,15 +132,20 @@ async function main() {
     const bare = spawnTracked('bare router', process.execPath, [join(root, 'scripts/bench/bare-router.mjs')], { POOL_URL: poolUrl });
     const bareUrl = await bare.waitFor(/listening (\S+)/);
     rows.push(await measure('bare-router', 'bare Node router (floor)', bareUrl, { proxy: bare.child.pid, pool: poolPid }));
-    await bare.stop();
+    const floor = { url: bareUrl, pid: bare.child.pid };
 
     const memory = await startGateway(specFile, poolUrl, []);
     rows.push(await measure('gateway-memory', 'gateway, memory store', memory.url, { proxy: memory.pid, pool: poolPid }));
+    log(`gateway, memory store and the bare router side by side: ${settings.sideBySideRounds} rounds`);
+    sideBySide['gateway-memory'] = await cpuSideBySide(floor, memory, sideBySideLoad);
     await memory.stop();
 
     const redis = await startGateway(specFile, poolUrl, ['--redis', REDIS_URL, '--region', region]);
     rows.push(await measure('gateway-redis', 'gateway, Redis store', redis.url, { proxy: redis.pid, pool: poolPid }));
+    log(`gateway, Redis store and the bare router side by side: ${settings.sideBySideRounds} rounds`);
+    sideBySide['gateway-redis'] = await cpuSideBySide(floor, redis, sideBySideLoad);
     await redis.stop();
+    await bare.stop();
     await pool.stop();
 
     const streamSpec = join(dir, 'stream.json');
@@ -154,7 +167,7 @@ async function main() {
   const bundle = bundleSize(BUNDLE, join(root, 'dist/meta/gateway-lambda.json'));
   const cold = coldInit(BUNDLE, { MCP_FLEET_SPEC: JSON.stringify(benchSpec()), MCP_FLEET_POOL_URLS: JSON.stringify({ canned: 'http://127.0.0.1:9/mcp' }) }, 9);
 
-  const results = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine, settings, rows, bridge: bridgeRows, streaming, bundle, cold };
+  const results = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine, settings, rows, sideBySide, bridge: bridgeRows, streaming, bundle, cold };
   process.stdout.write(`${markdown(results)}\n`);
   const target = join(root, 'BENCHMARKS.md');
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
