@@ -2,12 +2,14 @@
  * The gateway service as ECS runs it: two tasks, each `mcp-fleet gateway --from-env` with the planned
  * container environment, sharing the real Redis, behind a plain round-robin balancer with no affinity
  * (as the ALB with least-outstanding-requests gives no affinity either). A 2025-era client gets live
- * progress, and its answer to a mid-call elicitation reaches the pool through the other task.
+ * progress, and its answer to a mid-call elicitation reaches the pool through the other task; a
+ * 2026-07-28 caller's retry resumes, through the other task, the call the first task holds.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client as V2Client, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
 import { createRedisClient } from '../../lib/gateway/adapters/redis';
 import { planFleet, renderGatewayEnvironment } from '../../lib/plan';
 import { GATEWAY_ENV, type FleetSpec } from '../../lib/spec';
@@ -73,6 +75,19 @@ describe('the gateway service: two --from-env tasks behind a balancer without af
     try {
       const before = balancer.served.length;
       expect(textOf(await client.callTool({ name: 'desk_ask_user', arguments: {} }))).toEqual({ action: 'accept', content: { name: 'Ada' } });
+      expect(new Set(balancer.served.slice(before))).toEqual(new Set([0, 1]));
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("GIVEN a 2026-07-28 caller WHEN the 2025-era pool asks it mid-call THEN its retry on the other task resumes the call the first holds (the tasks share the store's pub/sub)", async () => {
+    const client = new V2Client({ name: 'tasks-v2', version: '2.0.0' }, { capabilities: { elicitation: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { name: 'Grace' } }));
+    await client.connect(new V2Transport(new URL(`${balancer.url}/mcp`)));
+    try {
+      const before = balancer.served.length;
+      expect(textOf(await client.callTool({ name: 'desk_ask_user', arguments: {} }))).toEqual({ action: 'accept', content: { name: 'Grace' } });
       expect(new Set(balancer.served.slice(before))).toEqual(new Set([0, 1]));
     } finally {
       await client.close();
