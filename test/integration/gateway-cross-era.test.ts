@@ -209,6 +209,13 @@ describe('questions across protocol eras, through two instances with no affinity
       await client.close();
     });
 
+    it('GIVEN a pool that pings its caller mid-call WHEN a v2 client calls THEN the gateway answers the ping and the call completes without a round', async () => {
+      const { client, asked } = await v2Client({});
+      expect(JSON.parse(textOf(await client.callTool({ name: 'desk_ping_first', arguments: {} })))).toEqual({ pinged: true });
+      expect(asked).toEqual([]);
+      await client.close();
+    });
+
     it('GIVEN a v2 client without the sampling capability WHEN the pool asks the model THEN a clear error names the capability at once', async () => {
       const { client } = await v2Client({ elicitation: {} });
       await expect(client.callTool({ name: 'desk_ask_model', arguments: {} })).rejects.toThrow(/sampling\/createMessage.*"sampling" client capability/);

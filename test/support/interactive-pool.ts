@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CreateMessageResultSchema, ElicitResultSchema, ListRootsResultSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageResultSchema, ElicitResultSchema, EmptyResultSchema, ListRootsResultSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { TestPool } from './pools';
 
@@ -42,6 +42,11 @@ export async function startInteractivePool(name: string): Promise<InteractivePoo
       );
       const roots = await extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema);
       return { content: [{ type: 'text', text: JSON.stringify({ model: answer.model, said: answer.content, roots: roots.roots.map((r) => r.uri) }) }] };
+    });
+    // Checks that its caller is there (a server-to-client ping) before answering.
+    server.registerTool(`${name}_ping_first`, { description: 'pings its caller, then answers', inputSchema: {} }, async (_args, extra) => {
+      await extra.sendRequest({ method: 'ping' }, EmptyResultSchema);
+      return { content: [{ type: 'text', text: JSON.stringify({ pinged: true }) }] };
     });
     // Asks the user, then works for a while reporting progress: what happens after the answer streams.
     server.registerTool(`${name}_ask_then_work`, { description: 'asks, then reports progress', inputSchema: {} }, async (_args, extra) => {

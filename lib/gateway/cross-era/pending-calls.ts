@@ -11,7 +11,7 @@
 import type { BackendOwner, PoolCall, PoolCaller, PoolTarget } from '../backend/pool-caller';
 import { POOL_ERROR } from '../backend/response';
 import { GatewayError } from '../errors';
-import { errorMessage, isRecord, type JsonRpcId, type JsonRpcResponse } from '../protocol/jsonrpc';
+import { errorMessage, isRecord, type JsonRpcId } from '../protocol/jsonrpc';
 import type { RequestStates } from '../protocol/request-state';
 import type { SseEvent } from '../protocol/sse';
 import { outboundNotification, relabelled, type HeldStream, type ServerRequestHolder } from '../streaming/pool-relay';
@@ -54,6 +54,8 @@ export class PendingCalls {
   holder(held: HeldCall): ServerRequestHolder {
     return {
       hold: (request) => {
+        // A pool checking on its caller is answered here: nothing to ask the caller, the relay goes on.
+        if (request.method === 'ping') return void answerPing(this.options.caller, held, request.id as JsonRpcId);
         const refused = this.refusal(held, request);
         if (refused) return refused;
         const pending = new PendingCall(held, this.options, () => this.live.delete(pending));
@@ -143,10 +145,7 @@ class PendingCall implements HeldStream {
   }
 
   private request(message: Record<string, unknown>): void {
-    if (message.method === 'ping') {
-      void this.options.caller.deliver(this.held.target, this.held.owner, { jsonrpc: '2.0', id: message.id, result: {} }, this.held.call).catch(() => false);
-      return;
-    }
+    if (message.method === 'ping') return answerPing(this.options.caller, this.held, message.id as JsonRpcId);
     const refused = cannotAsk(this.pool, String(message.method), this.held.owner.envelope.clientCapabilities, 'the caller (MCP 2026-07-28, in its clientCapabilities)');
     if (refused) return this.fail(refused, true);
     this.take(message);
@@ -240,8 +239,7 @@ class PendingCall implements HeldStream {
   }
 }
 
-/** The final answer letter for a caller: its own id on the pool's response. */
-export function finalFor(letter: Letter, callerId: JsonRpcId): JsonRpcResponse | undefined {
-  if (letter.k !== 'final' || !isRecord(letter.response)) return undefined;
-  return { ...(letter.response as unknown as JsonRpcResponse), id: callerId };
+/** Answers a pool's `ping` over the caller's backend session (best effort: a pool that misses it asks again). */
+function answerPing(caller: PoolCaller, held: HeldCall, id: JsonRpcId): void {
+  void caller.deliver(held.target, held.owner, { jsonrpc: '2.0', id, result: {} }, held.call).catch(() => false);
 }

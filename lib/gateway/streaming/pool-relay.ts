@@ -55,8 +55,11 @@ export interface PoolRelayOptions {
 
 /** Takes a pool's stream over at its first server-to-client request (see `cross-era/pending-calls.ts`). */
 export interface ServerRequestHolder {
-  /** The caller's answer for now and where the pool's further events go; or why the request cannot be held. */
-  hold(request: Record<string, unknown>): { readonly answer: JsonRpcResponse; readonly rest: HeldStream } | GatewayError;
+  /**
+   * The caller's answer for now and where the pool's further events go; why the request cannot be
+   * held; or undefined when the holder answered the pool itself (a `ping`) and the relay goes on.
+   */
+  hold(request: Record<string, unknown>): { readonly answer: JsonRpcResponse; readonly rest: HeldStream } | GatewayError | undefined;
 }
 
 /** The rest of a pool's stream after it was held. */
@@ -143,6 +146,7 @@ async function pump(options: PoolRelayOptions, output: SseOutput, abandon: (reas
     if (typeof message.method === 'string' && (typeof message.id === 'string' || typeof message.id === 'number')) {
       if (typeof options.serverRequests === 'object') {
         const holding = options.serverRequests.hold(message);
+        if (holding === undefined) return;
         if (holding instanceof GatewayError) return fail(holding);
         held = holding.rest;
         return finish(holding.answer);
