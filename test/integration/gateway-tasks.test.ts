@@ -3,8 +3,8 @@
  * round-robin balancer (no affinity): a 2026-07-28 pool with the `io.modelcontextprotocol/tasks`
  * extension (SDK v2 2.4 peers) and a 2025-11-25 pool with the SDK v1 experimental tasks. Task ids the
  * caller sees name the owning pool and are bound to the caller: `tasks/*` reach the pool from either
- * instance, another principal is told the task is not found. A 2026 caller that closes its stream
- * cancels the pool's request.
+ * instance, another principal is told the task is not found. Each era's callers use the other era's
+ * pool tasks in their own form. A 2026 caller that closes its stream cancels the pool's request.
  */
 import { randomBytes } from 'node:crypto';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -175,6 +175,21 @@ describe('tasks of pools through two gateway instances', () => {
     const other = String((await createModernTask(KEYS.alice, 20_000, 'desk_job')).taskId);
     expect(await client.request({ method: 'tasks/cancel', params: { taskId: other } } as never, AckSchema)).toBeDefined();
     expect(await client.request({ method: 'tasks/get', params: { taskId: other } } as never, TaskSchema)).toMatchObject({ status: 'cancelled' });
+  });
+
+  test('GIVEN a 2026 pool with the tasks extension WHEN a v1 client calls its tool as a 2025-11-25 task THEN it gets the task, tasks/result waits for the outcome, and tasks/cancel answers with the task', async () => {
+    const client = new V1Client({ name: 'tasks-v1-lab', version: '1.0.0' });
+    await client.connect(new V1Transport(new URL(mcpUrl()), { requestInit: { headers: { 'x-api-key': KEYS.alice } } }));
+    closers.push(() => client.close());
+    const created = await client.request({ method: 'tools/call', params: { name: 'lab_job', arguments: { ms: 800 }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
+    const { taskId } = created.task;
+    expect(created.task).toMatchObject({ status: 'working', ttl: 60_000, pollInterval: 50 });
+    expect(await client.experimental.tasks.getTask(taskId)).toMatchObject({ taskId, status: 'working' });
+    const result = await client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
+    expect(result.content).toEqual([{ type: 'text', text: 'lab worked 800 ms' }]);
+    expect(await client.experimental.tasks.getTask(taskId)).toMatchObject({ taskId, status: 'completed' });
+    const other = await client.request({ method: 'tools/call', params: { name: 'lab_job', arguments: { ms: 20_000 }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
+    expect(await client.experimental.tasks.cancelTask(other.task.taskId)).toMatchObject({ taskId: other.task.taskId, status: 'cancelled' });
   });
 
   test('GIVEN a 2026 caller of a slow 2026 tool answered buffered WHEN it closes its stream THEN the pool sees the cancellation', async () => {

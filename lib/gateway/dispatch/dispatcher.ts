@@ -6,11 +6,11 @@
  */
 import { GatewayError } from '../errors';
 import type { JsonRpcRequest } from '../protocol/jsonrpc';
-import { RPC } from '../protocol/jsonrpc';
+import { RPC, isRecord } from '../protocol/jsonrpc';
 import { SUPPORTED_VERSIONS, isModernVersion } from '../protocol/versions';
 import type { Route } from '../routing/resume';
 import { runsAsTask } from '../tasks/legacy-pool-tasks';
-import { declaresTasksExtension } from '../tasks/pool-tasks';
+import { declaresTasksExtension, withTasksExtension } from '../tasks/pool-tasks';
 import { methodNotFound, replyWith, stringParam, type DispatcherOptions, type Reply, type RequestContext } from './context';
 import { setLevel, subscription } from './fan-out';
 import { LIST_METHODS, listReply } from './lists';
@@ -113,6 +113,10 @@ export class Dispatcher {
           { data: { pool: pool.name } },
         );
       return queuedCall(this.options, message, ctx, { message, principal: ctx.principal, owner: ctx.owner, pool, tool: route.original, modern: ctx.modern }, queued);
+    }
+    if (!ctx.modern && isModernVersion(pool.protocolVersion) && this.options.tasks && isRecord(message.params?.task)) {
+      // A 2025 caller's task-augmented call to a 2026 pool: the pool may answer with a task only when the extension is declared.
+      return this.routed.send(message, withTasksExtension(ctx), route);
     }
     return this.routed.send(await this.asTask(message, ctx, route), ctx, route);
   }

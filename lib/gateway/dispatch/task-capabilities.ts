@@ -19,13 +19,11 @@ export function taskCapabilities(options: DispatcherOptions, modern: boolean): R
     .map((caps) => caps?.tasks)
     .filter(isRecord);
   const legacyCalls = legacy.some((t) => isRecord(t.requests) && isRecord(t.requests.tools) && isRecord(t.requests.tools.call));
-  if (modern) {
-    // 2026 pools' own extension tasks, and 2025-11-25 pools' task-augmented calls translated (legacy-pool-tasks.ts).
-    const relayed = legacyCalls || offered(true).some((caps) => isRecord(caps?.extensions) && isRecord(caps.extensions[TASKS_EXTENSION]));
-    return options.queued || relayed ? { extensions: { [TASKS_EXTENSION]: {} } } : {};
-  }
-  if (!options.queued && legacy.length === 0) return {};
-  const calls = options.queued !== undefined || legacyCalls;
+  // Each era's pools' tasks are translated for the other era's callers (legacy-pool-tasks.ts).
+  const extension = offered(true).some((caps) => isRecord(caps?.extensions) && isRecord(caps.extensions[TASKS_EXTENSION]));
+  if (modern) return options.queued || legacyCalls || extension ? { extensions: { [TASKS_EXTENSION]: {} } } : {};
+  if (!options.queued && legacy.length === 0 && !extension) return {};
+  const calls = options.queued !== undefined || legacyCalls || extension;
   return {
     tasks: {
       ...(legacy.some((t) => isRecord(t.list)) ? { list: {} } : {}),

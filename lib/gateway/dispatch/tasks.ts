@@ -10,9 +10,11 @@ import type { PoolCall } from '../backend/pool-caller';
 import { responseIn } from '../backend/response';
 import { GatewayError } from '../errors';
 import { principalKey } from '../ports';
-import { RPC, type JsonRpcRequest, type JsonRpcResponse } from '../protocol/jsonrpc';
+import { RPC, isRecord, type JsonRpcRequest, type JsonRpcResponse } from '../protocol/jsonrpc';
+import { JOB_DEADLINE_CODE } from '../queue/queued-calls';
+import { RELATED_TASK_META_KEY } from '../tasks/pool-tasks';
 import { isModernVersion } from '../protocol/versions';
-import { extensionTask } from '../tasks/legacy-pool-tasks';
+import { extensionTask, legacyTask } from '../tasks/legacy-pool-tasks';
 import { isIdempotentMethod } from '../resilience/retry';
 import { replyWith, stringParam, type DispatcherOptions, type Reply, type RequestContext } from './context';
 
@@ -60,6 +62,7 @@ async function poolTask(options: DispatcherOptions, message: JsonRpcRequest, ctx
   const ask = async (method: string): Promise<JsonRpcResponse> =>
     responseIn(await options.caller.send(target, tasks.toPool({ ...message, method }, ref), { ...call, idempotent: isIdempotentMethod(method) }), message.id, ref.pool);
   if (ctx.modern && !isModernVersion(target.pool.protocolVersion)) return legacyPoolTask(message, ctx, ask);
+  if (!ctx.modern && isModernVersion(target.pool.protocolVersion)) return modernPoolTask(message, ctx, ask, options.spec.gateway.backendTimeoutMs);
   const response = await ask(message.method);
   if (response.error) return { kind: 'message', message: { jsonrpc: '2.0', id: message.id, error: response.error } };
   return replyWith(message.id, tasks.forCaller(ref.pool, message.method, response.result ?? {}, principal), ctx, message.method);
@@ -88,6 +91,43 @@ async function legacyPoolTask(message: JsonRpcRequest, ctx: RequestContext, ask:
   if (task.status !== 'completed' && task.status !== 'failed') return replyWith(message.id, task, ctx, message.method);
   const outcome = await ask('tasks/result');
   return replyWith(message.id, outcome.error ? { ...task, status: 'failed', error: outcome.error } : { ...task, result: outcome.result ?? {} }, ctx, message.method);
+}
+
+/**
+ * A 2025-era caller's request about a 2026 pool's task (see `tasks/legacy-pool-tasks.ts`): the task
+ * in the 2025-11-25 form; `tasks/result` polls the pool's `tasks/get` until the task is over or the
+ * gateway's backend timeout passes (then an error with the task id: ask again).
+ */
+async function modernPoolTask(message: JsonRpcRequest, ctx: RequestContext, ask: (method: string) => Promise<JsonRpcResponse>, timeoutMs: number): Promise<Reply> {
+  const taskId = String(message.params?.taskId);
+  const failed = (error: NonNullable<JsonRpcResponse['error']>): Reply => ({ kind: 'message', message: { jsonrpc: '2.0', id: message.id, error } });
+  const current = async (): Promise<Record<string, unknown> | NonNullable<JsonRpcResponse['error']>> => {
+    const got = await ask('tasks/get');
+    return got.error ?? { ...(got.result ?? {}), taskId };
+  };
+  if (message.method === 'tasks/cancel') {
+    const cancelled = await ask('tasks/cancel');
+    if (cancelled.error) return failed(cancelled.error);
+  }
+  let task = await current();
+  if ('code' in task) return failed(task as NonNullable<JsonRpcResponse['error']>);
+  if (message.method !== 'tasks/result') return replyWith(message.id, legacyTask(task), ctx, message.method);
+  const deadline = Date.now() + timeoutMs;
+  while (task.status === 'working' || task.status === 'input_required') {
+    if (Date.now() >= deadline) {
+      throw new GatewayError(200, JOB_DEADLINE_CODE, `Task ${taskId} is still running; ask for tasks/result again`, {}, { data: { taskId, status: task.status } });
+    }
+    const interval = typeof task.pollIntervalMs === 'number' ? task.pollIntervalMs : 1000;
+    await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, deadline - Date.now()))));
+    task = await current();
+    if ('code' in task) return failed(task as NonNullable<JsonRpcResponse['error']>);
+  }
+  if (task.status === 'completed' && isRecord(task.result)) {
+    const result = task.result;
+    return replyWith(message.id, { ...result, _meta: { ...(isRecord(result._meta) ? result._meta : {}), [RELATED_TASK_META_KEY]: { taskId } } }, ctx, message.method);
+  }
+  if (task.status === 'failed' && isRecord(task.error) && typeof task.error.code === 'number') return failed(task.error as NonNullable<JsonRpcResponse['error']>);
+  return failed({ code: RPC.internalError, message: `Task ${taskId} was ${String(task.status)}`, data: { taskId, status: task.status } });
 }
 
 /**

@@ -7,7 +7,8 @@
  */
 import { isRecord, type JsonRpcRequest } from '../protocol/jsonrpc';
 import { META } from '../protocol/versions';
-import { extensionCreateTaskResult } from './legacy-pool-tasks';
+import type { BackendOwner } from '../backend/pool-caller';
+import { extensionCreateTaskResult, legacyCreateTaskResult } from './legacy-pool-tasks';
 import { isPoolTaskId, type PoolTaskRef, type TaskIds } from './task-ids';
 
 /** The 2026-07-28 tasks extension's identifier (capabilities `extensions` key). */
@@ -21,6 +22,18 @@ export function declaresTasksExtension(params: Record<string, unknown> | undefin
   const capabilities = isRecord(meta) ? meta[META.clientCapabilities] : undefined;
   const extensions = isRecord(capabilities) ? capabilities.extensions : undefined;
   return isRecord(extensions) && isRecord(extensions[TASKS_EXTENSION]);
+}
+
+/**
+ * A 2025-era caller's context with the tasks extension declared in the capabilities its 2026 pools
+ * see (the envelope the gateway builds from the session's capabilities).
+ */
+export function withTasksExtension<C extends { readonly owner: BackendOwner }>(ctx: C): C {
+  if (ctx.owner.kind !== 'session') return ctx;
+  const capabilities = isRecord(ctx.owner.session.clientCapabilities) ? ctx.owner.session.clientCapabilities : {};
+  const extensions = isRecord(capabilities.extensions) ? capabilities.extensions : {};
+  const session = { ...ctx.owner.session, clientCapabilities: { ...capabilities, extensions: { ...extensions, [TASKS_EXTENSION]: {} } } };
+  return { ...ctx, owner: { ...ctx.owner, session } };
 }
 
 /** Whether a pool's JSON body may name a task (a cheap look before parsing, as for input_required). */
@@ -65,8 +78,9 @@ export class PoolTasks {
       out = { ...out, tasks: out.tasks.map((t: unknown) => (isRecord(t) && typeof t.taskId === 'string' ? { ...t, taskId: wrap(t.taskId) } : t)) };
     }
     out = this.relatedFor(out, wrap);
-    // A 2025-11-25 pool's task for a 2026 caller of the extension (see legacy-pool-tasks.ts).
-    return modernCaller && method === 'tools/call' ? extensionCreateTaskResult(out) : out;
+    // A task of the other era's form for the caller (see legacy-pool-tasks.ts).
+    if (method !== 'tools/call') return out;
+    return modernCaller ? extensionCreateTaskResult(out) : legacyCreateTaskResult(out);
   }
 
   /**
