@@ -55,13 +55,15 @@ export interface McpFleetArgs {
   /**
    * A registry image for the gateway service (`gateway.hosting: 'service'` only) whose entry point is
    * this package's `mcp-fleet` CLI, instead of building one.
-   * @default - the image the plan generates from this package, built at `pulumi up` and pushed to ECR
+   * @default - the queue pools' worker image when the fleet has queue pools (the same CLI: one image
+   * for both); else the image the plan generates from this package, built at `pulumi up` and pushed to ECR
    */
   readonly gatewayImage?: string;
   /**
    * A registry image for the queue pools' workers, whose entry point is this package's `mcp-fleet` CLI.
-   * @default - the gateway service's image when the gateway is a service; else one image the plan
-   * generates from this package, built at `pulumi up` and pushed to ECR, for every queue pool
+   * @default - `gatewayImage` when the gateway is a service and it is given; else one image the plan
+   * generates from this package, built at `pulumi up` and pushed to ECR, for every queue pool (and
+   * the gateway service, when the gateway is one)
    */
   readonly workerImage?: string;
   /**
@@ -220,7 +222,9 @@ export class McpFleet extends pulumi.ComponentResource {
       queues: Object.fromEntries(Object.entries(this.queuePools).map(([pool, q]) => [pool, q.queue])),
     };
     if (this.plan.gateway.hosting === 'service') {
-      const image = args.gatewayImage !== undefined ? { image: args.gatewayImage } : {};
+      // The queue pools' workers run the same image (this package's CLI): built once for both.
+      const shared = args.gatewayImage ?? Object.values(this.queuePools)[0]?.workerImage;
+      const image = shared !== undefined ? { image: shared } : {};
       return new McpGatewayService(`${name}-gateway`, { ...common, clusterArn: this.network.cluster.arn, clusterName: this.network.cluster.name, ...image }, { parent: this });
     }
     return new McpGateway(

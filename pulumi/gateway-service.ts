@@ -44,11 +44,12 @@ export interface McpGatewayServiceArgs {
   /** Public base URL of the fleet, e.g. `https://mcp.example.com` (RFC 9728 metadata). */
   readonly publicUrl: pulumi.Input<string>;
   /**
-   * A registry image to run instead of building one; its entry point must be this package's `mcp-fleet` CLI.
+   * An image to run instead of building one: a registry reference, or the same image built by another
+   * component (`McpFleet` gives its queue pools' worker image); its entry point must be this package's `mcp-fleet` CLI.
    * @default - the image the plan generates from this package, built by `@pulumi/docker-build` at
    * `pulumi up` and pushed to an ECR repository of the gateway (as a stdio pool's)
    */
-  readonly image?: string;
+  readonly image?: string | RenderedPoolImage;
   /**
    * KMS key (ARN) that encrypts the log group and the identity secret, and that the tasks may decrypt
    * secrets with (pass the key of the session store secret).
@@ -123,8 +124,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, the session store, the pools and image registries');
     this.identitySecrets = gatewayIdentitySecrets(where, name, fleet, args, this);
-    const arn = args.image === undefined ? undefined : ecrRepositoryArn(args.image);
-    this.image = args.image === undefined ? renderPoolImage(name, 'gateway', servicePlan.image, this) : { ref: args.image, ...(arn ? { ecrRepositoryArn: arn } : {}) };
+    this.image = imageOf(name, servicePlan, args.image, this);
 
     const region = aws.getRegionOutput({}, parent).region;
     const identity = aws.getCallerIdentityOutput({}, parent);
@@ -291,4 +291,12 @@ export class McpGatewayService extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** The gateway's image: the one given (a registry reference or another component's build), else built from the plan. */
+function imageOf(name: string, plan: GatewayServicePlan, given: string | RenderedPoolImage | undefined, parent: pulumi.Resource): RenderedPoolImage {
+  if (given === undefined) return renderPoolImage(name, 'gateway', plan.image, parent);
+  if (typeof given !== 'string') return given;
+  const arn = ecrRepositoryArn(given);
+  return { ref: given, ...(arn ? { ecrRepositoryArn: arn } : {}) };
 }

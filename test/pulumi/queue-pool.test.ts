@@ -19,6 +19,7 @@ const spec: FleetSpec = {
     { name: 'github', image: 'registry.example.com/github:1', tools: ['github_*'] },
     { name: 'images', kind: 'queue', image: 'registry.example.com/images:1', tools: ['image_*'], minTasks: 0, maxTasks: 8, queue: { maxRunSeconds: 600, maxReceives: 4 } },
   ],
+  auth: { jwt: { issuer: 'https://auth.example.com', audience: ['mcp-fleet'] } },
 };
 
 let tracker: ResourceTracker;
@@ -154,4 +155,14 @@ test('GIVEN the gateway as a service WHEN the fleet has a queue pool THEN its co
   // The workers run the gateway's image: no second build.
   const worker = JSON.parse(oneResource('aws:ecs/taskDefinition:TaskDefinition', named('svc-queue-images-task')).inputs.containerDefinitions)[1];
   expect(worker.image).toBe('registry.example.com/mcp-fleet:1');
+});
+
+test('GIVEN the gateway as a service and no image given WHEN the fleet has a queue pool THEN one image is built for the gateway and the workers', async () => {
+  const hosted: FleetSpec = { ...spec, name: 'one', gateway: { hosting: 'service' } };
+  const { component } = await declare((options) => new McpFleet('one', { spec: hosted, certificateArn: CERTIFICATE_ARN }, options));
+  const builds = resourcesOfType('docker-build:index:Image').filter((r) => r.name.startsWith('one-'));
+  expect(builds.map((r) => r.name)).toEqual(['one-queue-images-worker-image']);
+  const image = (task: string) => JSON.parse(oneResource('aws:ecs/taskDefinition:TaskDefinition', named(task)).inputs.containerDefinitions).at(-1).image;
+  expect(image('one-gateway-task')).toBe(image('one-queue-images-task'));
+  expect(component.gateway).not.toBeInstanceOf(McpGateway);
 });
