@@ -17,7 +17,8 @@ interface CfnLintMatch {
 
 /** cfn-lint findings for the given templates (JSON output, ignored rules left out). */
 function cfnLint(templates: readonly string[]): CfnLintMatch[] {
-  const result = spawnSync('cfn-lint', ['--format', 'json', '--ignore-checks', ...Object.keys(IGNORED_RULES), '--', ...templates], { encoding: 'utf8', timeout: 120_000 });
+  // About 16 CPU s for the seven templates; a loaded 2-core machine (load 14) took more than 120 s of wall.
+  const result = spawnSync('cfn-lint', ['--format', 'json', '--ignore-checks', ...Object.keys(IGNORED_RULES), '--', ...templates], { encoding: 'utf8', timeout: 300_000 });
   if (result.error) throw new Error(`cfn-lint could not run: ${result.error.message}`);
   // cfn-lint exits with a bit mask of the levels it found (2 error, 4 warning, 8 informational).
   if (result.status !== 0 && result.stdout.trim() === '') throw new Error(`cfn-lint failed (exit ${result.status}): ${result.stderr}`);
