@@ -87,5 +87,6 @@ function readQueueUrls(env: Environment, spec: ResolvedFleetSpec): Record<string
   }
   const missing = queuePools.filter((pool) => !entries.some(([p]) => p === pool));
   if (missing.length > 0) throw new Error(`gateway environment: ${name} has no queue URL for queue pool ${missing.join(', ')}`);
-  return Object.fromEntries(entries) as Record<string, string>;
+  // An empty map (a spec without queue pools) asks for nothing, not even the store.
+  return entries.length > 0 ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
 }

@@ -99,6 +99,11 @@ describe("the gateway's queue URLs (GATEWAY_ENV.queueUrls)", () => {
     await expect(createGatewayFromEnvironment(env, async () => '')).rejects.toThrow(`${GATEWAY_ENV.queueUrls}.images must be an SQS queue URL`);
   });
 
+  test('GIVEN a spec without queue pools and an empty map WHEN read THEN no queue and no store is needed', () => {
+    const spec = JSON.stringify({ name: 'envfleet', pools: [{ name: 'github', image: 'x', tools: ['github_*'] }] });
+    expect(readGatewayEnvironment({ ...gatewayEnv, [GATEWAY_ENV.spec]: spec, [GATEWAY_ENV.queueUrls]: '{}', [GATEWAY_ENV.redisUrl]: undefined }).queueUrls).toBeUndefined();
+  });
+
   test.each([
     [{ [GATEWAY_ENV.queueUrls]: undefined }, `${GATEWAY_ENV.queueUrls} is not set, and the spec has queue pool images`],
     [{ [GATEWAY_ENV.queueUrls]: '[1]' }, 'must be a JSON object'],
