@@ -6,8 +6,10 @@
  *   account, region, certificateArn, hostedZoneId + zoneName (single region; the zone is also the
  *   multi-region example's), certificateArn-<region> (one certificate per region of the multi-region example),
  *   gatewayImage (a registry image of the gateway service for `McpFleetStreaming`, instead of building it),
- *   mcp-fleet-example:registryImage (run every pool from this registry image instead of building the
- *   example pools' images: only for the emulator deploy test, which cannot build images).
+ *   workerImage (a registry image of this package's CLI for the queue pools' workers, instead of
+ *   building it; default: gatewayImage),
+ *   mcp-fleet-example:registryImage (run every pool, workers included, from this registry image instead
+ *   of building the example pools' images: only for the emulator deploy test, which cannot build images).
  * Pool images are image assets: synth only fingerprints them; `cdk deploy` builds them with Docker.
  * The defaults synthesize without credentials or Docker (the zones of the default account and regions
  * are in the committed cdk.context.json); pass real values to deploy.
@@ -51,12 +53,17 @@ export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: 
   if ((hostedZoneId === undefined) !== (zoneName === undefined)) throw new Error('context: hostedZoneId and zoneName go together');
   const registryImage = get(REGISTRY_IMAGE_CONTEXT);
   const spec = registryImage ? withRegistryImages(exampleFleetSpec, registryImage) : exampleFleetSpec;
+  // The gateway image is this package's CLI, which is what a worker runs.
+  const workerImage = get('workerImage') ?? get('gatewayImage') ?? registryImage;
+  const workers = workerImage ? { workerImage } : {};
   const stack = new McpFleetExampleStack(app, 'McpFleetExample', {
     env: { account, region },
     spec,
     certificateArn: get('certificateArn') ?? placeholderCertificateArn(account, region),
     ...(hostedZoneId && zoneName ? { hostedZone: { hostedZoneId, zoneName } } : {}),
-    description: 'mcp-fleet example: five MCP pools (three built from source, a priority pool, a stdio server) behind a TLS 1.3 ALB with WAF, a gateway Lambda and a Valkey session store',
+    ...workers,
+    description:
+      'mcp-fleet example: five MCP pools (two built from source, a queue pool with SQS workers, a priority pool, a stdio server) behind a TLS 1.3 ALB with WAF, a gateway Lambda and a Valkey session store',
   });
   const multiRegion = addMultiRegionExample(app, {
     account,
@@ -64,6 +71,7 @@ export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: 
     spec: { ...spec, name: `${spec.name}-global` },
     certificateArn: (r) => get(`certificateArn-${r}`) ?? placeholderCertificateArn(account, r),
     hostedZone: hostedZoneId && zoneName ? { hostedZoneId, zoneName } : EXAMPLE_DEFAULTS.hostedZone,
+    ...workers,
   });
   // The same fleet with its gateway as a Fargate service (live streams); its image is built from this
   // package at deploy time unless the context names one already in a registry.
@@ -73,6 +81,7 @@ export function buildExampleApp(context: Record<string, unknown> = {}, outdir?: 
     spec: { ...spec, name: `${spec.name}-streams`, gateway: { ...spec.gateway, hosting: 'service' } },
     certificateArn: get('certificateArn') ?? placeholderCertificateArn(account, region),
     ...(gatewayImage ? { gatewayImage } : {}),
+    ...workers,
     description: 'mcp-fleet example: the example fleet with its gateway as an autoscaled Fargate service (streaming)',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));

@@ -10,8 +10,9 @@ export const examplePoolBuild = (pool: 'github' | 'slack' | 'images'): Container
 /**
  * The example fleet, built from this repository's example pools (image assets, built at deploy time):
  * a GitHub-like pool that speaks MCP 2026-07-28 (so the load balancer routes its tool calls straight
- * to it, after verifying the caller's JWT), a stateful Slack-like pool and a heavy image pool that
- * speak 2025-11-25 (reached through the gateway), the seed's priority pool (the GitHub tools on their
+ * to it, after verifying the caller's JWT), a stateful Slack-like pool that speaks 2025-11-25 (reached
+ * through the gateway), a heavy image pool as a queue pool (its calls become jobs on an SQS queue that
+ * workers beside the server pull, scaled on the backlog and down to zero tasks), the seed's priority pool (the GitHub tools on their
  * own tasks for callers sending `x-mcp-priority: high`), and a stdio pool: the published filesystem
  * MCP server from npm, run under `mcp-fleet bridge` in a generated image, its tools found by discovery.
  */
@@ -21,15 +22,17 @@ export const exampleFleetSpec: FleetSpec = {
     { name: 'github', build: examplePoolBuild('github'), tools: ['github_*'] },
     { name: 'slack', build: examplePoolBuild('slack'), tools: ['slack_*'], sessionMode: 'stateful', protocolVersion: '2025-11-25' },
     {
+      // Heavy tools as jobs: a queue, workers beside the server, scaled on the backlog and down to zero.
       name: 'images',
+      kind: 'queue',
       build: examplePoolBuild('images'),
       tools: ['image_*'],
       protocolVersion: '2025-11-25',
       cpu: 2048,
       memoryMiB: 4096,
-      minTasks: 1,
+      minTasks: 0,
       maxTasks: 20,
-      cpuTargetPercent: 60,
+      queue: { maxRunSeconds: 600, backlogPerTask: 5, maxJobAgeSeconds: 120 },
     },
     { name: 'github-fast', build: examplePoolBuild('github'), tools: ['github_*'], priorityRoute: { header: 'x-mcp-priority', value: 'high' }, minTasks: 1 },
     {

@@ -27,6 +27,8 @@ export interface MultiRegionExampleProps {
   /** Certificate ARN per region (ACM certificates are regional). */
   readonly certificateArn: (region: string) => string;
   readonly hostedZone: { readonly hostedZoneId: string; readonly zoneName: string };
+  /** Registry image of the queue pools' workers. @default - built from this package at deploy time */
+  readonly workerImage?: string;
 }
 
 export function addMultiRegionExample(app: App, props: MultiRegionExampleProps): { regional: McpFleetExampleStack[]; global: Stack } {
@@ -37,6 +39,7 @@ export function addMultiRegionExample(app: App, props: MultiRegionExampleProps):
       env: { account, region },
       spec,
       certificateArn: props.certificateArn(region),
+      ...(props.workerImage ? { workerImage: props.workerImage } : {}),
       description: `mcp-fleet multi-region example: the ${region} fleet`,
     });
     new McpRegionalEndpointParameters(stack, 'Endpoint', { fleetName: spec.name, loadBalancer: stack.fleet.loadBalancer.loadBalancer });

@@ -16,6 +16,11 @@ export interface McpFleetExampleStackProps extends StackProps {
    * @default - built from this package at deploy time
    */
   readonly gatewayImage?: string;
+  /**
+   * Registry image of this package's CLI for the queue pools' workers.
+   * @default - built from this package at deploy time (the gateway service's image)
+   */
+  readonly workerImage?: string;
 }
 
 /** One region's fleet. */
@@ -30,8 +35,14 @@ export class McpFleetExampleStack extends Stack {
       certificateArn: props.certificateArn,
       ...(zone ? { domain: { hostedZone: zone, domainName: `mcp.${zone.zoneName}` } } : {}),
       ...(props.gatewayImage ? { gatewayService: { image: ecs.ContainerImage.fromRegistry(props.gatewayImage) } } : {}),
+      ...(props.workerImage ? { queuePools: workerImageOverrides(props.spec, ecs.ContainerImage.fromRegistry(props.workerImage)) } : {}),
     });
     new CfnOutput(this, 'McpEndpoint', { value: `${this.fleet.loadBalancer.publicUrl}${this.fleet.plan.mcpPath}`, description: 'MCP endpoint for agents' });
     new CfnOutput(this, 'LoadBalancerDnsName', { value: this.fleet.loadBalancer.loadBalancer.loadBalancerDnsName });
   }
+}
+
+/** The same worker image for every queue pool of `spec`. */
+function workerImageOverrides(spec: FleetSpec, workerImage: ecs.ContainerImage): Record<string, { workerImage: ecs.ContainerImage }> {
+  return Object.fromEntries(spec.pools.filter((pool) => pool.kind === 'queue').map((pool) => [pool.name, { workerImage }]));
 }

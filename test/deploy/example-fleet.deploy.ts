@@ -7,7 +7,7 @@
  * Not checked here because the emulator keeps them nowhere (the construct tests assert them on the
  * template): the ECS services' deployment configuration (circuit breaker with rollback, healthy
  * percentages) and health check grace period, the cluster's Container Insights setting, and every
- * resource of a type in EMULATOR_SKIPPED_TYPES (WAF, scaling, bucket policies, egress rules).
+ * resource of a type in EMULATOR_SKIPPED_TYPES (WAF, scaling, bucket and queue policies, egress rules).
  */
 import { DescribeLoadBalancerAttributesCommand, DescribeRulesCommand, DescribeTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
@@ -16,12 +16,13 @@ import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aw
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { GetServiceCommand } from '@aws-sdk/client-servicediscovery';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GATEWAY_BUNDLE_DIR, GATEWAY_BUNDLE_ENTRY } from '../../lib/gateway-bundle';
 import { planFleet, type FleetPlan } from '../../lib/plan';
-import { GATEWAY_ENV } from '../../lib/spec';
+import { GATEWAY_ENV, WORKER_ENV } from '../../lib/spec';
 import {
   CUSTOM_RESOURCE_REASON,
   CUSTOM_RESOURCE_TYPES_RUN_BY_HARNESS,
@@ -59,6 +60,7 @@ const EXPECTED_EMULATOR_GAPS = [
   'AWS::WAFv2::LoggingConfiguration',
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::SQS::QueuePolicy',
 ].map((type) => [type, EMULATOR_SKIPPED_TYPES[type]!] as const);
 
 describe(`${STACK_NAME} deployed on the emulator`, () => {
@@ -221,7 +223,8 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
     const services = await servicesOf(clients!, plan.names.cluster);
     const namespaceId = await namespaceIdNamed(clients!, plan.names.namespace);
 
-    expect(services).toHaveLength(plan.pools.length);
+    // One service per pool; queue pools' worker services are checked below.
+    expect(services).toHaveLength(plan.pools.length + plan.queuePools.length);
     for (const pool of plan.pools) {
       const targetGroup = await targetGroupNamed(clients!, pool.targetGroup.name);
       const service = services.find((s) => s.loadBalancers?.some((lb) => lb.targetGroupArn === targetGroup.TargetGroupArn));
@@ -241,7 +244,45 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
   });
 
   test('GIVEN the emulator context THEN every pool runs the registry image given for it (no image can be built here)', () => {
-    expect(plan.pools.map((p) => p.container.image)).toEqual(plan.pools.map(() => ({ kind: 'registry', image: EMULATOR_POOL_IMAGE })));
+    const pools = [...plan.pools, ...plan.queuePools];
+    expect(plan.queuePools.length).toBeGreaterThan(0);
+    expect(pools.map((p) => p.container.image)).toEqual(pools.map(() => ({ kind: 'registry', image: EMULATOR_POOL_IMAGE })));
+  });
+
+  test('GIVEN each queue pool THEN its queue redrives to its dead-letter queue as planned under the fleet key, and its worker service runs the server and mcp-fleet worker, with no load balancer', async () => {
+    const variables = gateway.Environment!.Variables!;
+    const queueUrls = JSON.parse(variables[GATEWAY_ENV.queueUrls]!) as Record<string, string>;
+    expect(Object.keys(queueUrls)).toEqual(plan.queuePools.map((pool) => pool.name));
+    const services = await servicesOf(clients!, plan.names.cluster);
+    const poolSecretArns = JSON.parse(variables[GATEWAY_ENV.poolIdentitySecretArns]!) as Record<string, string>;
+    for (const pool of plan.queuePools) {
+      const q = pool.queue;
+      expect(queueUrls[pool.name]).toMatch(new RegExp(`/${q.names.queue}$`));
+      const { Attributes } = await clients!.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrls[pool.name], AttributeNames: ['All'] }));
+      expect(Attributes).toMatchObject({
+        VisibilityTimeout: String(q.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(q.retentionSeconds),
+        ReceiveMessageWaitTimeSeconds: String(q.receiveWaitSeconds),
+        KmsDataKeyReusePeriodSeconds: String(q.encryption.dataKeyReuseSeconds),
+      });
+      expect(Attributes!.KmsMasterKeyId).toBeTruthy();
+      const redrive = JSON.parse(Attributes!.RedrivePolicy!) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
+      expect(Number(redrive.maxReceiveCount)).toBe(q.maxReceiveCount);
+      expect(redrive.deadLetterTargetArn).toMatch(new RegExp(`:${q.names.deadLetterQueue}$`));
+
+      const described = await Promise.all(services.map(async (service) => ({ service, ...(await clients!.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }))) })));
+      const own = described.find((d) =>
+        d.taskDefinition!.containerDefinitions!.some((c) => c.name === pool.worker.name && c.environment?.some((e) => e.name === WORKER_ENV.pool && e.value === pool.name)),
+      );
+      expect(own?.service).toMatchObject({ launchType: 'FARGATE', desiredCount: pool.service.desiredCount, networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'DISABLED' } } });
+      expect(own!.service.loadBalancers ?? []).toEqual([]);
+      expect(own!.service.serviceRegistries ?? []).toEqual([]);
+      const worker = own!.taskDefinition!.containerDefinitions!.find((c) => c.name === pool.worker.name)!;
+      expect(worker).toMatchObject({ image: EMULATOR_POOL_IMAGE, command: [...pool.worker.command], user: pool.worker.user, readonlyRootFilesystem: true });
+      expect(Object.fromEntries((worker.environment ?? []).map((e) => [e.name, e.value]))[WORKER_ENV.queueUrl]).toBe(queueUrls[pool.name]);
+      // The pool's own identity key (the one the gateway holds for it), never the fleet key.
+      expect(worker.secrets?.find((s) => s.name === WORKER_ENV.identityKey)?.valueFrom).toBe(poolSecretArns[pool.name]);
+    }
   });
 
   test('GIVEN each pool task definition THEN its container runs as non-root on a read-only root filesystem and stops within the drain budget', async () => {
@@ -306,8 +347,8 @@ describe(`${STACK_NAME} deployed on the emulator`, () => {
     expect(variables[GATEWAY_ENV.region]).toBe(emulator!.region);
     expect(variables[GATEWAY_ENV.redisUrl]).toBe(`rediss://${primary.Address}:${plan.sessionStore.port}`);
     const poolSecretArns = JSON.parse(variables[GATEWAY_ENV.poolIdentitySecretArns]!) as Record<string, string>;
-    expect(Object.keys(poolSecretArns)).toEqual(plan.pools.map((pool) => pool.name));
-    expect(new Set(Object.values(poolSecretArns)).size).toBe(plan.pools.length);
+    expect(Object.keys(poolSecretArns)).toEqual(plan.spec.pools.map((pool) => pool.name));
+    expect(new Set(Object.values(poolSecretArns)).size).toBe(plan.spec.pools.length);
     for (const arn of [variables[GATEWAY_ENV.redisAuthSecretArn]!, ...Object.values(poolSecretArns)]) {
       const secret = await clients!.secretsManager.send(new DescribeSecretCommand({ SecretId: arn }));
       expect(secret.ARN).toBe(arn);

@@ -27,19 +27,14 @@ export function synthExampleApp(outdir?: string, cliContext = false): CloudAssem
 
 /**
  * The branches the example does not take: serverless session store, API keys next to JWT, a hosted
- * zone with a DNS-validated certificate, a pool from a private ECR image, a stdio queue pool that scales
- * to zero, reserved gateway concurrency. cdk-nag and
+ * zone with a DNS-validated certificate, a pool from a private ECR image, reserved gateway concurrency
+ * (the example's queue pool, which scales to zero, is in both). cdk-nag and
  * cfn-lint check it like the example.
  */
 export const variantSpec: FleetSpec = {
   ...exampleFleetSpec,
   name: 'variant',
-  pools: [
-    ...exampleFleetSpec.pools,
-    { name: 'registry', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp/registry-pool:1.0.0', tools: ['registry_*'] },
-    // A queue pool that scales to zero, its server a stdio command (a generated image with a health check).
-    { name: 'exports', kind: 'queue', command: ['npx', '-y', '@modelcontextprotocol/server-filesystem@2026.8.31', '/tmp'], tools: ['export_*'], minTasks: 0 },
-  ],
+  pools: [...exampleFleetSpec.pools, { name: 'registry', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp/registry-pool:1.0.0', tools: ['registry_*'] }],
   auth: { ...exampleFleetSpec.auth, apiKeys: { secretName: 'variant/api-keys' } },
   sessionStore: { deployment: 'serverless' },
 };

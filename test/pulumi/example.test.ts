@@ -36,12 +36,13 @@ describe('examples/pulumi', () => {
     expect(oneResource('aws:lb/listener:Listener', (r) => r.inputs.protocol === 'HTTPS').inputs.certificateArn).toBe(CERTIFICATE_ARN);
     const rules = oneResource('aws:wafv2/webAcl:WebAcl').inputs.rules as Array<{ name: string }>;
     expect(rules.map((r) => r.name)).toContain('rate-per-tool');
-    // Every pool image is built (the example pools from source, the stdio pool generated) and pushed to its ECR repository.
+    // Every pool image is built (the example pools from source, the stdio pool and the queue pool's worker generated) and pushed to its ECR repository.
     expect(
       resourcesOfType('docker-build:index:Image')
         .map((i) => i.inputs.context.location)
         .sort(),
     ).toEqual([
+      expect.stringMatching(/^\.mcp-fleet\/images\/context-[0-9a-f]{32}$/),
       expect.stringMatching(/^\.mcp-fleet\/images\/context-[0-9a-f]{32}$/),
       'examples/pools/build/github',
       'examples/pools/build/github',

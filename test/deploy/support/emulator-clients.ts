@@ -9,6 +9,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { EmulatorClientConfig } from './emulator-environment';
 
 export class EmulatorClients {
@@ -20,6 +21,7 @@ export class EmulatorClients {
   public readonly serviceDiscovery: ServiceDiscoveryClient;
   public readonly secretsManager: SecretsManagerClient;
   public readonly s3: S3Client;
+  public readonly sqs: SQSClient;
 
   constructor(config: EmulatorClientConfig) {
     this.elbv2 = new ElasticLoadBalancingV2Client(config);
@@ -31,6 +33,7 @@ export class EmulatorClients {
     this.secretsManager = new SecretsManagerClient(config);
     // Path-style: `<bucket>.localhost` does not resolve everywhere.
     this.s3 = new S3Client({ ...config, forcePathStyle: true });
+    this.sqs = new SQSClient(config);
   }
 
   /** Reads a whole S3 object from the emulator (e.g. a published asset in the bootstrap bucket). */
@@ -41,7 +44,7 @@ export class EmulatorClients {
   }
 
   public destroy(): void {
-    for (const client of [this.elbv2, this.ecs, this.lambda, this.route53, this.elastiCache, this.serviceDiscovery, this.secretsManager, this.s3]) {
+    for (const client of [this.elbv2, this.ecs, this.lambda, this.route53, this.elastiCache, this.serviceDiscovery, this.secretsManager, this.s3, this.sqs]) {
       client.destroy();
     }
   }

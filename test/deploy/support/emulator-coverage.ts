@@ -21,7 +21,8 @@ export const EMULATOR_SKIPPED_TYPES: Readonly<Record<string, string>> = {
   'AWS::WAFv2::WebACLAssociation': 'the web ACL is not attached to the load balancer',
   'AWS::WAFv2::LoggingConfiguration': 'WAF logging is not configured',
   'AWS::ApplicationAutoScaling::ScalableTarget': 'pool scaling bounds are not registered',
-  'AWS::ApplicationAutoScaling::ScalingPolicy': 'CPU and request-count scaling policies are not created',
+  'AWS::ApplicationAutoScaling::ScalingPolicy': 'scaling policies (CPU, request count, queue backlog and job age) are not created',
+  'AWS::SQS::QueuePolicy': "queue pools' TLS-only queue policies are not applied",
   'AWS::ECS::ClusterCapacityProviderAssociations': 'Fargate capacity providers are not associated',
 };
 

@@ -95,7 +95,13 @@ class AlarmModel(CreateOnly, CloudFormationModel):
         p = cloudformation_json["Properties"]
         name = p.get("AlarmName") or resource_name
         cloudwatch = emulator_client("cloudwatch", region_name)
-        cloudwatch.put_metric_alarm(AlarmName=name, **{key: p[key] for key in ALARM_PARAMETERS if key in p})
+        parameters = {key: p[key] for key in ALARM_PARAMETERS if key in p}
+        # An action that is a Ref to a type moto skips (a queue pool's step scaling policy) resolves to
+        # nothing: the alarm is created without it, as the policy itself is not created either.
+        for key in ("AlarmActions", "OKActions", "InsufficientDataActions"):
+            if key in parameters:
+                parameters[key] = [action for action in parameters[key] if action is not None]
+        cloudwatch.put_metric_alarm(AlarmName=name, **parameters)
         arn = cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["AlarmArn"]
         return cls(name, {"Arn": arn})
 
