@@ -9,9 +9,10 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type QueuePoolPlan, type WorkerSecretPlan } from '../../lib/plan';
-import { POOL_ENV, type FleetSpec } from '../../lib/spec';
-import { constructError, containerHealthCheck, fleetLogGroup, mergeProps, planned, plannedFargateService } from '../shared';
+import type { FleetSpec } from '../../lib/spec';
+import { constructError, fleetLogGroup, planned, plannedFargateService } from '../shared';
 import { grantImagePull, poolContainerImage } from '../tool-pool/images';
+import { serverContainerOptions } from '../tool-pool/server-container';
 import { grantQueueAccess } from './access';
 import { addQueueScaling } from './scaling';
 
@@ -143,28 +144,17 @@ export class McpQueuePool extends Construct {
     this.stepAlarms = scaling.stepAlarms;
   }
 
-  /** The MCP server, as the tool pools run it (the pool contract wins over user settings); only the worker calls it, on loopback (no port mapping). */
+  /** The MCP server, as the tool pools run it; only the worker calls it, on loopback (no port mapping). */
   private addServer(props: McpQueuePoolProps): ecs.ContainerDefinition {
     const c = this.plan.container;
-    const contract = new Set<string>(Object.values(POOL_ENV));
-    const contractEnvironment = Object.fromEntries(Object.entries(c.environment).filter(([name]) => contract.has(name)));
     const server = this.taskDefinition.addContainer(
       'Server',
-      mergeProps<ecs.ContainerDefinitionOptions>(
-        {
-          image: poolContainerImage(this, c.image),
-          ...(c.healthCheck ? { healthCheck: containerHealthCheck(c.healthCheck) } : {}),
-          stopTimeout: Duration.seconds(c.stopTimeoutSeconds),
-          logging: ecs.LogDrivers.awsLogs({ streamPrefix: this.plan.name, logGroup: this.logGroup }),
-        },
-        props.containerProps,
-        {
-          user: c.user,
-          readonlyRootFilesystem: c.readonlyRootFilesystem,
-          environment: { ...c.environment, ...props.containerProps?.environment, ...contractEnvironment },
-          secrets: { ...props.containerProps?.secrets, ...Object.fromEntries(c.secrets.map((s) => [s.name, ecs.Secret.fromSecretsManager(props.identitySecret)])) },
-        },
-      ),
+      serverContainerOptions(this, c, {
+        identitySecret: props.identitySecret,
+        logGroup: this.logGroup,
+        streamPrefix: this.plan.name,
+        ...(props.containerProps ? { userProps: props.containerProps } : {}),
+      }),
     );
     server.addMountPoints(...c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })));
     return server;

@@ -8,9 +8,10 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { fleetPlanOf, type PoolPlan, type FleetPlan } from '../../lib/plan';
-import { DEFAULTS, POOL_ENV, type FleetSpec } from '../../lib/spec';
-import { addPlannedListenerRules, allowPlannedIngress, constructError, containerHealthCheck, fleetLogGroup, mergeProps, planned, plannedFargateService, targetHealthCheck } from '../shared';
-import { grantImagePull, poolContainerImage } from './images';
+import { DEFAULTS, type FleetSpec } from '../../lib/spec';
+import { addPlannedListenerRules, allowPlannedIngress, constructError, fleetLogGroup, mergeProps, planned, plannedFargateService, targetHealthCheck } from '../shared';
+import { grantImagePull } from './images';
+import { serverContainerOptions } from './server-container';
 
 export interface McpToolPoolProps {
   /** The fleet spec (validated here). */
@@ -93,25 +94,13 @@ export class McpToolPool extends Construct {
       memoryLimitMiB: c.memoryMiB,
       volumes: c.scratchVolumes.map((v) => ({ name: v.name })),
     });
-    // User environment and secrets add to the plan's; the pool contract (POOL_ENV) always wins.
-    const contract = new Set<string>(Object.values(POOL_ENV));
-    const contractEnvironment = Object.fromEntries(Object.entries(c.environment).filter(([name]) => contract.has(name)));
-    const containerOptions = mergeProps<ecs.ContainerDefinitionOptions>(
-      {
-        image: poolContainerImage(this, c.image),
-        ...(c.healthCheck ? { healthCheck: containerHealthCheck(c.healthCheck) } : {}),
-        stopTimeout: Duration.seconds(c.stopTimeoutSeconds),
-        logging: ecs.LogDrivers.awsLogs({ streamPrefix: plan.name, logGroup: this.logGroup }),
-      },
-      props.containerProps,
-      {
-        portMappings: [{ containerPort: c.port, name: 'mcp' }],
-        user: c.user,
-        readonlyRootFilesystem: c.readonlyRootFilesystem,
-        environment: { ...c.environment, ...props.containerProps?.environment, ...contractEnvironment },
-        secrets: { ...props.containerProps?.secrets, ...Object.fromEntries(c.secrets.map((s) => [s.name, ecs.Secret.fromSecretsManager(props.identitySecret)])) },
-      },
-    );
+    const containerOptions = serverContainerOptions(this, c, {
+      identitySecret: props.identitySecret,
+      logGroup: this.logGroup,
+      streamPrefix: plan.name,
+      ...(props.containerProps ? { userProps: props.containerProps } : {}),
+      portMappings: [{ containerPort: c.port, name: 'mcp' }],
+    });
     const targetGroupProps = mergeProps<elbv2.ApplicationTargetGroupProps>(
       {
         targetGroupName: plan.targetGroup.name,
