@@ -147,12 +147,13 @@ export function planGateway(input: FleetSpec, spec: ResolvedFleetSpec, poolUrls:
  * A planned environment (the gateway's: Lambda or service container; a queue pool's worker) as a plain
  * record. Works with CDK tokens (they are strings) and inside a Pulumi `apply`. Throws when an input
  * the plan needs is missing.
+ * @param where names the caller in errors.
+ * @param subject whose environment it is, for the error (`'the worker'`).
  */
 export function renderGatewayEnvironment<I extends string>(
   plan: { readonly environment: readonly EnvEntry<I>[] },
   values: Partial<Readonly<Record<I, string>>>,
   where?: string,
-  /** Whose environment, for the error. */
   subject = 'the gateway',
 ): Record<string, string> {
   const missing = plan.environment.flatMap((e) => ('input' in e && values[e.input] === undefined ? [e.input] : []));
