@@ -269,8 +269,10 @@ export class QueueWorker {
   }
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts (or had aborted already: its event fired before we listened). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(
       'abort',

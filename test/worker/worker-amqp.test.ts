@@ -89,10 +89,14 @@ describe('QueueWorker on RabbitMQ (AMQP 0-9-1)', () => {
 
   test('GIVEN running jobs WHEN the worker stops with a grace period THEN it takes no new job and finishes the running ones', async () => {
     const worker = await startWorker();
-    const running = workJob(POOL, 'k4', { ms: 800 });
+    // Held by the pool until the worker is stopping: the run is in progress when the stop begins.
+    const running = workJob(POOL, 'k4', { gate: 'k4' });
     await submitJob(stores.store, sender, running, 120);
     await eventually(() => pool.started.get('k4') === 1, 5000, 'the run to start');
-    await worker.stop(10_000);
+    const stopped = worker.stop(10_000);
+    pool.gates.open('k4');
+    await stopped;
+    // Completed, not given back: the stop waited for the run instead of aborting it.
     expect(await stores.store.get(running.id)).toMatchObject({ status: 'completed' });
     expect(await admin.depth(admin.queue)).toBe(0);
     const later = workJob(POOL, 'k5');
@@ -100,6 +104,17 @@ describe('QueueWorker on RabbitMQ (AMQP 0-9-1)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(pool.started.get('k5')).toBeUndefined();
     expect(await admin.depth(admin.queue)).toBe(1);
+  });
+
+  test("GIVEN the worker is still listing its server's tools WHEN it stops THEN it stops at once, not after the next listing period", async () => {
+    pool.holdToolsList('listing');
+    const worker = await startWorker();
+    await pool.gates.reached('listing');
+    const stopped = worker.stop(10_000);
+    // The listing ends after the stop began: the loop must not then sleep for its period (60 s).
+    pool.gates.open('listing');
+    const hung = new Promise<'hung'>((resolve) => setTimeout(resolve, 20_000, 'hung').unref());
+    expect(await Promise.race([stopped.then(() => 'stopped'), hung])).toBe('stopped');
   });
 
   test('GIVEN a body that is not a job WHEN workers receive it THEN it goes to the dead-letter queue after maxReceives deliveries', async () => {
