@@ -69,11 +69,14 @@ describe('tasks of pools through two gateway instances', () => {
     return client;
   }
 
-  /** A 2026 tools/call that declares the extension, sent raw: SDK 2.4's callTool refuses `resultType: "task"` answers. */
-  async function createModernTask(key: string, ms: number, tool = 'lab_job'): Promise<Record<string, unknown>> {
+  /**
+   * A 2026 tools/call that declares the extension, sent raw: SDK 2.4's callTool refuses `resultType: "task"` answers.
+   * The pool's task completes after `ms`, or with `gate` once the test opens that gate.
+   */
+  async function createModernTask(key: string, ms: number, tool = 'lab_job', gate?: string): Promise<Record<string, unknown>> {
     const meta = { ...MODERN_META, 'io.modelcontextprotocol/clientCapabilities': { extensions: { [EXTENSION]: {} } } };
     const headers = { ...JSON_HEADERS, 'x-api-key': key, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': tool };
-    const answer = await post(mcpUrl(), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: { ms }, _meta: meta } }, headers);
+    const answer = await post(mcpUrl(), { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: { ms, ...(gate ? { gate } : {}) }, _meta: meta } }, headers);
     expect(answer.status).toBe(200);
     // A pool that answers with SSE is relayed as SSE: the response is the last event.
     const message =
@@ -90,7 +93,8 @@ describe('tasks of pools through two gateway instances', () => {
   }
 
   test('GIVEN a 2026 pool with the tasks extension WHEN a v2 caller gets a task THEN tasks/get, tasks/update and tasks/cancel reach the pool with its own id through either instance', async () => {
-    const created = await createModernTask(KEYS.alice, 1500);
+    // Held working by the pool until the test has seen it working through the gateway.
+    const created = await createModernTask(KEYS.alice, 0, 'lab_job', 'modern');
     expect(created).toMatchObject({ resultType: 'task', status: 'working' });
     const taskId = String(created.taskId);
     expect(taskId).toMatch(/^mcpf-task1\./);
@@ -100,11 +104,12 @@ describe('tasks of pools through two gateway instances', () => {
     let task = await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema);
     expect(task).toMatchObject({ taskId, status: 'working' });
     expect(await client.request({ method: 'tasks/update', params: { taskId, inputResponses: {} } } as never, AckSchema)).toBeDefined();
+    lab.gates.open('modern');
     while (task.status === 'working') {
       await new Promise((r) => setTimeout(r, 60));
       task = await client.request({ method: 'tasks/get', params: { taskId } } as never, TaskSchema);
     }
-    expect(task).toMatchObject({ taskId, status: 'completed', result: { content: [{ type: 'text', text: 'lab worked 1500 ms' }] } });
+    expect(task).toMatchObject({ taskId, status: 'completed', result: { content: [{ type: 'text', text: 'lab worked 0 ms' }] } });
     // Consecutive requests went to both instances, and the pool only ever saw its own id.
     expect(new Set(balancer.served.slice(before))).toEqual(new Set([0, 1]));
     const poolIds = new Set(lab.taskRequests.map((r) => r.taskId));
@@ -155,7 +160,7 @@ describe('tasks of pools through two gateway instances', () => {
     expect(listed.tasks.map((t) => t.taskId)).toContain(taskId);
     expect(desk.taskRequests.every((r) => !r.taskId.startsWith('mcpf-task1.'))).toBe(true);
     // The pool's status notification (on the session's GET stream) names the task as the client knows it.
-    const end = Date.now() + 3000;
+    const end = Date.now() + 10_000;
     while (!statuses.some((s) => s.status === 'completed') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     expect(statuses).toContainEqual({ taskId, status: 'completed' });
   });
@@ -181,12 +186,14 @@ describe('tasks of pools through two gateway instances', () => {
     const client = new V1Client({ name: 'tasks-v1-lab', version: '1.0.0' });
     await client.connect(new V1Transport(new URL(mcpUrl()), { requestInit: { headers: { 'x-api-key': KEYS.alice } } }));
     closers.push(() => client.close());
-    const created = await client.request({ method: 'tools/call', params: { name: 'lab_job', arguments: { ms: 800 }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
+    // Held working by the pool until the test has seen it working.
+    const created = await client.request({ method: 'tools/call', params: { name: 'lab_job', arguments: { ms: 0, gate: 'legacy' }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
     const { taskId } = created.task;
     expect(created.task).toMatchObject({ status: 'working', ttl: 60_000, pollInterval: 50 });
     expect(await client.experimental.tasks.getTask(taskId)).toMatchObject({ taskId, status: 'working' });
-    const result = await client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
-    expect(result.content).toEqual([{ type: 'text', text: 'lab worked 800 ms' }]);
+    const result = client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
+    lab.gates.open('legacy');
+    expect((await result).content).toEqual([{ type: 'text', text: 'lab worked 0 ms' }]);
     expect(await client.experimental.tasks.getTask(taskId)).toMatchObject({ taskId, status: 'completed' });
     const other = await client.request({ method: 'tools/call', params: { name: 'lab_job', arguments: { ms: 20_000 }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
     expect(await client.experimental.tasks.cancelTask(other.task.taskId)).toMatchObject({ taskId: other.task.taskId, status: 'cancelled' });
@@ -201,7 +208,10 @@ describe('tasks of pools through two gateway instances', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'lab_wait', arguments: { key: 'closed' }, _meta: MODERN_META } }),
       signal: controller.signal,
     }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 300));
+    // Closed only once the pool runs the call: a close before it arrived would prove nothing.
+    const reached = Date.now() + 10_000;
+    while (!lab.waiting.includes('closed') && Date.now() < reached) await new Promise((r) => setTimeout(r, 20));
+    expect(lab.waiting).toContain('closed');
     expect(lab.aborted).toEqual([]);
     controller.abort();
     await pending;

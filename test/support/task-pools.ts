@@ -4,7 +4,9 @@
  * support for it: the tool returns `resultType: "task"` and `tasks/get|update|cancel` are registered
  * as extension methods), and a v1 (2025-11-25) stateful pool with the SDK's experimental tasks
  * (`<name>_job` declares `execution.taskSupport: "optional"`).
- * Both record what they saw, so tests can tell the pool got its own task ids.
+ * Both record what they saw, so tests can tell the pool got its own task ids. A task completes
+ * after `ms`, or, when the call names a `gate`, once the test opens it (`pool.gates.open`): a test that
+ * asserts "still working" holds the task there instead of racing a timer on a loaded machine.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +17,7 @@ import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/
 import { McpServer as V2McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { z } from 'zod';
+import { Gates } from './gates';
 
 const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 
@@ -24,8 +27,12 @@ export interface TaskPool {
   readonly taskRequests: Array<{ method: string; taskId: string }>;
   /** Task ids the pool created. */
   readonly created: string[];
+  /** Calls of `<name>_wait` that reached the pool (by key). */
+  readonly waiting: string[];
   /** Calls of `<name>_wait` whose abort signal fired (the caller went away). */
   readonly aborted: string[];
+  /** Gates that tasks created with a `gate` argument complete at. */
+  readonly gates: Gates;
   close(): Promise<void>;
 }
 
@@ -52,16 +59,25 @@ interface ExtensionTask {
   result?: Record<string, unknown>;
 }
 
-/** 2026-07-28 pool: `<name>_job` ({ ms }) becomes a task for callers that declare the extension, and runs inline otherwise. */
+/** When a task of `<name>_job` completes: after `ms`, or when its gate opens. */
+function finished(gates: Gates, ms: number, gate: string | undefined): Promise<void> {
+  if (gate !== undefined) return gates.wait(gate);
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** 2026-07-28 pool: `<name>_job` ({ ms, gate? }) becomes a task for callers that declare the extension, and runs inline otherwise. */
 export async function startV2TaskPool(name: string): Promise<TaskPool> {
   const tasks = new Map<string, ExtensionTask>();
   const taskRequests: TaskPool['taskRequests'] = [];
   const created: string[] = [];
+  const waiting: string[] = [];
   const aborted: string[] = [];
+  const gates = new Gates();
   const answer = (ms: number) => ({ content: [{ type: 'text' as const, text: `${name} worked ${ms} ms` }] });
   const handler = createMcpHandler(() => {
     const server = new V2McpServer({ name, version: '2.0.0' }, { capabilities: { extensions: { [TASKS_EXTENSION]: {} } } as never });
-    server.registerTool(`${name}_job`, { inputSchema: z.object({ ms: z.number() }) }, async ({ ms }: { ms: number }, ctx: { mcpReq: { envelope?: Record<string, any> } }) => {
+    const job = z.object({ ms: z.number(), gate: z.string().optional() });
+    server.registerTool(`${name}_job`, { inputSchema: job }, async ({ ms, gate }: z.infer<typeof job>, ctx: { mcpReq: { envelope?: Record<string, any> } }) => {
       // Tasks only for callers that declared the extension on this request (SEP-2663).
       const declared = ctx.mcpReq.envelope?.['io.modelcontextprotocol/clientCapabilities']?.extensions?.[TASKS_EXTENSION] !== undefined;
       if (!declared) return answer(ms);
@@ -69,14 +85,15 @@ export async function startV2TaskPool(name: string): Promise<TaskPool> {
       const task: ExtensionTask = { taskId: `${name}-${randomUUID()}`, status: 'working', createdAt: now, lastUpdatedAt: now, ttlMs: 60_000, pollIntervalMs: 50 };
       tasks.set(task.taskId, task);
       created.push(task.taskId);
-      setTimeout(() => {
+      void finished(gates, ms, gate).then(() => {
         if (task.status !== 'working') return;
         Object.assign(task, { status: 'completed', result: answer(ms), lastUpdatedAt: new Date().toISOString() });
-      }, ms).unref();
+      });
       const { result: _none, ...seed } = task;
       return { resultType: 'task', ...seed } as never;
     });
     server.registerTool(`${name}_wait`, { inputSchema: z.object({ key: z.string() }) }, async ({ key }: { key: string }, ctx: { mcpReq: { signal: AbortSignal } }) => {
+      waiting.push(key);
       await new Promise<void>((resolve) => ctx.mcpReq.signal.addEventListener('abort', () => resolve(), { once: true }));
       aborted.push(key);
       return answer(0);
@@ -99,15 +116,19 @@ export async function startV2TaskPool(name: string): Promise<TaskPool> {
     return server;
   });
   const node = toNodeHandler(handler);
-  const http = await serve((req, res) => void node(req, res));
-  return { ...http, taskRequests, created, aborted };
+  const http = await serve(
+    (req, res) => void node(req, res),
+    async () => gates.openAll(),
+  );
+  return { ...http, taskRequests, created, waiting, aborted, gates };
 }
 
-/** 2025-11-25 stateful pool: `<name>_job` ({ ms }) may be called as a task (the SDK's experimental tasks, in memory). */
+/** 2025-11-25 stateful pool: `<name>_job` ({ ms, gate? }) may be called as a task (the SDK's experimental tasks, in memory). */
 export async function startV1TaskPool(name: string): Promise<TaskPool> {
   const taskRequests: TaskPool['taskRequests'] = [];
   const created: string[] = [];
   const store = new InMemoryTaskStore();
+  const gates = new Gates();
   const transports = new Map<string, StreamableHTTPServerTransport>();
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const sessionId = req.headers['mcp-session-id'];
@@ -116,12 +137,14 @@ export async function startV1TaskPool(name: string): Promise<TaskPool> {
       const server = new V1McpServer({ name, version: '1.0.0' }, { capabilities: { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } }, taskStore: store });
       server.experimental.tasks.registerToolTask(
         `${name}_job`,
-        { inputSchema: { ms: z.number() }, execution: { taskSupport: 'optional' } },
+        { inputSchema: { ms: z.number(), gate: z.string().optional() }, execution: { taskSupport: 'optional' } },
         {
-          createTask: async ({ ms }, extra) => {
+          createTask: async ({ ms, gate }, extra) => {
             const task = await extra.taskStore.createTask({ ttl: 60_000, pollInterval: 50 });
             created.push(task.taskId);
-            setTimeout(() => void extra.taskStore.storeTaskResult(task.taskId, 'completed', { content: [{ type: 'text', text: `${name} worked ${ms} ms` }] }).catch(() => undefined), ms).unref();
+            void finished(gates, ms, gate).then(() =>
+              extra.taskStore.storeTaskResult(task.taskId, 'completed', { content: [{ type: 'text', text: `${name} worked ${ms} ms` }] }).catch(() => undefined),
+            );
             return { task };
           },
           getTask: async (_args, extra) => {
@@ -142,9 +165,10 @@ export async function startV1TaskPool(name: string): Promise<TaskPool> {
   const http = await serve(
     (req, res) => void handler(req, res),
     async () => {
+      gates.openAll();
       await Promise.all([...transports.values()].map((t) => t.close()));
       store.cleanup();
     },
   );
-  return { ...http, taskRequests, created, aborted: [] };
+  return { ...http, taskRequests, created, waiting: [], aborted: [], gates };
 }
