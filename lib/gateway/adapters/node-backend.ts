@@ -112,7 +112,7 @@ export function createNodeBackendTransport(options: NodeBackendOptions = {}): Ba
 }
 
 function isEventStream(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.toLowerCase().startsWith('text/event-stream');
+  return (contentType ?? '').toLowerCase().startsWith('text/event-stream');
 }
 
 function isStaleSocket(error: BackendError): boolean {
