@@ -39,15 +39,40 @@ export const variantSpec: FleetSpec = {
   sessionStore: { deployment: 'serverless' },
 };
 
+/**
+ * The variant with the gateway as a Fargate service and a second queue pool whose server is a stdio
+ * command, run under `mcp-fleet bridge` in a generated image. Only here: with the Lambda gateway its
+ * environment (which carries every queue URL) would pass Lambda's 4 KB.
+ */
+export const variantServiceSpec: FleetSpec = {
+  ...variantSpec,
+  name: 'variant-svc',
+  gateway: { hosting: 'service' },
+  pools: [
+    ...variantSpec.pools,
+    {
+      name: 'exports',
+      kind: 'queue',
+      command: ['npx', '-y', '@modelcontextprotocol/server-filesystem@2026.8.31', '/tmp'],
+      tools: ['export_*'],
+      protocolVersion: '2025-11-25',
+      minTasks: 0,
+      maxTasks: 4,
+      queue: { maxRunSeconds: 300, maxReceives: 3 },
+    },
+  ],
+};
+
 /** An app with the variant stacks (gateway Lambda, gateway service) and both cdk-nag packs, as the example app has. */
 export function synthVariantApp(outdir?: string, cliContext = false): CloudAssembly {
   const app = new App({ context: { ...CDK_CONTEXT, ...(cliContext ? CLI_CONTEXT : {}) }, builtinCloudFormationValidation: false, ...(outdir ? { outdir } : {}) });
   const stack = new Stack(app, 'McpFleetVariant', { env: ENV });
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
   new McpFleet(stack, 'Fleet', { spec: variantSpec, domain: { hostedZone, domainName: 'mcp.example.com' }, gateway: { reservedConcurrentExecutions: 100 } });
-  // The same branches with the gateway as a Fargate service: its API key secret is injected by name.
+  // The same branches with the gateway as a Fargate service (its API key secret is injected by name), and a
+  // queue pool whose server is a stdio command (its worker waits for the bridged server to be HEALTHY).
   const service = new Stack(app, 'McpFleetVariantService', { env: ENV });
-  new McpFleet(service, 'Fleet', { spec: { ...variantSpec, name: 'variant-svc', gateway: { hosting: 'service' } }, certificateArn: CERTIFICATE_ARN });
+  new McpFleet(service, 'Fleet', { spec: variantServiceSpec, certificateArn: CERTIFICATE_ARN });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
   return app.synth();
 }

@@ -210,6 +210,11 @@ describe('GIVEN queue pools (a registry image scaled to zero, a stdio command) b
 
     expect(checklistDifferences(cdk, pulumi)).toEqual([]);
     expect(pulumi.queuePools.map((q) => q.queue)).toEqual(['agents-files-jobs', 'agents-images-jobs']);
+    // The stdio command's worker waits for the bridged server's health check; the image without one, for its start.
+    const [files, images] = pulumi.queuePools;
+    expect(files!.task).toContainEqual(expect.stringMatching(/^Worker .* depends Server:HEALTHY /));
+    expect(images!.task).toContainEqual(expect.stringMatching(/^Worker .* depends Server:START /));
+    expect(files!.environment).toEqual(expect.arrayContaining(['Worker MCP_FLEET_POOL=files', 'Worker MCP_FLEET_WORKER_SERVER_URL=http://127.0.0.1:8080/mcp']));
     expect(pulumi.queueSenders).toEqual(['kms:Decrypt,kms:GenerateDataKey on fleet key via sqs.us-east-1.amazonaws.com', 'sqs:SendMessage on agents-files-jobs,agents-images-jobs']);
     expect(pulumi.counts).toMatchObject({ queue: 4, queuePolicy: 4 });
 
