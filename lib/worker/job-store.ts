@@ -74,9 +74,14 @@ export interface JobStore {
    * Stores the outcome and ends the lease. Returns the status the job has afterwards: the outcome's,
    * or an earlier terminal status (a cancellation wins over a late result).
    */
-  finish(id: string, worker: string, outcome: JobOutcome, ttlSeconds: number): Promise<JobStatus>;
+  finish(job: JobMeta, worker: string, outcome: JobOutcome, ttlSeconds: number): Promise<JobStatus>;
   /** Gives up the lease without an outcome (the message goes back to the queue). */
   release(id: string, worker: string, statusMessage: string): Promise<void>;
+  /**
+   * The principal's jobs that have not expired, newest first: the store keeps an index of each
+   * caller's job ids that lives as long as their longest-lived job. Nobody else's jobs, ever.
+   */
+  jobsOf(principal: string): Promise<JobRecord[]>;
   /** Marks a job cancelled unless it is over; returns its status afterwards (undefined: unknown job). */
   cancel(id: string, statusMessage: string): Promise<JobStatus | undefined>;
   /**

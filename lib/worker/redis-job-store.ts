@@ -2,8 +2,11 @@
  * `JobStore` on Redis/Valkey. A job is one hash (`meta`, `status`, `message`, `updated`, `runs`,
  * `progress`, `outcome`) plus a lease key holding the id of the worker running it. Every state change
  * is one script (atomic across gateway instances and workers) and publishes the job id on the
- * fleet's job-event channel, which `waitFor` listens to instead of polling.
+ * fleet's job-event channel, which `waitFor` listens to instead of polling. Each caller's job ids are
+ * in a sorted set of their own (by creation time; `jobsOf` lists it), which lives as long as the
+ * caller's longest-lived job: creating or finishing a job extends it to the job's TTL.
  */
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ClaimResult, JobMeta, JobOutcome, JobProgress, JobRecord, JobStatus, JobStore, PublishedTools } from './job-store';
 import { isTerminal } from './job-store';
@@ -22,19 +25,30 @@ export interface RedisJobStoreOptions {
 const TERMINAL = `local function terminal(s) return s == 'completed' or s == 'failed' or s == 'cancelled' end
 `;
 
-/** KEYS: job, events. ARGV: meta, now, ttl, id. */
-const CREATE = `
+/** Extends the caller's index (KEYS[n]) to live at least `ttl` seconds more; never shortens it. */
+const INDEX = `local function extend(index, ttl)
+  -- TTL is -1 for a new index (no expiry yet) and -2 for none (EXPIRE is then a no-op).
+  if redis.call('TTL', index) < tonumber(ttl) then redis.call('EXPIRE', index, ttl) end
+end
+`;
+
+/** KEYS: job, events, index. ARGV: meta, now, ttl, id, createdAt. */
+const CREATE = `${INDEX}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'meta', ARGV[1], 'status', 'working', 'message', 'queued', 'updated', ARGV[2], 'runs', 0)
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+extend(KEYS[3], ARGV[3])
 redis.call('PUBLISH', KEYS[2], ARGV[4])
 return 1`;
 
-/** KEYS: job, lease, events. ARGV: meta, now, ttl, worker, leaseMs, id. */
-const CLAIM = `${TERMINAL}
+/** KEYS: job, lease, events, index. ARGV: meta, now, ttl, worker, leaseMs, id, createdAt. */
+const CLAIM = `${TERMINAL}${INDEX}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('HSET', KEYS[1], 'meta', ARGV[1], 'status', 'working', 'message', 'queued', 'updated', ARGV[2], 'runs', 0)
   redis.call('EXPIRE', KEYS[1], ARGV[3])
+  redis.call('ZADD', KEYS[4], ARGV[7], ARGV[6])
+  extend(KEYS[4], ARGV[3])
 end
 if terminal(redis.call('HGET', KEYS[1], 'status')) then return 'done' end
 local holder = redis.call('GET', KEYS[2])
@@ -59,13 +73,14 @@ redis.call('HSET', KEYS[1], 'progress', ARGV[1], 'updated', ARGV[2])
 redis.call('PUBLISH', KEYS[2], ARGV[3])
 return 1`;
 
-/** KEYS: job, lease, events. ARGV: status, outcome, message, now, ttl, worker, id. */
-const FINISH = `${TERMINAL}
+/** KEYS: job, lease, events, index. ARGV: status, outcome, message, now, ttl, worker, id. */
+const FINISH = `${TERMINAL}${INDEX}
 if redis.call('GET', KEYS[2]) == ARGV[6] then redis.call('DEL', KEYS[2]) end
 local status = redis.call('HGET', KEYS[1], 'status')
 if status and terminal(status) then return status end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'outcome', ARGV[2], 'message', ARGV[3], 'updated', ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
+extend(KEYS[4], ARGV[5])
 redis.call('PUBLISH', KEYS[3], ARGV[7])
 return ARGV[1]`;
 
@@ -88,21 +103,45 @@ redis.call('PUBLISH', KEYS[2], ARGV[3])
 return 'cancelled'`;
 
 interface JobCommands {
-  mcpFleetJobCreate(job: string, events: string, meta: string, now: number, ttl: number, id: string): Promise<number>;
-  mcpFleetJobClaim(job: string, lease: string, events: string, meta: string, now: number, ttl: number, worker: string, leaseMs: number, id: string): Promise<ClaimResult>;
+  mcpFleetJobCreate(job: string, events: string, index: string, meta: string, now: number, ttl: number, id: string, createdAt: number): Promise<number>;
+  mcpFleetJobClaim(
+    job: string,
+    lease: string,
+    events: string,
+    index: string,
+    meta: string,
+    now: number,
+    ttl: number,
+    worker: string,
+    leaseMs: number,
+    id: string,
+    createdAt: number,
+  ): Promise<ClaimResult>;
   mcpFleetJobRenew(job: string, lease: string, worker: string, leaseMs: number): Promise<JobStatus | 'lost'>;
   mcpFleetJobProgress(job: string, events: string, progress: string, now: number, id: string): Promise<number>;
-  mcpFleetJobFinish(job: string, lease: string, events: string, status: string, outcome: string, message: string, now: number, ttl: number, worker: string, id: string): Promise<JobStatus>;
+  mcpFleetJobFinish(
+    job: string,
+    lease: string,
+    events: string,
+    index: string,
+    status: string,
+    outcome: string,
+    message: string,
+    now: number,
+    ttl: number,
+    worker: string,
+    id: string,
+  ): Promise<JobStatus>;
   mcpFleetJobRelease(job: string, lease: string, events: string, worker: string, message: string, now: number, id: string): Promise<number>;
   mcpFleetJobCancel(job: string, events: string, message: string, now: number, id: string): Promise<JobStatus | null>;
 }
 
 const SCRIPTS: ReadonlyArray<[keyof JobCommands, number, string]> = [
-  ['mcpFleetJobCreate', 2, CREATE],
-  ['mcpFleetJobClaim', 3, CLAIM],
+  ['mcpFleetJobCreate', 3, CREATE],
+  ['mcpFleetJobClaim', 4, CLAIM],
   ['mcpFleetJobRenew', 2, RENEW],
   ['mcpFleetJobProgress', 2, PROGRESS],
-  ['mcpFleetJobFinish', 3, FINISH],
+  ['mcpFleetJobFinish', 4, FINISH],
   ['mcpFleetJobRelease', 3, RELEASE],
   ['mcpFleetJobCancel', 2, CANCEL],
 ];
@@ -113,6 +152,7 @@ export class RedisJobStore implements JobStore {
   private readonly prefix: string;
   private readonly events: string;
   private readonly toolsPrefix: string;
+  private readonly indexPrefix: string;
   private subscriber?: Redis;
   private subscribing?: Promise<unknown>;
   private readonly listeners = new Map<string, Set<() => void>>();
@@ -124,6 +164,12 @@ export class RedisJobStore implements JobStore {
     this.prefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:job:`;
     this.events = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:job-events`;
     this.toolsPrefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:queue-tools:`;
+    this.indexPrefix = `${options.keyPrefix ?? ''}mcp-fleet:${options.fleet}:jobs-of:`;
+  }
+
+  /** The caller's index: principal ids are free text, so the key holds a digest of it. */
+  private index(principal: string): string {
+    return this.indexPrefix + createHash('sha256').update(principal).digest('base64url');
   }
 
   private key(id: string): string {
@@ -135,7 +181,8 @@ export class RedisJobStore implements JobStore {
   }
 
   async create(meta: JobMeta, ttlSeconds: number): Promise<boolean> {
-    return (await this.scripts.mcpFleetJobCreate(this.key(meta.id), this.events, JSON.stringify(meta), Date.now(), ttlSeconds, meta.id)) === 1;
+    const created = await this.scripts.mcpFleetJobCreate(this.key(meta.id), this.events, this.index(meta.principal), JSON.stringify(meta), Date.now(), ttlSeconds, meta.id, meta.createdAt);
+    return created === 1;
   }
 
   async remove(id: string): Promise<void> {
@@ -147,7 +194,8 @@ export class RedisJobStore implements JobStore {
   }
 
   async claim(meta: JobMeta, worker: string, leaseMs: number, ttlSeconds: number): Promise<ClaimResult> {
-    return this.scripts.mcpFleetJobClaim(this.key(meta.id), this.lease(meta.id), this.events, JSON.stringify(meta), Date.now(), ttlSeconds, worker, leaseMs, meta.id);
+    const { id } = meta;
+    return this.scripts.mcpFleetJobClaim(this.key(id), this.lease(id), this.events, this.index(meta.principal), JSON.stringify(meta), Date.now(), ttlSeconds, worker, leaseMs, id, meta.createdAt);
   }
 
   async renew(id: string, worker: string, leaseMs: number): Promise<JobStatus | 'lost'> {
@@ -158,9 +206,31 @@ export class RedisJobStore implements JobStore {
     await this.scripts.mcpFleetJobProgress(this.key(id), this.events, JSON.stringify(progress), Date.now(), id);
   }
 
-  async finish(id: string, worker: string, outcome: JobOutcome, ttlSeconds: number): Promise<JobStatus> {
+  async finish(job: JobMeta, worker: string, outcome: JobOutcome, ttlSeconds: number): Promise<JobStatus> {
     const message = outcome.status === 'completed' ? 'completed' : outcome.error.message;
-    return this.scripts.mcpFleetJobFinish(this.key(id), this.lease(id), this.events, outcome.status, JSON.stringify(outcome), message, Date.now(), ttlSeconds, worker, id);
+    const { id } = job;
+    return this.scripts.mcpFleetJobFinish(this.key(id), this.lease(id), this.events, this.index(job.principal), outcome.status, JSON.stringify(outcome), message, Date.now(), ttlSeconds, worker, id);
+  }
+
+  async jobsOf(principal: string): Promise<JobRecord[]> {
+    const index = this.index(principal);
+    const ids = await this.client.zrevrange(index, 0, -1);
+    if (ids.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const id of ids) pipeline.hgetall(this.key(id));
+    const hashes = (await pipeline.exec()) ?? [];
+    const records: JobRecord[] = [];
+    const gone: string[] = [];
+    ids.forEach((id, i) => {
+      const [error, hash] = hashes[i] ?? [];
+      if (error) throw error;
+      const record = parseRecord(hash as Record<string, string>);
+      // Expired jobs leave their id behind (an index entry has no TTL of its own): drop it now.
+      if (!record) gone.push(id);
+      else if (record.principal === principal) records.push(record);
+    });
+    if (gone.length > 0) await this.client.zrem(index, ...gone);
+    return records;
   }
 
   async release(id: string, worker: string, statusMessage: string): Promise<void> {

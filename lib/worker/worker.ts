@@ -213,7 +213,7 @@ export class QueueWorker {
         },
       });
       await progressWritten;
-      const status = await store.finish(job.id, this.workerId, outcome, settings.resultTtlSeconds);
+      const status = await store.finish(job, this.workerId, outcome, settings.resultTtlSeconds);
       await queue.delete(message);
       this.log(`job ${job.id} (${job.tool}) ${status}`);
     } catch (error) {
@@ -242,7 +242,7 @@ export class QueueWorker {
     if (message.receiveCount >= settings.maxReceives) {
       // The last receive: the caller learns now; the queue moves the message to its dead-letter queue.
       await store.finish(
-        job.id,
+        job,
         this.workerId,
         { status: 'failed', error: { code: -32603, message: `job failed ${message.receiveCount} times and went to the dead-letter queue; last error: ${why}` } },
         settings.resultTtlSeconds,

@@ -26,7 +26,8 @@ export function taskCapabilities(options: DispatcherOptions, modern: boolean): R
   const calls = options.queued !== undefined || legacyCalls || extension;
   return {
     tasks: {
-      ...(legacy.some((t) => isRecord(t.list)) ? { list: {} } : {}),
+      // Queue jobs are listed from the job store's per-caller index.
+      ...(options.queued !== undefined || legacy.some((t) => isRecord(t.list)) ? { list: {} } : {}),
       cancel: {},
       ...(calls ? { requests: { tools: { call: {} } } } : {}),
     },

@@ -130,26 +130,45 @@ async function modernPoolTask(message: JsonRpcRequest, ctx: RequestContext, ask:
   return failed({ code: RPC.internalError, message: `Task ${taskId} was ${String(task.status)}`, data: { taskId, status: task.status } });
 }
 
+/** Pages of one pool's `tasks/list` the gateway follows before it gives up on a pool that never stops. */
+const MAX_POOL_PAGES = 100;
+
 /**
- * 2025-11-25 `tasks/list` across the pools that list tasks (each lists what this caller's backend
- * session may see), ids wrapped. Queue pools' jobs are not listed: the job store keeps no index per
- * caller. The gateway returns the whole list and no cursor.
+ * 2025-11-25 `tasks/list`: the tasks of the pools that list tasks (each lists what this caller's
+ * backend session may see; every page, following the pool's cursors), ids wrapped, then the caller's
+ * own queue jobs (the job store's per-caller index). The gateway returns the whole list and no cursor,
+ * so a cursor from the caller is not one of ours.
  */
 async function listTasks(options: DispatcherOptions, message: JsonRpcRequest, ctx: RequestContext): Promise<Reply> {
-  const { tasks, catalog } = options;
+  const { tasks, queued } = options;
   if (message.params?.cursor !== undefined) throw new GatewayError(200, RPC.invalidParams, 'Invalid params: unknown cursor (the gateway returns complete lists)');
-  if (!tasks) return replyWith(message.id, { tasks: [] }, ctx, message.method);
+  const [pooled, jobs] = await Promise.all([tasks ? poolTaskLists(options, tasks, message, ctx) : [], queued ? queued.list(ctx.principal) : []]);
+  return replyWith(message.id, { tasks: [...pooled, ...jobs] }, ctx, message.method);
+}
+
+/** Every pool's tasks for this caller, all pages. */
+async function poolTaskLists(options: DispatcherOptions, tasks: NonNullable<DispatcherOptions['tasks']>, message: JsonRpcRequest, ctx: RequestContext): Promise<unknown[]> {
   await tasks.ready();
   const principal = principalKey(ctx.principal);
-  const pools = (await catalog.poolsWith('tasks', ctx.requestId, 'list')).filter((t) => !t.pool.priorityRoute);
+  const pools = (await options.catalog.poolsWith('tasks', ctx.requestId, 'list')).filter((t) => !t.pool.priorityRoute);
+  const call: PoolCall = { owner: ctx.owner, idempotent: true, requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) };
   const lists = await Promise.all(
     pools.map(async (target) => {
-      const call: PoolCall = { owner: ctx.owner, idempotent: true, requestId: ctx.requestId, ...(ctx.identity ? { identity: ctx.identity } : {}) };
-      const request: JsonRpcRequest = { jsonrpc: '2.0', id: message.id, method: 'tasks/list', params: {} };
-      const response = responseIn(await options.caller.send(target, request, call), message.id, target.pool.name);
-      const result = response.result ? tasks.forCaller(target.pool.name, 'tasks/list', response.result, principal) : {};
-      return Array.isArray(result.tasks) ? (result.tasks as unknown[]) : [];
+      const listed: unknown[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_POOL_PAGES; page++) {
+        const request: JsonRpcRequest = { jsonrpc: '2.0', id: message.id, method: 'tasks/list', params: cursor === undefined ? {} : { cursor } };
+        const response = responseIn(await options.caller.send(target, request, call), message.id, target.pool.name);
+        if (!response.result) break;
+        const result = tasks.forCaller(target.pool.name, 'tasks/list', response.result, principal);
+        if (Array.isArray(result.tasks)) listed.push(...(result.tasks as unknown[]));
+        // A cursor the pool repeats would loop; an absent one ends the list.
+        const next = response.result.nextCursor;
+        if (typeof next !== 'string' || next === cursor) break;
+        cursor = next;
+      }
+      return listed;
     }),
   );
-  return replyWith(message.id, { tasks: lists.flat() }, ctx, message.method);
+  return lists.flat();
 }

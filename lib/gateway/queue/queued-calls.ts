@@ -174,6 +174,12 @@ export class QueuedToolCalls {
     }
   }
 
+  /** 2025-11-25 `tasks/list`: the caller's own jobs, newest first (the store's per-caller index). */
+  async list(principal: Principal): Promise<Array<Record<string, unknown>>> {
+    const records = await this.backend.store.jobsOf(principal.id);
+    return records.filter((r) => r.principal === principal.id).map((r) => taskOf(r, this.pools.get(r.pool)));
+  }
+
   private async extensionTask(method: string, record: JobRecord): Promise<Record<string, unknown>> {
     switch (method) {
       case 'tasks/get':
