@@ -97,7 +97,10 @@ export interface GatewayOptions {
    * store's pub/sub (`RedisGatewayBus`). @default new MemoryGatewayBus() - this process only
    */
   readonly bus?: GatewayBus;
-  /** How long a client or caller has to answer a pool's question that crosses eras. @default 300000 */
+  /**
+   * How long a client or caller has to answer a pool's question that crosses eras, in ms (tests use
+   * short ones; fleets set `gateway.inputTimeoutSeconds`). @default spec.gateway.inputTimeoutSeconds × 1000
+   */
   readonly inputTimeoutMs?: number;
 }
 

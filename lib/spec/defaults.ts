@@ -86,6 +86,8 @@ export const DEFAULTS = {
     maxBodyBytes: 1_000_000,
     allowUndeclaredTools: false,
     sseKeepaliveSeconds: 15,
+    /** People answer slowly, but a question nobody answers must not hold a pool's call forever. */
+    inputTimeoutSeconds: 300,
     allowedHosts: [] as readonly string[],
   },
   gatewayService: {

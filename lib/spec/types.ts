@@ -551,6 +551,15 @@ export interface GatewaySpec {
    */
   readonly sseKeepaliveSeconds?: number;
   /**
+   * Seconds a client or caller has to answer a pool's question that crosses protocol eras (a 2026
+   * pool's `input_required` asked of a 2025-era client, a 2025-era pool's mid-call request held for a
+   * 2026 caller's retry); then the pool's call is cancelled. Read by the streaming gateway (`service`
+   * hosting, `mcp-fleet gateway` and `dev`); the Lambda refuses such questions at once. Between 1 and
+   * 3600: a held call keeps a pool connection and its buffered events for that long.
+   * @default 300
+   */
+  readonly inputTimeoutSeconds?: number;
+  /**
    * Host names (no port) a request's `Host` header may name, against DNS rebinding: others get 403,
    * and a browser `Origin` on one of these names is accepted too. Empty: any Host (a deployed fleet
    * is reached through the load balancer by its own DNS names).

@@ -60,6 +60,13 @@ const FARGATE_MEMORY: Readonly<Record<number, (m: number) => boolean>> = {
 const LAMBDA_BODY_LIMIT = 1_000_000;
 
 const int = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
+/** An integer whose every error names the whole allowed range (zod's own names only the bound crossed) and why. */
+const inRange = (min: number, max: number, unit: string, why: string) => {
+  const message = `must be ${unit} between ${min} and ${max} (${why})`;
+  return z.number().check(z.int(message), z.gte(min, message), z.lte(max, message));
+};
+/** The longest a client or caller may take to answer a cross-era question: an hour. */
+const MAX_INPUT_TIMEOUT_SECONDS = 3600;
 const name = (max: number) => z.string().check(z.maxLength(max), z.regex(NAME_RE, 'must be lower-case letters, digits and dashes, starting with a letter and not ending with a dash'));
 const path = z.string().check(z.regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be an absolute URL path such as /mcp'));
 const header = z.string().check(z.minLength(1), z.maxLength(64), z.regex(HEADER_RE, 'must be a valid HTTP header name'));
@@ -258,6 +265,7 @@ const fleetSchema = z.strictObject({
       maxBodyBytes: z.optional(int(1024, 100_000_000)),
       allowUndeclaredTools: z.optional(z.boolean()),
       sseKeepaliveSeconds: z.optional(int(1, 3600)),
+      inputTimeoutSeconds: z.optional(inRange(1, MAX_INPUT_TIMEOUT_SECONDS, 'whole seconds', 'a held cross-era call keeps its pool connection that long')),
       allowedHosts: z.optional(
         z.array(
           z.string().check(z.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, 'must be a host name or address without scheme, port or path, e.g. mcp.example.com or [::1]')),

@@ -133,6 +133,20 @@ describe('mcp-fleet gateway --from-env', () => {
     expect(gatewayOptionsFromEnvironment(containerEnvironment('http://127.0.0.1:9/mcp')).drainTimeoutMs).toBe(25_000);
   });
 
+  test('GIVEN gateway.inputTimeoutSeconds in the spec WHEN the planned environment is read THEN the gateway gets it; out of range, the variable and the setting are named', () => {
+    const planned = (inputTimeoutSeconds: number) => {
+      const container = planFleet({ ...spec, gateway: { ...spec.gateway, inputTimeoutSeconds } }).gateway.service!.container;
+      const env = renderGatewayEnvironment(container, { region: 'local', sessionStoreHost: 'unused', publicUrl: 'https://mcp.example.com' });
+      return { ...env, [GATEWAY_ENV.poolUrls]: JSON.stringify({ github: 'http://127.0.0.1:9/mcp' }) };
+    };
+    expect(gatewayOptionsFromEnvironment(planned(42)).fleet.spec.gateway.inputTimeoutSeconds).toBe(42);
+    expect(gatewayOptionsFromEnvironment(containerEnvironment('http://127.0.0.1:9/mcp')).fleet.spec.gateway.inputTimeoutSeconds).toBe(300);
+    // The plan refuses the spec first; a hand-made environment is refused where the gateway reads it.
+    expect(() => planned(7200)).toThrow(/gateway\.inputTimeoutSeconds: must be whole seconds between 1 and 3600/);
+    const handMade = { ...containerEnvironment('http://127.0.0.1:9/mcp'), [GATEWAY_ENV.spec]: JSON.stringify({ ...spec, gateway: { ...spec.gateway, inputTimeoutSeconds: 0 } }) };
+    expect(() => gatewayOptionsFromEnvironment(handMade)).toThrow(new RegExp(`${GATEWAY_ENV.spec}.*\\n.*gateway\\.inputTimeoutSeconds: must be whole seconds between 1 and 3600`, 's'));
+  });
+
   test('GIVEN --from-env with flags the environment provides WHEN parsed THEN the usage error names them', () => {
     expect(parseCommandLine(['gateway', '--from-env', '--port', '8080', '--host', '0.0.0.0'])).toEqual({
       command: 'gateway',

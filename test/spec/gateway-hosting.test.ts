@@ -39,6 +39,19 @@ describe('gateway hosting in the spec', () => {
     expect(validateFleetSpec(withGateway({ maxBodyBytes: 10_000_000 })).map((p) => p.path)).toEqual(['gateway.maxBodyBytes']);
   });
 
+  test('GIVEN no gateway.inputTimeoutSeconds WHEN resolved THEN it is 5 minutes; out of range or fractional, the path and the allowed range are named', () => {
+    expect(resolveFleetSpec(threePoolSpec).gateway.inputTimeoutSeconds).toBe(300);
+    expect(parseFleetSpec(withGateway({ hosting: 'service', inputTimeoutSeconds: 3600 })).gateway.inputTimeoutSeconds).toBe(3600);
+    for (const inputTimeoutSeconds of [0, 3601, 1.5]) {
+      expect(validateFleetSpec(withGateway({ inputTimeoutSeconds }))).toEqual([
+        {
+          path: 'gateway.inputTimeoutSeconds',
+          message: `must be whole seconds between 1 and 3600 (a held cross-era call keeps its pool connection that long) (got ${inputTimeoutSeconds})`,
+        },
+      ]);
+    }
+  });
+
   test('GIVEN an unknown hosting, a privileged port or an unknown service setting WHEN validated THEN each is named', () => {
     const problems = validateFleetSpec(withGateway({ hosting: 'ec2' as 'lambda', service: { port: 80, replicas: 2 } as never }));
     expect(problems.map((p) => p.path).sort()).toEqual(['gateway.hosting', 'gateway.service', 'gateway.service.port']);

@@ -64,12 +64,9 @@ export interface DispatcherOptions {
    * retry of a held call). @default a `Rendezvous` over an in-process bus: one instance only
    */
   readonly rendezvous?: Rendezvous;
-  /** How long a client or caller has to answer a pool's question that crosses eras. @default DEFAULT_INPUT_TIMEOUT_MS (5 minutes) */
+  /** How long a client or caller has to answer a pool's question that crosses eras. @default spec.gateway.inputTimeoutSeconds × 1000 */
   readonly inputTimeoutMs?: number;
 }
-
-/** People answer slowly, but a question nobody answers must not hold a pool's call forever. */
-export const DEFAULT_INPUT_TIMEOUT_MS = 300_000;
 
 /** A result in the caller's era. */
 export function forCaller(result: Record<string, unknown>, ctx: RequestContext, method: string): Record<string, unknown> {

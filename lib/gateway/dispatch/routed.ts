@@ -27,7 +27,7 @@ import { PendingCalls } from '../cross-era/pending-calls';
 import { Rendezvous } from '../cross-era/rendezvous';
 import { resumePending } from '../cross-era/resume-pending';
 import { SseOutput } from '../streaming/sse-output';
-import { DEFAULT_INPUT_TIMEOUT_MS, forCaller, replyWith, type DispatcherOptions, type Reply, type RequestContext } from './context';
+import { forCaller, replyWith, type DispatcherOptions, type Reply, type RequestContext } from './context';
 
 export class RoutedCalls {
   /**
@@ -46,8 +46,8 @@ export class RoutedCalls {
     this.states = options.requestStates ?? new RequestStates();
     this.logLevels = new SessionLogLevels(options.caller);
     const rendezvous = options.rendezvous ?? new Rendezvous(new MemoryGatewayBus());
-    const { backendTimeoutMs, sseKeepaliveSeconds } = options.spec.gateway;
-    const inputTimeoutMs = options.inputTimeoutMs ?? DEFAULT_INPUT_TIMEOUT_MS;
+    const { backendTimeoutMs, sseKeepaliveSeconds, inputTimeoutSeconds } = options.spec.gateway;
+    const inputTimeoutMs = options.inputTimeoutMs ?? inputTimeoutSeconds * 1000;
     this.crossEra = {
       rendezvous,
       client: new ClientInputRounds({ rendezvous, caller: options.caller, keepaliveMs: sseKeepaliveSeconds * 1000, backendTimeoutMs, inputTimeoutMs }),
