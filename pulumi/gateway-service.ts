@@ -12,10 +12,11 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type GatewayEnvInput, type GatewayPlan, type GatewaySecretEnvPlan, type GatewayServicePlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
+import { awsLogs, containerEnvironment, scratchMountPoints } from './container';
 import { assumeRolePolicy, ecrPullStatements, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
-import { ecrRepositoryArn, renderPoolImage, type RenderedPoolImage } from './pool-image';
+import { givenOrRenderedImage, type RenderedPoolImage } from './pool-image';
 import { plannedQueues, queueStatements, queueUrlsInput, type McpQueueRef } from './queue-access';
 import { gatewayIdentitySecrets, poolIdentitySecretArns } from './secrets';
 import { serviceScaling } from './service-scaling';
@@ -124,7 +125,7 @@ export class McpGatewayService extends pulumi.ComponentResource {
     this.peer = { owner: this, securityGroupId: this.securityGroup.id, allowsAllOutbound: true };
     allowAllOutbound(`${name}-out`, this.peer, 'gateway to the JWKS endpoint, the session store, the pools and image registries');
     this.identitySecrets = gatewayIdentitySecrets(where, name, fleet, args, this);
-    this.image = imageOf(name, servicePlan, args.image, this);
+    this.image = givenOrRenderedImage(name, 'gateway', servicePlan.image, args.image, this);
 
     const region = aws.getRegionOutput({}, parent).region;
     const identity = aws.getCallerIdentityOutput({}, parent);
@@ -264,14 +265,10 @@ export class McpGatewayService extends pulumi.ComponentResource {
         readonlyRootFilesystem: c.readonlyRootFilesystem,
         portMappings: [{ name: 'mcp', containerPort: c.port, protocol: 'tcp' }],
         stopTimeout: c.stopTimeoutSeconds,
-        environment: environment.apply((env) =>
-          Object.entries(env)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([envName, value]) => ({ name: envName, value })),
-        ),
+        environment: environment.apply(containerEnvironment),
         secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: this.valueFrom(s, secretArns) })),
-        mountPoints: c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })),
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': c.logStreamPrefix } },
+        mountPoints: scratchMountPoints(c.scratchVolumes),
+        logConfiguration: awsLogs(this.logGroup.name, region, c.logStreamPrefix),
       },
     ]);
     return new aws.ecs.TaskDefinition(
@@ -291,12 +288,4 @@ export class McpGatewayService extends pulumi.ComponentResource {
       { parent: this },
     );
   }
-}
-
-/** The gateway's image: the one given (a registry reference or another component's build), else built from the plan. */
-function imageOf(name: string, plan: GatewayServicePlan, given: string | RenderedPoolImage | undefined, parent: pulumi.Resource): RenderedPoolImage {
-  if (given === undefined) return renderPoolImage(name, 'gateway', plan.image, parent);
-  if (typeof given !== 'string') return given;
-  const arn = ecrRepositoryArn(given);
-  return { ref: given, ...(arn ? { ecrRepositoryArn: arn } : {}) };
 }

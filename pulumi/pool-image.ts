@@ -9,9 +9,10 @@ import { join, relative, resolve } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
-import type { PoolImagePlan } from '../lib/plan';
 
-export { ecrRepositoryArn } from '../lib/plan';
+import { ecrRepositoryArn, type PoolImagePlan } from '../lib/plan';
+
+export { ecrRepositoryArn };
 import { buildContextProblem, writeImageContext } from '../lib/images';
 import { McpComponentError } from './errors';
 
@@ -80,4 +81,15 @@ const RENDERERS: { readonly [K in PoolImagePlan['kind']]: Renderer<K> } = {
  */
 export function renderPoolImage(name: string, tag: string, image: PoolImagePlan, parent: pulumi.Resource): RenderedPoolImage {
   return (RENDERERS[image.kind] as Renderer<typeof image.kind>)(name, tag, image as never, parent);
+}
+
+/**
+ * The image a component was given — a registry reference, or an image another component built (so one
+ * build serves the gateway service and the queue pools' workers) — else the plan's, rendered here.
+ */
+export function givenOrRenderedImage(name: string, tag: string, plan: PoolImagePlan, given: string | RenderedPoolImage | undefined, parent: pulumi.Resource): RenderedPoolImage {
+  if (given === undefined) return renderPoolImage(name, tag, plan, parent);
+  if (typeof given !== 'string') return given;
+  const arn = ecrRepositoryArn(given);
+  return { ref: given, ...(arn ? { ecrRepositoryArn: arn } : {}) };
 }

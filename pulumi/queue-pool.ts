@@ -12,11 +12,11 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { fleetPlanOf, renderGatewayEnvironment, type FleetPlan, type MetricDimensionValues, type QueuePoolPlan, type WorkerSecretPlan } from '../lib/plan';
 import type { FleetSpec } from '../lib/spec';
-import { containerHealthCheck } from './container';
+import { awsLogs, containerEnvironment, containerHealthCheck, scratchMountPoints } from './container';
 import { McpComponentError, plannedFor } from './errors';
 import { assumeRolePolicy, ecrPullStatements, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
 import { fleetLogGroup } from './log-group';
-import { ecrRepositoryArn, renderPoolImage, type RenderedPoolImage } from './pool-image';
+import { givenOrRenderedImage, renderPoolImage, type RenderedPoolImage } from './pool-image';
 import { queueStatements } from './queue-access';
 import { queuePoolScaling } from './queue-scaling';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
@@ -130,7 +130,7 @@ export class McpQueuePool extends pulumi.ComponentResource {
     allowAllOutbound(`${name}-out`, this.peer, `queue pool ${plan.name} to SQS, the session store, image registries and its tools' upstream services`);
 
     this.image = renderPoolImage(name, plan.name, plan.container.image, this);
-    this.workerImage = workerImageOf(`${name}-worker`, plan, args.workerImage, this);
+    this.workerImage = givenOrRenderedImage(`${name}-worker`, 'worker', plan.worker.image, args.workerImage, this);
     this.logGroup = fleetLogGroup(`${name}-logs`, { retentionDays: fleet.logRetentionDays, kmsKeyArn: args.kmsKeyArn }, this);
     this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com') }, parent);
     const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, { role: this.executionRole.id, policy: policyDocument(this.executionStatements(args)) }, parent);
@@ -189,17 +189,11 @@ export class McpQueuePool extends pulumi.ComponentResource {
   private createTaskDefinition(name: string, fleetName: string, args: McpQueuePoolArgs, region: pulumi.Input<string>): aws.ecs.TaskDefinition {
     const c = this.plan.container;
     const w = this.plan.worker;
-    const logs = (prefix: string) => ({ logDriver: 'awslogs', options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': prefix } });
-    const mounts = (volumes: QueuePoolPlan['worker']['scratchVolumes']) => volumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false }));
     const sources: Readonly<Record<WorkerSecretPlan['source'], pulumi.Input<string>>> = { poolIdentitySecret: args.identitySecretArn, sessionStoreAuthSecret: args.sessionStoreAuthSecretArn };
     const workerEnvironment = pulumi
       .all({ queueUrl: this.queue.url, sessionStoreHost: args.sessionStoreHost })
       .apply((values) => renderGatewayEnvironment(w, values, `McpQueuePool ${name}`, 'the worker'))
-      .apply((env) =>
-        Object.entries(env)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([envName, value]) => ({ name: envName, value })),
-      );
+      .apply(containerEnvironment);
     const containerDefinitions = pulumi.jsonStringify([
       {
         // Only the worker calls it, on loopback: no port mapping.
@@ -209,13 +203,11 @@ export class McpQueuePool extends pulumi.ComponentResource {
         user: c.user,
         readonlyRootFilesystem: c.readonlyRootFilesystem,
         stopTimeout: c.stopTimeoutSeconds,
-        environment: Object.entries(c.environment)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([envName, value]) => ({ name: envName, value })),
+        environment: containerEnvironment(c.environment),
         secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: args.identitySecretArn })),
-        mountPoints: mounts(c.scratchVolumes),
+        mountPoints: scratchMountPoints(c.scratchVolumes),
         ...(c.healthCheck ? { healthCheck: containerHealthCheck(c.healthCheck) } : {}),
-        logConfiguration: logs(this.plan.name),
+        logConfiguration: awsLogs(this.logGroup.name, region, this.plan.name),
       },
       {
         name: w.name,
@@ -227,10 +219,10 @@ export class McpQueuePool extends pulumi.ComponentResource {
         stopTimeout: w.stopTimeoutSeconds,
         environment: workerEnvironment,
         secrets: w.secrets.map((s) => ({ name: s.name, valueFrom: sources[s.source] })),
-        mountPoints: mounts(w.scratchVolumes),
+        mountPoints: scratchMountPoints(w.scratchVolumes),
         // Starts once the server is up and, by the same dependency, stops before it.
         dependsOn: [{ containerName: SERVER_CONTAINER_NAME, condition: w.dependsOnServer }],
-        logConfiguration: logs(w.logStreamPrefix),
+        logConfiguration: awsLogs(this.logGroup.name, region, w.logStreamPrefix),
       },
     ]);
     return new aws.ecs.TaskDefinition(
@@ -251,14 +243,6 @@ export class McpQueuePool extends pulumi.ComponentResource {
       { parent: this },
     );
   }
-}
-
-/** The worker's image: the one given (a registry reference or another component's build), else built from the plan. */
-function workerImageOf(name: string, plan: QueuePoolPlan, given: string | RenderedPoolImage | undefined, parent: pulumi.Resource): RenderedPoolImage {
-  if (given === undefined) return renderPoolImage(name, 'worker', plan.worker.image, parent);
-  if (typeof given !== 'string') return given;
-  const arn = ecrRepositoryArn(given);
-  return { ref: given, ...(arn ? { ecrRepositoryArn: arn } : {}) };
 }
 
 /** Denies every request to the queue not made over TLS (as CDK's `enforceSSL`). */

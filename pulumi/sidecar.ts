@@ -10,7 +10,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { planSidecar, type ContainerHealthCheckPlan, type SidecarPlan, type SidecarServerSpec } from '../lib/plan';
-import { containerHealthCheck } from './container';
+import { awsLogs, containerEnvironment, containerHealthCheck, scratchMountPoints } from './container';
 import { ecrPullStatements, logStreamsArn, policyDocument } from './iam';
 import { fleetLogGroup } from './log-group';
 import { renderPoolImage, type RenderedPoolImage } from './pool-image';
@@ -77,12 +77,10 @@ export class McpSidecar extends pulumi.ComponentResource {
       readonlyRootFilesystem: plan.readonlyRootFilesystem,
       portMappings: [{ name: plan.name, containerPort: plan.port, protocol: 'tcp' }],
       stopTimeout: plan.stopTimeoutSeconds,
-      environment: Object.entries(plan.environment)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([envName, value]) => ({ name: envName, value })),
-      mountPoints: plan.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })),
+      environment: containerEnvironment(plan.environment),
+      mountPoints: scratchMountPoints(plan.scratchVolumes),
       ...(healthCheck ? { healthCheck: containerHealthCheck(healthCheck) } : {}),
-      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': plan.name } },
+      logConfiguration: awsLogs(this.logGroup.name, region, plan.name),
     };
     this.containerDefinition = pulumi.output(definition);
     if (args.executionRoleName) {

@@ -15,7 +15,7 @@ import type { FleetSpec } from '../lib/spec';
 import { assumeRolePolicy, ecrPullStatements, logStreamsArn, policyDocument, type PolicyStatement } from './iam';
 import { createListenerRules } from './listener-rules';
 import { fleetLogGroup } from './log-group';
-import { containerHealthCheck } from './container';
+import { awsLogs, containerEnvironment, containerHealthCheck, scratchMountPoints } from './container';
 import { renderPoolImage, type RenderedPoolImage } from './pool-image';
 import { serviceScaling } from './service-scaling';
 import { allowAllOutbound, emptySecurityGroup, type SecurityGroupEnd } from './security';
@@ -229,16 +229,11 @@ export class McpToolPool extends pulumi.ComponentResource {
         readonlyRootFilesystem: c.readonlyRootFilesystem,
         portMappings: [{ name: 'mcp', containerPort: c.port, protocol: 'tcp' }],
         stopTimeout: c.stopTimeoutSeconds,
-        environment: Object.entries(c.environment)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([envName, value]) => ({ name: envName, value })),
+        environment: containerEnvironment(c.environment),
         secrets: c.secrets.map((s) => ({ name: s.name, valueFrom: identitySecretArn })),
-        mountPoints: c.scratchVolumes.map((v) => ({ sourceVolume: v.name, containerPath: v.containerPath, readOnly: false })),
+        mountPoints: scratchMountPoints(c.scratchVolumes),
         ...(c.healthCheck ? { healthCheck: containerHealthCheck(c.healthCheck) } : {}),
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': region, 'awslogs-stream-prefix': plan.name },
-        },
+        logConfiguration: awsLogs(this.logGroup.name, region, plan.name),
       },
     ]);
     return new aws.ecs.TaskDefinition(
