@@ -137,19 +137,16 @@ export class McpFleet extends pulumi.ComponentResource {
     const gatewayType = plan.gateway.hosting === 'service' ? 'mcp-fleet:index:McpGatewayService' : 'mcp-fleet:index:McpGateway';
     this.identitySecrets = poolIdentitySecrets(`${name}-gateway-identity`, { fleet: plan.fleet, pools: spec.pools }, { kmsKeyArn }, this, pulumi.createUrn(`${name}-gateway`, gatewayType, this));
     // Before the gateway, which may send to their queues only. One worker image for all of them.
+    // What every pool component gets: the spec and its plan, and where its tasks run.
+    const inCluster = { spec, plan, vpcId, privateSubnetIds, clusterArn: this.network.cluster.arn, clusterName: this.network.cluster.name };
     const queuePools: Record<string, McpQueuePool> = {};
     let workerImage: string | RenderedPoolImage | undefined = args.workerImage ?? (plan.gateway.hosting === 'service' ? args.gatewayImage : undefined);
     for (const pool of plan.queuePools) {
       const queuePool: McpQueuePool = new McpQueuePool(
         `${name}-queue-${pool.name}`,
         {
-          spec,
-          plan,
+          ...inCluster,
           pool: pool.name,
-          vpcId,
-          privateSubnetIds,
-          clusterArn: this.network.cluster.arn,
-          clusterName: this.network.cluster.name,
           sessionStoreHost: this.sessionStore.host,
           sessionStoreAuthSecretArn: this.sessionStore.authSecret.arn,
           identitySecretArn: this.identitySecrets[pool.name]!.arn,
@@ -169,13 +166,8 @@ export class McpFleet extends pulumi.ComponentResource {
       pools[pool.name] = new McpToolPool(
         `${name}-pool-${pool.name}`,
         {
-          spec,
-          plan,
+          ...inCluster,
           pool: pool.name,
-          vpcId,
-          privateSubnetIds,
-          clusterArn: this.network.cluster.arn,
-          clusterName: this.network.cluster.name,
           namespaceId: this.network.namespace.id,
           listenerArn: this.loadBalancer.httpsListener.arn,
           loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
